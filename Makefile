@@ -1,0 +1,109 @@
+# reconciler: GitOps for LiveRamp -> Kargo distributions.
+#
+#   make            build build/reconciler
+#   make run        build, then plan examples/basic against a fresh sandbox
+#   make test       build and run every suite; ends with "N passed, N failed"
+#   make asan       the same tests under AddressSanitizer + UBSan
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+#
+# Missing Debian packages are installed by ci/install-deps.sh, which runs
+# before anything is compiled.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+.DEFAULT_GOAL := all
+
+PKGS := yaml-0.1 libcurl jansson libgit2
+TEST_PKGS := cmocka
+EMU_PKGS := libmicrohttpd jansson
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-unused-parameter -Wformat=2 -Wvla
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN) \
+             -Ireconciler -I$(BUILD)/gen $(DEP_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+ifeq ($(SANITIZE),1)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+# pkg-config flags are read after ci/install-deps.sh has run: this file is
+# (re)made before anything else, and make restarts with it included.
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+-include $(BUILD)/config.mk
+endif
+
+$(BUILD)/config.mk: ci/install-deps.sh
+	@mkdir -p $(BUILD)
+	@sh ci/install-deps.sh
+	@{ echo "DEP_CFLAGS := $$(pkg-config --cflags $(PKGS) $(TEST_PKGS) $(EMU_PKGS))"; \
+	   echo "DEP_LIBS := $$(pkg-config --libs $(PKGS))"; \
+	   echo "TEST_LIBS := $$(pkg-config --libs $(TEST_PKGS))"; \
+	   echo "EMU_LIBS := $$(pkg-config --libs $(EMU_PKGS))"; } > $@.tmp && mv $@.tmp $@
+
+LIB_SRC := $(sort $(shell find reconciler -name '*.c' ! -path 'reconciler/gen/*' ! -name main.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/profiles.o
+PROFILES := $(sort $(wildcard specs/destinations/*.yaml))
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+
+BIN := $(BUILD)/reconciler
+
+.PHONY: all run test asan install clean unit-tests help
+all: $(BIN)
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/embed: reconciler/gen/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror $< -o $@
+
+$(BUILD)/gen/profiles.c: $(BUILD)/embed $(PROFILES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/embed $@ $(foreach p,$(PROFILES),$(basename $(notdir $(p)))=$(p))
+
+$(BUILD)/obj/gen/profiles.o: $(BUILD)/gen/profiles.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libreconciler.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/reconciler/main.o $(BUILD)/libreconciler.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libreconciler.a $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(UNIT_HELPERS) $(BUILD)/libreconciler.a \
+		$(ALL_LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
+
+unit-tests: $(UNIT_BIN)
+
+run: $(BIN)
+	@rm -rf $(BUILD)/run && mkdir -p $(BUILD)/run
+	$(BIN) validate examples/basic
+	$(BIN) plan examples/basic --backend local:$(BUILD)/run/sandbox.json
+
+test: $(BIN) unit-tests
+	@BUILD=$(BUILD) sh tests/run.sh
+
+asan:
+	$(MAKE) BUILD=build/asan SANITIZE=1 CFLAGS="-O1 -g" test
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/reconciler/destinations
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/reconciler
+	install -m 0644 $(PROFILES) $(DESTDIR)$(PREFIX)/share/reconciler/destinations/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

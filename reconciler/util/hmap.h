@@ -1,0 +1,42 @@
+/*
+ * A string-keyed hash map (open addressing, linear probing) used wherever the
+ * program would otherwise scan a list: names to accounts, segment ids to
+ * segments, map keys while loading YAML.
+ *
+ * Keys are borrowed: the caller keeps each key alive (usually in an arena) for
+ * as long as the map is used. Values are opaque pointers, never freed by the
+ * map. Case-insensitive lookups are done by the caller normalising the key
+ * (see str_fold()).
+ */
+#ifndef RECONCILER_UTIL_HMAP_H
+#define RECONCILER_UTIL_HMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hmap_slot {
+	const char *key;
+	uint64_t hash;
+	void *value;
+};
+
+struct hmap {
+	struct hmap_slot *slots;
+	size_t cap; /* a power of two, or 0 */
+	size_t count;
+};
+
+#define HMAP_INIT { 0 }
+
+uint64_t hmap_hash(const char *key);
+/* Returns the value stored under key, or NULL. */
+void *hmap_get(const struct hmap *m, const char *key);
+/* Stores value under key. If the key was present its old value is returned
+ * through *old (when old is not NULL) and replaced; returns 1 then, else 0. */
+int hmap_put(struct hmap *m, const char *key, void *value, void **old);
+void hmap_free(struct hmap *m);
+
+/* Iteration: for (size_t i = 0; hmap_next(m, &i, &k, &v);) */
+int hmap_next(const struct hmap *m, size_t *iter, const char **key, void **value);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * SHA-256 (FIPS 180-4), for fingerprints of observed state. Not used for
+ * anything secret.
+ */
+#ifndef RECONCILER_UTIL_SHA256_H
+#define RECONCILER_UTIL_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t fill;
+};
+
+void sha256_init(struct sha256 *c);
+void sha256_update(struct sha256 *c, const void *data, size_t n);
+/* Writes 64 lowercase hex digits and a NUL. */
+void sha256_hex(struct sha256 *c, char out[65]);
+
+#endif
