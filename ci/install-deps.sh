@@ -12,6 +12,8 @@ need_cmd pkg-config pkg-config
 need_cmd cc gcc
 need_cmd make make
 need_cmd git git
+need_cmd jq jq
+need_cmd curl curl
 if command -v pkg-config >/dev/null 2>&1; then
 	need_pc yaml-0.1 libyaml-dev
 	need_pc libcurl libcurl4-openssl-dev

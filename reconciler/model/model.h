@@ -92,6 +92,11 @@ struct settings {
 	struct sval org_id;
 	struct sval destination_id;
 	struct sval integration_id;
+	/* Account names never deleted, even when pruned or no longer declared:
+	 * unlike a per-account flag, this survives removing the account entry. */
+	struct sval *protect;
+	size_t n_protect;
+	bool present; /* some file had a settings block */
 };
 
 /* A Data Marketplace custom segment shared with the platform by hand: the

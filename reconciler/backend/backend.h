@@ -1,0 +1,97 @@
+/*
+ * The backend interface: where actual state is observed and changed.
+ *
+ * Like SQLite's VFS, a backend is a table of functions; `local` (a JSON
+ * sandbox file) and `liveramp` (the Activation API v2) implement it, and
+ * nothing above this layer knows which one it talks to.
+ *
+ * An account is an IntegrationConnection plus its DistributionManager;
+ * segments distributed are the manager's SegmentConfigs. Every operation
+ * returns 0 on success or -1 with diagnostics (rule "backend") saying what
+ * failed and what to do.
+ */
+#ifndef RECONCILER_BACKEND_BACKEND_H
+#define RECONCILER_BACKEND_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/model.h"
+#include "rules/profile.h"
+#include "util/diag.h"
+
+/* Ids of an account in the backend. */
+struct account_ref {
+	const char *connection_id; /* IntegrationConnection */
+	const char *manager_id;    /* DistributionManager */
+	const char *name;          /* for messages */
+};
+
+/* The outcome of one item of a segment batch. */
+struct batch_item_result {
+	const char *segment_id;
+	bool ok;
+	int http_status;   /* as the API would report it (201/204 ok, 4xx/5xx failed) */
+	char message[160]; /* why it failed; empty when ok */
+};
+
+struct backend;
+
+struct backend_ops {
+	const char *name;
+	/* Takes the backend's write lock for the whole apply (local: flock on
+	 * the sandbox file; waits up to timeout_ms, then fails cleanly). */
+	int (*lock)(struct backend *b, int timeout_ms, struct diags *d);
+	void (*unlock)(struct backend *b);
+	/* Reads the whole actual state: every account of the destination's
+	 * integration, their segment configs (config_id set), and a catalog
+	 * entry for every segment id seen. The result is canonicalized. */
+	int (*observe)(struct backend *b, struct state **out, struct diags *d);
+	/* Creates connection + manager for `want` (name, client_name,
+	 * identifiers, status, expire_at; segments are added separately).
+	 * Fills out's ids, allocated in the backend (valid until close). */
+	int (*create_account)(struct backend *b, const struct account *want,
+			      struct account_ref *out, struct diags *d);
+	/* Sets name, client_name, identifiers, status and expire_at. */
+	int (*update_account)(struct backend *b, const struct account_ref *ref,
+			      const struct account *want, struct diags *d);
+	int (*delete_account)(struct backend *b, const struct account_ref *ref, struct diags *d);
+	/* At most BACKEND_BATCH_MAX segments per call; results[i] for segs[i].
+	 * Returns -1 only when the call as a whole failed; item failures are in
+	 * results. */
+	int (*add_segments)(struct backend *b, const struct account_ref *ref,
+			    const struct segment *segs, size_t n,
+			    struct batch_item_result *results, struct diags *d);
+	/* segs[i].config_id names the SegmentConfig to delete. */
+	int (*remove_segments)(struct backend *b, const struct account_ref *ref,
+			       const struct segment *segs, size_t n,
+			       struct batch_item_result *results, struct diags *d);
+	/* Makes pending writes durable (local: atomic write of the file). */
+	int (*flush)(struct backend *b, struct diags *d);
+	void (*close)(struct backend *b);
+};
+
+#define BACKEND_BATCH_MAX 500
+
+struct backend {
+	const struct backend_ops *ops;
+	const struct profile *profile; /* borrowed */
+	char *spec;                    /* "local:FILE", for plans and messages */
+};
+
+struct backend_options {
+	const struct profile *profile;   /* borrowed; outlives the backend */
+	const struct settings *settings; /* from the desired state; may be NULL */
+};
+
+/* Opens a backend from a spec: "local" (default file .reconciler/sandbox.json
+ * in the working directory), "local:FILE", or "liveramp". */
+int backend_open(struct backend **out, const char *spec, const struct backend_options *opt,
+		 struct diags *d);
+void backend_close(struct backend *b);
+
+/* Implementations. */
+int backend_local_open(struct backend **out, const char *path, const struct backend_options *opt,
+		       struct diags *d);
+
+#endif

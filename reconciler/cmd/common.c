@@ -1,0 +1,106 @@
+#include "cmd/common.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "desired/load.h"
+#include "plan/render_diags.h"
+#include "rules/check.h"
+
+static const char *const format_names[] = { "text", "json", "markdown", "github" };
+
+int parse_format(const char *cmd, const char *s, unsigned allowed, enum output_format *out)
+{
+	for (unsigned i = 0; i < sizeof(format_names) / sizeof(*format_names); i++) {
+		if ((allowed & (1u << i)) && strcmp(s, format_names[i]) == 0) {
+			*out = (enum output_format)i;
+			return 0;
+		}
+	}
+	fprintf(stderr, "reconciler %s: unknown format '%s' (choose from:", cmd, s);
+	for (unsigned i = 0; i < sizeof(format_names) / sizeof(*format_names); i++)
+		if (allowed & (1u << i))
+			fprintf(stderr, " %s", format_names[i]);
+	fprintf(stderr, ")\n");
+	return -1;
+}
+
+int parse_count(const char *cmd, const char *opt, const char *s, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0) {
+		fprintf(stderr, "reconciler %s: %s needs a non-negative integer, got '%s'\n", cmd, opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+bool use_color(FILE *f)
+{
+	const char *no = getenv("NO_COLOR");
+	if (no && *no)
+		return false;
+	const char *term = getenv("TERM");
+	if (term && strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(fileno(f));
+}
+
+int load_and_check(const char *const *paths, size_t n_paths, const char *profile_name,
+		   struct state **desired, struct profile **profile, struct diags *d)
+{
+	static const char *const here[] = { "." };
+	if (n_paths == 0) {
+		paths = here;
+		n_paths = 1;
+	}
+	*desired = NULL;
+	*profile = NULL;
+	if (profile_load(profile, profile_name ? profile_name : DEFAULT_PROFILE, d) < 0)
+		return -1;
+	int rc = desired_load_paths(desired, paths, n_paths, d);
+	if (*desired)
+		rules_check_desired(*profile, *desired, d);
+	diags_sort(d);
+	return rc < 0 || diags_has_errors(d) ? -1 : 0;
+}
+
+void print_diags(struct diags *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+	diags_render_text(d, &sb, use_color(stderr));
+	if (d->errors || d->warnings)
+		sb_printf(&sb, "%zu error%s, %zu warning%s\n", d->errors, d->errors == 1 ? "" : "s",
+			  d->warnings, d->warnings == 1 ? "" : "s");
+	write_all(stderr, &sb);
+	sb_release(&sb);
+}
+
+int write_all(FILE *f, const struct strbuf *sb)
+{
+	if (sb->len && fwrite(sb->buf, 1, sb->len, f) != sb->len)
+		return -1;
+	return fflush(f) == 0 ? 0 : -1;
+}
+
+bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+int print_usage(const char *cmd, FILE *f)
+{
+	const struct command *c = command_find(cmd);
+	if (c)
+		fprintf(f, "usage: reconciler %s %s\n", c->name, c->usage);
+	return f == stdout ? EXIT_OK : EXIT_ERROR;
+}

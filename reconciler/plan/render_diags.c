@@ -1,0 +1,138 @@
+#include "render_diags.h"
+
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static const char *sev_color(enum diag_severity s)
+{
+	return s == DIAG_ERROR ? "\033[1;31m" : s == DIAG_WARNING ? "\033[1;33m" : "\033[1;36m";
+}
+
+void diags_render_text(const struct diags *d, struct strbuf *out, bool color)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag *g = &d->v[i];
+		if (g->file) {
+			sb_puts(out, g->file);
+			if (g->line)
+				sb_printf(out, ":%u:%u", g->line, g->col);
+			sb_puts(out, ": ");
+		}
+		if (color)
+			sb_puts(out, sev_color(g->severity));
+		sb_printf(out, "%s[%s]", diag_severity_name(g->severity), g->rule);
+		if (color)
+			sb_puts(out, "\033[0m");
+		sb_printf(out, ": %s\n", g->message);
+		if (g->hint)
+			sb_printf(out, "  hint: %s\n", g->hint);
+	}
+	if (d->dropped)
+		sb_printf(out, "(%zu more diagnostics not shown)\n", d->dropped);
+}
+
+/* GitHub's workflow commands treat '%', CR and LF specially in the message,
+ * and additionally ',' and ':' in properties. */
+static void gh_escape(struct strbuf *out, const char *s, bool property)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '%': sb_puts(out, "%25"); break;
+		case '\r': sb_puts(out, "%0D"); break;
+		case '\n': sb_puts(out, "%0A"); break;
+		case ':':
+			if (property)
+				sb_puts(out, "%3A");
+			else
+				sb_putc(out, *s);
+			break;
+		case ',':
+			if (property)
+				sb_puts(out, "%2C");
+			else
+				sb_putc(out, *s);
+			break;
+		default: sb_putc(out, *s);
+		}
+	}
+}
+
+void diags_render_github(const struct diags *d, struct strbuf *out)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag *g = &d->v[i];
+		sb_printf(out, "::%s ", g->severity == DIAG_ERROR ? "error" : g->severity == DIAG_WARNING ? "warning" : "notice");
+		if (g->file) {
+			sb_puts(out, "file=");
+			gh_escape(out, g->file, true);
+			if (g->line)
+				sb_printf(out, ",line=%u,col=%u", g->line, g->col);
+			sb_putc(out, ',');
+		}
+		sb_puts(out, "title=");
+		gh_escape(out, g->rule, true);
+		sb_puts(out, "::");
+		gh_escape(out, g->message, false);
+		if (g->hint) {
+			sb_puts(out, " (hint: ");
+			gh_escape(out, g->hint, false);
+			sb_putc(out, ')');
+		}
+		sb_putc(out, '\n');
+	}
+}
+
+json_t *diags_to_json(const struct diags *d)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag *g = &d->v[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "severity", json_string(diag_severity_name(g->severity)));
+		json_object_set_new(o, "rule", json_string(g->rule));
+		json_object_set_new(o, "file", g->file ? json_string(g->file) : json_null());
+		json_object_set_new(o, "line", g->line ? json_integer(g->line) : json_null());
+		json_object_set_new(o, "column", g->line ? json_integer(g->col) : json_null());
+		json_object_set_new(o, "message", json_string(g->message));
+		json_object_set_new(o, "hint", g->hint ? json_string(g->hint) : json_null());
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static const char *str_or_null(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static unsigned uint_or_zero(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	if (!json_is_integer(v))
+		return 0;
+	json_int_t n = json_integer_value(v);
+	return n > 0 && n < 100000000 ? (unsigned)n : 0;
+}
+
+int diags_from_json(struct diags *d, const json_t *arr)
+{
+	if (!json_is_array(arr))
+		return -1;
+	size_t i;
+	const json_t *o;
+	json_array_foreach (arr, i, o) {
+		const char *sev = str_or_null(o, "severity");
+		const char *rule = str_or_null(o, "rule");
+		const char *msg = str_or_null(o, "message");
+		if (!sev || !rule || !msg)
+			continue;
+		enum diag_severity s = strcmp(sev, "error") == 0     ? DIAG_ERROR
+				       : strcmp(sev, "warning") == 0 ? DIAG_WARNING
+								     : DIAG_NOTE;
+		struct pos at = { str_or_null(o, "file"), uint_or_zero(o, "line"), uint_or_zero(o, "column") };
+		diag_add(d, s, rule, at.file ? &at : NULL, str_or_null(o, "hint"), "%s", msg);
+	}
+	return 0;
+}

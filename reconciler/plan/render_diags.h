@@ -1,0 +1,25 @@
+/*
+ * Rendering diagnostics for people (text), tools (json) and CI (GitHub
+ * workflow annotations). Shared by validate, plan and every command that
+ * reports a diagnostic.
+ */
+#ifndef RECONCILER_PLAN_RENDER_DIAGS_H
+#define RECONCILER_PLAN_RENDER_DIAGS_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "util/diag.h"
+#include "util/strbuf.h"
+
+/* file:line:col: error[rule]: message, then "  hint: ..." */
+void diags_render_text(const struct diags *d, struct strbuf *out, bool color);
+/* ::error file=F,line=L,col=C,title=RULE::message */
+void diags_render_github(const struct diags *d, struct strbuf *out);
+/* [{"severity","rule","file","line","column","message","hint"}] (new reference) */
+json_t *diags_to_json(const struct diags *d);
+/* Reads diagnostics back from the array diags_to_json made; malformed items
+ * are skipped. Returns 0, or -1 when arr is not an array. */
+int diags_from_json(struct diags *d, const json_t *arr);
+
+#endif
