@@ -54,7 +54,7 @@ UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
 BIN := $(BUILD)/reconciler
 
-.PHONY: all run test asan install clean unit-tests help
+.PHONY: all run test asan install clean unit-tests help emulator
 all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
@@ -87,12 +87,22 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libreconciler.a $(BUIL
 
 unit-tests: $(UNIT_BIN)
 
+# The Activation API emulator (tests only): C on libmicrohttpd + jansson,
+# sharing the sandbox file code with the local backend.
+EMU_SRC := $(sort $(wildcard tests/emulator/*.c))
+EMULATOR := $(BUILD)/emulator
+$(EMULATOR): $(EMU_SRC) $(wildcard tests/emulator/*.h) $(BUILD)/libreconciler.a $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/emulator -o $@ $(EMU_SRC) $(BUILD)/libreconciler.a \
+		$(ALL_LDFLAGS) $(EMU_LIBS) $(DEP_LIBS)
+emulator: $(EMULATOR)
+
 run: $(BIN)
 	@rm -rf $(BUILD)/run && mkdir -p $(BUILD)/run
 	$(BIN) validate examples/basic
 	$(BIN) plan examples/basic --backend local:$(BUILD)/run/sandbox.json
 
-test: $(BIN) unit-tests
+test: $(BIN) unit-tests $(if $(EMU_SRC),$(EMULATOR))
 	@BUILD=$(BUILD) sh tests/run.sh
 
 asan:

@@ -82,6 +82,8 @@ struct backend {
 struct backend_options {
 	const struct profile *profile;   /* borrowed; outlives the backend */
 	const struct settings *settings; /* from the desired state; may be NULL */
+	int concurrency;                 /* parallel requests (liveramp); 0: the default */
+	bool progress;                   /* a progress line on stderr (liveramp; a terminal) */
 };
 
 /* Opens a backend from a spec: "local" (default file .reconciler/sandbox.json
@@ -93,5 +95,7 @@ void backend_close(struct backend *b);
 /* Implementations. */
 int backend_local_open(struct backend **out, const char *path, const struct backend_options *opt,
 		       struct diags *d);
+/* The Activation API v2; configured from the environment (README). */
+int backend_liveramp_open(struct backend **out, const struct backend_options *opt, struct diags *d);
 
 #endif

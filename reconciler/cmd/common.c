@@ -71,7 +71,7 @@ int load_and_check(const char *const *paths, size_t n_paths, const char *profile
 	return rc < 0 || diags_has_errors(d) ? -1 : 0;
 }
 
-void print_diags(struct diags *d)
+void print_diags(const struct diags *d)
 {
 	struct strbuf sb = STRBUF_INIT;
 	diags_render_text(d, &sb, use_color(stderr));

@@ -41,7 +41,7 @@ int load_and_check(const char *const *paths, size_t n_paths, const char *profile
 
 /* Prints diagnostics in text form to stderr (colour when it is a terminal),
  * followed by a count line when there is anything to count. */
-void print_diags(struct diags *d);
+void print_diags(const struct diags *d);
 /* Writes all of sb to f; returns 0 or -1. */
 int write_all(FILE *f, const struct strbuf *sb);
 

@@ -24,6 +24,8 @@ struct frame {
 struct builder {
 	struct ydoc *doc;
 	struct diags *d;
+	const char *data; /* the input, to place reader errors */
+	size_t len;
 	struct frame *stack;
 	size_t depth, cap;
 	struct hmap anchors; /* anchor name (arena) -> node */
@@ -221,18 +223,20 @@ static void push(struct builder *b, struct ynode *n, const yaml_char_t *anchor)
 static void report_parser_error(struct builder *b, yaml_parser_t *p)
 {
 	struct pos at;
-	pos_from_mark(b, &at, p->problem_mark);
-	if (p->error == YAML_READER_ERROR) {
-		at.line = 0;
-		at.col = 0;
-	}
+	/* Reader errors (control characters, bad encodings) carry a byte
+	 * offset rather than a mark. */
+	if (p->error == YAML_READER_ERROR)
+		pos_from_offset(b->data, p->problem_offset < b->len ? p->problem_offset : b->len,
+				b->doc->file, &at);
+	else
+		pos_from_mark(b, &at, p->problem_mark);
 	struct strbuf msg = STRBUF_INIT;
 	sb_puts(&msg, p->problem ? p->problem : "invalid YAML");
 	if (p->context)
 		sb_printf(&msg, " (%s at line %zu, column %zu)", p->context,
 			  p->context_mark.line + 1, p->context_mark.column + 1);
 	const char *hint = "check indentation (spaces only, no tabs), quotes and colons";
-	diag_error(b->d, "yaml.syntax", at.line ? &at : NULL, hint, "%s", msg.buf);
+	diag_error(b->d, "yaml.syntax", &at, hint, "%s", msg.buf);
 	sb_release(&msg);
 	b->failed = true;
 }
@@ -357,7 +361,7 @@ int ydoc_parse(struct ydoc **out, const char *label, const char *data, size_t le
 		return -1;
 	struct ydoc *doc = xcalloc(1, sizeof(*doc));
 	doc->file = arena_strdup(&doc->arena, label);
-	struct builder b = { .doc = doc, .d = d };
+	struct builder b = { .doc = doc, .d = d, .data = data, .len = len };
 	yaml_parser_t parser;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);

@@ -41,8 +41,8 @@ size_t rules_check_desired(const struct profile *p, const struct state *desired,
  * <id>.marketplace warning (not touched unless declared); declared ones
  * carrying undeclared DATA_MARKETPLACE configs -> the same warning, at the
  * account's declaration. Returns the number of errors added. */
-size_t rules_check_actual(const struct profile *p, const struct state *desired,
-			  const struct state *actual, struct diags *d);
+size_t rules_check_actual(const struct profile *p, const struct state *desired, const struct state *actual,
+			  struct diags *d);
 
 /* The value of a config field of an account, by the name profiles use in
  * required_fields ("client_name"); NULL for a field accounts do not have. */

@@ -1,0 +1,125 @@
+/*
+ * Inside the liveramp backend: what liveramp*.c share. Nobody else
+ * includes this header.
+ *
+ *   liveramp.c           open, close, lock/flush (no-ops), the ops table
+ *   liveramp_config.c    environment and credentials file
+ *   liveramp_list.c      paginated lists, concurrently; the Kargo target
+ *   liveramp_observe.c   API resources -> struct state (as local_observe.c)
+ *   liveramp_write.c     THE policy for writes whose answer was lost; accounts
+ *   liveramp_segments.c  segment-config batches (207 answers)
+ */
+#ifndef RECONCILER_BACKEND_LIVERAMP_PRIVATE_H
+#define RECONCILER_BACKEND_LIVERAMP_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api_decode.h"
+#include "backend.h"
+#include "http.h"
+#include "liveramp.h"
+#include "util/arena.h"
+#include "util/hmap.h"
+
+#define LR_RULE "backend"
+
+struct liveramp {
+	struct backend base; /* first: a struct backend * is a struct liveramp * */
+	struct liveramp_config cfg;
+	struct http_client *http;
+	char *pin_destination; /* settings.destination_id, or NULL */
+	char *pin_integration;
+	/* The profile's destination and integration, found once (liveramp_list.c). */
+	bool target_known;
+	const char *destination_id;
+	const char *integration_id;
+	const char *client_key; /* the required property holding the client name, or NULL */
+	struct arena arena;     /* target ids, ids handed to callers: valid until close */
+};
+
+static inline struct liveramp *lr_of(struct backend *b)
+{
+	return (struct liveramp *)b;
+}
+
+/* ---- liveramp_list.c ---------------------------------------------------- */
+
+/* One paginated list: every page of `path`, items decoded into one array. */
+struct lr_list {
+	struct http_request req;
+	const char *path;   /* borrowed */
+	const char *filter; /* extra query ("integrationConnectionID=7"), borrowed; or NULL */
+	enum api_kind kind;
+	struct arena *arena; /* where decoded strings go (borrowed) */
+	char *items;         /* n structs of the kind's type; heap, lr_list_release */
+	size_t n, cap;
+	unsigned pages;
+	const char *last_after;
+	bool bad;            /* a page could not be decoded (diags says why) */
+	struct diags diags;
+	struct liveramp *l;
+};
+
+void lr_list_init(struct lr_list *ls, struct liveramp *l, enum api_kind kind, const char *path,
+		  const char *filter, struct arena *a);
+void lr_list_release(struct lr_list *ls);
+/* Fetches every page of every list, the lists concurrently. Returns 0, or
+ * -1 with a diagnostic per list that failed. */
+int lr_list_run(struct liveramp *l, struct lr_list **lists, size_t n, const struct http_progress *p,
+		struct diags *d);
+/* The i-th item of a list. */
+static inline void *lr_list_item(const struct lr_list *ls, size_t i)
+{
+	return ls->items + i * api_kind_size(ls->kind);
+}
+/* Finds the profile's destination, integration and client-name property
+ * (or takes the pinned ids). Cached after the first success. */
+int lr_target(struct liveramp *l, struct diags *d);
+/* Whether an IC belongs to the target. */
+bool lr_ic_in_target(const struct liveramp *l, const struct api_ic *ic);
+/* GETs one resource and decodes it into out (the kind's struct). *status
+ * is the HTTP status (0: no answer). Returns 0 on a 2xx; -1 otherwise,
+ * with a diagnostic unless the status is 404 and quiet_404 is set. */
+int lr_get(struct liveramp *l, enum api_kind kind, const char *path, void *out, struct arena *a,
+	   bool quiet_404, long *status, struct diags *d);
+
+/* ---- liveramp_observe.c ------------------------------------------------- */
+
+int lr_observe(struct backend *b, struct state **out, struct diags *d);
+
+/* ---- liveramp_write.c --------------------------------------------------- */
+
+/* A write, as the retry policy sees it (liveramp_write.c explains why). */
+enum lr_check { LR_NOT_DONE = 0, LR_DONE = 1 };
+struct lr_write {
+	const char *what_for; /* "create account 'Acme'", for messages */
+	/* Sets r to the request to send (again). */
+	void (*prepare)(struct lr_write *w, struct http_request *r);
+	/* Reads a 2xx answer. Returns 0 when done, 1 when parts of the write
+	 * must be confirmed and sent again (a 207 with 5xx items), -1 on error. */
+	int (*accept)(struct lr_write *w, const struct http_request *r, struct diags *d);
+	/* After a lost answer: re-reads and says whether the write took effect
+	 * (LR_DONE), did not (LR_NOT_DONE), or -1 when that cannot be told. */
+	int (*check)(struct lr_write *w, struct diags *d);
+	/* Called when attempts run out with parts still not done; may be NULL. */
+	void (*give_up)(struct lr_write *w, const struct http_request *last);
+	struct liveramp *l;
+	void *ctx;
+};
+int lr_write_run(struct lr_write *w, struct diags *d);
+
+int lr_create_account(struct backend *b, const struct account *want, struct account_ref *out,
+		      struct diags *d);
+int lr_update_account(struct backend *b, const struct account_ref *ref, const struct account *want,
+		      struct diags *d);
+int lr_delete_account(struct backend *b, const struct account_ref *ref, struct diags *d);
+
+/* ---- liveramp_segments.c ------------------------------------------------ */
+
+int lr_add_segments(struct backend *b, const struct account_ref *ref, const struct segment *segs, size_t n,
+		    struct batch_item_result *results, struct diags *d);
+int lr_remove_segments(struct backend *b, const struct account_ref *ref, const struct segment *segs,
+		       size_t n, struct batch_item_result *results, struct diags *d);
+
+#endif

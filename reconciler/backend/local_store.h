@@ -1,0 +1,40 @@
+/*
+ * The sandbox file on disk: reading, durable replacement, and the lock.
+ *
+ * The `local` backend keeps its state in one JSON file. Readers never see a
+ * half-written file: a write goes to "PATH.tmp.<pid>" in the same directory,
+ * is fsync'd, renamed over PATH, and the directory is fsync'd, so PATH is
+ * always either the old document or the new one. Because the data file is
+ * replaced by rename, it cannot carry a lock; writers serialise on a sidecar
+ * "PATH.lock" with flock(2), which the kernel releases if the process dies.
+ *
+ * Nothing here knows the document's shape; see local_doc.h for that.
+ */
+#ifndef RECONCILER_BACKEND_LOCAL_STORE_H
+#define RECONCILER_BACKEND_LOCAL_STORE_H
+
+#include <jansson.h>
+
+#include "util/diag.h"
+
+/* Reads and parses PATH. A missing file is not an error: *out is NULL and 0
+ * is returned. Any other failure (unreadable, not JSON, not an object) is
+ * an error diagnostic naming the file. */
+int local_file_read(json_t **out, const char *path, struct diags *d);
+
+/* Replaces PATH with root, pretty-printed, atomically and durably. Creates
+ * the parent directory (0755) when missing. */
+int local_file_write(const char *path, json_t *root, struct diags *d);
+
+/* Creates every missing directory above PATH (mode 0755). */
+int local_file_mkdir_parent(const char *path, struct diags *d);
+
+/* Takes an exclusive flock on "PATH.lock", polling for up to timeout_ms.
+ * On success *fd holds the lock until local_file_unlock(). */
+int local_file_lock(int *fd, const char *path, int timeout_ms, struct diags *d);
+void local_file_unlock(int fd);
+
+/* "a string", "an integer"...: a JSON value's type for messages. */
+const char *local_json_type_word(const json_t *v);
+
+#endif

@@ -1,0 +1,24 @@
+#include "cmd/render_plan.h"
+
+#include "plan/planfile.h"
+#include "plan/render.h"
+#include "util/strbuf.h"
+
+int render_plan(const struct plan *p, enum output_format fmt, FILE *f, const char *json_hint)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct render_options ro = { .color = use_color(f), .json_hint = json_hint };
+	if (fmt == FORMAT_JSON) {
+		plan_write_json(p, &out);
+	} else {
+		if (p->diags.n && fmt == FORMAT_TEXT)
+			print_diags(&p->diags);
+		if (fmt == FORMAT_MARKDOWN)
+			plan_render_markdown(p, &ro, &out);
+		else
+			plan_render_text(p, &ro, &out);
+	}
+	int rc = write_all(f, &out);
+	sb_release(&out);
+	return rc;
+}

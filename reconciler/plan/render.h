@@ -1,0 +1,61 @@
+/*
+ * Plan renderers: text for a terminal (like Terraform's plan), Markdown for
+ * a pull-request comment. The JSON form is the plan file (planfile.h).
+ *
+ * Both group a plan's changes by account, in plan order (the account's
+ * first change places it), so that a renamed account's segment changes
+ * show under its rename. In pull-request mode (any change has an origin)
+ * the changes the pull request causes come first, then drift.
+ *
+ * Every string that came from a user or a backend is escaped for where it
+ * goes: control characters never reach a terminal raw, and nothing in a
+ * name can open a tag, a link or a table cell in Markdown. Renderers only
+ * append to `out`; they never fail.
+ */
+#ifndef RECONCILER_PLAN_RENDER_H
+#define RECONCILER_PLAN_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "plan/plan.h"
+#include "util/strbuf.h"
+
+struct render_options {
+	bool color;	       /* text: ANSI colours on the change symbols */
+	size_t max_bytes;      /* markdown: hard limit on the output; 0 = 65536 */
+	const char *json_hint; /* where the full JSON plan is, for the markdown
+				* cut message; may be NULL */
+};
+
+void plan_render_text(const struct plan *p, const struct render_options *o, struct strbuf *out);
+void plan_render_markdown(const struct plan *p, const struct render_options *o, struct strbuf *out);
+
+/* ---- shared by the renderers (render_text.c) -------------------------- */
+
+/* The changes of one account within one section, in plan order. */
+struct render_group {
+	const struct change *head;   /* first account-level change, or NULL */
+	const struct change **items; /* every change of the group, head included */
+	size_t n_items;
+	size_t n_add, n_remove; /* segment changes, for summaries */
+};
+
+struct render_groups {
+	struct render_group *v;
+	size_t n;
+	const struct change **all; /* storage behind every group's items */
+};
+
+/* True when any change has an origin: pull-request mode. */
+bool plan_has_origins(const struct plan *p);
+/* Groups the changes of one section: with pr_mode false every change; with
+ * it, those whose origin is `section` (unset counts as ORIGIN_CHANGE). */
+void render_groups_build(struct render_groups *g, const struct plan *p, bool pr_mode,
+			 enum change_origin section);
+void render_groups_free(struct render_groups *g);
+
+#define RENDER_PR_CHANGES "Changes in this pull request:"
+#define RENDER_PR_DRIFT "Drift (actual state differs from the base branch):"
+
+#endif

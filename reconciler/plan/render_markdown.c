@@ -1,0 +1,437 @@
+/*
+ * The Markdown rendering of a plan, for a pull-request comment: a title,
+ * the counts first, the diagnostics, then one collapsed <details> section
+ * per account.
+ *
+ * Two promises matter here:
+ *  - Injection: every string from a config, a backend or a plan file is
+ *    escaped for its context. Inside <summary> (raw HTML, where GitHub does
+ *    not render Markdown and a backslash would show) it is HTML-escaped;
+ *    in Markdown text it is also backslash-escaped, so a name cannot open
+ *    a link, emphasis, a heading or a table cell. Newlines become spaces.
+ *  - Size: the output never exceeds max_bytes (GitHub refuses comments
+ *    over 65,536 characters). Sections are appended whole while they fit,
+ *    with room kept for the closing line; the account that does not fit is
+ *    shown in part, and the rest are counted in a line that points to the
+ *    JSON plan. Only whole sections are appended, so tags always balance.
+ */
+#include "plan/render.h"
+
+#include <string.h>
+
+#define DEFAULT_MAX 65536
+#define ARROW " \xE2\x86\x92 "
+
+static bool html_special(struct strbuf *out, unsigned char c)
+{
+	switch (c) {
+	case '&':
+		sb_puts(out, "&amp;");
+		return true;
+	case '<':
+		sb_puts(out, "&lt;");
+		return true;
+	case '>':
+		sb_puts(out, "&gt;");
+		return true;
+	case '"':
+		sb_puts(out, "&quot;");
+		return true;
+	case '\'':
+		sb_puts(out, "&#39;");
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* For text inside raw HTML (the <summary> line). */
+static void html_text(struct strbuf *out, const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
+		if (html_special(out, *c))
+			continue;
+		if (*c < 0x20 || *c == 0x7f)
+			sb_putc(out, ' '); /* a newline would end the list item */
+		else
+			sb_putc(out, (char)*c);
+	}
+}
+
+/* For text in Markdown (list items, paragraphs, table cells). */
+static void md_text(struct strbuf *out, const char *s)
+{
+	static const char punct[] = "\\`*_{}[]()#+-.!|~";
+	for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
+		if (html_special(out, *c))
+			continue;
+		if (*c < 0x20 || *c == 0x7f) {
+			sb_putc(out, ' ');
+		} else if (strchr(punct, *c)) {
+			sb_putc(out, '\\');
+			sb_putc(out, (char)*c);
+		} else {
+			sb_putc(out, (char)*c);
+		}
+	}
+}
+
+static void md_value(struct strbuf *out, const struct value *v)
+{
+	if (v->is_list) {
+		if (v->n_items == 0)
+			sb_puts(out, "*none*");
+		for (size_t i = 0; i < v->n_items; i++) {
+			if (i)
+				sb_puts(out, ", ");
+			md_text(out, v->items[i]);
+		}
+	} else if (v->str) {
+		md_text(out, v->str);
+	} else {
+		sb_puts(out, "*none*");
+	}
+}
+
+/* ---- head: title, counts, diagnostics -------------------------------- */
+
+static void put_title(struct strbuf *out, const struct plan *p)
+{
+	sb_puts(out, "### Reconciler plan");
+	if (p->profile) {
+		sb_puts(out, " for ");
+		md_text(out, p->profile);
+	}
+	sb_puts(out, "\n\n");
+}
+
+static void put_counts(struct strbuf *out, const struct plan_summary *s)
+{
+	sb_puts(out, "| Accounts to create | to update | to rename | to delete | Segments to add | to remove "
+		     "| Refused |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+	sb_printf(out, "| %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n\n", s->accounts_create,
+		  s->accounts_update, s->accounts_rename, s->accounts_delete, s->segments_add,
+		  s->segments_remove, s->refused);
+}
+
+static bool is_hex(const char *s)
+{
+	if (!s[0])
+		return false;
+	for (; *s; s++)
+		if (!strchr("0123456789abcdef", *s))
+			return false;
+	return true;
+}
+
+static void put_meta(struct strbuf *out, const struct plan *p)
+{
+	const char *sep = "";
+	if (p->source) {
+		sb_puts(out, "Source: ");
+		md_text(out, p->source);
+		sep = " \xC2\xB7 ";
+	}
+	if (p->backend) {
+		sb_printf(out, "%sBackend: ", sep);
+		md_text(out, p->backend);
+		sep = " \xC2\xB7 ";
+	}
+	if (is_hex(p->fingerprint))
+		sb_printf(out, "%sActual state: `%.12s`", sep, p->fingerprint);
+	sb_printf(out, "%sPrune: %s\n\n",
+		  p->source || p->backend || is_hex(p->fingerprint) ? " \xC2\xB7 " : "",
+		  p->prune ? "on" : "off");
+}
+
+static void diag_line(struct strbuf *out, const struct diag *g)
+{
+	sb_printf(out, "- **%s** ", diag_severity_name(g->severity));
+	md_text(out, g->rule);
+	if (g->file) {
+		sb_puts(out, " at ");
+		md_text(out, g->file);
+		if (g->line)
+			sb_printf(out, ":%u:%u", g->line, g->col);
+	}
+	sb_puts(out, ": ");
+	md_text(out, g->message);
+	if (g->hint) {
+		sb_puts(out, " (hint: ");
+		md_text(out, g->hint);
+		sb_putc(out, ')');
+	}
+	sb_putc(out, '\n');
+}
+
+/* Diagnostics as a list, as many as fit in `room` bytes. */
+static void put_diags(struct strbuf *out, const struct diags *d, size_t room)
+{
+	if (d->n == 0)
+		return;
+	struct strbuf line = STRBUF_INIT;
+	size_t start = out->len, shown = 0;
+	sb_puts(out, "**Diagnostics**\n\n");
+	for (; shown < d->n; shown++) {
+		sb_reset(&line);
+		diag_line(&line, &d->v[shown]);
+		if (out->len - start + line.len > room)
+			break;
+		sb_add(out, line.buf, line.len);
+	}
+	if (shown < d->n || d->dropped)
+		sb_printf(out, "- %zu more diagnostics are not shown.\n", d->n - shown + d->dropped);
+	sb_putc(out, '\n');
+	sb_release(&line);
+}
+
+/* ---- account sections ------------------------------------------------ */
+
+static const char *sign_of(const struct change *c)
+{
+	if (c->refused)
+		return "!";
+	switch (c->action) {
+	case CHANGE_CREATE:
+	case CHANGE_ADD:
+		return "+";
+	case CHANGE_DELETE:
+	case CHANGE_REMOVE:
+		return "-";
+	default:
+		return "~";
+	}
+}
+
+static void put_summary_line(struct strbuf *out, const struct render_group *g)
+{
+	const struct change *h = g->head;
+	const char *name = g->items[0]->account;
+	sb_printf(out, "<details><summary><b>%s</b> ", h ? sign_of(h) : "~");
+	if (h && h->refused) {
+		sb_puts(out, "account ");
+		html_text(out, name);
+		sb_puts(out, " is not deleted");
+	} else if (h && h->action == CHANGE_RENAME) {
+		sb_puts(out, "rename account ");
+		html_text(out, h->account_before);
+		sb_puts(out, ARROW);
+		html_text(out, name);
+	} else {
+		sb_printf(out, "%s account ", h ? change_action_name(h->action) : "change");
+		html_text(out, name);
+	}
+	if (g->n_add || g->n_remove) {
+		sb_puts(out, " (");
+		if (g->n_add)
+			sb_printf(out, "%zu segment%s to add", g->n_add, g->n_add == 1 ? "" : "s");
+		if (g->n_add && g->n_remove)
+			sb_puts(out, ", ");
+		if (g->n_remove)
+			sb_printf(out, "%zu segment%s to remove", g->n_remove, g->n_remove == 1 ? "" : "s");
+		sb_putc(out, ')');
+	}
+	sb_puts(out, "</summary>\n\n");
+}
+
+static void put_note(struct strbuf *out, const char *rule, const char *text)
+{
+	if (!rule && !text)
+		return;
+	sb_puts(out, "  - *");
+	if (rule) {
+		md_text(out, rule);
+		sb_puts(out, text ? ": " : "");
+	}
+	md_text(out, text);
+	sb_puts(out, "*\n");
+}
+
+static void put_fields(struct strbuf *out, const struct change *c)
+{
+	for (size_t i = 0; i < c->n_fields; i++) {
+		const struct field_change *f = &c->fields[i];
+		if (c->action == CHANGE_RENAME && strcmp(f->field, "name") == 0)
+			continue;
+		if (c->action == CHANGE_CREATE) {
+			sb_printf(out, "- `+ %s` ", f->field);
+			md_value(out, &f->after);
+		} else {
+			sb_printf(out, "- `~ %s` ", f->field);
+			md_value(out, &f->before);
+			sb_puts(out, ARROW);
+			md_value(out, &f->after);
+		}
+		sb_putc(out, '\n');
+	}
+}
+
+/* One change of a group as list lines. The head's action is already in
+ * the summary line; it gets a line of its own only when nothing else would
+ * say it (a delete of an account without segments). */
+static void put_item(struct strbuf *out, const struct change *c, const struct render_group *g)
+{
+	const struct change *head = g->head;
+	if (c->kind == KIND_SEGMENT) {
+		sb_printf(out, "- `%s segment` ", sign_of(c));
+		md_text(out, c->segment ? c->segment : "?");
+		if (c->segment_name) {
+			sb_putc(out, ' ');
+			md_text(out, c->segment_name);
+		}
+		sb_putc(out, '\n');
+	} else if (c->refused) {
+		sb_puts(out, "- `! not deleted` ");
+		md_text(out, c->refusal ? c->refusal : "refused");
+		sb_putc(out, '\n');
+	} else if (c != head || (c->n_fields == 0 && g->n_items == 1)) {
+		sb_printf(out, "- `%s account` %s\n", sign_of(c), change_action_name(c->action));
+	}
+	if (c->kind == KIND_ACCOUNT)
+		put_fields(out, c);
+	put_note(out, c->rule, c->reason);
+}
+
+static const char CLOSE[] = "\n</details>\n\n";
+
+/* Appends one section if it fits in room bytes. When only part of it
+ * fits, the items that fit and a line counting the rest. Returns the number
+ * of items left out, or (size_t)-1 when not even the frame fits (nothing
+ * appended). */
+static size_t put_group(struct strbuf *out, const struct render_group *g, size_t room)
+{
+	struct strbuf sec = STRBUF_INIT, line = STRBUF_INIT;
+	put_summary_line(&sec, g);
+	/* Room for the close and for the "N more" line in the worst case. */
+	const size_t reserve = sizeof(CLOSE) + 64;
+	size_t shown = 0;
+	for (; shown < g->n_items; shown++) {
+		sb_reset(&line);
+		put_item(&line, g->items[shown], g);
+		if (sec.len + line.len + reserve > room)
+			break;
+		sb_add(&sec, line.buf, line.len);
+	}
+	size_t left = g->n_items - shown;
+	if (left)
+		sb_printf(&sec, "- %zu more changes of this account are not shown\n", left);
+	sb_puts(&sec, CLOSE);
+	if (sec.len > room || (left && shown == 0)) {
+		left = (size_t)-1;
+	} else {
+		sb_add(out, sec.buf, sec.len);
+	}
+	sb_release(&sec);
+	sb_release(&line);
+	return left;
+}
+
+static void footer(struct strbuf *out, size_t not_shown, size_t max, const struct render_options *o)
+{
+	if (not_shown)
+		sb_printf(out, "**%zu more account%s not shown**", not_shown,
+			  not_shown == 1 ? " is" : "s are");
+	else
+		sb_puts(out, "**Some changes are not shown**");
+	sb_printf(out, " (a comment is limited to %zu bytes). The full plan is in the JSON plan", max);
+	if (o->json_hint) {
+		sb_puts(out, ": ");
+		md_text(out, o->json_hint);
+	} else {
+		sb_puts(out, " (`reconciler plan --format json`)");
+	}
+	sb_puts(out, ".\n");
+}
+
+struct md_state {
+	struct strbuf *out;
+	size_t max;
+	size_t reserve;	  /* for the footer */
+	size_t not_shown; /* accounts left out */
+	bool cut;
+};
+
+static void put_groups(struct md_state *m, const struct plan *p, bool pr_mode, enum change_origin section,
+		       const char *title, bool refused_only)
+{
+	struct render_groups g;
+	render_groups_build(&g, p, pr_mode, section);
+	size_t i = 0;
+	if (title && g.n && !m->cut) {
+		size_t need = strlen(title) + 8;
+		if (m->out->len + need + m->reserve <= m->max)
+			sb_printf(m->out, "#### %s\n\n", title);
+		else
+			m->cut = true;
+	}
+	for (; i < g.n && !m->cut; i++) {
+		if (refused_only && !(g.v[i].head && g.v[i].head->refused))
+			continue;
+		size_t room = m->max - m->reserve - m->out->len;
+		size_t left = put_group(m->out, &g.v[i], room);
+		if (left == (size_t)-1) {
+			m->cut = true;
+			break;
+		}
+		if (left) {
+			m->cut = true;
+			i++;
+			break;
+		}
+	}
+	if (m->cut)
+		for (; i < g.n; i++)
+			if (!refused_only || (g.v[i].head && g.v[i].head->refused))
+				m->not_shown++;
+	render_groups_free(&g);
+}
+
+void plan_render_markdown(const struct plan *p, const struct render_options *o, struct strbuf *out)
+{
+	struct plan counted = *p; /* plan_summarize only writes summary */
+	plan_summarize(&counted);
+	size_t max = o->max_bytes ? o->max_bytes : DEFAULT_MAX;
+	struct strbuf doc = STRBUF_INIT, foot = STRBUF_INIT;
+	/* The longest footer this plan could need: every account left out. */
+	footer(&foot, p->n_changes, max, o);
+	struct md_state m = {.out = &doc, .max = max, .reserve = foot.len + 2};
+
+	put_title(&doc, p);
+	bool changes = plan_has_changes(p);
+	if (changes)
+		put_counts(&doc, &counted.summary);
+	else
+		sb_puts(&doc, "**No changes.** Actual state matches the configuration.\n\n");
+	put_meta(&doc, p);
+	size_t used = doc.len + m.reserve;
+	/* Diagnostics may take half of what is left; accounts the rest. */
+	put_diags(&doc, &p->diags, used < max ? (max - used) / 2 : 0);
+	if (doc.len + m.reserve > max)
+		m.cut = true;
+
+	if (!changes)
+		put_groups(&m, p, false, ORIGIN_UNSET, NULL, true);
+	else if (plan_has_origins(p)) {
+		put_groups(&m, p, true, ORIGIN_CHANGE, "Changes in this pull request", false);
+		put_groups(&m, p, true, ORIGIN_DRIFT, "Drift (actual state differs from the base branch)",
+			   false);
+	} else {
+		put_groups(&m, p, false, ORIGIN_UNSET, NULL, false);
+	}
+	if (m.cut) {
+		sb_reset(&foot);
+		footer(&foot, m.not_shown, max, o);
+		sb_add(&doc, foot.buf, foot.len);
+	}
+	/* Only a max_bytes smaller than the title and counts gets here. */
+	if (doc.len > max) {
+		size_t n = max;
+		while (n > 0 && ((unsigned char)doc.buf[n] & 0xC0) == 0x80)
+			n--;
+		doc.len = n;
+		doc.buf[n] = '\0';
+	}
+	sb_add(out, doc.buf, doc.len);
+	sb_release(&doc);
+	sb_release(&foot);
+}

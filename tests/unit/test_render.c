@@ -1,0 +1,429 @@
+/*
+ * Renderers: golden files for a representative plan (text, text with
+ * colour, Markdown, JSON, and the pull-request grouping), compared byte for
+ * byte; UPDATE_GOLDEN=1 rewrites them instead. Then the properties the
+ * goldens cannot show: the Markdown size cut (5,000 accounts, one account
+ * with 50,000 segments, tiny limits) and escaping of hostile names.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/model.h"
+#include "plan/diff.h"
+#include "plan/plan.h"
+#include "plan/planfile.h"
+#include "plan/render.h"
+#include "rules/profile.h"
+#include "util/strbuf.h"
+
+#define GOLDEN "tests/unit/golden/"
+
+static struct profile P = {
+    .id = "kargo",
+    .destination_name = "Kargo",
+    .ttl_days = 35,
+};
+
+static struct sval sv(struct state *s, const char *v)
+{
+	return (struct sval){v ? state_strdup(s, v) : NULL, {0}};
+}
+
+static struct account *account(struct state *s, const char *name, const char *client, bool is_actual)
+{
+	struct account *a = state_add_account(s);
+	a->name = sv(s, name);
+	a->client_name = sv(s, client);
+	a->identifiers = arena_alloc(&s->arena, 2 * sizeof(struct sval));
+	a->identifiers[0] = sv(s, "cookies");
+	a->n_identifiers = 1;
+	if (is_actual) {
+		a->connection_id = arena_printf(&s->arena, "ic-%zu", s->n_accounts);
+		a->manager_id = arena_printf(&s->arena, "dm-%zu", s->n_accounts);
+	}
+	return a;
+}
+
+/* Segments from "ID" or "ID:NAME" strings, NULL-terminated. */
+static void segments(struct state *s, struct account *a, int actual, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	va_start(ap, actual);
+	while (va_arg(ap, const char *))
+		n++;
+	va_end(ap);
+	a->segments = arena_alloc(&s->arena, (n + 1) * sizeof(struct segment));
+	a->n_segments = n;
+	va_start(ap, actual);
+	for (size_t i = 0; i < n; i++) {
+		const char *spec = va_arg(ap, const char *);
+		const char *colon = strchr(spec, ':');
+		struct segment *g = &a->segments[i];
+		g->id =
+		    colon ? arena_strndup(&s->arena, spec, (size_t)(colon - spec)) : state_strdup(s, spec);
+		if (colon)
+			g->name = sv(s, colon + 1);
+		if (actual)
+			g->config_id = arena_printf(&s->arena, "sc-%s", g->id);
+	}
+	va_end(ap);
+}
+
+/* Every kind of change: a create with adds, an update with removals (TTL
+ * and marketplace) and an add, a rename with a field change, a pruned
+ * delete, a refused delete, and two diagnostics. */
+static struct plan *representative(void)
+{
+	struct state *d = state_new(), *a = state_new();
+	struct account *acme = account(d, "Acme Retail", "Acme Inc", false);
+	acme->identifiers[1] = sv(d, "ramp_ids");
+	acme->n_identifiers = 2;
+	acme->expire_at = sv(d, "2027-01-31");
+	segments(d, acme, false, "1001:Auto intenders", "1002", NULL);
+	struct account *beta = account(d, "Beta Foods", "Beta", false);
+	segments(d, beta, false, "2000:Snackers", "2003:Organic buyers", NULL);
+	struct account *gamma = account(d, "Gamma Media", "Gamma Group", false);
+	gamma->previous_names = arena_alloc(&d->arena, sizeof(struct sval));
+	gamma->previous_names[0] = sv(d, "Gamma Old");
+	gamma->n_previous_names = 1;
+	d->settings.prune = true;
+	d->settings.protect = arena_alloc(&d->arena, sizeof(struct sval));
+	d->settings.protect[0] = (struct sval){"Keep Me", {"reconciler.yaml", 6, 5}};
+	d->settings.n_protect = 1;
+
+	struct account *b = account(a, "Beta Foods", "Beta", true);
+	b->status = STATUS_INACTIVE;
+	segments(a, b, true, "2000:Snackers", "2001:Old list", "2002:Premium auto", NULL);
+	b->segments[2].type = SEGMENT_DATA_MARKETPLACE;
+	account(a, "Gamma Old", "Gamma", true);
+	segments(a, account(a, "Legacy Co", "Legacy", true), true, "3001:Lapsed", NULL);
+	segments(a, account(a, "Keep Me", "Keep", true), true, "4001", NULL);
+	state_catalog_put(a, "1002", "Luxury shoppers", SEGMENT_ONBOARDING);
+	state_canonicalize(d);
+	state_canonicalize(a);
+
+	struct plan *p = plan_new();
+	p->source = "paths: examples/basic";
+	p->backend = "local:.reconciler/sandbox.json";
+	plan_diff(p, d, a, &P);
+	/* The real fingerprint hashes native integer sizes; a fixed one keeps
+	 * the goldens the same on every platform. */
+	memcpy(p->fingerprint, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 65);
+	struct pos at = {"accounts/acme.yaml", 3, 9};
+	diag_warning(&p->diags, "kargo.precision", &at, "open a LiveRamp support case to change it",
+		     "precision \"household\" is shown, never sent");
+	diag_add(&p->diags, DIAG_NOTE, "kargo.ttl", NULL, NULL, "removed members stay until the 35-day TTL");
+	state_free(d);
+	state_free(a);
+	return p;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_add(&sb, buf, n);
+	fclose(f);
+	*len = sb.len;
+	return sb_detach(&sb);
+}
+
+static void golden(const char *name, const struct strbuf *got)
+{
+	char path[256];
+	snprintf(path, sizeof(path), GOLDEN "%s", name);
+	const char *update = getenv("UPDATE_GOLDEN");
+	if (update && strcmp(update, "1") == 0) {
+		FILE *f = fopen(path, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(got->buf, 1, got->len, f), got->len);
+		assert_int_equal(fclose(f), 0);
+		return;
+	}
+	size_t len = 0;
+	char *want = slurp(path, &len);
+	if (!want)
+		fail_msg("%s is missing (run with UPDATE_GOLDEN=1 from the repository root)", path);
+	size_t i = 0;
+	while (i < len && i < got->len && want[i] == got->buf[i])
+		i++;
+	if (i != len || len != got->len)
+		fprintf(stderr, "%s differs at byte %zu:\n--- got ---\n%s\n", path, i, got->buf);
+	assert_int_equal(got->len, len);
+	assert_memory_equal(got->buf, want, len);
+	free(want);
+}
+
+static void test_golden_text(void **st)
+{
+	(void)st;
+	struct plan *p = representative();
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_text(p, &o, &out);
+	golden("plan.txt", &out);
+	assert_null(strchr(out.buf, '\033'));
+	sb_reset(&out);
+	o.color = true;
+	plan_render_text(p, &o, &out);
+	golden("plan-color.txt", &out);
+	assert_non_null(strstr(out.buf, "\033[32m+\033[0m"));
+	sb_release(&out);
+	plan_free(p);
+}
+
+static void test_golden_markdown(void **st)
+{
+	(void)st;
+	struct plan *p = representative();
+	struct render_options o = {.json_hint = "plan.json"};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_markdown(p, &o, &out);
+	golden("plan.md", &out);
+	sb_release(&out);
+	plan_free(p);
+}
+
+static void test_golden_json(void **st)
+{
+	(void)st;
+	struct plan *p = representative();
+	struct strbuf out = STRBUF_INIT;
+	assert_int_equal(plan_write_json(p, &out), 0);
+	golden("plan.json", &out);
+	sb_release(&out);
+	plan_free(p);
+}
+
+/* Pull-request mode: the account changes come from the pull request, the
+ * pruned and refused deletes are drift. */
+static void test_golden_pull_request(void **st)
+{
+	(void)st;
+	struct plan *p = representative();
+	for (size_t i = 0; i < p->n_changes; i++)
+		p->changes[i].origin =
+		    p->changes[i].action == CHANGE_DELETE || strcmp(p->changes[i].account, "Legacy Co") == 0
+			? ORIGIN_DRIFT
+			: ORIGIN_CHANGE;
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_text(p, &o, &out);
+	golden("plan-pr.txt", &out);
+	const char *c = strstr(out.buf, RENDER_PR_CHANGES), *d = strstr(out.buf, RENDER_PR_DRIFT);
+	assert_non_null(c);
+	assert_non_null(d);
+	assert_true(c < d);
+	assert_true(strstr(out.buf, "\"Legacy Co\"") > d);
+	sb_reset(&out);
+	plan_render_markdown(p, &o, &out);
+	golden("plan-pr.md", &out);
+	assert_true(strstr(out.buf, "Changes in this pull request") < strstr(out.buf, "Drift (actual state"));
+	sb_release(&out);
+	plan_free(p);
+}
+
+static void test_no_changes(void **st)
+{
+	(void)st;
+	struct plan *p = plan_new();
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_text(p, &o, &out);
+	assert_string_equal(out.buf, "No changes. Actual state matches the configuration.\n");
+	sb_reset(&out);
+	/* A refused delete alone is still no change, but it is shown. */
+	struct change *c = plan_add_change(p);
+	c->action = CHANGE_DELETE;
+	c->account = "Keep Me";
+	c->refused = true;
+	c->refusal = "protected by settings.protect (reconciler.yaml:6)";
+	plan_render_text(p, &o, &out);
+	assert_string_equal(out.buf, "No changes. Actual state matches the configuration.\n\n"
+				     "  ! account \"Keep Me\": not deleted: protected by settings.protect "
+				     "(reconciler.yaml:6)\n\n");
+	sb_reset(&out);
+	plan_render_markdown(p, &o, &out);
+	assert_non_null(strstr(out.buf, "**No changes.**"));
+	assert_non_null(strstr(out.buf, "Keep Me is not deleted"));
+	sb_release(&out);
+	plan_free(p);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *s = hay; (s = strstr(s, needle)); s += strlen(needle))
+		n++;
+	return n;
+}
+
+static const char *last_line(const struct strbuf *sb)
+{
+	assert_true(sb->len > 1 && sb->buf[sb->len - 1] == '\n');
+	const char *s = sb->buf + sb->len - 2;
+	while (s > sb->buf && s[-1] != '\n')
+		s--;
+	return s;
+}
+
+static struct plan *many_accounts(size_t n, size_t segs)
+{
+	struct plan *p = plan_new();
+	for (size_t i = 0; i < n; i++) {
+		char *name = arena_printf(&p->arena, "Account number %05zu", i);
+		struct change *c = plan_add_change(p);
+		c->action = CHANGE_CREATE;
+		c->account = name;
+		c->fields = arena_alloc(&p->arena, sizeof(*c->fields));
+		c->fields[0].field = "name";
+		c->fields[0].after = value_str(p, name);
+		c->n_fields = 1;
+		for (size_t k = 0; k < segs; k++) {
+			c = plan_add_change(p);
+			c->action = CHANGE_ADD;
+			c->kind = KIND_SEGMENT;
+			c->account = name;
+			c->segment = arena_printf(&p->arena, "%zu", 100000 + k);
+			c->segment_name = "Auto intenders";
+		}
+	}
+	plan_summarize(p);
+	return p;
+}
+
+static void test_markdown_cut_5000_accounts(void **st)
+{
+	(void)st;
+	struct plan *p = many_accounts(5000, 3);
+	struct render_options o = {.json_hint = "plan.json"};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_markdown(p, &o, &out);
+	assert_true(out.len <= 65536);
+	assert_true(out.len > 60000); /* the limit is used, not wasted */
+	size_t open = count(out.buf, "<details>"), close = count(out.buf, "</details>");
+	assert_int_equal(open, close);
+	assert_true(open > 10 && open < 5000);
+	const char *last = last_line(&out);
+	char want[64];
+	snprintf(want, sizeof(want), "**%zu more accounts are not shown**", 5000 - open);
+	assert_true(strncmp(last, want, strlen(want)) == 0);
+	assert_non_null(strstr(last, "plan\\.json"));
+	/* The counts are for the whole plan, not for what is shown. */
+	assert_non_null(strstr(out.buf, "| 5000 | 0 | 0 | 0 | 15000 | 0 | 0 |"));
+
+	/* With room for everything, nothing is cut. */
+	sb_reset(&out);
+	o.max_bytes = 10 * 1000 * 1000;
+	plan_render_markdown(p, &o, &out);
+	assert_int_equal(count(out.buf, "<details>"), 5000);
+	assert_null(strstr(out.buf, "not shown"));
+	sb_release(&out);
+	plan_free(p);
+}
+
+static void test_markdown_cut_one_big_account(void **st)
+{
+	(void)st;
+	struct plan *p = many_accounts(1, 50000);
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_markdown(p, &o, &out);
+	assert_true(out.len <= 65536);
+	assert_int_equal(count(out.buf, "<details>"), 1);
+	assert_int_equal(count(out.buf, "</details>"), 1);
+	assert_non_null(strstr(out.buf, "more changes of this account are not shown"));
+	assert_non_null(strstr(last_line(&out), "--format json"));
+	sb_release(&out);
+	plan_free(p);
+}
+
+static void test_markdown_tiny_limits(void **st)
+{
+	(void)st;
+	struct plan *p = representative();
+	for (size_t max = 64; max <= 4096; max *= 2) {
+		struct render_options o = {.max_bytes = max};
+		struct strbuf out = STRBUF_INIT;
+		plan_render_markdown(p, &o, &out);
+		assert_true(out.len <= max);
+		if (max >= 2048)
+			assert_int_equal(count(out.buf, "<details>"), count(out.buf, "</details>"));
+		sb_release(&out);
+	}
+	plan_free(p);
+}
+
+static void test_escaping(void **st)
+{
+	(void)st;
+	struct plan *p = plan_new();
+	struct change *c = plan_add_change(p);
+	c->action = CHANGE_ADD;
+	c->kind = KIND_SEGMENT;
+	c->account = "x</summary><script>alert(1)</script>";
+	c->segment = "1|2";
+	c->segment_name = "[click](http://evil)\n# heading";
+	c = plan_add_change(p);
+	c->action = CHANGE_UPDATE;
+	c->account = "x</summary><script>alert(1)</script>";
+	c->fields = arena_alloc(&p->arena, sizeof(*c->fields));
+	c->fields[0].field = "client_name";
+	c->fields[0].before = value_str(p, "*bold* & 'q'");
+	c->fields[0].after = value_str(p, "line\nbreak `code`");
+	c->n_fields = 1;
+	plan_summarize(p);
+
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_markdown(p, &o, &out);
+	assert_null(strstr(out.buf, "<script>"));
+	assert_null(strstr(out.buf, "</summary><"));
+	assert_non_null(strstr(out.buf, "x&lt;/summary&gt;&lt;script&gt;"));
+	assert_null(strstr(out.buf, "[click]("));
+	assert_non_null(strstr(out.buf, "\\[click\\]\\(http://evil\\)"));
+	assert_null(strstr(out.buf, "\n# heading"));
+	assert_non_null(strstr(out.buf, "1\\|2"));
+	assert_non_null(strstr(out.buf, "\\*bold\\* &amp; &#39;q&#39;"));
+	assert_non_null(strstr(out.buf, "line break \\`code\\`"));
+	assert_int_equal(count(out.buf, "<details>"), count(out.buf, "</details>"));
+
+	/* Text: a terminal escape in a name is shown, not executed. */
+	sb_reset(&out);
+	c->account = "evil\033[2Jname";
+	p->changes[0].account = c->account;
+	plan_render_text(p, &o, &out);
+	assert_null(strchr(out.buf, '\033'));
+	assert_non_null(strstr(out.buf, "evil\\u001b[2Jname"));
+	sb_release(&out);
+	plan_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_golden_text),
+	    cmocka_unit_test(test_golden_markdown),
+	    cmocka_unit_test(test_golden_json),
+	    cmocka_unit_test(test_golden_pull_request),
+	    cmocka_unit_test(test_no_changes),
+	    cmocka_unit_test(test_markdown_cut_5000_accounts),
+	    cmocka_unit_test(test_markdown_cut_one_big_account),
+	    cmocka_unit_test(test_markdown_tiny_limits),
+	    cmocka_unit_test(test_escaping),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
