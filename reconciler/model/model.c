@@ -1,5 +1,6 @@
 #include "model.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,12 +133,16 @@ void state_canonicalize(struct state *s)
 		k[i].key = folded_key(s, s->accounts[i]->name.v);
 		k[i].a = s->accounts[i];
 	}
-	qsort(k, s->n_accounts, sizeof(*k), keyed_cmp);
+	if (s->n_accounts > 1)
+		qsort(k, s->n_accounts, sizeof(*k), keyed_cmp);
 	for (size_t i = 0; i < s->n_accounts; i++) {
 		struct account *a = k[i].a;
 		s->accounts[i] = a;
-		qsort(a->identifiers, a->n_identifiers, sizeof(*a->identifiers), sval_cmp);
-		qsort(a->segments, a->n_segments, sizeof(*a->segments), segment_cmp);
+		/* qsort with a NULL base is undefined even for 0 items. */
+		if (a->n_identifiers > 1)
+			qsort(a->identifiers, a->n_identifiers, sizeof(*a->identifiers), sval_cmp);
+		if (a->n_segments > 1)
+			qsort(a->segments, a->n_segments, sizeof(*a->segments), segment_cmp);
 	}
 	free(k);
 	state_index(s);
@@ -199,14 +204,18 @@ bool segment_type_from_api(const char *s, enum segment_type *out)
 }
 
 /* Each field is written as tag, length, bytes so that no two different
- * states serialise to the same stream. */
+ * states serialise to the same stream. The length is 8 bytes little-endian
+ * whatever the machine, so a plan made on one machine verifies on another. */
 static void fp_str(struct sha256 *c, char tag, const char *v)
 {
-	size_t n = v ? strlen(v) : (size_t)-1;
+	uint64_t n = v ? (uint64_t)strlen(v) : UINT64_MAX;
+	unsigned char len[8];
+	for (int i = 0; i < 8; i++)
+		len[i] = (unsigned char)(n >> (8 * i));
 	sha256_update(c, &tag, 1);
-	sha256_update(c, &n, sizeof(n));
+	sha256_update(c, len, sizeof(len));
 	if (v)
-		sha256_update(c, v, strlen(v));
+		sha256_update(c, v, (size_t)n);
 }
 
 void state_fingerprint(const struct state *s, char out[65])

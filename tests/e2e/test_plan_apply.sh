@@ -219,3 +219,21 @@ expect_rc "paths and --plan together refused" 1
 run plan examples/basic --backend nosuch
 expect_rc "unknown backend exits 1" 1
 expect_err "unknown backend lists the valid ones" "local:PATH"
+
+# On a terminal, apply asks and only "yes" proceeds.
+if command -v script >/dev/null 2>&1; then
+	rm -f "$SB"
+	OUT=$(printf 'no\n' | script -qec "$BIN apply examples/basic $B" /dev/null 2>&1)
+	RC=0
+	if printf '%s' "$OUT" | grep -q "Apply cancelled" && [ ! -s "$SB" -o "$(jq '.distributionManagers | length' "$SB" 2>/dev/null)" = 0 ]; then
+		pass "terminal prompt: anything but yes cancels"
+	else
+		fail "terminal prompt: anything but yes cancels"
+	fi
+	OUT=$(printf 'yes\n' | script -qec "$BIN apply examples/basic $B" /dev/null 2>&1)
+	if printf '%s' "$OUT" | grep -q "Only 'yes' will be accepted" && printf '%s' "$OUT" | grep -q "Apply complete"; then
+		pass "terminal prompt: yes applies"
+	else
+		fail "terminal prompt: yes applies"
+	fi
+fi

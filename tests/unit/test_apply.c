@@ -26,7 +26,7 @@ struct mock {
 	bool fail_item_0; /* first item of each add batch fails */
 };
 
-static void record(struct mock *m, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void record(struct mock *m, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
