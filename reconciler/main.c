@@ -15,14 +15,17 @@ const struct command commands[] = {
 	  "rule id and a hint. Nothing is sent anywhere.\n"
 	  "Exit status: 0 when there is no error (warnings allowed), 1 otherwise." },
 	{ "plan", cmd_plan,
-	  "[PATH...] [--backend B] [--format text|json|markdown] [--out FILE] [--detailed-exitcode]",
+	  "[PATH...] [--backend B] [--format text|json|markdown] [--out FILE] [--detailed-exitcode]\n"
+	  "       [--concurrency N]",
 	  "show what apply would change",
 	  "Compares the configuration with the actual state observed through the backend\n"
-	  "(default: local, the sandbox file .reconciler/sandbox.json) and prints the plan.\n"
+	  "(default: local, the sandbox file .reconciler/sandbox.json; or liveramp, the\n"
+	  "Activation API, configured from the environment) and prints the plan.\n"
 	  "--out FILE saves it for `apply --plan FILE`.\n"
 	  "Exit status: 0 ok, 1 error, 2 with --detailed-exitcode when changes are present." },
 	{ "apply", cmd_apply,
-	  "[PATH... | --plan FILE] [--backend B] [--auto-approve] [--dry-run] [--max-deletes N] [--max-changes N]",
+	  "[PATH... | --plan FILE] [--backend B] [--auto-approve] [--dry-run] [--max-deletes N]\n"
+	  "       [--max-changes N] [--lock-timeout SECONDS] [--concurrency N]",
 	  "make the actual state match the configuration",
 	  "Computes the plan (or reads a saved one, refused when the actual state changed\n"
 	  "since it was made), shows it, asks for `yes` on a terminal (or needs\n"

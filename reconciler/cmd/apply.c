@@ -47,6 +47,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		{ "max-changes", required_argument, NULL, 'C' },
 		{ "lock-timeout", required_argument, NULL, 'L' },
 		{ "profile", required_argument, NULL, 'p' },
+		{ "concurrency", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -75,6 +76,10 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 				return -1;
 			break;
 		case 'p': a->po.profile = optarg; break;
+		case 'c':
+			if (parse_concurrency("apply", optarg, &a->po.concurrency) < 0)
+				return -1;
+			break;
 		case 'h': print_usage("apply", stdout); return 1;
 		default: print_usage("apply", stderr); return -1;
 		}
@@ -99,8 +104,10 @@ static int load_saved_plan(struct pipeline *pl, const struct apply_args *a, stru
 	const char *profile = a->po.profile ? a->po.profile : pl->plan->profile;
 	if (profile_load(&pl->profile, profile, d) < 0)
 		return -1;
-	const char *spec = a->po.backend ? a->po.backend : pl->plan->backend;
-	if (pipeline_observe(pl, spec, NULL, true, a->po.lock_timeout_ms, d) < 0)
+	struct pipeline_options po = a->po;
+	if (!po.backend)
+		po.backend = pl->plan->backend;
+	if (pipeline_observe(pl, &po, NULL, d) < 0)
 		return -1;
 	char now[65];
 	state_fingerprint(pl->actual, now);

@@ -41,6 +41,19 @@ int parse_count(const char *cmd, const char *opt, const char *s, long *out)
 	return 0;
 }
 
+int parse_concurrency(const char *cmd, const char *s, int *out)
+{
+	long v;
+	if (parse_count(cmd, "--concurrency", s, &v) < 0)
+		return -1;
+	if (v < 1 || v > 256) {
+		fprintf(stderr, "reconciler %s: --concurrency must be between 1 and 256, got %ld\n", cmd, v);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
 bool use_color(FILE *f)
 {
 	const char *no = getenv("NO_COLOR");

@@ -30,6 +30,8 @@ int parse_format(const char *cmd, const char *s, unsigned allowed, enum output_f
 bool use_color(FILE *f);
 /* Parses a non-negative integer option value; prints the error itself. */
 int parse_count(const char *cmd, const char *opt, const char *s, long *out);
+/* --concurrency N: 1..256. */
+int parse_concurrency(const char *cmd, const char *s, int *out);
 
 /* The front of every pipeline: load the destination profile, load the YAML
  * under paths (default "."), run the desired-state rules. *desired and

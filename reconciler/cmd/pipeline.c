@@ -1,19 +1,25 @@
 #include "cmd/pipeline.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/common.h"
 #include "plan/diff.h"
 #include "rules/check.h"
 
-int pipeline_observe(struct pipeline *pl, const char *spec, const struct settings *settings,
-		     bool lock, int lock_timeout_ms, struct diags *d)
+int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
+		     const struct settings *settings, struct diags *d)
 {
-	struct backend_options bo = { .profile = pl->profile, .settings = settings };
-	if (backend_open(&pl->backend, spec ? spec : "local", &bo, d) < 0)
+	struct backend_options bo = {
+		.profile = pl->profile,
+		.settings = settings,
+		.concurrency = o->concurrency,
+		.progress = isatty(STDERR_FILENO),
+	};
+	if (backend_open(&pl->backend, o->backend ? o->backend : "local", &bo, d) < 0)
 		return -1;
-	if (lock) {
-		if (pl->backend->ops->lock(pl->backend, lock_timeout_ms, d) < 0)
+	if (o->lock) {
+		if (pl->backend->ops->lock(pl->backend, o->lock_timeout_ms, d) < 0)
 			return -1;
 		pl->locked = true;
 	}
@@ -25,7 +31,7 @@ int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct 
 	memset(pl, 0, sizeof(*pl));
 	if (load_and_check(o->paths, o->n_paths, o->profile, &pl->desired, &pl->profile, d) < 0)
 		return -1;
-	if (pipeline_observe(pl, o->backend, &pl->desired->settings, o->lock, o->lock_timeout_ms, d) < 0)
+	if (pipeline_observe(pl, o, &pl->desired->settings, d) < 0)
 		return -1;
 	rules_check_actual(pl->profile, pl->desired, pl->actual, d);
 	diags_sort(d);

@@ -28,6 +28,7 @@ struct pipeline_options {
 	const char *backend; /* NULL: "local" */
 	bool lock;           /* take the backend's write lock before observing */
 	int lock_timeout_ms;
+	int concurrency;     /* requests in flight (liveramp); 0: the default */
 };
 
 /* Runs the pipeline up to a plan. Returns 0, or -1 with diagnostics; what
@@ -35,8 +36,8 @@ struct pipeline_options {
  * the plan owns the warnings that were found (plan->diags). */
 int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct diags *d);
 /* Opens the backend named by spec (and locks it when asked) and observes. */
-int pipeline_observe(struct pipeline *pl, const char *spec, const struct settings *settings,
-		     bool lock, int lock_timeout_ms, struct diags *d);
+int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
+		     const struct settings *settings, struct diags *d);
 void pipeline_free(struct pipeline *pl);
 
 #endif

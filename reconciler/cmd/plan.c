@@ -18,6 +18,7 @@ int cmd_plan(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "detailed-exitcode", no_argument, NULL, 'x' },
 		{ "profile", required_argument, NULL, 'p' },
+		{ "concurrency", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -37,6 +38,10 @@ int cmd_plan(int argc, char **argv)
 		case 'o': out_file = optarg; break;
 		case 'x': detailed = true; break;
 		case 'p': po.profile = optarg; break;
+		case 'c':
+			if (parse_concurrency("plan", optarg, &po.concurrency) < 0)
+				return EXIT_ERROR;
+			break;
 		case 'h': return print_usage("plan", stdout);
 		default: return print_usage("plan", stderr);
 		}
