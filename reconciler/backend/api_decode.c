@@ -37,8 +37,10 @@ __attribute__((format(printf, 3, 4))) static int fail(struct dx *x, const char *
 {
 	if (x->err[0])
 		return -1;
-	int n = snprintf(x->err, sizeof(x->err), "%s%s%s: ", x->where, *x->where && field ? "." : "",
-			 field ? field : "");
+	int n = 0;
+	if (*x->where || field)
+		n = snprintf(x->err, sizeof(x->err), "%s%s%s: ", x->where, *x->where && field ? "." : "",
+			     field ? field : "");
 	if (n < 0 || (size_t)n >= sizeof(x->err))
 		return -1;
 	va_list ap;
@@ -323,7 +325,7 @@ static json_t *parse(struct dx *x, const char *body, size_t len)
 		fail(x, NULL, "the body is empty");
 		return NULL;
 	}
-	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!root)
 		fail(x, NULL, "not JSON (%s at byte %d)", je.text, je.position);
 	return root;

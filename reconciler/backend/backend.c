@@ -22,11 +22,8 @@ int backend_open(struct backend **out, const char *spec, const struct backend_op
 		}
 		return backend_local_open(out, spec + 6, opt, d);
 	}
-	if (strcmp(spec, "liveramp") == 0) {
-		diag_error(d, RULE, NULL, "use --backend local (the sandbox) until it arrives",
-			   "the liveramp backend is not built yet");
-		return -1;
-	}
+	if (strcmp(spec, "liveramp") == 0)
+		return backend_liveramp_open(out, opt, d);
 	diag_error(d, RULE, NULL,
 		   "valid backends: local (the sandbox .reconciler/sandbox.json), local:PATH, liveramp",
 		   "unknown backend \"%s\"", spec);

@@ -1,7 +1,7 @@
 /*
  * The HTTP client (http.h): requests, the multi loop, retries, reports.
- * The token's lifecycle is in http_token.c, the pure helpers in
- * http_util.c.
+ * The token's lifecycle is in http_token.c; the pure helpers and the
+ * failure reports in http_util.c.
  *
  * A run keeps every request that still needs sending in one `pending`
  * list, each with the time it may go (0, or the end of its backoff). The
@@ -106,11 +106,6 @@ void http_client_free(struct http_client *c)
 long http_client_backoff_ms(struct http_client *c, int attempt)
 {
 	return http_backoff_ms(attempt, c->cfg.retry_base_ms, c->cfg.retry_cap_ms, http_random_next(&c->rng));
-}
-
-unsigned http_client_token_requests(const struct http_client *c)
-{
-	return c->token_requests;
 }
 
 /* ---- requests ------------------------------------------------------------- */
@@ -291,6 +286,13 @@ void http_start(struct http_client *c, struct http_request *r, bool token)
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
 	set_method(e, r);
+	/* libcurl silently sends a request again when a reused connection
+	 * dies before any answer ("Connection died, retrying a fresh
+	 * connect"), POSTs included. For a write that is a blind re-send, the
+	 * very thing liveramp_write.c's policy forbids: on a fresh connection
+	 * curl does not do it, and the lost answer comes back to us. */
+	if (!r->resend_lost)
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 	if (c->cfg.debug)
 		http_debug_enable(e, r, token);
 	r->priv.easy = e;
@@ -411,7 +413,7 @@ struct run {
 /* r has its outcome: tell the caller, and send it again if asked to. */
 static void complete(struct run *run, struct http_request *r)
 {
-	if (r->outcome != HTTP_ANSWERED && r->attempts > 1 && !strstr(r->error, "attempts"))
+	if (r->outcome != HTTP_ANSWERED && r->attempts > 1 && !r->priv.no_token)
 		snprintf(r->error + strlen(r->error), sizeof(r->error) - strlen(r->error),
 			 "%safter %d attempts", r->error[0] ? "; " : "", r->attempts);
 	bool again = r->on_done && r->on_done(r, r->ctx) && http_ok(r);
@@ -421,7 +423,6 @@ static void complete(struct run *run, struct http_request *r)
 		push_pending(run->c, r, 0);
 		return;
 	}
-	r->priv.in_run = false;
 	run->finished++;
 	progress_line(run->c, run->progress, run->finished, run->n);
 }
@@ -475,6 +476,7 @@ static void fail_pending(struct run *run)
 		struct http_request *r = c->pending[--c->n_pending];
 		r->outcome = HTTP_NOT_SENT;
 		r->status = 0;
+		r->priv.no_token = true;
 		snprintf(r->error, sizeof(r->error), "%s", c->token_error);
 		complete(run, r);
 	}
@@ -517,7 +519,7 @@ int http_run(struct http_client *c, struct http_request **reqs, size_t n, const 
 		r->error[0] = '\0';
 		r->attempts = 0;
 		r->priv.reauthed = false;
-		r->priv.in_run = true;
+		r->priv.no_token = false;
 		push_pending(c, r, 0);
 	}
 	progress_line(c, progress, 0, n);
@@ -545,51 +547,4 @@ int http_run(struct http_client *c, struct http_request **reqs, size_t n, const 
 int http_send(struct http_client *c, struct http_request *r)
 {
 	return http_run(c, &r, 1, NULL);
-}
-
-/* ---- reports ---------------------------------------------------------------------- */
-
-static const char *default_hint(const struct http_request *r)
-{
-	if (r->outcome == HTTP_LOST)
-		return "run the command again: the next run observes what was done and converges";
-	if (r->outcome == HTTP_NOT_SENT && r->status != 429)
-		return "check the network, LIVERAMP_API_URL and LIVERAMP_TOKEN_URL";
-	if (r->status == 401 || r->status == 403)
-		return "check LIVERAMP_ACCOUNT_ID / LIVERAMP_SECRET_KEY and LIVERAMP_ORG_ID: the service "
-		       "account must belong to the organization and have a role that allows this";
-	if (r->status == 404)
-		return "observe again (reconciler plan): it may have been changed outside this tool";
-	if (r->status == 429)
-		return "LiveRamp is throttling this account; run again later";
-	return "the API refused the request; fix the value it names and run again";
-}
-
-void http_report(const struct http_client *c, const struct http_request *r, const char *what_for,
-		 const char *hint, struct diags *d)
-{
-	struct strbuf msg = STRBUF_INIT;
-	sb_printf(&msg, "%s: %s ", what_for ? what_for : "request", r->what);
-	if (r->status) {
-		struct arena a = ARENA_INIT;
-		struct api_error e;
-		sb_printf(&msg, "answered %ld", r->status);
-		if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
-			if (e.code)
-				sb_printf(&msg, " %.80s", e.code);
-			if (e.message)
-				sb_printf(&msg, ": %.300s", e.message);
-		}
-		arena_free(&a);
-		if (r->error[0])
-			sb_printf(&msg, " (%s)", r->error);
-	} else {
-		sb_printf(&msg, "failed: %s", r->error[0] ? r->error : "no answer");
-	}
-	if (r->outcome == HTTP_LOST)
-		sb_puts(&msg, "; the server may have acted on it");
-	http_scrub(msg.buf, c->cfg.secret_key);
-	http_scrub(msg.buf, c->token);
-	diag_error(d, RULE, NULL, hint ? hint : default_hint(r), "%s", msg.buf);
-	sb_release(&msg);
 }

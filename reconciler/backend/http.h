@@ -81,9 +81,9 @@ struct http_attempt {
 	void *headers;
 	unsigned token_gen;
 	bool reauthed;
-	bool in_run;
 	long long not_before; /* monotonic ms */
 	long retry_after_ms;  /* from the last answer; -1 when none */
+	bool no_token;        /* failed because no access token could be had */
 	struct http_client *client;
 };
 
@@ -100,7 +100,7 @@ struct http_request {
 	enum http_outcome outcome;
 	long status;            /* of the last answer; 0 when none */
 	struct strbuf response; /* body of the last answer */
-	char error[200];        /* why it failed (transport, retries); "" otherwise */
+	char error[320];        /* why it failed (transport, retries, token); "" otherwise */
 	int attempts;
 	struct http_attempt priv;
 };
@@ -148,8 +148,6 @@ void http_report(const struct http_client *c, const struct http_request *r, cons
 /* The backoff before retry number `attempt` (0 first): a uniformly random
  * delay in [0, min(cap, base * 2^attempt)] drawn from the client's PRNG. */
 long http_client_backoff_ms(struct http_client *c, int attempt);
-/* Token requests made so far (tests and the debug trace). */
-unsigned http_client_token_requests(const struct http_client *c);
 
 /* ---- pure helpers (unit-tested) ------------------------------------------- */
 

@@ -36,9 +36,8 @@ struct http_client {
 	long long token_sent_at;     /* when the current token request left */
 	long long token_not_before;  /* backoff of the token request */
 	bool token_inflight;         /* never more than one */
-	unsigned token_requests;
 	struct http_request token_req;
-	char token_error[200]; /* set when no token can be had: requests fail with it */
+	char token_error[300]; /* set when no token can be had: requests fail with it */
 };
 
 long long http_now_ms(void);

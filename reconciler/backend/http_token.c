@@ -87,7 +87,6 @@ void http_token_maybe_start(struct http_client *c, long long now)
 		return;
 	build_grant(c);
 	c->token_inflight = true;
-	c->token_requests++;
 	c->token_sent_at = now;
 	http_start(c, &c->token_req, true);
 }
@@ -106,24 +105,28 @@ static void accept_token(struct http_client *c, const struct api_token *t)
 	c->token_not_before = 0;
 }
 
-/* The reason no token can be had, secrets removed. */
+/* The reason no token can be had, secrets removed: every request waiting
+ * for a token fails with it. */
 static void refuse(struct http_client *c, const char *why)
 {
 	struct strbuf msg = STRBUF_INIT;
 	struct http_request *r = &c->token_req;
-	sb_printf(&msg, "could not get an access token from %s: %s", c->cfg.token_url, why);
+	sb_printf(&msg, "could not get an access token from %s: ", c->cfg.token_url);
 	if (r->status) {
 		struct arena a = ARENA_INIT;
 		struct api_error e;
-		sb_printf(&msg, " (answered %ld", r->status);
+		sb_printf(&msg, "answered %ld", r->status);
 		if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
 			if (e.code)
 				sb_printf(&msg, " %.60s", e.code);
 			if (e.message)
-				sb_printf(&msg, ": %.200s", e.message);
+				sb_printf(&msg, ": %.160s", e.message);
 		}
-		sb_putc(&msg, ')');
 		arena_free(&a);
+		if (why)
+			sb_printf(&msg, " (%s)", why);
+	} else {
+		sb_puts(&msg, why ? why : "no answer");
 	}
 	http_scrub(msg.buf, c->cfg.secret_key);
 	snprintf(c->token_error, sizeof(c->token_error), "%s", msg.buf);
@@ -140,7 +143,7 @@ static void decode_token(struct http_client *c)
 		accept_token(c, &t);
 		explicit_bzero((char *)t.access_token, strlen(t.access_token));
 	} else {
-		refuse(c, d.n ? d.v[0].message : "unreadable answer");
+		refuse(c, d.n ? d.v[0].message : "an unreadable answer");
 	}
 	diags_free(&d);
 	arena_free(&a);
@@ -160,12 +163,11 @@ void http_token_finish(struct http_client *c, CURLcode rc, bool sent)
 	else if (rc != CURLE_OK)
 		refuse(c, r->error);
 	else if (r->status == 401 || r->status == 403 || r->status == 400)
-		refuse(c, "the credentials were refused; check LIVERAMP_ACCOUNT_ID and LIVERAMP_SECRET_KEY "
-			  "(or LIVERAMP_CREDENTIALS_FILE)");
+		refuse(c, NULL);
 	else if (r->status >= 500 || r->status == 429 || r->outcome == HTTP_LOST)
-		refuse(c, "the token endpoint kept failing");
+		refuse(c, r->error[0] ? r->error : "the token endpoint kept failing");
 	else
-		refuse(c, "unexpected answer");
+		refuse(c, "an unexpected answer");
 	if (r->response.buf)
 		explicit_bzero(r->response.buf, r->response.cap); /* the token */
 	sb_reset(&r->response);

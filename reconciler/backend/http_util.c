@@ -1,7 +1,8 @@
 /*
- * Pure helpers of the HTTP layer (http.h): backoff, Retry-After, the
- * loopback rule for plain http, scrubbing secrets out of text. No I/O, so
- * each is unit-tested on its own (tests/unit/test_http.c).
+ * Helpers of the HTTP layer (http.h): backoff, Retry-After, the loopback
+ * rule for plain http, scrubbing secrets out of text (pure: no I/O, each
+ * unit-tested in tests/unit/test_http.c), and the diagnostic for a failed
+ * request.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -12,7 +13,8 @@
 
 #include <curl/curl.h>
 
-#include "http.h"
+#include "api_decode.h"
+#include "http_private.h"
 
 #define RULE "backend"
 
@@ -140,4 +142,54 @@ void http_scrub(char *text, const char *secret)
 		return;
 	for (char *p = strstr(text, secret); p; p = strstr(p + n, secret))
 		memset(p, '*', n);
+}
+
+/* ---- reports ---------------------------------------------------------------------- */
+
+static const char *default_hint(const struct http_request *r)
+{
+	if (r->priv.no_token)
+		return "check LIVERAMP_ACCOUNT_ID and LIVERAMP_SECRET_KEY (or LIVERAMP_CREDENTIALS_FILE) "
+		       "and LIVERAMP_TOKEN_URL";
+	if (r->outcome == HTTP_LOST)
+		return "run the command again: the next run observes what was done and converges";
+	if (r->outcome == HTTP_NOT_SENT && r->status != 429)
+		return "check the network, LIVERAMP_API_URL and LIVERAMP_TOKEN_URL";
+	if (r->status == 401 || r->status == 403)
+		return "check LIVERAMP_ACCOUNT_ID / LIVERAMP_SECRET_KEY and LIVERAMP_ORG_ID: the service "
+		       "account must belong to the organization and have a role that allows this";
+	if (r->status == 404)
+		return "observe again (reconciler plan): it may have been changed outside this tool";
+	if (r->status == 429)
+		return "LiveRamp is throttling this account; run again later";
+	return "the API refused the request; fix the value it names and run again";
+}
+
+void http_report(const struct http_client *c, const struct http_request *r, const char *what_for,
+		 const char *hint, struct diags *d)
+{
+	struct strbuf msg = STRBUF_INIT;
+	sb_printf(&msg, "%s: %s ", what_for ? what_for : "request", r->what);
+	if (r->status) {
+		struct arena a = ARENA_INIT;
+		struct api_error e;
+		sb_printf(&msg, "answered %ld", r->status);
+		if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
+			if (e.code)
+				sb_printf(&msg, " %.80s", e.code);
+			if (e.message)
+				sb_printf(&msg, ": %.300s", e.message);
+		}
+		arena_free(&a);
+		if (r->error[0])
+			sb_printf(&msg, " (%s)", r->error);
+	} else {
+		sb_printf(&msg, "failed: %s", r->error[0] ? r->error : "no answer");
+	}
+	if (r->outcome == HTTP_LOST && r->method != HTTP_GET)
+		sb_puts(&msg, "; the server may have acted on it");
+	http_scrub(msg.buf, c->cfg.secret_key);
+	http_scrub(msg.buf, c->token);
+	diag_error(d, RULE, NULL, hint ? hint : default_hint(r), "%s", msg.buf);
+	sb_release(&msg);
 }

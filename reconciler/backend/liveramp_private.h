@@ -6,7 +6,8 @@
  *   liveramp_config.c    environment and credentials file
  *   liveramp_list.c      paginated lists, concurrently; the Kargo target
  *   liveramp_observe.c   API resources -> struct state (as local_observe.c)
- *   liveramp_write.c     THE policy for writes whose answer was lost; accounts
+ *   liveramp_write.c     THE policy for writes whose answer was lost; PUT/DELETE
+ *   liveramp_account.c   create, update, delete accounts
  *   liveramp_segments.c  segment-config batches (207 answers)
  */
 #ifndef RECONCILER_BACKEND_LIVERAMP_PRIVATE_H
@@ -14,6 +15,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include <jansson.h>
 
 #include "api_decode.h"
 #include "backend.h"
@@ -108,6 +111,31 @@ struct lr_write {
 	void *ctx;
 };
 int lr_write_run(struct lr_write *w, struct diags *d);
+
+/* A PUT or DELETE of one resource, checked by GETting path back. */
+struct lr_one {
+	enum http_method method;
+	const char *path;
+	const char *body; /* or NULL */
+	enum api_kind kind;
+	/* PUT: whether the resource read back holds what was sent. */
+	bool (*holds)(const void *got, const void *want);
+	const void *want;
+};
+int lr_write_one(struct liveramp *l, struct lr_one *o, const char *what_for, struct diags *d);
+/* PUT of a DM's name, status and expireAt (all three). */
+int lr_put_manager(struct liveramp *l, const char *dm_id, const struct account *want, const char *what_for,
+		   struct diags *d);
+/* What the API would refuse, checked before anything is sent: the name
+ * and its length, the client name and its property, the end date. */
+int lr_check_account(const struct liveramp *l, const struct account *want, struct diags *d);
+/* A JSON array of the API device types of want's identifiers, each once;
+ * NULL with a diagnostic for an identifier without one. */
+json_t *lr_device_types(const struct profile *p, const struct account *want, struct diags *d);
+/* json_dumps (compact) and json_decref: a malloc'ed string. */
+char *lr_dump(json_t *v);
+/* "/v2/COLLECTION/ID", the id escaped; malloc'ed. */
+char *lr_resource_path(const char *collection, const char *id);
 
 int lr_create_account(struct backend *b, const struct account *want, struct account_ref *out,
 		      struct diags *d);

@@ -13,6 +13,9 @@
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
+#include "record/audit.h"
+#include "record/notes.h"
+#include "util/clock.h"
 
 #define DEFAULT_LOCK_TIMEOUT_S 30
 
@@ -23,6 +26,7 @@ struct apply_args {
 	bool dry_run;
 	struct apply_options ao;
 	long lock_timeout_s;
+	const char *audit_log;
 };
 
 static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
@@ -48,10 +52,14 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		{ "lock-timeout", required_argument, NULL, 'L' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "concurrency", required_argument, NULL, 'c' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "repo", required_argument, NULL, 'R' },
+		{ "audit-log", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(a, 0, sizeof(*a));
+	a->audit_log = AUDIT_DEFAULT_PATH;
 	a->ao.max_deletes = -1;
 	a->ao.max_changes = -1;
 	a->lock_timeout_s = DEFAULT_LOCK_TIMEOUT_S;
@@ -80,14 +88,26 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 			if (parse_concurrency("apply", optarg, &a->po.concurrency) < 0)
 				return -1;
 			break;
+		case 'r': a->po.src.ref = optarg; break;
+		case 'R': a->po.src.repo = optarg; break;
+		case 'A': a->audit_log = optarg; break;
 		case 'h': print_usage("apply", stdout); return 1;
 		default: print_usage("apply", stderr); return -1;
 		}
 	}
-	a->po.paths = (const char *const *)argv + optind;
-	a->po.n_paths = (size_t)(argc - optind);
-	if (a->plan_file && a->po.n_paths) {
+	a->po.src.paths = (const char *const *)argv + optind;
+	a->po.src.n_paths = (size_t)(argc - optind);
+	if (a->plan_file && a->po.src.n_paths) {
 		fprintf(stderr, "reconciler apply: give either paths or --plan FILE, not both\n");
+		return -1;
+	}
+	if (a->plan_file && a->po.src.ref) {
+		fprintf(stderr, "reconciler apply: a saved plan already names its source; give "
+				"either --plan FILE or --ref REF, not both\n");
+		return -1;
+	}
+	if (!*a->audit_log) {
+		fprintf(stderr, "reconciler apply: --audit-log needs a file name\n");
 		return -1;
 	}
 	a->po.lock = true;
@@ -143,14 +163,149 @@ static bool confirmed(const struct apply_args *a)
 	return true;
 }
 
-static int execute(struct pipeline *pl, struct apply_args *a, struct diags *d)
+/* What an apply is traced to: the commit its configuration came from. */
+struct provenance {
+	const char *ref;         /* as given, or NULL (the work tree) */
+	char commit[GITSRC_HEX]; /* "" when the configuration did not come from git */
+	bool dirty;              /* work tree files differ from commit: no note */
+	bool from_plan;          /* named by a saved plan's source */
+};
+
+static bool is_hex_id(const char *s)
+{
+	for (int i = 0; i < GITSRC_HEX - 1; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* A plan made at a ref names its source "git REF@COMMIT: PATHS". Refs may
+ * hold '@' but never ':', so the commit is the 40 hex digits between the
+ * '@' and the first ':'. */
+static void provenance_of_plan(struct plan *p, struct provenance *pv)
+{
+	const char *s = p->source;
+	if (!s || strncmp(s, "git ", 4) != 0)
+		return;
+	const char *colon = strchr(s, ':');
+	if (!colon || colon - s < 4 + 1 + GITSRC_HEX - 1)
+		return;
+	const char *at = colon - (GITSRC_HEX - 1) - 1;
+	if (*at != '@' || !is_hex_id(at + 1))
+		return;
+	memcpy(pv->commit, at + 1, GITSRC_HEX - 1);
+	pv->commit[GITSRC_HEX - 1] = '\0';
+	pv->ref = arena_strndup(&p->arena, s + 4, (size_t)(at - (s + 4)));
+	pv->from_plan = true;
+}
+
+/* The work tree: HEAD, when the configuration's files are all inside the
+ * repository; dirty when any of them differs from HEAD. Not being in a
+ * repository is not an error: the apply is then traced by the audit log
+ * alone. */
+static void provenance_of_worktree(struct pipeline *pl, const struct apply_args *a,
+				   struct provenance *pv)
+{
+	struct diags quiet = DIAGS_INIT;
+	bool inside = false, dirty = false;
+	char head[GITSRC_HEX] = "";
+	if (open_repo(&a->po.src, &pl->git, &quiet) == 0 &&
+	    gitsrc_worktree_state(pl->git, a->po.src.paths, a->po.src.n_paths, head, &dirty,
+				  &inside, &quiet) == 0 &&
+	    inside && head[0]) {
+		memcpy(pv->commit, head, sizeof(pv->commit));
+		pv->dirty = dirty;
+	}
+	diags_free(&quiet);
+}
+
+static void provenance_of(struct pipeline *pl, const struct apply_args *a, struct provenance *pv)
+{
+	memset(pv, 0, sizeof(*pv));
+	if (a->plan_file) {
+		provenance_of_plan(pl->plan, pv);
+	} else if (a->po.src.ref) {
+		pv->ref = a->po.src.ref;
+		memcpy(pv->commit, pl->commit, sizeof(pv->commit));
+	} else {
+		provenance_of_worktree(pl, a, pv);
+	}
+}
+
+/* The audit record, then the git note. A record that cannot be written is
+ * an error (exit 1): the change is made, but not traceable. A saved plan's
+ * commit may be from a repository this run is not in: no note then, with a
+ * warning. */
+static int record(struct pipeline *pl, const struct apply_args *a, const struct provenance *pv,
+		  const char *outcome, const struct apply_report *r, struct diags *d)
+{
+	const struct plan *p = pl->plan;
+	struct plan counted = *p; /* plan_summarize only writes summary */
+	plan_summarize(&counted);
+	struct audit_record rec = {
+		.time = clock_now(),
+		.outcome = outcome,
+		.source = p->source,
+		.ref = pv->ref,
+		.commit = pv->commit[0] ? pv->commit : NULL,
+		.dirty = pv->dirty,
+		.backend = p->backend,
+		.profile = p->profile,
+		.fingerprint = p->fingerprint,
+		.plan_file = a->plan_file,
+		.summary = counted.summary,
+		.applied = r->applied,
+		.failed = r->failed,
+		.skipped = r->skipped,
+	};
+	int rc = 0;
+	if (audit_append(a->audit_log, &rec, d) < 0)
+		rc = -1;
+	else
+		fprintf(stderr, "Recorded in the audit log %s.\n", a->audit_log);
+	if (!pv->commit[0])
+		return rc;
+	if (pv->dirty) {
+		fprintf(stderr, "The work tree's configuration differs from HEAD (%.12s): no git note "
+				"was written; the audit log marks the record dirty. Commit, then apply, "
+				"to trace an apply to its commit.\n",
+			pv->commit);
+		return rc;
+	}
+	struct diags nd = DIAGS_INIT;
+	char *line = audit_record_json(&rec);
+	if (open_repo(&a->po.src, &pl->git, &nd) == 0 && notes_append(pl->git, pv->commit, line, &nd) == 0) {
+		fprintf(stderr, "Recorded as a git note on %.12s (%s).\n", pv->commit, NOTES_REF);
+	} else if (pv->from_plan) {
+		for (size_t i = 0; i < nd.n; i++)
+			diag_warning(d, "git.note", NULL,
+				     "run apply inside the repository the plan was made in to note the commit",
+				     "no git note on %.12s: %s", pv->commit, nd.v[i].message);
+	} else {
+		diags_move(d, &nd);
+		rc = -1;
+	}
+	free(line);
+	diags_free(&nd);
+	return rc;
+}
+
+/* Shows the plan and executes it. *outcome is set to what the audit log
+ * records, or NULL when nothing was decided (dry run, no approval). */
+static int execute(struct pipeline *pl, struct apply_args *a, const char **outcome,
+		   struct apply_report *r, struct diags *d)
 {
 	struct plan *p = pl->plan;
-	render_plan(p, FORMAT_TEXT, stdout, a->plan_file);
-	if (!plan_has_changes(p))
+	*outcome = NULL;
+	memset(r, 0, sizeof(*r));
+	render_plan(p, FORMAT_TEXT, stdout, a->plan_file, NULL);
+	if (!plan_has_changes(p)) {
+		*outcome = "no_changes";
 		return EXIT_OK;
+	}
 	if (apply_check_caps(p, &a->ao, d) < 0) {
 		print_diags(d);
+		*outcome = "blocked";
 		return EXIT_BLOCKED;
 	}
 	if (a->dry_run) {
@@ -161,14 +316,14 @@ static int execute(struct pipeline *pl, struct apply_args *a, struct diags *d)
 		return EXIT_ERROR;
 	printf("\nApplying:\n");
 	a->ao.on_result = print_result;
-	struct apply_report r;
-	int rc = apply_plan(pl->backend, p, pl->actual, &a->ao, &r, d);
+	int rc = apply_plan(pl->backend, p, pl->actual, &a->ao, r, d);
 	/* Whatever was done is made durable, failures or not: the next run
 	 * starts from it and converges. */
 	if (pl->backend->ops->flush(pl->backend, d) < 0)
 		rc = -1;
 	printf("\nApply %s: %zu applied, %zu failed, %zu skipped.\n", rc == 0 ? "complete" : "incomplete",
-	       r.applied, r.failed, r.skipped);
+	       r->applied, r->failed, r->skipped);
+	*outcome = rc == 0 ? "applied" : r->applied ? "partial" : "failed";
 	if (rc < 0) {
 		print_diags(d);
 		return EXIT_ERROR;
@@ -182,6 +337,8 @@ int cmd_apply(int argc, char **argv)
 	int prc = parse_args(argc, argv, &a);
 	if (prc != 0)
 		return prc > 0 ? EXIT_OK : EXIT_ERROR;
+	if (parse_only())
+		return EXIT_OK;
 	struct diags d = DIAGS_INIT;
 	struct pipeline pl;
 	int rc;
@@ -190,7 +347,19 @@ int cmd_apply(int argc, char **argv)
 		print_diags(&d);
 		rc = EXIT_ERROR;
 	} else {
-		rc = execute(&pl, &a, &d);
+		struct provenance pv;
+		provenance_of(&pl, &a, &pv);
+		const char *outcome;
+		struct apply_report r;
+		rc = execute(&pl, &a, &outcome, &r, &d);
+		if (outcome) {
+			struct diags rd = DIAGS_INIT;
+			if (record(&pl, &a, &pv, outcome, &r, &rd) < 0 && rc == EXIT_OK)
+				rc = EXIT_ERROR;
+			if (rd.n)
+				print_diags(&rd);
+			diags_free(&rd);
+		}
 	}
 	pipeline_free(&pl);
 	diags_free(&d);

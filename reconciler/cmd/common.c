@@ -65,23 +65,57 @@ bool use_color(FILE *f)
 	return isatty(fileno(f));
 }
 
-int load_and_check(const char *const *paths, size_t n_paths, const char *profile_name,
-		   struct state **desired, struct profile **profile, struct diags *d)
+int open_repo(const struct source_options *so, struct gitsrc **git, struct diags *d)
+{
+	if (*git)
+		return 0;
+	return gitsrc_open(git, so->repo, d);
+}
+
+int load_desired(const struct source_options *so, const char *ref, struct gitsrc **git,
+		 struct state **out, char commit[GITSRC_HEX], struct diags *d)
 {
 	static const char *const here[] = { "." };
-	if (n_paths == 0) {
-		paths = here;
-		n_paths = 1;
-	}
+	const char *const *paths = so->n_paths ? so->paths : here;
+	size_t n_paths = so->n_paths ? so->n_paths : 1;
+	commit[0] = '\0';
+	*out = NULL;
+	if (!ref)
+		return desired_load_paths(out, paths, n_paths, d);
+	if (open_repo(so, git, d) < 0)
+		return -1;
+	return desired_load_git(out, *git, ref, paths, n_paths, commit, d);
+}
+
+int load_and_check(const struct source_options *so, const char *profile_name,
+		   struct gitsrc **git, struct state **desired, struct profile **profile,
+		   char commit[GITSRC_HEX], struct diags *d)
+{
 	*desired = NULL;
 	*profile = NULL;
+	commit[0] = '\0';
 	if (profile_load(profile, profile_name ? profile_name : DEFAULT_PROFILE, d) < 0)
 		return -1;
-	int rc = desired_load_paths(desired, paths, n_paths, d);
+	int rc = load_desired(so, so->ref, git, desired, commit, d);
 	if (*desired)
 		rules_check_desired(*profile, *desired, d);
 	diags_sort(d);
 	return rc < 0 || diags_has_errors(d) ? -1 : 0;
+}
+
+char *source_label_prefix(const struct source_options *so)
+{
+	if (!so->ref)
+		return NULL;
+	struct strbuf sb = STRBUF_INIT;
+	sb_printf(&sb, "%s:", so->ref);
+	return sb_detach(&sb);
+}
+
+bool parse_only(void)
+{
+	const char *v = getenv("RECONCILER_PARSE_ONLY");
+	return v && strcmp(v, "1") == 0;
 }
 
 void print_diags(const struct diags *d)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "desired/git.h"
 #include "model/model.h"
 #include "rules/profile.h"
 #include "util/diag.h"
@@ -23,6 +24,13 @@ enum output_format {
 
 #define FORMATS_VALIDATE ((1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_GITHUB))
 #define FORMATS_PLAN ((1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_MARKDOWN))
+#define FORMATS_PLAN_CMD (FORMATS_PLAN | (1u << FORMAT_GITHUB))
+
+/* RECONCILER_PARSE_ONLY=1 (a tooling aid, README): every command parses its
+ * options and reports a bad one exactly as usual, then exits 0 having done
+ * nothing else. The CI-template test checks each `reconciler` line of ci/
+ * against the real parser this way. */
+bool parse_only(void);
 
 /* Parses a --format value among the allowed set; prints the error itself. */
 int parse_format(const char *cmd, const char *s, unsigned allowed, enum output_format *out);
@@ -33,13 +41,35 @@ int parse_count(const char *cmd, const char *opt, const char *s, long *out);
 /* --concurrency N: 1..256. */
 int parse_concurrency(const char *cmd, const char *s, int *out);
 
+/* Where a command reads the desired state: the work tree, or the tree of a
+ * git ref (--ref REF, in the repository of --repo DIR or of the current
+ * directory). */
+struct source_options {
+	const char *const *paths; /* none: "." */
+	size_t n_paths;
+	const char *ref;  /* NULL: the work tree */
+	const char *repo; /* NULL: the repository containing the current directory */
+};
+
+/* Opens the repository of so (once: *git is kept open for the caller, who
+ * closes it with gitsrc_close). */
+int open_repo(const struct source_options *so, struct gitsrc **git, struct diags *d);
+/* Loads the desired state from so: the work tree, or ref (opening *git
+ * when it is NULL). commit receives the commit id for a ref, "" otherwise. */
+int load_desired(const struct source_options *so, const char *ref, struct gitsrc **git,
+		 struct state **out, char commit[GITSRC_HEX], struct diags *d);
+
 /* The front of every pipeline: load the destination profile, load the YAML
- * under paths (default "."), run the desired-state rules. *desired and
+ * from so (default "."), run the desired-state rules. *desired and
  * *profile are set whenever they could be loaded (possibly with errors in
- * d), so the caller can still report; the caller frees them. Returns 0 when
- * nothing is an error, -1 otherwise. */
-int load_and_check(const char *const *paths, size_t n_paths, const char *profile_name,
-		   struct state **desired, struct profile **profile, struct diags *d);
+ * d), so the caller can still report; the caller frees them (and closes
+ * *git). Returns 0 when nothing is an error, -1 otherwise. */
+int load_and_check(const struct source_options *so, const char *profile_name,
+		   struct gitsrc **git, struct state **desired, struct profile **profile,
+		   char commit[GITSRC_HEX], struct diags *d);
+/* The file-label prefix of a source ("REF:" for a ref, else NULL), which
+ * GitHub annotations leave out. The caller frees it. */
+char *source_label_prefix(const struct source_options *so);
 
 /* Prints diagnostics in text form to stderr (colour when it is a terminal),
  * followed by a count line when there is anything to count. */

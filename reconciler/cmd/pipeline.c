@@ -5,7 +5,14 @@
 
 #include "cmd/common.h"
 #include "plan/diff.h"
+#include "plan/locate.h"
+#include "plan/origin.h"
 #include "rules/check.h"
+#include "util/strbuf.h"
+
+/* Base errors past this many are counted, not listed: the pull request is
+ * about the head, and a broken base is context. */
+#define BASE_DIAGS_SHOWN 10
 
 int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
 		     const struct settings *settings, struct diags *d)
@@ -26,25 +33,94 @@ int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
 	return pl->backend->ops->observe(pl->backend, &pl->actual, d);
 }
 
+/* The base configuration, leniently (see pipeline.h). Returns -1 only when
+ * there is no base to compare with at all (no repository, no such ref). */
+static int load_base(struct pipeline *pl, const struct pipeline_options *o, struct state **base,
+		     char commit[GITSRC_HEX], struct diags *d)
+{
+	struct diags bd = DIAGS_INIT;
+	int rc = load_desired(&o->src, o->base, &pl->git, base, commit, &bd);
+	if (!*base) {
+		diags_move(d, &bd);
+		return -1;
+	}
+	size_t shown = 0, errors = 0;
+	for (size_t i = 0; rc < 0 && i < bd.n; i++) {
+		const struct diag *g = &bd.v[i];
+		if (g->severity != DIAG_ERROR)
+			continue;
+		if (errors++ >= BASE_DIAGS_SHOWN)
+			continue;
+		struct pos at = { g->file, g->line, g->col };
+		diag_warning(d, "git.base", g->file ? &at : NULL,
+			     "what does not load at the base counts as absent there, so the changes "
+			     "it would explain show as this pull request's",
+			     "the base %s could not be read fully: %s [%s]", o->base, g->message, g->rule);
+		shown++;
+	}
+	if (errors > shown)
+		diag_warning(d, "git.base", NULL, NULL, "%zu more problems at the base %s are not shown",
+			     errors - shown, o->base);
+	diags_free(&bd);
+	return 0;
+}
+
+static void describe_source(struct plan *p, const struct state *desired, const char *base,
+			    const char *base_commit)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_puts(&sb, desired->source ? desired->source : "");
+	if (base)
+		sb_printf(&sb, "; base %s@%s", base, base_commit);
+	p->source = arena_strdup(&p->arena, sb.buf);
+	sb_release(&sb);
+}
+
 int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct diags *d)
 {
 	memset(pl, 0, sizeof(*pl));
-	if (load_and_check(o->paths, o->n_paths, o->profile, &pl->desired, &pl->profile, d) < 0)
+	if (load_and_check(&o->src, o->profile, &pl->git, &pl->desired, &pl->profile, pl->commit, d) < 0)
 		return -1;
+	struct state *base = NULL;
+	char base_commit[GITSRC_HEX] = "";
+	if (o->base && load_base(pl, o, &base, base_commit, d) < 0)
+		return -1;
+	int rc = -1;
 	if (pipeline_observe(pl, o, &pl->desired->settings, d) < 0)
-		return -1;
+		goto out;
 	rules_check_actual(pl->profile, pl->desired, pl->actual, d);
 	diags_sort(d);
 	if (diags_has_errors(d))
-		return -1;
+		goto out;
+	state_canonicalize(pl->desired);
 	pl->plan = plan_new();
-	plan_diff(pl->plan, pl->desired, pl->actual, pl->profile);
 	struct plan *p = pl->plan;
-	p->source = arena_strdup(&p->arena, pl->desired->source ? pl->desired->source : "");
+	plan_diff(p, pl->desired, pl->actual, pl->profile);
+	plan_locate(p, pl->desired);
+	describe_source(p, pl->desired, o->base, base_commit);
 	p->backend = arena_strdup(&p->arena, pl->backend->spec);
 	p->profile = arena_strdup(&p->arena, pl->profile->id);
+	if (base) {
+		state_canonicalize(base);
+		struct plan *bp = plan_new();
+		plan_diff(bp, base, pl->actual, pl->profile);
+		plan_tag_origins(p, bp);
+		plan_free(bp);
+		if (o->only_changes) {
+			size_t hidden = plan_drop_drift(p);
+			if (hidden)
+				diag_add(d, DIAG_NOTE, "plan.drift", NULL,
+					 "run `reconciler plan` without --only-changes to see them",
+					 "%zu change%s from drift (actual state differs from the base "
+					 "%s) %s not shown (--only-changes)",
+					 hidden, hidden == 1 ? "" : "s", o->base, hidden == 1 ? "is" : "are");
+		}
+	}
 	diags_move(&p->diags, d);
-	return 0;
+	rc = 0;
+out:
+	state_free(base);
+	return rc;
 }
 
 void pipeline_free(struct pipeline *pl)
@@ -58,5 +134,6 @@ void pipeline_free(struct pipeline *pl)
 	state_free(pl->actual);
 	state_free(pl->desired);
 	profile_free(pl->profile);
+	gitsrc_close(pl->git);
 	memset(pl, 0, sizeof(*pl));
 }

@@ -1,6 +1,14 @@
 /*
  * The pipeline plan and apply share: load -> check -> observe -> check
  * against actual -> diff. A config with any error never reaches observe.
+ *
+ * In pull-request mode (a base ref) the base branch's configuration is
+ * loaded too and diffed against the same observed state, and every change
+ * of the plan is tagged with its origin (plan/origin.h). The base is read
+ * leniently: a file that does not load at the base is a "git.base" warning
+ * and counts as absent there, so a pull request that fixes a broken file
+ * still plans (what the file declares then shows as the pull request's
+ * change). A base ref that does not exist is an error.
  */
 #ifndef RECONCILER_CMD_PIPELINE_H
 #define RECONCILER_CMD_PIPELINE_H
@@ -8,6 +16,8 @@
 #include <stdbool.h>
 
 #include "backend/backend.h"
+#include "cmd/common.h"
+#include "desired/git.h"
 #include "model/model.h"
 #include "plan/plan.h"
 #include "rules/profile.h"
@@ -18,12 +28,15 @@ struct pipeline {
 	struct backend *backend;
 	struct state *actual;
 	struct plan *plan;
+	struct gitsrc *git;	    /* open when a ref was read */
+	char commit[GITSRC_HEX];    /* the commit the desired state came from, or "" */
 	bool locked;
 };
 
 struct pipeline_options {
-	const char *const *paths;
-	size_t n_paths;
+	struct source_options src;
+	const char *base;    /* plan --base REF: pull-request mode */
+	bool only_changes;   /* with base: drop drift from the plan */
 	const char *profile; /* NULL: the default */
 	const char *backend; /* NULL: "local" */
 	bool lock;           /* take the backend's write lock before observing */

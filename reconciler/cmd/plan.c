@@ -1,8 +1,11 @@
 /*
- * reconciler plan: what apply would change, for review.
+ * reconciler plan: what apply would change, for review; with --base REF,
+ * a pull request's own changes apart from drift.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -10,7 +13,15 @@
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
 
-int cmd_plan(int argc, char **argv)
+struct plan_args {
+	struct pipeline_options po;
+	enum output_format fmt;
+	const char *out_file;
+	bool detailed;
+};
+
+/* Returns 0 to go on, 1 after --help, -1 on a bad option (reported). */
+static int parse_args(int argc, char **argv, struct plan_args *a)
 {
 	static const struct option opts[] = {
 		{ "backend", required_argument, NULL, 'b' },
@@ -19,60 +30,86 @@ int cmd_plan(int argc, char **argv)
 		{ "detailed-exitcode", no_argument, NULL, 'x' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "concurrency", required_argument, NULL, 'c' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "repo", required_argument, NULL, 'R' },
+		{ "base", required_argument, NULL, 'B' },
+		{ "only-changes", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pipeline_options po = { 0 };
-	enum output_format fmt = FORMAT_TEXT;
-	const char *out_file = NULL;
-	bool detailed = false;
+	memset(a, 0, sizeof(*a));
+	a->fmt = FORMAT_TEXT;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "b:f:o:p:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'b': po.backend = optarg; break;
+		case 'b': a->po.backend = optarg; break;
 		case 'f':
-			if (parse_format("plan", optarg, FORMATS_PLAN, &fmt) < 0)
-				return EXIT_ERROR;
+			if (parse_format("plan", optarg, FORMATS_PLAN_CMD, &a->fmt) < 0)
+				return -1;
 			break;
-		case 'o': out_file = optarg; break;
-		case 'x': detailed = true; break;
-		case 'p': po.profile = optarg; break;
+		case 'o': a->out_file = optarg; break;
+		case 'x': a->detailed = true; break;
+		case 'p': a->po.profile = optarg; break;
 		case 'c':
-			if (parse_concurrency("plan", optarg, &po.concurrency) < 0)
-				return EXIT_ERROR;
+			if (parse_concurrency("plan", optarg, &a->po.concurrency) < 0)
+				return -1;
 			break;
-		case 'h': return print_usage("plan", stdout);
-		default: return print_usage("plan", stderr);
+		case 'r': a->po.src.ref = optarg; break;
+		case 'R': a->po.src.repo = optarg; break;
+		case 'B': a->po.base = optarg; break;
+		case 'O': a->po.only_changes = true; break;
+		case 'h': print_usage("plan", stdout); return 1;
+		default: print_usage("plan", stderr); return -1;
 		}
 	}
-	po.paths = (const char *const *)argv + optind;
-	po.n_paths = (size_t)(argc - optind);
+	if (a->po.only_changes && !a->po.base) {
+		fprintf(stderr, "reconciler plan: --only-changes needs --base REF (drift is "
+				"what differs from the base branch)\n");
+		return -1;
+	}
+	a->po.src.paths = (const char *const *)argv + optind;
+	a->po.src.n_paths = (size_t)(argc - optind);
+	return 0;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	struct plan_args a;
+	int prc = parse_args(argc, argv, &a);
+	if (prc != 0)
+		return prc > 0 ? EXIT_OK : EXIT_ERROR;
+	if (parse_only())
+		return EXIT_OK;
 
 	struct diags d = DIAGS_INIT;
 	struct pipeline pl;
+	char *prefix = source_label_prefix(&a.po.src);
 	int rc = EXIT_OK;
-	if (pipeline_plan(&pl, &po, &d) < 0) {
+	if (pipeline_plan(&pl, &a.po, &d) < 0) {
+		if (a.fmt == FORMAT_GITHUB)
+			render_diags_github(&d, prefix);
 		print_diags(&d);
 		rc = EXIT_ERROR;
 		goto out;
 	}
-	if (out_file && plan_write_file(pl.plan, out_file, &d) < 0) {
+	if (a.out_file && plan_write_file(pl.plan, a.out_file, &d) < 0) {
 		print_diags(&d);
 		rc = EXIT_ERROR;
 		goto out;
 	}
-	if (render_plan(pl.plan, fmt, stdout, out_file) < 0) {
+	if (render_plan(pl.plan, a.fmt, stdout, a.out_file, prefix) < 0) {
 		fprintf(stderr, "reconciler plan: cannot write the plan to standard output\n");
 		rc = EXIT_ERROR;
 		goto out;
 	}
-	if (out_file)
+	if (a.out_file)
 		fprintf(stderr, "Saved the plan to %s: apply it with `reconciler apply --plan %s`.\n",
-			out_file, out_file);
-	if (detailed && plan_has_changes(pl.plan))
+			a.out_file, a.out_file);
+	if (a.detailed && plan_has_changes(pl.plan))
 		rc = EXIT_CHANGES;
 out:
+	free(prefix);
 	pipeline_free(&pl);
 	diags_free(&d);
 	return rc;

@@ -7,9 +7,15 @@
 #include "cmd/common.h"
 #include "plan/plan.h"
 
-/* Writes the plan to f; warnings go to stderr in text form (json carries
- * them inside the document). json_hint names where the JSON plan is, for
- * the markdown cut message. Returns 0 or -1 on a write error. */
-int render_plan(const struct plan *p, enum output_format fmt, FILE *f, const char *json_hint);
+/* Writes the plan to f; warnings go to stderr in text form (json and github
+ * carry them inside their output). json_hint names where the JSON plan is,
+ * for the markdown cut message; file_prefix is left out of file names in
+ * GitHub annotations ("REF:" for a plan read at a ref), may be NULL.
+ * Returns 0 or -1 on a write error. */
+int render_plan(const struct plan *p, enum output_format fmt, FILE *f, const char *json_hint,
+		const char *file_prefix);
+/* Diagnostics as GitHub annotations on stdout (a plan that could not be
+ * made, under --format github). */
+int render_diags_github(const struct diags *d, const char *file_prefix);
 
 #endif

@@ -33,13 +33,15 @@ int cmd_show(int argc, char **argv)
 		fprintf(stderr, "reconciler show: expected one plan file\n");
 		return print_usage("show", stderr);
 	}
+	if (parse_only())
+		return EXIT_OK;
 	struct diags d = DIAGS_INIT;
 	struct plan *p = NULL;
 	int rc = EXIT_OK;
 	if (plan_read_file(&p, argv[optind], &d) < 0) {
 		print_diags(&d);
 		rc = EXIT_ERROR;
-	} else if (render_plan(p, fmt, stdout, argv[optind]) < 0) {
+	} else if (render_plan(p, fmt, stdout, argv[optind], NULL) < 0) {
 		rc = EXIT_ERROR;
 	}
 	plan_free(p);

@@ -21,7 +21,8 @@ static size_t count_segments(const struct state *s)
 	return n;
 }
 
-static void render(enum output_format fmt, bool ok, const struct state *desired, struct diags *d)
+static void render(enum output_format fmt, bool ok, const struct state *desired, struct diags *d,
+		   const char *file_prefix)
 {
 	struct strbuf out = STRBUF_INIT;
 	if (fmt == FORMAT_JSON) {
@@ -35,7 +36,7 @@ static void render(enum output_format fmt, bool ok, const struct state *desired,
 		json_decref(o);
 		write_all(stdout, &out);
 	} else if (fmt == FORMAT_GITHUB) {
-		diags_render_github(d, &out);
+		diags_render_github_in(d, file_prefix, &out);
 		write_all(stdout, &out);
 	} else {
 		print_diags(d);
@@ -54,11 +55,14 @@ int cmd_validate(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "profile", required_argument, NULL, 'p' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "repo", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum output_format fmt = FORMAT_TEXT;
 	const char *profile_name = NULL;
+	struct source_options so = { 0 };
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:p:h", opts, NULL)) != -1) {
@@ -68,18 +72,28 @@ int cmd_validate(int argc, char **argv)
 				return EXIT_ERROR;
 			break;
 		case 'p': profile_name = optarg; break;
+		case 'r': so.ref = optarg; break;
+		case 'R': so.repo = optarg; break;
 		case 'h': return print_usage("validate", stdout);
 		default: return print_usage("validate", stderr);
 		}
 	}
+	so.paths = (const char *const *)argv + optind;
+	so.n_paths = (size_t)(argc - optind);
+	if (parse_only())
+		return EXIT_OK;
 	struct diags d = DIAGS_INIT;
 	struct state *desired;
 	struct profile *profile;
-	int rc = load_and_check((const char *const *)argv + optind, (size_t)(argc - optind),
-				profile_name, &desired, &profile, &d);
-	render(fmt, rc == 0, desired, &d);
+	struct gitsrc *git = NULL;
+	char commit[GITSRC_HEX];
+	int rc = load_and_check(&so, profile_name, &git, &desired, &profile, commit, &d);
+	char *prefix = source_label_prefix(&so);
+	render(fmt, rc == 0, desired, &d, prefix);
+	free(prefix);
 	state_free(desired);
 	profile_free(profile);
+	gitsrc_close(git);
 	diags_free(&d);
 	return rc == 0 ? EXIT_OK : EXIT_ERROR;
 }

@@ -74,6 +74,11 @@ struct change {
 	const char *connection_id;
 	const char *manager_id;
 	const char *config_id; /* segment removal: the SegmentConfig id */
+	/* Where the configuration declares the change's account or segment
+	 * (plan/locate.h), for annotations; file NULL when nothing declares
+	 * it (the delete of an undeclared account). In memory only: plan
+	 * files do not carry it. */
+	struct pos at;
 };
 
 struct plan_summary {

@@ -26,10 +26,18 @@ struct render_options {
 	size_t max_bytes;      /* markdown: hard limit on the output; 0 = 65536 */
 	const char *json_hint; /* where the full JSON plan is, for the markdown
 				* cut message; may be NULL */
+	const char *file_prefix; /* github: removed from the front of file labels
+				  * ("main:" for a plan read at a git ref) */
 };
 
 void plan_render_text(const struct plan *p, const struct render_options *o, struct strbuf *out);
 void plan_render_markdown(const struct plan *p, const struct render_options *o, struct strbuf *out);
+/* GitHub workflow annotations (render_github.c): the plan's diagnostics,
+ * then one per change at the line that declares its account or segment
+ * (change->at; none for what nothing declares): a notice for what is
+ * created, added, updated or renamed, a warning for what is deleted,
+ * removed or refused; then the summary as a notice. */
+void plan_render_github(const struct plan *p, const struct render_options *o, struct strbuf *out);
 
 /* ---- shared by the renderers (render_text.c) -------------------------- */
 

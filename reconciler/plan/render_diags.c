@@ -34,7 +34,7 @@ void diags_render_text(const struct diags *d, struct strbuf *out, bool color)
 
 /* GitHub's workflow commands treat '%', CR and LF specially in the message,
  * and additionally ',' and ':' in properties. */
-static void gh_escape(struct strbuf *out, const char *s, bool property)
+void diags_github_escape(struct strbuf *out, const char *s, bool property)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -60,23 +60,32 @@ static void gh_escape(struct strbuf *out, const char *s, bool property)
 
 void diags_render_github(const struct diags *d, struct strbuf *out)
 {
+	diags_render_github_in(d, NULL, out);
+}
+
+void diags_render_github_in(const struct diags *d, const char *strip_prefix, struct strbuf *out)
+{
+	size_t strip = strip_prefix ? strlen(strip_prefix) : 0;
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *g = &d->v[i];
 		sb_printf(out, "::%s ", g->severity == DIAG_ERROR ? "error" : g->severity == DIAG_WARNING ? "warning" : "notice");
 		if (g->file) {
 			sb_puts(out, "file=");
-			gh_escape(out, g->file, true);
+			const char *file = g->file;
+			if (strip && strncmp(file, strip_prefix, strip) == 0)
+				file += strip;
+			diags_github_escape(out, file, true);
 			if (g->line)
 				sb_printf(out, ",line=%u,col=%u", g->line, g->col);
 			sb_putc(out, ',');
 		}
 		sb_puts(out, "title=");
-		gh_escape(out, g->rule, true);
+		diags_github_escape(out, g->rule, true);
 		sb_puts(out, "::");
-		gh_escape(out, g->message, false);
+		diags_github_escape(out, g->message, false);
 		if (g->hint) {
 			sb_puts(out, " (hint: ");
-			gh_escape(out, g->hint, false);
+			diags_github_escape(out, g->hint, false);
 			sb_putc(out, ')');
 		}
 		sb_putc(out, '\n');

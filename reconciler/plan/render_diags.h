@@ -16,6 +16,13 @@
 void diags_render_text(const struct diags *d, struct strbuf *out, bool color);
 /* ::error file=F,line=L,col=C,title=RULE::message */
 void diags_render_github(const struct diags *d, struct strbuf *out);
+/* The same, with strip_prefix (when not NULL) removed from the front of
+ * file labels that start with it: a label "main:config/a.yaml" from a git
+ * ref is the file "config/a.yaml" to GitHub. */
+void diags_render_github_in(const struct diags *d, const char *strip_prefix, struct strbuf *out);
+/* Escapes s for a workflow command: its message, or (property) a value of
+ * file=, title=, where ',' and ':' are special too. */
+void diags_github_escape(struct strbuf *out, const char *s, bool property);
 /* [{"severity","rule","file","line","column","message","hint"}] (new reference) */
 json_t *diags_to_json(const struct diags *d);
 /* Reads diagnostics back from the array diags_to_json made; malformed items

@@ -3,6 +3,12 @@
 # renames, the lock, and a config with errors never reaching the backend.
 . "$(dirname "$0")/lib.sh"
 
+# Work on a copy, outside any git repository, so that apply's audit log and
+# git notes never land in the project's own checkout.
+mkdir -p "$TMP/work"
+cp -r examples "$TMP/work/"
+cd "$TMP/work" || exit 1
+
 SB="$TMP/sandbox.json"
 B="--backend=local:$SB"
 
@@ -210,7 +216,7 @@ expect_json_file "no duplicate account after concurrent applies" '(.distribution
 expect_json_file "no duplicate segment config after concurrent applies" '(.segmentConfigs | length) == (.segmentConfigs | map(.segmentID) | unique | length)'
 
 # Options.
-run plan examples/basic "$B" --format github
+run plan examples/basic "$B" --format yaml
 expect_rc "plan refuses an unknown format" 1
 run apply examples/basic "$B" --max-deletes=-1
 expect_rc "negative cap refused" 1

@@ -314,14 +314,12 @@ static void test_backend_specs(void **state)
 	struct backend_options opt = {.profile = &fx_profile, .settings = NULL};
 	struct diags d = DIAGS_INIT;
 	struct backend *b = (struct backend *)&d;
-	assert_int_equal(backend_open(&b, "liveramp", &opt, &d), -1);
-	assert_null(b);
-	assert_non_null(fx_find_message(&d, "the liveramp backend is not built yet"));
 	assert_int_equal(backend_open(&b, "s3", &opt, &d), -1);
+	assert_null(b);
 	assert_non_null(fx_find_message(&d, "unknown backend \"s3\""));
-	assert_non_null(strstr(d.v[1].hint, "local:PATH"));
+	assert_non_null(strstr(d.v[0].hint, "local:PATH"));
 	assert_int_equal(backend_open(&b, "local:", &opt, &d), -1);
-	assert_int_equal(d.errors, 3);
+	assert_int_equal(d.errors, 2);
 	for (size_t i = 0; i < d.n; i++)
 		assert_string_equal(d.v[i].rule, "backend");
 	assert_int_equal(backend_open(&b, "local", &opt, &d), 0);

@@ -1,0 +1,298 @@
+/*
+ * Observing: the Activation API's resources as a struct state, mapped the
+ * way local_observe.c maps the sandbox (the same accounts, identifiers,
+ * segments and catalog for the same resources), so a plan does not depend
+ * on the backend that produced it.
+ *
+ * Requests: the connections, the managers and the segment catalog are
+ * listed side by side; then the segment configs of every manager, all
+ * managers at once (`concurrency` in flight, a progress line when asked);
+ * then, one GET each and concurrently, the segments configured somewhere
+ * but missing from the catalog listing.
+ *
+ * The catalog is the whole of GET /v2/segments, as the sandbox's catalog
+ * is its whole `segments` array: a declared segment that LiveRamp does not
+ * know is then reported by the rules (segment.unknown) and never reaches a
+ * write. A configured segment that even GET /v2/segments/{id} does not
+ * know (404) simply has no catalog entry, as in the sandbox.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "liveramp_private.h"
+#include "util/xalloc.h"
+
+/* One connection of the target and what hangs off it. */
+struct acct {
+	const struct api_ic *ic;
+	const struct api_dm *dm; /* the first manager seen */
+	size_t n_dms;
+	struct lr_list configs;
+	char *configs_path;
+};
+
+struct observe {
+	struct liveramp *l;
+	struct arena a; /* decoded answers, paths */
+	struct lr_list ics, dms, segments;
+	struct acct *accts;
+	size_t n_accts;
+	struct hmap by_ic; /* connection id -> struct acct * */
+	struct state *s;
+};
+
+/* ---- connections and managers ----------------------------------------------- */
+
+static void group_accounts(struct observe *o)
+{
+	o->accts = xcalloc(o->ics.n ? o->ics.n : 1, sizeof(*o->accts));
+	for (size_t i = 0; i < o->ics.n; i++) {
+		const struct api_ic *ic = lr_list_item(&o->ics, i);
+		if (!lr_ic_in_target(o->l, ic) || hmap_get(&o->by_ic, ic->id))
+			continue;
+		struct acct *ac = &o->accts[o->n_accts++];
+		ac->ic = ic;
+		hmap_put(&o->by_ic, ic->id, ac, NULL);
+	}
+	for (size_t i = 0; i < o->dms.n; i++) {
+		const struct api_dm *dm = lr_list_item(&o->dms, i);
+		struct acct *ac = hmap_get(&o->by_ic, dm->ic_id);
+		if (ac && ac->n_dms++ == 0)
+			ac->dm = dm;
+	}
+}
+
+/* Decision 12: one connection, one manager; anything else is reported and
+ * left alone (the same words as the sandbox's). */
+static void report_odd(const struct acct *ac, struct diags *d)
+{
+	if (ac->n_dms == 0)
+		diag_warning(d, LR_RULE, NULL, "give it a distribution manager in Connect, or delete the connection",
+			     "integration connection %s has no distribution manager; it is left alone", ac->ic->id);
+	else
+		diag_warning(d, LR_RULE, NULL,
+			     "reconciler manages connections holding exactly one distribution manager; "
+			     "keep one and delete the others in Connect",
+			     "integration connection %s has %zu distribution managers; it is left alone", ac->ic->id,
+			     ac->n_dms);
+}
+
+static int read_configs(struct observe *o, struct diags *d)
+{
+	struct lr_list **lists = xcalloc(o->n_accts ? o->n_accts : 1, sizeof(*lists));
+	size_t n = 0;
+	for (size_t i = 0; i < o->n_accts; i++) {
+		struct acct *ac = &o->accts[i];
+		if (ac->n_dms != 1) {
+			report_odd(ac, d);
+			continue;
+		}
+		struct strbuf path = STRBUF_INIT;
+		sb_puts(&path, "/v2/distribution-managers/");
+		http_escape(&path, ac->dm->id);
+		sb_puts(&path, "/segment-configs");
+		ac->configs_path = arena_strdup(&o->a, path.buf);
+		sb_release(&path);
+		lr_list_init(&ac->configs, o->l, API_CONFIG, ac->configs_path, NULL, &o->a);
+		lists[n++] = &ac->configs;
+	}
+	static const struct http_progress PROGRESS = {"observing", "distribution managers"};
+	int rc = lr_list_run(o->l, lists, n, &PROGRESS, d);
+	free(lists);
+	return rc;
+}
+
+/* ---- the catalog ---------------------------------------------------------------- */
+
+/* A segment's display name: its name when a server sends one, else
+ * "field.name=value" (Decision 7), else none; as local_observe.c. */
+static const char *segment_name(struct arena *a, const struct api_segment *g)
+{
+	if (g->name && *g->name)
+		return g->name;
+	if (g->field_name && *g->field_name)
+		return arena_printf(a, "%s=%s", g->field_name, g->value ? g->value : "");
+	return NULL;
+}
+
+static void put_segment(struct observe *o, const struct api_segment *g)
+{
+	state_catalog_put(o->s, g->id, segment_name(&o->a, g),
+			  g->marketplace ? SEGMENT_DATA_MARKETPLACE : SEGMENT_ONBOARDING);
+}
+
+/* Segment ids configured somewhere but not in the listing, each once. */
+static char **missing_segments(struct observe *o, size_t *n)
+{
+	struct hmap seen = HMAP_INIT;
+	char **ids = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (size_t i = 0; i < o->n_accts; i++) {
+		const struct lr_list *cl = &o->accts[i].configs;
+		for (size_t j = 0; j < cl->n; j++) {
+			const struct api_config *c = lr_list_item(cl, j);
+			if (state_catalog_find(o->s, c->segment_id) || hmap_get(&seen, c->segment_id))
+				continue;
+			hmap_put(&seen, c->segment_id, (void *)1, NULL);
+			XGROW(ids, cap, *n + 1);
+			ids[(*n)++] = (char *)c->segment_id;
+		}
+	}
+	hmap_free(&seen);
+	return ids;
+}
+
+static int lookup_missing(struct observe *o, struct diags *d)
+{
+	size_t n;
+	char **ids = missing_segments(o, &n);
+	struct http_request *reqs = xcalloc(n ? n : 1, sizeof(*reqs));
+	struct http_request **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
+	struct strbuf path = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		sb_reset(&path);
+		sb_puts(&path, "/v2/segments/");
+		http_escape(&path, ids[i]);
+		http_request_init(&reqs[i], o->l->http, HTTP_GET, path.buf, NULL);
+		ptrs[i] = &reqs[i];
+	}
+	sb_release(&path);
+	static const struct http_progress PROGRESS = {"observing", "segments"};
+	if (n)
+		http_run(o->l->http, ptrs, n, &PROGRESS);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct api_segment g;
+		const struct http_request *r = &reqs[i];
+		if (http_ok(r)) {
+			if (api_decode_object(&g, API_SEGMENT, r->response.buf, r->response.len, &o->a, r->what, d) == 0)
+				put_segment(o, &g);
+			else
+				rc = -1;
+		} else if (!(r->outcome == HTTP_ANSWERED && r->status == 404)) {
+			http_report(o->l->http, r, "reading the segment catalog", NULL, d);
+			rc = -1;
+		}
+		http_request_release(&reqs[i]);
+	}
+	free(reqs);
+	free(ptrs);
+	free(ids);
+	return rc;
+}
+
+/* ---- accounts -------------------------------------------------------------------- */
+
+static const char *client_name(const struct liveramp *l, const struct api_ic *ic)
+{
+	for (size_t i = 0; l->client_key && i < ic->n_properties; i++)
+		if (strcmp(ic->properties[i].key, l->client_key) == 0)
+			return ic->properties[i].value;
+	return NULL;
+}
+
+/* Device types back to the config's words; IOS and ANDROID are both
+ * mobile_device_ids: each word once. */
+static void add_identifiers(struct observe *o, struct account *a, const struct api_ic *ic, struct diags *d)
+{
+	const struct profile *p = o->l->base.profile;
+	size_t n = ic->n_device_types;
+	a->identifiers = arena_alloc(&o->s->arena, (n ? n : 1) * sizeof(*a->identifiers));
+	a->identifiers_declared = true;
+	for (size_t i = 0; i < n; i++) {
+		const char *dt = ic->device_types[i];
+		const char *word = profile_identifier_for_device_type(p, dt);
+		if (!word) {
+			diag_warning(d, LR_RULE, NULL,
+				     "the destination profile maps no identifier to it; change the device "
+				     "types in Connect if this is not intended",
+				     "account \"%s\" (integration connection %s) sends device type %s, "
+				     "which is not shown",
+				     a->name.v, ic->id, dt);
+			continue;
+		}
+		if (!account_has_identifier(a, word))
+			a->identifiers[a->n_identifiers++].v = state_strdup(o->s, word);
+	}
+}
+
+static void add_segments(struct observe *o, struct account *a, const struct lr_list *configs)
+{
+	a->segments = arena_alloc(&o->s->arena, (configs->n ? configs->n : 1) * sizeof(*a->segments));
+	for (size_t i = 0; i < configs->n; i++) {
+		const struct api_config *c = lr_list_item(configs, i);
+		struct segment *g = &a->segments[a->n_segments++];
+		g->id = state_strdup(o->s, c->segment_id);
+		g->config_id = state_strdup(o->s, c->id);
+		g->type = c->marketplace ? SEGMENT_DATA_MARKETPLACE : SEGMENT_ONBOARDING;
+		const struct catalog_entry *e = state_catalog_find(o->s, g->id);
+		g->name.v = e ? e->name : NULL;
+	}
+}
+
+static void add_account(struct observe *o, const struct acct *ac, struct diags *d)
+{
+	struct state *s = o->s;
+	struct account *a = state_add_account(s);
+	a->name.v = state_strdup(s, ac->dm->name);
+	const char *client = client_name(o->l, ac->ic);
+	a->client_name.v = client ? state_strdup(s, client) : NULL;
+	add_identifiers(o, a, ac->ic, d);
+	a->status = ac->dm->inactive ? STATUS_INACTIVE : STATUS_ACTIVE;
+	a->expire_at.v = ac->dm->expire_at ? state_strdup(s, ac->dm->expire_at) : NULL;
+	add_segments(o, a, &ac->configs);
+	a->connection_id = state_strdup(s, ac->ic->id);
+	a->manager_id = state_strdup(s, ac->dm->id);
+}
+
+/* ---- the whole ------------------------------------------------------------------ */
+
+static int observe_all(struct observe *o, struct diags *d)
+{
+	struct liveramp *l = o->l;
+	lr_list_init(&o->ics, l, API_IC, "/v2/integration-connections", NULL, &o->a);
+	lr_list_init(&o->dms, l, API_DM, "/v2/distribution-managers", NULL, &o->a);
+	lr_list_init(&o->segments, l, API_SEGMENT, "/v2/segments", NULL, &o->a);
+	struct lr_list *first[] = {&o->ics, &o->dms, &o->segments};
+	if (lr_list_run(l, first, 3, NULL, d) != 0)
+		return -1;
+	group_accounts(o);
+	if (read_configs(o, d) != 0)
+		return -1;
+	for (size_t i = 0; i < o->segments.n; i++)
+		put_segment(o, lr_list_item(&o->segments, i));
+	if (lookup_missing(o, d) != 0)
+		return -1;
+	for (size_t i = 0; i < o->n_accts; i++)
+		if (o->accts[i].n_dms == 1)
+			add_account(o, &o->accts[i], d);
+	return 0;
+}
+
+int lr_observe(struct backend *b, struct state **out, struct diags *d)
+{
+	struct liveramp *l = lr_of(b);
+	*out = NULL;
+	if (lr_target(l, d) != 0)
+		return -1;
+	struct observe o = {.l = l};
+	o.s = state_new();
+	o.s->source = state_strdup(o.s, b->spec);
+	int rc = observe_all(&o, d);
+	for (size_t i = 0; i < o.n_accts; i++)
+		lr_list_release(&o.accts[i].configs);
+	free(o.accts);
+	hmap_free(&o.by_ic);
+	lr_list_release(&o.ics);
+	lr_list_release(&o.dms);
+	lr_list_release(&o.segments);
+	arena_free(&o.a);
+	if (rc != 0) {
+		state_free(o.s);
+		return -1;
+	}
+	state_canonicalize(o.s);
+	*out = o.s;
+	return 0;
+}

@@ -1,0 +1,129 @@
+/*
+ * A plan as GitHub workflow annotations (`plan --format github`): GitHub
+ * shows each one on the line of the pull request's diff that it names, and
+ * all of them in the run's summary.
+ *
+ * Every string from a config or a backend goes through the workflow-command
+ * escaping (render_diags.h), so a name cannot end an annotation early or
+ * start another one.
+ */
+#include "plan/render.h"
+
+#include <string.h>
+
+#include "plan/render_diags.h"
+
+static const char *level_of(const struct change *c)
+{
+	if (c->refused || c->action == CHANGE_DELETE || c->action == CHANGE_REMOVE)
+		return "warning";
+	return "notice";
+}
+
+static void put_position(struct strbuf *out, const struct render_options *o, const struct pos *at)
+{
+	if (!at->file)
+		return;
+	const char *file = at->file;
+	size_t strip = o->file_prefix ? strlen(o->file_prefix) : 0;
+	if (strip && strncmp(file, o->file_prefix, strip) == 0)
+		file += strip;
+	sb_puts(out, "file=");
+	diags_github_escape(out, file, true);
+	if (at->line)
+		sb_printf(out, ",line=%u,col=%u", at->line, at->col ? at->col : 1);
+	sb_putc(out, ',');
+}
+
+static void put_value(struct strbuf *sb, const struct value *v)
+{
+	if (v->is_list) {
+		sb_putc(sb, '[');
+		for (size_t i = 0; i < v->n_items; i++)
+			sb_printf(sb, "%s%s", i ? ", " : "", v->items[i] ? v->items[i] : "");
+		sb_putc(sb, ']');
+	} else if (v->str) {
+		sb_printf(sb, "\"%s\"", v->str);
+	} else {
+		sb_puts(sb, "none");
+	}
+}
+
+/* "add segment 1004 "Auto intenders" to account "Acme"" */
+static void describe(struct strbuf *sb, const struct change *c)
+{
+	const char *acct = c->account ? c->account : "";
+	if (c->kind == KIND_SEGMENT) {
+		sb_printf(sb, "%s segment %s", change_action_name(c->action), c->segment ? c->segment : "?");
+		if (c->segment_name)
+			sb_printf(sb, " \"%s\"", c->segment_name);
+		sb_printf(sb, " %s account \"%s\"", c->action == CHANGE_ADD ? "to" : "from", acct);
+	} else if (c->refused) {
+		sb_printf(sb, "account \"%s\" is not deleted: %s", acct, c->refusal ? c->refusal : "refused");
+	} else if (c->action == CHANGE_RENAME) {
+		sb_printf(sb, "rename account \"%s\" to \"%s\"", c->account_before ? c->account_before : "",
+			  acct);
+	} else {
+		sb_printf(sb, "%s account \"%s\"", change_action_name(c->action), acct);
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < c->n_fields; i++) {
+		const struct field_change *f = &c->fields[i];
+		if (c->action == CHANGE_RENAME && strcmp(f->field, "name") == 0)
+			continue;
+		sb_printf(sb, "%s%s", k++ ? ", " : "; ", f->field);
+		if (c->action != CHANGE_CREATE) {
+			sb_puts(sb, " ");
+			put_value(sb, &f->before);
+			sb_puts(sb, " \xE2\x86\x92");
+		}
+		sb_puts(sb, " ");
+		put_value(sb, &f->after);
+	}
+	if (c->origin == ORIGIN_CHANGE)
+		sb_puts(sb, " (this pull request)");
+	else if (c->origin == ORIGIN_DRIFT)
+		sb_puts(sb, " (drift: actual state differs from the base branch)");
+	if (c->reason)
+		sb_printf(sb, ". %s", c->reason);
+}
+
+static void put_change(struct strbuf *out, const struct render_options *o, const struct change *c)
+{
+	struct strbuf msg = STRBUF_INIT, title = STRBUF_INIT;
+	describe(&msg, c);
+	sb_printf(&title, "reconciler: %s %s", c->refused ? "refused" : change_action_name(c->action),
+		  change_kind_name(c->kind));
+	sb_printf(out, "::%s ", level_of(c));
+	put_position(out, o, &c->at);
+	sb_puts(out, "title=");
+	diags_github_escape(out, title.buf, true);
+	sb_puts(out, "::");
+	diags_github_escape(out, msg.buf, false);
+	sb_putc(out, '\n');
+	sb_release(&msg);
+	sb_release(&title);
+}
+
+void plan_render_github(const struct plan *p, const struct render_options *o, struct strbuf *out)
+{
+	diags_render_github_in(&p->diags, o->file_prefix, out);
+	for (size_t i = 0; i < p->n_changes; i++)
+		put_change(out, o, &p->changes[i]);
+	struct plan counted = *p; /* plan_summarize only writes summary */
+	plan_summarize(&counted);
+	const struct plan_summary *s = &counted.summary;
+	if (!plan_has_changes(p)) {
+		sb_puts(out, "::notice title=reconciler plan::No changes. Actual state matches the "
+			     "configuration.\n");
+		return;
+	}
+	sb_printf(out,
+		  "::notice title=reconciler plan::Plan: %zu to create, %zu to update, %zu to rename, "
+		  "%zu to delete; %zu segments to add, %zu to remove",
+		  s->accounts_create, s->accounts_update, s->accounts_rename, s->accounts_delete,
+		  s->segments_add, s->segments_remove);
+	if (s->refused)
+		sb_printf(out, ", %zu refused", s->refused);
+	sb_puts(out, ".\n");
+}
