@@ -29,6 +29,9 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 ifeq ($(SANITIZE),1)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
+ifeq ($(SANITIZE),fuzz)
+SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+endif
 
 # pkg-config flags are read after ci/install-deps.sh has run: this file is
 # (re)made before anything else, and make restarts with it included.
@@ -54,7 +57,7 @@ UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
 BIN := $(BUILD)/reconciler
 
-.PHONY: all run test asan install clean unit-tests help emulator
+.PHONY: all run test asan install clean unit-tests help emulator fuzz fuzz-replay
 all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
@@ -87,6 +90,35 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libreconciler.a $(BUIL
 
 unit-tests: $(UNIT_BIN)
 
+# Fuzz targets (tests/fuzz/fuzz_NAME.c). `make test` replays each committed
+# corpus (tests/fuzz/corpus/NAME) through a plain build of the target;
+# `make fuzz` runs libFuzzer (clang, ASan + UBSan) for FUZZ_SECONDS each.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
+FUZZ_SECONDS ?= 60
+$(BUILD)/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libreconciler.a $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(BUILD)/libreconciler.a \
+		$(ALL_LDFLAGS) $(DEP_LIBS)
+fuzz-replay: $(REPLAY_BIN)
+
+fuzz: $(BUILD)/config.mk
+	$(MAKE) BUILD=build/fuzz CC=clang SANITIZE=fuzz CFLAGS="-O1 -g" build/fuzz/libreconciler.a
+	@mkdir -p build/fuzz/bin build/fuzz/crashes
+	@for t in $(FUZZ_NAMES); do \
+		clang -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O1 -g -Ireconciler -Itests/fuzz \
+			-fsanitize=fuzzer,address,undefined -o build/fuzz/bin/$$t tests/fuzz/fuzz_$$t.c \
+			build/fuzz/libreconciler.a $(DEP_LIBS) || exit 1; \
+		rm -rf build/fuzz/work/$$t && mkdir -p build/fuzz/work/$$t && \
+		cp tests/fuzz/corpus/$$t/* build/fuzz/work/$$t/ 2>/dev/null; \
+		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+		build/fuzz/bin/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=build/fuzz/crashes/$$t- build/fuzz/work/$$t \
+			tests/fuzz/corpus/$$t || exit 1; \
+	done
+	@echo "fuzz: no crash. New inputs are in build/fuzz/work/; a crash would be in build/fuzz/crashes/."
+
 # The Activation API emulator (tests only): C on libmicrohttpd + jansson,
 # sharing the sandbox file code with the local backend.
 EMU_SRC := $(sort $(wildcard tests/emulator/*.c))
@@ -102,7 +134,7 @@ run: $(BIN)
 	$(BIN) validate examples/basic
 	$(BIN) plan examples/basic --backend local:$(BUILD)/run/sandbox.json
 
-test: $(BIN) unit-tests $(if $(EMU_SRC),$(EMULATOR))
+test: $(BIN) unit-tests $(if $(EMU_SRC),$(EMULATOR)) fuzz-replay
 	@BUILD=$(BUILD) sh tests/run.sh
 
 asan:

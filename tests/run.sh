@@ -42,6 +42,23 @@ for t in "$BUILD"/tests/test_*; do
 	count_suite "$p" "$f" "$rc" "$name"
 done
 
+# Fuzz corpora replayed through plain builds of each target: one check per
+# committed input; a crash ends the suite with a failure.
+for t in "$BUILD"/fuzz-replay/*; do
+	[ -x "$t" ] || continue
+	name=fuzz/$(basename "$t")
+	corpus=tests/fuzz/corpus/$(basename "$t")
+	"$t" "$corpus" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$f" -ne 0 ] || [ "$rc" -ne 0 ]; then
+		tail -30 "$log"
+		failures="$failures\n  $name"
+	fi
+	count_suite "$p" "$f" "$rc" "$name"
+done
+
 for t in tests/e2e/test_*.sh; do
 	[ -f "$t" ] || continue
 	name=e2e/$(basename "$t" .sh)
