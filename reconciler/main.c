@@ -49,6 +49,42 @@ const struct command commands[] = {
 	  "that commit gets the same record as a git note (refs/notes/reconciler)." },
 	{ "show", cmd_show, "FILE [--format text|json|markdown]", "render a saved plan",
 	  "Reads a plan saved with `plan --out FILE` and renders it in any format." },
+	{ "drift", cmd_drift,
+	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json|markdown]\n"
+	  "       [--correct] [--max-deletes N] [--max-changes N] [--lock-timeout SECONDS] [--audit-log FILE]\n"
+	  "       [--concurrency N]",
+	  "find drift (exit 2), or correct it within safety caps: the scheduled run",
+	  "Plans the configuration against the actual state, like plan, and reports the\n"
+	  "difference: the plan, then a drift line. Accounts that LiveRamp turned inactive at\n"
+	  "their end date are reported with that reason and never reactivated.\n"
+	  "--correct applies the drift plan without a prompt, under the backend's lock, when\n"
+	  "it stays within --max-deletes N (default 0: for drift, account deletes and segment\n"
+	  "removals both count) and --max-changes N (default: no cap); beyond them it applies\n"
+	  "nothing and exits 3. A correction is recorded in the audit log like an apply.\n"
+	  "--format json prints one report: {in_sync, exit_code, drift, correction, plan};\n"
+	  "--format markdown the plan as for a pull request plus the drift line (an issue body).\n"
+	  "Exit status: 0 in sync (or all corrected), 2 drift found (or left, such as ended\n"
+	  "accounts), 3 blocked by safety caps, 1 error." },
+	{ "status", cmd_status,
+	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json] [--concurrency N]",
+	  "show sync state, last deliveries and TTL health of every declared segment",
+	  "For each declared account and segment: in sync or not, the last delivery the\n"
+	  "backend reports (status, time, record count), and its health at the destination,\n"
+	  "by the profile's numbers (ttl_days, first_delivery_days; the header shows them):\n"
+	  "delivered (last delivered within ttl_days), pending (not delivered yet, first\n"
+	  "recorded less than first_delivery_days ago), stale (last delivery older than\n"
+	  "ttl_days: expired at the destination), failed (last delivery failed, or not\n"
+	  "delivered first_delivery_days after it was added), unknown (no delivery reported).\n"
+	  "Data Marketplace shares: pending within the profile's share days of shared_on,\n"
+	  "overdue after.\n"
+	  "Exit status: 0, 2 when a segment is stale or failed or a share overdue, 1 error." },
+	{ "import", cmd_import, "[--backend B] [--out DIR] [--force] [--concurrency N]",
+	  "write the configuration of the accounts that already exist",
+	  "Observes the backend and writes one YAML file per destination account into DIR\n"
+	  "(default \".\"), named after the account: name, client name, identifiers, status,\n"
+	  "end date and segments (with their catalog names). The files validate and plan to\n"
+	  "\"No changes.\" against the same backend. An existing file is never overwritten\n"
+	  "without --force: import then names it and writes nothing." },
 	{ "version", cmd_version, "", "print the version", "" },
 	{ "help", cmd_help, "[COMMAND]", "show help for a command", "" },
 	{ NULL, NULL, NULL, NULL, NULL },

@@ -292,6 +292,30 @@ static int dec_segment(struct dx *x, const json_t *obj, void *out)
 	return 0;
 }
 
+static const char *const DELIVERY_STATUSES[] = {"FAILED", "CANCELLED", "PENDING", "IN_PROGRESS",
+						"DELIVERED", NULL};
+
+static int dec_delivery(struct dx *x, const json_t *obj, void *out)
+{
+	struct api_delivery *v = out;
+	v->record_count = -1;
+	if (need_object(x, obj) != 0 || get_id(x, obj, "id", &v->id) != 0 ||
+	    get_str(x, obj, "status", true, &v->status) != 0 ||
+	    get_str(x, obj, "deviceType", false, &v->device_type) != 0 ||
+	    get_int(x, obj, "recordCount", false, &v->record_count) != 0 ||
+	    get_id(x, obj, "updatedAt", &v->updated_at) != 0 ||
+	    get_str(x, obj, "segmentID", false, &v->segment_id) != 0 ||
+	    get_id(x, obj, "integrationConnectionID", &v->ic_id) != 0 ||
+	    get_enum(x, obj, "operationType", "DELETE", "ADD", &v->remove) != 0)
+		return -1;
+	size_t i = 0;
+	while (DELIVERY_STATUSES[i] && strcmp(DELIVERY_STATUSES[i], v->status) != 0)
+		i++;
+	if (!DELIVERY_STATUSES[i])
+		return fail(x, "status", "expected FAILED, CANCELLED, PENDING, IN_PROGRESS or DELIVERED");
+	return 0;
+}
+
 static const struct kind_info {
 	const char *key;
 	size_t size;
@@ -303,6 +327,7 @@ static const struct kind_info {
 	[API_DM] = {"v2/DistributionManagers", sizeof(struct api_dm), dec_dm},
 	[API_CONFIG] = {"segmentConfigs", sizeof(struct api_config), dec_config},
 	[API_SEGMENT] = {"v2/Segments", sizeof(struct api_segment), dec_segment},
+	[API_DELIVERY] = {"v2/Deliveries", sizeof(struct api_delivery), dec_delivery},
 };
 
 const char *api_kind_key(enum api_kind kind)
@@ -363,8 +388,9 @@ static int dec_items(struct dx *x, const struct kind_info *k, const json_t *arr,
 	return 0;
 }
 
-int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len,
-		    struct arena *a, const char *what, struct diags *d)
+/* A page from its body (body != NULL) or from the body parsed already. */
+static int decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len,
+		       const json_t *parsed, struct arena *a, const char *what, struct diags *d)
 {
 	struct dx x = {.a = a, .where = ""};
 	memset(out, 0, sizeof(*out));
@@ -374,7 +400,7 @@ int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, 
 		return -1;
 	}
 	const struct kind_info *k = &KINDS[kind];
-	json_t *root = parse(&x, body, len);
+	json_t *root = parsed ? json_incref((json_t *)parsed) : parse(&x, body, len);
 	int rc = -1;
 	if (root) {
 		const json_t *arr = json_object_get(root, k->key);
@@ -391,6 +417,18 @@ int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, 
 		report(&x, what, d);
 	}
 	return rc;
+}
+
+int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len,
+		    struct arena *a, const char *what, struct diags *d)
+{
+	return decode_page(out, kind, body, len, NULL, a, what, d);
+}
+
+int api_decode_page_json(struct api_page *out, enum api_kind kind, const void *parsed, struct arena *a,
+			 const char *what, struct diags *d)
+{
+	return decode_page(out, kind, NULL, 0, parsed, a, what, d);
 }
 
 int api_decode_object(void *out, enum api_kind kind, const char *body, size_t len, struct arena *a,

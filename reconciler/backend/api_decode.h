@@ -96,6 +96,18 @@ struct api_segment {
 	bool marketplace; /* type DATA_MARKETPLACE */
 };
 
+/* A delivery of a segment to a connection (v2/Deliveries). */
+struct api_delivery {
+	const char *id;
+	const char *status;      /* FAILED, CANCELLED, PENDING, IN_PROGRESS or DELIVERED */
+	const char *device_type; /* NULL when absent */
+	long long record_count;  /* -1 when absent */
+	const char *updated_at;  /* as sent */
+	const char *segment_id;  /* NULL when absent */
+	const char *ic_id;       /* integrationConnectionID */
+	bool remove;             /* operationType DELETE (else ADD) */
+};
+
 /* One item of a 207 multi-status answer. */
 struct api_item_status {
 	const char *id; /* the config id, or what the item named; may be NULL */
@@ -112,6 +124,7 @@ enum api_kind {
 	API_DM,           /* struct api_dm, "v2/DistributionManagers" */
 	API_CONFIG,       /* struct api_config, "segmentConfigs" */
 	API_SEGMENT,      /* struct api_segment, "v2/Segments" */
+	API_DELIVERY,     /* struct api_delivery, "v2/Deliveries" */
 	API_KIND_COUNT
 };
 
@@ -130,6 +143,10 @@ size_t api_kind_size(enum api_kind kind);
 
 int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len,
 		    struct arena *a, const char *what, struct diags *d);
+/* The same from a body parsed already (a json_t *, borrowed: the parse of
+ * http_request.json), so that a page is parsed once. */
+int api_decode_page_json(struct api_page *out, enum api_kind kind, const void *parsed, struct arena *a,
+			 const char *what, struct diags *d);
 /* A single resource (GET /v2/distribution-managers/{id}); out points to
  * the kind's struct. */
 int api_decode_object(void *out, enum api_kind kind, const char *body, size_t len, struct arena *a,

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/delivery.h"
 #include "model/model.h"
 #include "rules/profile.h"
 #include "util/diag.h"
@@ -66,6 +67,11 @@ struct backend_ops {
 	int (*remove_segments)(struct backend *b, const struct account_ref *ref,
 			       const struct segment *segs, size_t n,
 			       struct batch_item_result *results, struct diags *d);
+	/* Appends to out the deliveries the backend reports for q's connection
+	 * (every segment, or only q->segment_ids), in the backend's order.
+	 * Read-only; needs no lock. */
+	int (*deliveries)(struct backend *b, const struct delivery_query *q, struct delivery_list *out,
+			  struct diags *d);
 	/* Makes pending writes durable (local: atomic write of the file). */
 	int (*flush)(struct backend *b, struct diags *d);
 	void (*close)(struct backend *b);
@@ -83,6 +89,11 @@ struct backend_options {
 	const struct profile *profile;   /* borrowed; outlives the backend */
 	const struct settings *settings; /* from the desired state; may be NULL */
 	int concurrency;                 /* parallel requests (liveramp); 0: the default */
+	/* The desired state observe is for (borrowed; outlives the backend),
+	 * or NULL. With it, liveramp reads only the catalog entries the rules
+	 * and the plan need for it instead of the whole segment catalog
+	 * (liveramp_observe.c). */
+	const struct state *desired;
 	bool progress;                   /* a progress line on stderr (liveramp; a terminal) */
 };
 

@@ -23,6 +23,7 @@
 
 #include "api_decode.h"
 #include "http_private.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #define RULE "backend"
@@ -166,10 +167,17 @@ void http_request_page(struct http_request *r, const struct http_client *c, cons
 	}
 }
 
+void http_request_drop_json(struct http_request *r)
+{
+	json_decref(r->json);
+	r->json = NULL;
+}
+
 void http_request_release(struct http_request *r)
 {
 	if (!r)
 		return;
+	http_request_drop_json(r);
 	sb_release(&r->url);
 	if (r->body.buf)
 		explicit_bzero(r->body.buf, r->body.cap);
@@ -206,7 +214,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 		size_t vl = len - k < sizeof(v) - 1 ? len - k : sizeof(v) - 1;
 		memcpy(v, data + k, vl);
 		v[vl] = '\0';
-		r->priv.retry_after_ms = http_retry_after_ms(v, time(NULL));
+		r->priv.retry_after_ms = http_retry_after_ms(v, clock_now());
 	}
 	return len;
 }
@@ -264,6 +272,7 @@ void http_start(struct http_client *c, struct http_request *r, bool token)
 	CURL *e = take_easy(c);
 	struct curl_slist *h = token ? http_token_headers() : api_headers(c, r);
 	sb_reset(&r->response);
+	http_request_drop_json(r);
 	r->status = 0;
 	r->error[0] = '\0';
 	r->attempts++;
@@ -342,10 +351,16 @@ static bool fatal_curl(CURLcode rc)
 	}
 }
 
-/* A 2xx whose body is not JSON was damaged on the way (or by a proxy). */
-static bool garbled(const struct http_request *r)
+/* A 2xx whose body is not JSON was damaged on the way (or by a proxy).
+ * The parse is kept in r->json for the decoder; one with duplicate keys is
+ * not kept (not garbled either: the decoder reports them). */
+static bool garbled(struct http_request *r)
 {
 	if (r->status < 200 || r->status >= 300 || r->response.len == 0)
+		return false;
+	http_request_drop_json(r);
+	r->json = json_loadb(r->response.buf, r->response.len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
+	if (r->json)
 		return false;
 	json_t *j = json_loadb(r->response.buf, r->response.len, JSON_DECODE_ANY, NULL);
 	json_decref(j);

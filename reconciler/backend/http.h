@@ -100,6 +100,11 @@ struct http_request {
 	enum http_outcome outcome;
 	long status;            /* of the last answer; 0 when none */
 	struct strbuf response; /* body of the last answer */
+	/* The body of a 2xx answer parsed as JSON (a json_t *, owned; NULL when
+	 * none): the check for a garbled answer parses it, and keeps it so that
+	 * the caller need not parse it again (api_decode_page_json). Dropped at
+	 * the next attempt, by http_request_drop_json, or at release. */
+	void *json;
 	char error[320];        /* why it failed (transport, retries, token); "" otherwise */
 	int attempts;
 	struct http_attempt priv;
@@ -119,6 +124,8 @@ void http_request_init(struct http_request *r, const struct http_client *c, enum
 void http_request_page(struct http_request *r, const struct http_client *c, const char *path,
 		       const char *filter, const char *after);
 void http_request_release(struct http_request *r);
+/* Frees r->json early (a list keeps its request for the next page). */
+void http_request_drop_json(struct http_request *r);
 /* Appends s percent-encoded (all but RFC 3986's unreserved characters):
  * for ids in paths and values in queries. */
 void http_escape(struct strbuf *sb, const char *s);

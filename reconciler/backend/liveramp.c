@@ -2,11 +2,10 @@
  * The `liveramp` backend: opening, closing, and the table of operations
  * (backend.h). The work is in the other liveramp*.c files.
  *
- * lock/unlock: the Activation API has no locks, so they succeed and do
- * nothing. Two applies against one organization at the same time are not
- * prevented (a later version may keep a lock resource); each write is
- * still checked against what it reads back, so they do not duplicate
- * accounts, but the later plan may be stale.
+ * lock/unlock: the Activation API has no locks; applies against one
+ * organization are kept apart on this machine by a lock file
+ * (liveramp_lock.c). Without it two concurrent applies created the same
+ * accounts twice.
  *
  * flush: nothing to do; every write is durable when the API answers it.
  */
@@ -22,11 +21,12 @@
 
 static int lr_lock(struct backend *b, int timeout_ms, struct diags *d)
 {
-	return 0;
+	return lr_lock_acquire(lr_of(b), timeout_ms, d);
 }
 
 static void lr_unlock(struct backend *b)
 {
+	lr_lock_release(lr_of(b));
 }
 
 static int lr_flush(struct backend *b, struct diags *d)
@@ -37,6 +37,7 @@ static int lr_flush(struct backend *b, struct diags *d)
 static void lr_close(struct backend *b)
 {
 	struct liveramp *l = lr_of(b);
+	lr_lock_release(l);
 	http_client_free(l->http);
 	liveramp_config_free(&l->cfg);
 	free(l->pin_destination);
@@ -56,6 +57,7 @@ static const struct backend_ops LIVERAMP_OPS = {
 	.delete_account = lr_delete_account,
 	.add_segments = lr_add_segments,
 	.remove_segments = lr_remove_segments,
+	.deliveries = lr_deliveries,
 	.flush = lr_flush,
 	.close = lr_close,
 };
@@ -103,6 +105,7 @@ int backend_liveramp_open(struct backend **out, const struct backend_options *op
 		return -1;
 	}
 	struct liveramp *l = xcalloc(1, sizeof(*l));
+	l->lock_fd = -1;
 	l->base.ops = &LIVERAMP_OPS;
 	l->base.profile = opt->profile;
 	/* The spec is what a saved plan records and apply --plan reopens: no
@@ -112,6 +115,7 @@ int backend_liveramp_open(struct backend **out, const struct backend_options *op
 	l->http = http;
 	l->pin_destination = pin(opt->settings, true);
 	l->pin_integration = pin(opt->settings, false);
+	l->desired = opt->desired;
 	*out = &l->base;
 	return 0;
 }

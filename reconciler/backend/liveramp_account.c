@@ -111,6 +111,7 @@ static int find_manager(struct liveramp *l, struct create *c, struct diags *d)
 		rc = -1;
 	}
 	lr_list_release(&dms);
+	sb_release(&filter);
 	return rc;
 }
 

@@ -27,6 +27,7 @@ void lr_list_init(struct lr_list *ls, struct liveramp *l, enum api_kind kind, co
 	ls->path = path;
 	ls->filter = filter;
 	ls->arena = a;
+	ls->total = -1;
 	ls->diags = (struct diags)DIAGS_INIT;
 }
 
@@ -59,12 +60,17 @@ static bool page_done(struct http_request *r, void *ctx)
 	struct api_page page;
 	if (!http_ok(r))
 		return false;
-	if (api_decode_page(&page, ls->kind, r->response.buf, r->response.len, ls->arena, r->what, &ls->diags) !=
-	    0) {
+	int rc = r->json ? api_decode_page_json(&page, ls->kind, r->json, ls->arena, r->what, &ls->diags)
+			 : api_decode_page(&page, ls->kind, r->response.buf, r->response.len, ls->arena, r->what,
+					   &ls->diags);
+	http_request_drop_json(r);
+	if (rc != 0) {
 		ls->bad = true;
 		return false;
 	}
 	append_items(ls, &page);
+	ls->total = page.total;
+	ls->resume = NULL;
 	if (!page.after)
 		return false;
 	if (++ls->pages >= MAX_PAGES || (ls->last_after && strcmp(ls->last_after, page.after) == 0)) {
@@ -74,6 +80,10 @@ static bool page_done(struct http_request *r, void *ctx)
 		return false;
 	}
 	ls->last_after = page.after;
+	if (ls->one_page) {
+		ls->resume = page.after;
+		return false;
+	}
 	http_request_page(r, ls->l->http, ls->path, ls->filter, page.after);
 	return true;
 }
@@ -86,7 +96,7 @@ int lr_list_run(struct liveramp *l, struct lr_list **lists, size_t n, const stru
 	struct http_request **reqs = xcalloc(n, sizeof(*reqs));
 	for (size_t i = 0; i < n; i++) {
 		struct lr_list *ls = lists[i];
-		http_request_page(&ls->req, l->http, ls->path, ls->filter, NULL);
+		http_request_page(&ls->req, l->http, ls->path, ls->filter, ls->resume);
 		ls->req.on_done = page_done;
 		ls->req.ctx = ls;
 		reqs[i] = &ls->req;

@@ -4,18 +4,33 @@
  * segments and catalog for the same resources), so a plan does not depend
  * on the backend that produced it.
  *
- * Requests: the connections, the managers and the segment catalog are
- * listed side by side; then the segment configs of every manager, all
- * managers at once (`concurrency` in flight, a progress line when asked);
- * then, one GET each and concurrently, the segments configured somewhere
- * but missing from the catalog listing.
+ * Requests: the connections, the managers and the first page of the
+ * segment catalog side by side; then the segment configs of every manager,
+ * all managers at once (`concurrency` in flight, a progress line when
+ * asked); then what is still missing from the catalog, below.
  *
- * The catalog is the whole of GET /v2/segments, as the sandbox's catalog
- * is its whole `segments` array: a declared segment that LiveRamp does not
- * know is then reported by the rules (segment.unknown) and never reaches a
- * write. A configured segment that even GET /v2/segments/{id} does not
- * know (404) simply has no catalog entry, as in the sandbox.
+ * Without a desired state (import, apply --plan) the catalog is the whole
+ * of GET /v2/segments, as the sandbox's catalog is its whole `segments`
+ * array, walked beside the configs; then, one GET each and concurrently,
+ * the segments configured somewhere but missing from the listing. A
+ * configured segment that even GET /v2/segments/{id} does not know (404)
+ * simply has no catalog entry, as in the sandbox.
+ *
+ * With a desired state, walking the whole catalog is often the longest
+ * part of an observe: one cursor chain, 1,000 pages one after the other
+ * for an org of 100,000 segments. The rules and the plan need catalog
+ * entries only for the segments declared but not configured (do they
+ * exist, of which type), declared without a name (for the duplicate-name
+ * rule), or configured but not declared (named in removals). So, once the
+ * configs are read, those ids still missing are either looked up one GET
+ * each, or the walk goes on: whichever takes fewer requests (the first
+ * page's _pagination.total tells how many pages are left). A declared
+ * segment configured somewhere and declared with a name needs no lookup:
+ * its config tells its type, and it gets a catalog entry with that type
+ * and no name. A declared segment that LiveRamp does not know is, either
+ * way, reported by the rules (segment.unknown) and never reaches a write.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,8 +53,16 @@ struct observe {
 	struct acct *accts;
 	size_t n_accts;
 	struct hmap by_ic; /* connection id -> struct acct * */
+	struct hmap declared;   /* segment id -> DECLARED | UNNAMED flags (desired state only) */
+	size_t n_unnamed;       /* ids declared without a name somewhere */
+	struct hmap configured; /* segment id -> the first struct api_config seen */
 	struct state *s;
 };
+
+#define DECLARED 1u
+#define UNNAMED 2u
+/* Items per page of a list (http_request_page's limit). */
+#define PAGE_ITEMS 100
 
 /* ---- connections and managers ----------------------------------------------- */
 
@@ -77,9 +100,11 @@ static void report_odd(const struct acct *ac, struct diags *d)
 			     ac->n_dms);
 }
 
-static int read_configs(struct observe *o, struct diags *d)
+/* The segment configs of every account, and `extra` beside them (the rest
+ * of the catalog) unless it is NULL. */
+static int read_configs(struct observe *o, struct lr_list *extra, struct diags *d)
 {
-	struct lr_list **lists = xcalloc(o->n_accts ? o->n_accts : 1, sizeof(*lists));
+	struct lr_list **lists = xcalloc(o->n_accts + 1, sizeof(*lists));
 	size_t n = 0;
 	for (size_t i = 0; i < o->n_accts; i++) {
 		struct acct *ac = &o->accts[i];
@@ -96,6 +121,8 @@ static int read_configs(struct observe *o, struct diags *d)
 		lr_list_init(&ac->configs, o->l, API_CONFIG, ac->configs_path, NULL, &o->a);
 		lists[n++] = &ac->configs;
 	}
+	if (extra)
+		lists[n++] = extra;
 	static const struct http_progress PROGRESS = {"observing", "distribution managers"};
 	int rc = lr_list_run(o->l, lists, n, &PROGRESS, d);
 	free(lists);
@@ -121,32 +148,111 @@ static void put_segment(struct observe *o, const struct api_segment *g)
 			  g->marketplace ? SEGMENT_DATA_MARKETPLACE : SEGMENT_ONBOARDING);
 }
 
-/* Segment ids configured somewhere but not in the listing, each once. */
-static char **missing_segments(struct observe *o, size_t *n)
+/* The catalog items listed so far, from item `from` on. */
+static void put_listed(struct observe *o, size_t from)
+{
+	for (size_t i = from; i < o->segments.n; i++)
+		put_segment(o, lr_list_item(&o->segments, i));
+}
+
+static unsigned declared_flags(const struct observe *o, const char *id)
+{
+	return (unsigned)(uintptr_t)hmap_get(&o->declared, id);
+}
+
+/* Every segment id the desired state declares, with its flags. */
+static void index_declared(struct observe *o, const struct state *desired)
+{
+	for (size_t i = 0; i < desired->n_accounts; i++) {
+		const struct account *a = desired->accounts[i];
+		for (size_t j = 0; j < a->n_segments; j++) {
+			const struct segment *g = &a->segments[j];
+			if (!g->id)
+				continue;
+			unsigned had = declared_flags(o, g->id);
+			unsigned flags = had | DECLARED | (g->name.v ? 0u : UNNAMED);
+			if (flags != had)
+				hmap_put(&o->declared, g->id, (void *)(uintptr_t)flags, NULL);
+			if ((flags & UNNAMED) && !(had & UNNAMED))
+				o->n_unnamed++;
+		}
+	}
+}
+
+/* Segment id -> its first config, over the accounts observed. */
+static void index_configured(struct observe *o)
+{
+	for (size_t i = 0; i < o->n_accts; i++) {
+		const struct lr_list *cl = &o->accts[i].configs;
+		for (size_t j = 0; j < cl->n; j++) {
+			const struct api_config *c = lr_list_item(cl, j);
+			if (!hmap_get(&o->configured, c->segment_id))
+				hmap_put(&o->configured, c->segment_id, (void *)c, NULL);
+		}
+	}
+}
+
+/* Pages the catalog walk still has to go: from _pagination.total when the
+ * server sent it, else at least one. */
+static size_t pages_left(const struct observe *o)
+{
+	const struct lr_list *ls = &o->segments;
+	if (!lr_list_more(ls))
+		return 0;
+	if (ls->total < 0 || (unsigned long long)ls->total <= ls->n)
+		return 1;
+	return (size_t)(((unsigned long long)ls->total - ls->n + PAGE_ITEMS - 1) / PAGE_ITEMS);
+}
+
+static void add_id(char ***ids, size_t *n, size_t *cap, struct hmap *seen, const char *id)
+{
+	if (hmap_get(seen, id))
+		return;
+	hmap_put(seen, id, (void *)1, NULL);
+	XGROW(*ids, *cap, *n + 1);
+	(*ids)[(*n)++] = (char *)id;
+}
+
+/* Segment ids configured somewhere but not in the catalog, each once;
+ * with `needed`, also the declared ones the rules need an entry for
+ * (declared but configured nowhere, or declared without a name). */
+static char **missing_segments(struct observe *o, bool needed, size_t *n)
 {
 	struct hmap seen = HMAP_INIT;
 	char **ids = NULL;
 	size_t cap = 0;
 	*n = 0;
-	for (size_t i = 0; i < o->n_accts; i++) {
-		const struct lr_list *cl = &o->accts[i].configs;
-		for (size_t j = 0; j < cl->n; j++) {
-			const struct api_config *c = lr_list_item(cl, j);
-			if (state_catalog_find(o->s, c->segment_id) || hmap_get(&seen, c->segment_id))
-				continue;
-			hmap_put(&seen, c->segment_id, (void *)1, NULL);
-			XGROW(ids, cap, *n + 1);
-			ids[(*n)++] = (char *)c->segment_id;
-		}
+	const char *id;
+	void *v;
+	for (size_t i = 0; needed && hmap_next(&o->declared, &i, &id, &v);) {
+		unsigned flags = (unsigned)(uintptr_t)v;
+		if (!state_catalog_find(o->s, id) && (!hmap_get(&o->configured, id) || (flags & UNNAMED)))
+			add_id(&ids, n, &cap, &seen, id);
 	}
+	for (size_t i = 0; hmap_next(&o->configured, &i, &id, &v);)
+		if (!state_catalog_find(o->s, id) && (!needed || !declared_flags(o, id)))
+			add_id(&ids, n, &cap, &seen, id);
 	hmap_free(&seen);
 	return ids;
 }
 
-static int lookup_missing(struct observe *o, struct diags *d)
+/* Declared, named and configured, so not looked up: the config tells the
+ * type and that LiveRamp knows the segment. */
+static void put_configured(struct observe *o)
 {
-	size_t n;
-	char **ids = missing_segments(o, &n);
+	const char *id;
+	void *v;
+	for (size_t i = 0; hmap_next(&o->configured, &i, &id, &v);) {
+		const struct api_config *c = v;
+		if (declared_flags(o, id) == DECLARED && !state_catalog_find(o->s, id))
+			state_catalog_put(o->s, id, NULL,
+					  c->marketplace ? SEGMENT_DATA_MARKETPLACE : SEGMENT_ONBOARDING);
+	}
+}
+
+/* GET /v2/segments/{id} for each id, concurrently; a 404 leaves no entry. */
+static int lookup(struct observe *o, char **ids, size_t n, struct diags *d)
+{
 	struct http_request *reqs = xcalloc(n ? n : 1, sizeof(*reqs));
 	struct http_request **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
 	struct strbuf path = STRBUF_INIT;
@@ -178,7 +284,33 @@ static int lookup_missing(struct observe *o, struct diags *d)
 	}
 	free(reqs);
 	free(ptrs);
+	return rc;
+}
+
+/* The catalog entries observe reports (see the top of this file). */
+static int read_catalog(struct observe *o, struct diags *d)
+{
+	size_t n;
+	bool partial = lr_list_more(&o->segments);
+	char **ids = missing_segments(o, partial, &n);
+	if (partial && n > pages_left(o)) {
+		size_t from = o->segments.n;
+		o->segments.one_page = false;
+		struct lr_list *rest[] = {&o->segments};
+		static const struct http_progress PROGRESS = {"observing", "segment catalog"};
+		if (lr_list_run(o->l, rest, 1, &PROGRESS, d) != 0) {
+			free(ids);
+			return -1;
+		}
+		put_listed(o, from);
+		free(ids);
+		partial = false;
+		ids = missing_segments(o, false, &n);
+	}
+	int rc = lookup(o, ids, n, d);
 	free(ids);
+	if (partial)
+		put_configured(o);
 	return rc;
 }
 
@@ -254,15 +386,25 @@ static int observe_all(struct observe *o, struct diags *d)
 	lr_list_init(&o->ics, l, API_IC, "/v2/integration-connections", NULL, &o->a);
 	lr_list_init(&o->dms, l, API_DM, "/v2/distribution-managers", NULL, &o->a);
 	lr_list_init(&o->segments, l, API_SEGMENT, "/v2/segments", NULL, &o->a);
+	o->segments.one_page = true;
 	struct lr_list *first[] = {&o->ics, &o->dms, &o->segments};
 	if (lr_list_run(l, first, 3, NULL, d) != 0)
 		return -1;
 	group_accounts(o);
-	if (read_configs(o, d) != 0)
+	put_listed(o, 0);
+	if (l->desired)
+		index_declared(o, l->desired);
+	/* The whole catalog is walked beside the configs when it surely will
+	 * be: no desired state, or more names to find than pages left. */
+	bool walk = lr_list_more(&o->segments) && (!l->desired || o->n_unnamed > pages_left(o));
+	size_t listed = o->segments.n;
+	if (walk)
+		o->segments.one_page = false;
+	if (read_configs(o, walk ? &o->segments : NULL, d) != 0)
 		return -1;
-	for (size_t i = 0; i < o->segments.n; i++)
-		put_segment(o, lr_list_item(&o->segments, i));
-	if (lookup_missing(o, d) != 0)
+	put_listed(o, listed);
+	index_configured(o);
+	if (read_catalog(o, d) != 0)
 		return -1;
 	for (size_t i = 0; i < o->n_accts; i++)
 		if (o->accts[i].n_dms == 1)
@@ -284,6 +426,8 @@ int lr_observe(struct backend *b, struct state **out, struct diags *d)
 		lr_list_release(&o.accts[i].configs);
 	free(o.accts);
 	hmap_free(&o.by_ic);
+	hmap_free(&o.declared);
+	hmap_free(&o.configured);
 	lr_list_release(&o.ics);
 	lr_list_release(&o.dms);
 	lr_list_release(&o.segments);

@@ -9,6 +9,7 @@
  *   liveramp_write.c     THE policy for writes whose answer was lost; PUT/DELETE
  *   liveramp_account.c   create, update, delete accounts
  *   liveramp_segments.c  segment-config batches (207 answers)
+ *   liveramp_deliveries.c  delivery reports (v2/Deliveries)
  */
 #ifndef RECONCILER_BACKEND_LIVERAMP_PRIVATE_H
 #define RECONCILER_BACKEND_LIVERAMP_PRIVATE_H
@@ -33,18 +34,27 @@ struct liveramp {
 	struct http_client *http;
 	char *pin_destination; /* settings.destination_id, or NULL */
 	char *pin_integration;
+	const struct state *desired; /* backend_options.desired: borrowed, or NULL */
 	/* The profile's destination and integration, found once (liveramp_list.c). */
 	bool target_known;
 	const char *destination_id;
 	const char *integration_id;
 	const char *client_key; /* the required property holding the client name, or NULL */
 	struct arena arena;     /* target ids, ids handed to callers: valid until close */
+	int lock_fd;            /* the org's lock file while locked (liveramp_lock.c), else -1 */
 };
 
 static inline struct liveramp *lr_of(struct backend *b)
 {
 	return (struct liveramp *)b;
 }
+
+/* ---- liveramp_lock.c ---------------------------------------------------- */
+
+/* The org's lock on this machine: waits up to timeout_ms, then fails with
+ * a message naming the org. Release is harmless when not locked. */
+int lr_lock_acquire(struct liveramp *l, int timeout_ms, struct diags *d);
+void lr_lock_release(struct liveramp *l);
 
 /* ---- liveramp_list.c ---------------------------------------------------- */
 
@@ -59,6 +69,9 @@ struct lr_list {
 	size_t n, cap;
 	unsigned pages;
 	const char *last_after;
+	long long total;     /* _pagination.total of the last page; -1 when not sent */
+	bool one_page;       /* stop after the next page; lr_list_run again goes on */
+	const char *resume;  /* with one_page: the cursor to go on from; NULL at the end */
 	bool bad;            /* a page could not be decoded (diags says why) */
 	struct diags diags;
 	struct liveramp *l;
@@ -68,9 +81,15 @@ void lr_list_init(struct lr_list *ls, struct liveramp *l, enum api_kind kind, co
 		  const char *filter, struct arena *a);
 void lr_list_release(struct lr_list *ls);
 /* Fetches every page of every list, the lists concurrently. Returns 0, or
- * -1 with a diagnostic per list that failed. */
+ * -1 with a diagnostic per list that failed. A list marked one_page gets
+ * one page per run: the first, then the one after ls->resume. */
 int lr_list_run(struct liveramp *l, struct lr_list **lists, size_t n, const struct http_progress *p,
 		struct diags *d);
+/* Whether a one_page list has pages left. */
+static inline bool lr_list_more(const struct lr_list *ls)
+{
+	return ls->resume != NULL;
+}
 /* The i-th item of a list. */
 static inline void *lr_list_item(const struct lr_list *ls, size_t i)
 {
@@ -149,5 +168,10 @@ int lr_add_segments(struct backend *b, const struct account_ref *ref, const stru
 		    struct batch_item_result *results, struct diags *d);
 int lr_remove_segments(struct backend *b, const struct account_ref *ref, const struct segment *segs,
 		       size_t n, struct batch_item_result *results, struct diags *d);
+
+/* ---- liveramp_deliveries.c ---------------------------------------------- */
+
+int lr_deliveries(struct backend *b, const struct delivery_query *q, struct delivery_list *out,
+		  struct diags *d);
 
 #endif

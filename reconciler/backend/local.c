@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "local_deliveries.h"
 #include "local_doc.h"
 #include "local_store.h"
 #include "util/clock.h"
@@ -425,6 +426,10 @@ static void add_one(struct sandbox *sb, struct sb_dm *dm, const struct segment *
 		    json_string(known ? sandbox_str(known, "type") : segment_type_api_name(seg->type)));
 		json_object_set_new(config, "createdAt", sandbox_timestamp());
 		sandbox_insert_config(sb, dm, config);
+		/* LiveRamp starts delivering what was added: see local_deliveries.h. */
+		const char *device = json_string_value(json_array_get(json_object_get(dm->ic->obj, "deviceTypes"), 0));
+		sandbox_delivery_record(sb->root, sandbox_new_id(sb), dm->ic->id, seg->id, device,
+					(long long)clock_now());
 		item(r, true, 201, "%s", "");
 	}
 }
@@ -465,6 +470,21 @@ static int local_remove_segments(struct backend *b, const struct account_ref *re
 	return 0;
 }
 
+/* ---- deliveries ---------------------------------------------------------------- */
+
+static int local_deliveries(struct backend *b, const struct delivery_query *q, struct delivery_list *out,
+			    struct diags *d)
+{
+	struct local *l = local_of(b);
+	struct sandbox *sb = l->doc;
+	if (!sb && sandbox_load(&sb, l->path, d) != 0)
+		return -1;
+	sandbox_deliveries_read(sb->root, q, out);
+	if (sb != l->doc)
+		sandbox_free(sb);
+	return 0;
+}
+
 /* ---- open and close ---------------------------------------------------------- */
 
 static void local_close(struct backend *b)
@@ -490,6 +510,7 @@ static const struct backend_ops LOCAL_OPS = {
     .delete_account = local_delete_account,
     .add_segments = local_add_segments,
     .remove_segments = local_remove_segments,
+    .deliveries = local_deliveries,
     .flush = local_flush,
     .close = local_close,
 };

@@ -1,4 +1,5 @@
 #include "local_doc.h"
+#include "local_deliveries.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -195,6 +196,7 @@ int sandbox_load(struct sandbox **out, const char *path, struct diags *d)
 		return -1;
 	}
 	expire_managers(sb);
+	sandbox_deliveries_settle(sb->root, (long long)clock_now());
 	*out = sb;
 	return 0;
 }

@@ -101,6 +101,30 @@ static const struct field SEGMENT[] = {
     {NULL, K_STR, false, NULL, NULL},
 };
 
+static const char *const DELIVERY_STATUSES[] = {"FAILED",      "CANCELLED", "PENDING",
+						"IN_PROGRESS", "DELIVERED", NULL};
+static const char *const OPERATION_TYPES[] = {"ADD", "DELETE", NULL};
+
+/* Every field is optional: a delivery the sandbox cannot read fully is
+ * shown with what it has (status reads them; nothing else does). */
+static const struct field DELIVERY[] = {
+    {"id", K_STR, false, NULL, NULL},
+    {"status", K_ENUM, false, DELIVERY_STATUSES, NULL},
+    {"deviceType", K_ENUM, false, DEVICE_TYPES, NULL},
+    {"recordCount", K_INT, false, NULL, NULL},
+    {"updatedAt", K_STR, false, NULL, NULL},
+    {"segmentID", K_STR, false, NULL, NULL},
+    {"integrationConnectionID", K_STR, false, NULL, NULL},
+    {"operationType", K_ENUM, false, OPERATION_TYPES, NULL},
+    {NULL, K_STR, false, NULL, NULL},
+};
+
+/* How the sandbox behaves (not an API resource). */
+static const struct field SETTINGS[] = {
+    {"delivery_delay_seconds", K_INT, false, NULL, NULL},
+    {NULL, K_STR, false, NULL, NULL},
+};
+
 static const struct field DOCUMENT[] = {
     {"format_version", K_INT, true, NULL, NULL},
     {"next_id", K_INT, true, NULL, NULL},
@@ -110,7 +134,8 @@ static const struct field DOCUMENT[] = {
     {"distributionManagers", K_OBJ_LIST, true, NULL, MANAGER},
     {"segmentConfigs", K_OBJ_LIST, true, NULL, SEGMENT_CONFIG},
     {"segments", K_OBJ_LIST, true, NULL, SEGMENT},
-    {"deliveries", K_ARRAY, true, NULL, NULL},
+    {"deliveries", K_OBJ_LIST, true, NULL, DELIVERY},
+    {"settings", K_OBJ, false, NULL, SETTINGS},
     {NULL, K_STR, false, NULL, NULL},
 };
 
@@ -300,6 +325,11 @@ int local_schema_check(json_t *root, const char *path, struct diags *d)
 		} else if (next < 1) {
 			push(&c, "next_id", 0);
 			rc = fail(&c, "expected a positive integer, found %lld", (long long)next);
+		} else if (json_integer_value(json_object_get(json_object_get(root, "settings"),
+							       "delivery_delay_seconds")) < 0) {
+			push(&c, "settings", 0);
+			push(&c, "delivery_delay_seconds", 0);
+			rc = fail(&c, "expected seconds from 0 on");
 		}
 	}
 	return rc;

@@ -1,7 +1,9 @@
 #include "local_store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,10 +166,48 @@ static int write_tmp(int fd, json_t *root)
 	return rc;
 }
 
+/* A writer killed between open and rename leaves "PATH.tmp.<pid>" behind;
+ * each would stay there, as large as the sandbox. Removes those whose
+ * process is gone (a live writer's file is left alone; a reused pid only
+ * delays the cleanup). Best effort: errors are ignored. */
+static void sweep_stale_tmp(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (slash == dir)
+		dir[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	struct strbuf prefix = STRBUF_INIT;
+	sb_printf(&prefix, "%s.tmp.", base);
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	while (dh && (e = readdir(dh)) != NULL) {
+		if (strncmp(e->d_name, prefix.buf, prefix.len) != 0)
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + prefix.len, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		struct strbuf stale = STRBUF_INIT;
+		sb_printf(&stale, "%s/%s", dir, e->d_name);
+		unlink(stale.buf);
+		sb_release(&stale);
+	}
+	if (dh)
+		closedir(dh);
+	sb_release(&prefix);
+	free(dir);
+}
+
 int local_file_write(const char *path, json_t *root, struct diags *d)
 {
 	if (local_file_mkdir_parent(path, d) != 0)
 		return -1;
+	sweep_stale_tmp(path);
 	struct strbuf tmp = STRBUF_INIT;
 	sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -9,6 +9,7 @@
 #include "desired/load.h"
 #include "plan/render_diags.h"
 #include "rules/check.h"
+#include "util/xalloc.h"
 
 static const char *const format_names[] = { "text", "json", "markdown", "github" };
 
@@ -103,13 +104,26 @@ int load_and_check(const struct source_options *so, const char *profile_name,
 	return rc < 0 || diags_has_errors(d) ? -1 : 0;
 }
 
-char *source_label_prefix(const struct source_options *so)
+char **label_prefixes(const char *ref, const char *base)
 {
-	if (!so->ref)
-		return NULL;
-	struct strbuf sb = STRBUF_INIT;
-	sb_printf(&sb, "%s:", so->ref);
-	return sb_detach(&sb);
+	char **v = xcalloc(3, sizeof(*v));
+	size_t n = 0;
+	const char *refs[] = { ref, base };
+	for (size_t i = 0; i < 2; i++) {
+		if (!refs[i])
+			continue;
+		struct strbuf sb = STRBUF_INIT;
+		sb_printf(&sb, "%s:", refs[i]);
+		v[n++] = sb_detach(&sb);
+	}
+	return v;
+}
+
+void free_label_prefixes(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
 
 bool parse_only(void)

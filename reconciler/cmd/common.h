@@ -67,9 +67,11 @@ int load_desired(const struct source_options *so, const char *ref, struct gitsrc
 int load_and_check(const struct source_options *so, const char *profile_name,
 		   struct gitsrc **git, struct state **desired, struct profile **profile,
 		   char commit[GITSRC_HEX], struct diags *d);
-/* The file-label prefix of a source ("REF:" for a ref, else NULL), which
- * GitHub annotations leave out. The caller frees it. */
-char *source_label_prefix(const struct source_options *so);
+/* The file-label prefixes GitHub annotations leave out: "REF:" for ref and
+ * for base when they are set (either may be NULL). A NULL-terminated list;
+ * free it with free_label_prefixes(). */
+char **label_prefixes(const char *ref, const char *base);
+void free_label_prefixes(char **v);
 
 /* Prints diagnostics in text form to stderr (colour when it is a terminal),
  * followed by a count line when there is anything to count. */

@@ -84,11 +84,11 @@ int cmd_plan(int argc, char **argv)
 
 	struct diags d = DIAGS_INIT;
 	struct pipeline pl;
-	char *prefix = source_label_prefix(&a.po.src);
+	char **prefixes = label_prefixes(a.po.src.ref, a.po.base);
 	int rc = EXIT_OK;
 	if (pipeline_plan(&pl, &a.po, &d) < 0) {
 		if (a.fmt == FORMAT_GITHUB)
-			render_diags_github(&d, prefix);
+			render_diags_github(&d, (const char *const *)prefixes);
 		print_diags(&d);
 		rc = EXIT_ERROR;
 		goto out;
@@ -98,7 +98,7 @@ int cmd_plan(int argc, char **argv)
 		rc = EXIT_ERROR;
 		goto out;
 	}
-	if (render_plan(pl.plan, a.fmt, stdout, a.out_file, prefix) < 0) {
+	if (render_plan(pl.plan, a.fmt, stdout, a.out_file, (const char *const *)prefixes) < 0) {
 		fprintf(stderr, "reconciler plan: cannot write the plan to standard output\n");
 		rc = EXIT_ERROR;
 		goto out;
@@ -109,7 +109,7 @@ int cmd_plan(int argc, char **argv)
 	if (a.detailed && plan_has_changes(pl.plan))
 		rc = EXIT_CHANGES;
 out:
-	free(prefix);
+	free_label_prefixes(prefixes);
 	pipeline_free(&pl);
 	diags_free(&d);
 	return rc;

@@ -6,11 +6,11 @@
 #include "util/strbuf.h"
 
 int render_plan(const struct plan *p, enum output_format fmt, FILE *f, const char *json_hint,
-		const char *file_prefix)
+		const char *const *file_prefixes)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct render_options ro = { .color = use_color(f), .json_hint = json_hint,
-				     .file_prefix = file_prefix };
+				     .file_prefixes = file_prefixes };
 	if (fmt == FORMAT_JSON) {
 		plan_write_json(p, &out);
 	} else if (fmt == FORMAT_GITHUB) {
@@ -28,10 +28,10 @@ int render_plan(const struct plan *p, enum output_format fmt, FILE *f, const cha
 	return rc;
 }
 
-int render_diags_github(const struct diags *d, const char *file_prefix)
+int render_diags_github(const struct diags *d, const char *const *file_prefixes)
 {
 	struct strbuf out = STRBUF_INIT;
-	diags_render_github_in(d, file_prefix, &out);
+	diags_render_github_in(d, file_prefixes, &out);
 	int rc = write_all(stdout, &out);
 	sb_release(&out);
 	return rc;

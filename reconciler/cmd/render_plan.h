@@ -9,13 +9,13 @@
 
 /* Writes the plan to f; warnings go to stderr in text form (json and github
  * carry them inside their output). json_hint names where the JSON plan is,
- * for the markdown cut message; file_prefix is left out of file names in
- * GitHub annotations ("REF:" for a plan read at a ref), may be NULL.
- * Returns 0 or -1 on a write error. */
+ * for the markdown cut message; file_prefixes (NULL-terminated, may be
+ * NULL) are left out of file names in GitHub annotations ("REF:" of each
+ * ref read). Returns 0 or -1 on a write error. */
 int render_plan(const struct plan *p, enum output_format fmt, FILE *f, const char *json_hint,
-		const char *file_prefix);
+		const char *const *file_prefixes);
 /* Diagnostics as GitHub annotations on stdout (a plan that could not be
  * made, under --format github). */
-int render_diags_github(const struct diags *d, const char *file_prefix);
+int render_diags_github(const struct diags *d, const char *const *file_prefixes);
 
 #endif

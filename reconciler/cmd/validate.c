@@ -22,7 +22,7 @@ static size_t count_segments(const struct state *s)
 }
 
 static void render(enum output_format fmt, bool ok, const struct state *desired, struct diags *d,
-		   const char *file_prefix)
+		   const char *const *file_prefixes)
 {
 	struct strbuf out = STRBUF_INIT;
 	if (fmt == FORMAT_JSON) {
@@ -36,7 +36,7 @@ static void render(enum output_format fmt, bool ok, const struct state *desired,
 		json_decref(o);
 		write_all(stdout, &out);
 	} else if (fmt == FORMAT_GITHUB) {
-		diags_render_github_in(d, file_prefix, &out);
+		diags_render_github_in(d, file_prefixes, &out);
 		write_all(stdout, &out);
 	} else {
 		print_diags(d);
@@ -88,9 +88,9 @@ int cmd_validate(int argc, char **argv)
 	struct gitsrc *git = NULL;
 	char commit[GITSRC_HEX];
 	int rc = load_and_check(&so, profile_name, &git, &desired, &profile, commit, &d);
-	char *prefix = source_label_prefix(&so);
-	render(fmt, rc == 0, desired, &d, prefix);
-	free(prefix);
+	char **prefixes = label_prefixes(so.ref, NULL);
+	render(fmt, rc == 0, desired, &d, (const char *const *)prefixes);
+	free_label_prefixes(prefixes);
 	state_free(desired);
 	profile_free(profile);
 	gitsrc_close(git);

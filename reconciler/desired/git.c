@@ -87,8 +87,7 @@ int gitsrc_open(struct gitsrc **out, const char *dir, struct diags *d)
 	 * (GIT_DIR, GIT_WORK_TREE, GIT_CEILING_DIRECTORIES). */
 	unsigned flags = dir ? 0 : GIT_REPOSITORY_OPEN_FROM_ENV;
 	if (git_repository_open_ext(&g->repo, dir ? dir : ".", flags, NULL) < 0) {
-		diag_error(d, "git.repo", NULL,
-			   "run inside a git repository, or name one with --repo DIR",
+		diag_error(d, "git.repo", NULL, "run inside a git repository, or name one with --repo DIR",
 			   "%s%s%s is not in a git repository: %s", dir ? "'" : "",
 			   dir ? dir : "the current directory", dir ? "'" : "", git_msg());
 		gitsrc_close(g);
@@ -194,13 +193,6 @@ int gitsrc_repo_path(const struct gitsrc *g, const char *path, struct strbuf *ou
 
 /* ---- the tree walk ----------------------------------------------------- */
 
-/* The loader's rule (desired/load.c), for names inside directories. */
-static bool has_yaml_ext(const char *name)
-{
-	size_t n = strlen(name);
-	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
-}
-
 struct tree_file {
 	char *path; /* from the root of the repository */
 	git_oid id;
@@ -227,7 +219,7 @@ static const char *label_of(struct walk *w, const char *path)
 }
 
 static void walk_error(struct walk *w, const char *path, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void walk_error(struct walk *w, const char *path, const char *hint, const char *fmt, ...)
 {
@@ -236,7 +228,7 @@ static void walk_error(struct walk *w, const char *path, const char *hint, const
 	va_start(ap, fmt);
 	sb_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	struct pos at = { label_of(w, path), 0, 0 };
+	struct pos at = {label_of(w, path), 0, 0};
 	diag_error(w->d, "config.path", &at, hint, "%s", msg.buf);
 	sb_release(&msg);
 	w->failed = true;
@@ -294,12 +286,13 @@ static void walk_tree(struct walk *w, const git_tree *t, const char *dir)
 			}
 			walk_tree(w, sub, path.buf);
 			git_tree_free(sub);
-		} else if (type == GIT_OBJECT_BLOB && has_yaml_ext(name)) {
+		} else if (type == GIT_OBJECT_BLOB && desired_is_config_name(name)) {
 			if (git_tree_entry_filemode(v[i]) == GIT_FILEMODE_LINK) {
-				struct pos at = { label_of(w, path.buf), 0, 0 };
-				diag_warning(w->d, "config.path", &at,
-					     "name the link's target instead; links are not followed in a git tree",
-					     "'%s' is a symbolic link: skipped", path.buf);
+				struct pos at = {label_of(w, path.buf), 0, 0};
+				diag_warning(
+				    w->d, "config.path", &at,
+				    "name the link's target instead; links are not followed in a git tree",
+				    "'%s' is a symbolic link: skipped", path.buf);
 				continue;
 			}
 			w->found++;
@@ -310,8 +303,8 @@ static void walk_tree(struct walk *w, const git_tree *t, const char *dir)
 	free(v);
 }
 
-#define PATH_HINT                                                                               \
-	"paths are read from the tree of the ref, relative to the current directory inside the " \
+#define PATH_HINT                                                                                            \
+	"paths are read from the tree of the ref, relative to the current directory inside the "             \
 	"work tree (else to the root of the repository)"
 
 static void walk_arg(struct walk *w, const git_tree *root, const char *arg)
@@ -328,7 +321,8 @@ static void walk_arg(struct walk *w, const git_tree *root, const char *arg)
 	} else {
 		git_tree_entry *e = NULL;
 		if (git_tree_entry_bypath(&e, root, rel.buf) < 0) {
-			walk_error(w, rel.buf, PATH_HINT, "no such file or directory '%s' in %s", rel.buf, w->ref);
+			walk_error(w, rel.buf, PATH_HINT, "no such file or directory '%s' in %s", rel.buf,
+				   w->ref);
 			goto out;
 		}
 		git_object_t type = git_tree_entry_type(e);
@@ -352,7 +346,7 @@ static void walk_arg(struct walk *w, const git_tree *root, const char *arg)
 		git_tree_entry_free(e);
 	}
 	if (w->found == before && !w->failed) {
-		struct pos at = { label_of(w, rel.len ? rel.buf : "."), 0, 0 };
+		struct pos at = {label_of(w, rel.len ? rel.buf : "."), 0, 0};
 		diag_warning(w->d, "config.path", &at, "configuration files end in .yaml or .yml",
 			     "no *.yaml or *.yml file under '%s' in %s", rel.len ? rel.buf : ".", w->ref);
 	}
@@ -379,7 +373,7 @@ static int load_file(struct walk *w, struct state *s, const struct tree_file *f)
 	git_blob *blob;
 	const char *label = label_of(w, f->path);
 	if (git_blob_lookup(&blob, w->g->repo, &f->id) < 0) {
-		struct pos at = { label, 0, 0 };
+		struct pos at = {label, 0, 0};
 		diag_error(w->d, "config.path", &at, "check the repository (git fsck)",
 			   "cannot read '%s' in %s: %s", f->path, w->ref, git_msg());
 		return -1;
@@ -395,11 +389,10 @@ static int load_file(struct walk *w, struct state *s, const struct tree_file *f)
 	return rc;
 }
 
-int desired_load_git(struct state **out, struct gitsrc *g, const char *ref,
-		     const char *const *paths, size_t n_paths, char commit[GITSRC_HEX],
-		     struct diags *d)
+int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, const char *const *paths,
+		     size_t n_paths, char commit[GITSRC_HEX], struct diags *d)
 {
-	static const char *const here[] = { "." };
+	static const char *const here[] = {"."};
 	*out = NULL;
 	if (gitsrc_resolve(g, ref, commit, d) < 0)
 		return -1;
@@ -420,7 +413,7 @@ int desired_load_git(struct state **out, struct gitsrc *g, const char *ref,
 	struct state *s = state_new();
 	*out = s;
 	describe(s, g, ref, commit, paths, n_paths);
-	struct walk w = { .g = g, .ref = ref, .d = d };
+	struct walk w = {.g = g, .ref = ref, .d = d};
 	for (size_t i = 0; i < n_paths; i++)
 		walk_arg(&w, root, paths[i]);
 	int rc = w.failed ? -1 : 0;
@@ -455,7 +448,7 @@ static bool selected(const char *sub)
 		p = slash + 1;
 	}
 	const char *base = strrchr(sub, '/');
-	return has_yaml_ext(base ? base + 1 : sub);
+	return desired_is_config_name(base ? base + 1 : sub);
 }
 
 static bool counts(const char *path, char **rels, size_t n)
@@ -474,7 +467,7 @@ static bool counts(const char *path, char **rels, size_t n)
 
 static bool entry_counts(const git_status_entry *e, char **rels, size_t n)
 {
-	const git_diff_delta *ds[] = { e->head_to_index, e->index_to_workdir };
+	const git_diff_delta *ds[] = {e->head_to_index, e->index_to_workdir};
 	for (size_t i = 0; i < 2; i++) {
 		if (!ds[i])
 			continue;
@@ -485,10 +478,10 @@ static bool entry_counts(const git_status_entry *e, char **rels, size_t n)
 	return false;
 }
 
-int gitsrc_worktree_state(struct gitsrc *g, const char *const *paths, size_t n_paths,
-			  char head[GITSRC_HEX], bool *dirty, bool *inside, struct diags *d)
+int gitsrc_worktree_state(struct gitsrc *g, const char *const *paths, size_t n_paths, char head[GITSRC_HEX],
+			  bool *dirty, bool *inside, struct diags *d)
 {
-	static const char *const here[] = { "." };
+	static const char *const here[] = {"."};
 	head[0] = '\0';
 	*dirty = false;
 	*inside = true;

@@ -61,9 +61,8 @@ int gitsrc_repo_path(const struct gitsrc *g, const char *path, struct strbuf *ou
  * commit id when ref resolved (else it is left empty). Returns 0 when every
  * file parsed and passed the schema; -1 otherwise, with *out NULL when ref
  * did not resolve and a (possibly partial) state otherwise. */
-int desired_load_git(struct state **out, struct gitsrc *g, const char *ref,
-		     const char *const *paths, size_t n_paths, char commit[GITSRC_HEX],
-		     struct diags *d);
+int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, const char *const *paths,
+		     size_t n_paths, char commit[GITSRC_HEX], struct diags *d);
 
 /* Provenance of a work-tree run: head receives HEAD's commit id ("" when the
  * repository has no commit yet), and *dirty whether any configuration file
@@ -72,7 +71,7 @@ int desired_load_git(struct state **out, struct gitsrc *g, const char *ref,
  * or ignored. *inside is false when some path is outside the work tree (the
  * configuration then did not come from this repository). Returns 0, or -1
  * with "git.repo" for a bare repository or a status that cannot be read. */
-int gitsrc_worktree_state(struct gitsrc *g, const char *const *paths, size_t n_paths,
-			  char head[GITSRC_HEX], bool *dirty, bool *inside, struct diags *d);
+int gitsrc_worktree_state(struct gitsrc *g, const char *const *paths, size_t n_paths, char head[GITSRC_HEX],
+			  bool *dirty, bool *inside, struct diags *d);
 
 #endif

@@ -35,7 +35,7 @@ struct ancestor {
 	const struct ancestor *up;
 };
 
-static bool has_yaml_ext(const char *name)
+bool desired_is_config_name(const char *name)
 {
 	size_t n = strlen(name);
 	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
@@ -111,13 +111,13 @@ static void collect_entry(struct collector *c, const char *path, const struct an
 	if (stat(path, &st) != 0) {
 		/* A dangling link that looks like config is worth a word; any
 		 * other unreadable entry is not ours. */
-		if (has_yaml_ext(path))
+		if (desired_is_config_name(path))
 			path_error(c, path, "fix or remove the broken link", strerror(errno));
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		collect_dir(c, path, &st, up);
-	} else if (S_ISREG(st.st_mode) && has_yaml_ext(path)) {
+	} else if (S_ISREG(st.st_mode) && desired_is_config_name(path)) {
 		c->found++;
 		add_file(c, path, &st);
 	}

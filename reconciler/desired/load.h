@@ -25,6 +25,7 @@
 #ifndef RECONCILER_DESIRED_LOAD_H
 #define RECONCILER_DESIRED_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "desired/ydoc.h"
@@ -42,6 +43,9 @@
 int desired_collect_files(char ***out_paths, size_t *n, const char *const *paths, size_t n_paths,
 			  struct diags *d);
 void desired_free_files(char **paths, size_t n);
+/* The one rule for which names inside a directory are configuration files
+ * (*.yaml, *.yml), shared by the work tree and the git tree reader. */
+bool desired_is_config_name(const char *name);
 
 /* Loads every file under paths into one desired state: accounts from all
  * files in file order, settings merged (a setting given two different values

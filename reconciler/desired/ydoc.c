@@ -82,6 +82,45 @@ static bool over_budget(struct builder *b, size_t add, const struct pos *at)
 	return true;
 }
 
+/* Tags: the YAML 1.2 core schema's, for the node kind, or the
+ * non-specific "!". Anything else (!!binary, !!timestamp, !custom) would
+ * be read as plain text while its author meant something else: refused. */
+static bool tag_supported(enum ynode_kind kind, const char *tag)
+{
+	static const char core[] = "tag:yaml.org,2002:";
+	static const char *const scalar[] = { "str", "int", "bool", "float", "null", NULL };
+	if (!tag || strcmp(tag, "!") == 0)
+		return true;
+	if (strncmp(tag, core, sizeof(core) - 1) != 0)
+		return false;
+	tag += sizeof(core) - 1;
+	if (kind == YNODE_SEQ)
+		return strcmp(tag, "seq") == 0;
+	if (kind == YNODE_MAP)
+		return strcmp(tag, "map") == 0;
+	for (size_t i = 0; scalar[i]; i++)
+		if (strcmp(tag, scalar[i]) == 0)
+			return true;
+	return false;
+}
+
+static void check_node(struct builder *b, const struct ynode *n, size_t len)
+{
+	if (!tag_supported(n->kind, n->tag)) {
+		diag_error(b->d, "yaml.syntax", &n->pos,
+			   "remove the tag: values are read by the configuration's schema",
+			   "unsupported tag '%s'", n->tag);
+		b->invalid = true;
+	}
+	/* "\0", "\x00" or "\u0000" in a quoted scalar: C strings would cut
+	 * the value there, silently. */
+	if (n->kind == YNODE_SCALAR && strlen(n->str) != len) {
+		diag_error(b->d, "yaml.syntax", &n->pos, "remove the \\0 escape from the value",
+			   "a NUL character in a value");
+		b->invalid = true;
+	}
+}
+
 static bool key_is_merge(const struct ynode *k)
 {
 	return k->kind == YNODE_SCALAR && k->plain && strcmp(k->str, "<<") == 0;
@@ -296,6 +335,7 @@ static void handle_event(struct builder *b, yaml_event_t *ev, int *docs)
 				       ev->data.scalar.length);
 		n->len = ev->data.scalar.length;
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
+		check_node(b, n, n->len);
 		register_anchor(b, ev->data.scalar.anchor, n);
 		if (!over_budget(b, 1, &n->pos))
 			attach(b, n);
@@ -312,6 +352,7 @@ static void handle_event(struct builder *b, yaml_event_t *ev, int *docs)
 			b->failed = true;
 			break;
 		}
+		check_node(b, n, 0);
 		if (over_budget(b, 1, &n->pos))
 			break;
 		push(b, n, ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor

@@ -24,11 +24,12 @@ void plan_locate(struct plan *p, const struct state *desired)
 	for (size_t i = 0; i < p->n_changes; i++) {
 		struct change *c = &p->changes[i];
 		const struct account *a = state_find_account(desired, c->account);
-		struct pos at = { 0 };
+		struct pos at = {0};
 		if (a) {
 			at = a->pos.file ? a->pos : a->name.pos;
 			if (c->kind == KIND_SEGMENT) {
-				const struct segment *g = c->segment ? account_find_segment(a, c->segment) : NULL;
+				const struct segment *g =
+				    c->segment ? account_find_segment(a, c->segment) : NULL;
 				if (g && g->pos.file)
 					at = g->pos;
 				else if (!g && a->segments_pos.file)

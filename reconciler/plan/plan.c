@@ -22,6 +22,7 @@ void plan_free(struct plan *p)
 	if (!p)
 		return;
 	free(p->changes);
+	free(p->shares);
 	diags_free(&p->diags);
 	arena_free(&p->arena);
 	free(p);
@@ -33,6 +34,14 @@ struct change *plan_add_change(struct plan *p)
 	struct change *c = &p->changes[p->n_changes++];
 	memset(c, 0, sizeof(*c));
 	return c;
+}
+
+struct plan_share *plan_add_share(struct plan *p)
+{
+	XGROW(p->shares, p->cap_shares, p->n_shares + 1);
+	struct plan_share *s = &p->shares[p->n_shares++];
+	memset(s, 0, sizeof(*s));
+	return s;
 }
 
 void plan_summarize(struct plan *p)
@@ -67,6 +76,7 @@ void plan_summarize(struct plan *p)
 			break;
 		}
 	}
+	s.shares_manual = p->n_shares;
 	p->summary = s;
 }
 

@@ -81,6 +81,20 @@ struct change {
 	struct pos at;
 };
 
+/* A Data Marketplace custom share the configuration declares, still within
+ * the time the destination takes to distribute it (plan/shares.h). No API
+ * call exists for shares: the plan lists the steps a person takes (the
+ * profile's), and apply never does anything with them. */
+struct plan_share {
+	const char *segment;
+	const char *buyer;
+	const char *shared_on; /* YYYY-MM-DD */
+	bool seller_allowlisted;
+	const char *due; /* YYYY-MM-DD: shared_on + the profile's share days */
+	const char **steps;
+	size_t n_steps;
+};
+
 struct plan_summary {
 	size_t accounts_create;
 	size_t accounts_update;
@@ -89,6 +103,7 @@ struct plan_summary {
 	size_t segments_add;
 	size_t segments_remove;
 	size_t refused;
+	size_t shares_manual; /* plan_share entries: steps for a person, not changes */
 };
 
 struct plan {
@@ -103,12 +118,17 @@ struct plan {
 	const char *profile;  /* "kargo" */
 	bool prune;
 	struct diags diags;
+	struct plan_share *shares;
+	size_t n_shares;
+	size_t cap_shares;
 };
 
 struct plan *plan_new(void);
 void plan_free(struct plan *p);
 /* Appends a zeroed change; the pointer is valid until the next append. */
 struct change *plan_add_change(struct plan *p);
+/* Appends a zeroed share entry; the pointer is valid until the next append. */
+struct plan_share *plan_add_share(struct plan *p);
 /* Recounts summary from changes (refused changes are counted apart). */
 void plan_summarize(struct plan *p);
 /* Changes that apply would execute (not refused). */

@@ -11,6 +11,7 @@
 
 #include "model/model.h"
 #include "plan/render_diags.h"
+#include "plan/shares.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "version.h"
@@ -101,6 +102,7 @@ static json_t *summary_to_json(const struct plan_summary *s)
 	json_object_set_new(o, "segments_add", json_integer((json_int_t)s->segments_add));
 	json_object_set_new(o, "segments_remove", json_integer((json_int_t)s->segments_remove));
 	json_object_set_new(o, "refused", json_integer((json_int_t)s->refused));
+	json_object_set_new(o, "shares_manual", json_integer((json_int_t)s->shares_manual));
 	return o;
 }
 
@@ -128,6 +130,7 @@ json_t *plan_to_json(const struct plan *p)
 	for (size_t i = 0; i < p->n_changes; i++)
 		json_array_append_new(changes, change_to_json(&p->changes[i]));
 	json_object_set_new(o, "changes", changes);
+	json_object_set_new(o, "shares", plan_shares_to_json(p));
 	json_object_set_new(o, "diagnostics", diags_to_json(&p->diags));
 	return o;
 }
@@ -464,17 +467,27 @@ static int read_changes(struct reader *r, const json_t *root)
 	return 0;
 }
 
+/* Optional: plan files written before shares were listed lack it. */
+static int read_shares(struct reader *r, const json_t *root)
+{
+	const json_t *arr = json_object_get(root, "shares");
+	return arr ? plan_shares_from_json(r->p, arr, r->label, r->d) : 0;
+}
+
 static int read_summary(struct reader *r, const json_t *root)
 {
 	static const char *const keys[] = {
 	    "accounts_create", "accounts_update", "accounts_delete", "accounts_rename",
 	    "segments_add",    "segments_remove", "refused",	     NULL};
+	static const char *const allowed[] = {
+	    "accounts_create", "accounts_update", "accounts_delete", "accounts_rename",
+	    "segments_add",    "segments_remove", "refused",	     "shares_manual", NULL};
 	const json_t *o;
 	if (get(r, root, "", "summary", &o))
 		return -1;
 	if (!json_is_object(o))
 		return fail(r, "summary", NULL, "must be an object");
-	if (only_keys(r, o, "summary", keys))
+	if (only_keys(r, o, "summary", allowed))
 		return -1;
 	plan_summarize(r->p);
 	const struct plan_summary *s = &r->p->summary;
@@ -489,6 +502,13 @@ static int read_summary(struct reader *r, const json_t *root)
 				    want[i]);
 		}
 	}
+	/* Optional: plan files written before shares were listed lack it. */
+	unsigned long long shares = 0;
+	if (json_object_get(o, "shares_manual") && get_count(r, o, "summary", "shares_manual", &shares))
+		return -1;
+	if (shares != (unsigned long long)s->shares_manual)
+		return fail(r, "summary", "shares_manual", "says %llu but the shares count %zu", shares,
+			    s->shares_manual);
 	return 0;
 }
 
@@ -551,7 +571,7 @@ static int read_header(struct reader *r, const json_t *root)
 {
 	static const char *const top[] = {"format_version", "tool",	   "source",	  "backend",
 					  "profile",	    "prune",	   "fingerprint", "summary",
-					  "changes",	    "diagnostics", NULL};
+					  "changes",	    "shares",	   "diagnostics", NULL};
 	static const char *const tool_keys[] = {"name", "version", NULL};
 	const json_t *v, *tool;
 	/* The version first: a newer format is reported as such, not as the
@@ -602,8 +622,8 @@ int plan_read_json(struct plan **out, const char *data, size_t len, const char *
 	int rc = -1;
 	if (!json_is_object(root))
 		fail(&r, "plan", NULL, "must be a JSON object");
-	else if (!read_header(&r, root) && !read_changes(&r, root) && !read_summary(&r, root) &&
-		 !read_diagnostics(&r, root))
+	else if (!read_header(&r, root) && !read_changes(&r, root) && !read_shares(&r, root) &&
+		 !read_summary(&r, root) && !read_diagnostics(&r, root))
 		rc = 0;
 	json_decref(root);
 	if (rc)

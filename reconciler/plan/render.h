@@ -26,8 +26,9 @@ struct render_options {
 	size_t max_bytes;      /* markdown: hard limit on the output; 0 = 65536 */
 	const char *json_hint; /* where the full JSON plan is, for the markdown
 				* cut message; may be NULL */
-	const char *file_prefix; /* github: removed from the front of file labels
-				  * ("main:" for a plan read at a git ref) */
+	/* github: prefixes removed from the front of file labels ("main:" for
+	 * a plan read at a git ref), NULL-terminated; may be NULL */
+	const char *const *file_prefixes;
 };
 
 void plan_render_text(const struct plan *p, const struct render_options *o, struct strbuf *out);

@@ -53,7 +53,10 @@ void diags_github_escape(struct strbuf *out, const char *s, bool property)
 			else
 				sb_putc(out, *s);
 			break;
-		default: sb_putc(out, *s);
+		default:
+			/* Other control characters (ESC above all) would reach the
+			 * workflow log as they are: a space, as in Markdown. */
+			sb_putc(out, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
 		}
 	}
 }
@@ -63,18 +66,24 @@ void diags_render_github(const struct diags *d, struct strbuf *out)
 	diags_render_github_in(d, NULL, out);
 }
 
-void diags_render_github_in(const struct diags *d, const char *strip_prefix, struct strbuf *out)
+const char *diags_github_file(const char *file, const char *const *strip)
 {
-	size_t strip = strip_prefix ? strlen(strip_prefix) : 0;
+	for (size_t i = 0; strip && strip[i]; i++) {
+		size_t n = strlen(strip[i]);
+		if (n && strncmp(file, strip[i], n) == 0)
+			return file + n;
+	}
+	return file;
+}
+
+void diags_render_github_in(const struct diags *d, const char *const *strip, struct strbuf *out)
+{
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *g = &d->v[i];
 		sb_printf(out, "::%s ", g->severity == DIAG_ERROR ? "error" : g->severity == DIAG_WARNING ? "warning" : "notice");
 		if (g->file) {
 			sb_puts(out, "file=");
-			const char *file = g->file;
-			if (strip && strncmp(file, strip_prefix, strip) == 0)
-				file += strip;
-			diags_github_escape(out, file, true);
+			diags_github_escape(out, diags_github_file(g->file, strip), true);
 			if (g->line)
 				sb_printf(out, ",line=%u,col=%u", g->line, g->col);
 			sb_putc(out, ',');

@@ -16,10 +16,12 @@
 void diags_render_text(const struct diags *d, struct strbuf *out, bool color);
 /* ::error file=F,line=L,col=C,title=RULE::message */
 void diags_render_github(const struct diags *d, struct strbuf *out);
-/* The same, with strip_prefix (when not NULL) removed from the front of
- * file labels that start with it: a label "main:config/a.yaml" from a git
- * ref is the file "config/a.yaml" to GitHub. */
-void diags_render_github_in(const struct diags *d, const char *strip_prefix, struct strbuf *out);
+/* The same, with the first of strip (a NULL-terminated list, or NULL) that
+ * begins a file label removed from it: a label "main:config/a.yaml" from a
+ * git ref is the file "config/a.yaml" to GitHub. */
+void diags_render_github_in(const struct diags *d, const char *const *strip, struct strbuf *out);
+/* file without the first of strip that begins it (see above). */
+const char *diags_github_file(const char *file, const char *const *strip);
 /* Escapes s for a workflow command: its message, or (property) a value of
  * file=, title=, where ',' and ':' are special too. */
 void diags_github_escape(struct strbuf *out, const char *s, bool property);

@@ -24,12 +24,8 @@ static void put_position(struct strbuf *out, const struct render_options *o, con
 {
 	if (!at->file)
 		return;
-	const char *file = at->file;
-	size_t strip = o->file_prefix ? strlen(o->file_prefix) : 0;
-	if (strip && strncmp(file, o->file_prefix, strip) == 0)
-		file += strip;
 	sb_puts(out, "file=");
-	diags_github_escape(out, file, true);
+	diags_github_escape(out, diags_github_file(at->file, o->file_prefixes), true);
 	if (at->line)
 		sb_printf(out, ",line=%u,col=%u", at->line, at->col ? at->col : 1);
 	sb_putc(out, ',');
@@ -59,7 +55,8 @@ static void describe(struct strbuf *sb, const struct change *c)
 			sb_printf(sb, " \"%s\"", c->segment_name);
 		sb_printf(sb, " %s account \"%s\"", c->action == CHANGE_ADD ? "to" : "from", acct);
 	} else if (c->refused) {
-		sb_printf(sb, "account \"%s\" is not deleted: %s", acct, c->refusal ? c->refusal : "refused");
+		sb_printf(sb, "account \"%s\" is not %s: %s", acct,
+			  c->action == CHANGE_DELETE ? "deleted" : "changed", c->refusal ? c->refusal : "refused");
 	} else if (c->action == CHANGE_RENAME) {
 		sb_printf(sb, "rename account \"%s\" to \"%s\"", c->account_before ? c->account_before : "",
 			  acct);
@@ -107,7 +104,7 @@ static void put_change(struct strbuf *out, const struct render_options *o, const
 
 void plan_render_github(const struct plan *p, const struct render_options *o, struct strbuf *out)
 {
-	diags_render_github_in(&p->diags, o->file_prefix, out);
+	diags_render_github_in(&p->diags, o->file_prefixes, out);
 	for (size_t i = 0; i < p->n_changes; i++)
 		put_change(out, o, &p->changes[i]);
 	struct plan counted = *p; /* plan_summarize only writes summary */

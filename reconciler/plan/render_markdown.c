@@ -40,6 +40,12 @@ static bool html_special(struct strbuf *out, unsigned char c)
 	case '\'':
 		sb_puts(out, "&#39;");
 		return true;
+	case '@':
+		/* A zero-width space after '@': "@user" or "@org/team" in a name
+		 * must not notify anyone (GitHub finds mentions in HTML text too,
+		 * so neither a backslash nor <summary> would stop it). */
+		sb_puts(out, "@&#8203;");
+		return true;
 	default:
 		return false;
 	}
@@ -211,7 +217,7 @@ static void put_summary_line(struct strbuf *out, const struct render_group *g)
 	if (h && h->refused) {
 		sb_puts(out, "account ");
 		html_text(out, name);
-		sb_puts(out, " is not deleted");
+		sb_puts(out, h->action == CHANGE_DELETE ? " is not deleted" : " is not changed");
 	} else if (h && h->action == CHANGE_RENAME) {
 		sb_puts(out, "rename account ");
 		html_text(out, h->account_before);
@@ -281,7 +287,7 @@ static void put_item(struct strbuf *out, const struct change *c, const struct re
 		}
 		sb_putc(out, '\n');
 	} else if (c->refused) {
-		sb_puts(out, "- `! not deleted` ");
+		sb_printf(out, "- `! not %s` ", c->action == CHANGE_DELETE ? "deleted" : "changed");
 		md_text(out, c->refusal ? c->refusal : "refused");
 		sb_putc(out, '\n');
 	} else if (c != head || (c->n_fields == 0 && g->n_items == 1)) {
@@ -386,6 +392,41 @@ static void put_groups(struct md_state *m, const struct plan *p, bool pr_mode, e
 	render_groups_free(&g);
 }
 
+/* Shares are not changes (plan/shares.h): the steps a person takes, after
+ * the accounts, when they fit. */
+static void put_shares(struct md_state *m, const struct plan *p)
+{
+	if (!p->n_shares || m->cut)
+		return;
+	struct strbuf sec = STRBUF_INIT;
+	sb_puts(&sec, "#### Data Marketplace shares to do by hand\n\nNo API call exists for these; apply "
+		      "does nothing with them.\n\n");
+	for (size_t i = 0; i < p->n_shares; i++) {
+		const struct plan_share *e = &p->shares[i];
+		sb_puts(&sec, "- share segment ");
+		md_text(&sec, e->segment);
+		sb_puts(&sec, " with buyer ");
+		md_text(&sec, e->buyer);
+		sb_puts(&sec, " (shared\\_on ");
+		md_text(&sec, e->shared_on);
+		sb_puts(&sec, ", distributed by ");
+		md_text(&sec, e->due);
+		sb_puts(&sec, e->seller_allowlisted ? "; seller allowlisting done)\n"
+						    : "; seller allowlisting still to do)\n");
+		for (size_t k = 0; k < e->n_steps; k++) {
+			sb_printf(&sec, "  %zu. ", k + 1);
+			md_text(&sec, e->steps[k]);
+			sb_putc(&sec, '\n');
+		}
+	}
+	sb_putc(&sec, '\n');
+	if (m->out->len + sec.len + m->reserve <= m->max)
+		sb_add(m->out, sec.buf, sec.len);
+	else
+		m->cut = true;
+	sb_release(&sec);
+}
+
 void plan_render_markdown(const struct plan *p, const struct render_options *o, struct strbuf *out)
 {
 	struct plan counted = *p; /* plan_summarize only writes summary */
@@ -418,6 +459,7 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 	} else {
 		put_groups(&m, p, false, ORIGIN_UNSET, NULL, false);
 	}
+	put_shares(&m, p);
 	if (m.cut) {
 		sb_reset(&foot);
 		footer(&foot, m.not_shown, max, o);

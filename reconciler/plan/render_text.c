@@ -196,7 +196,7 @@ static void put_header(struct strbuf *out, const struct render_options *o, const
 		put_quoted(out, name);
 	}
 	if (h && h->refused) {
-		sb_puts(out, ": not deleted: ");
+		sb_puts(out, h->action == CHANGE_DELETE ? ": not deleted: " : ": not changed: ");
 		put_plain(out, h->refusal ? h->refusal : "refused");
 	}
 	sb_putc(out, '\n');
@@ -276,6 +276,38 @@ static void put_section(struct strbuf *out, const struct render_options *o, cons
 	render_groups_free(&g);
 }
 
+/* Shares are not changes: no API call exists for them, so the plan lists
+ * the steps a person takes (plan/shares.h). */
+static void put_shares(struct strbuf *out, const struct render_options *o, const struct plan *p)
+{
+	if (!p->n_shares)
+		return;
+	sb_puts(out, "Data Marketplace shares to do by hand (no API call exists for them; apply does "
+		     "nothing with them):\n\n");
+	for (size_t i = 0; i < p->n_shares; i++) {
+		const struct plan_share *e = &p->shares[i];
+		sb_puts(out, "  * share segment ");
+		put_quoted(out, e->segment);
+		sb_puts(out, " with buyer ");
+		put_quoted(out, e->buyer);
+		sb_puts(out, " (shared_on ");
+		put_plain(out, e->shared_on);
+		sb_puts(out, "; distributed by ");
+		put_plain(out, e->due);
+		sb_puts(out, ")\n");
+		for (size_t k = 0; k < e->n_steps; k++) {
+			sb_printf(out, "      %zu. ", k + 1);
+			put_plain(out, e->steps[k]);
+			sb_putc(out, '\n');
+		}
+		put_note(out, o, NULL,
+			 e->seller_allowlisted ? "seller_allowlisted: true: the one-time seller allowlisting is done"
+					       : "seller_allowlisted: false: the one-time seller allowlisting is still "
+						 "to do");
+		sb_putc(out, '\n');
+	}
+}
+
 static void put_summary(struct strbuf *out, const struct plan *p)
 {
 	struct plan counted = *p; /* plan_summarize only writes summary */
@@ -288,6 +320,9 @@ static void put_summary(struct strbuf *out, const struct plan *p)
 		  s->segments_add, s->segments_remove);
 	if (s->refused)
 		sb_printf(out, ", %zu refused", s->refused);
+	if (s->shares_manual)
+		sb_printf(out, "; %zu Data Marketplace share%s to do by hand", s->shares_manual,
+			  s->shares_manual == 1 ? "" : "s");
 	sb_puts(out, ".\n");
 }
 
@@ -296,10 +331,11 @@ void plan_render_text(const struct plan *p, const struct render_options *o, stru
 	bool pr_mode = plan_has_origins(p);
 	if (!plan_has_changes(p)) {
 		sb_puts(out, "No changes. Actual state matches the configuration.\n");
-		if (p->n_changes) {
+		if (p->n_changes || p->n_shares)
 			sb_putc(out, '\n');
+		if (p->n_changes)
 			put_section(out, o, p, false, ORIGIN_UNSET, true);
-		}
+		put_shares(out, o, p);
 		return;
 	}
 	sb_puts(out, "reconciler will perform the following actions");
@@ -325,5 +361,6 @@ void plan_render_text(const struct plan *p, const struct render_options *o, stru
 	} else {
 		put_section(out, o, p, false, ORIGIN_UNSET, false);
 	}
+	put_shares(out, o, p);
 	put_summary(out, p);
 }

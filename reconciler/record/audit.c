@@ -109,9 +109,10 @@ int audit_append(const char *path, const struct audit_record *r, struct diags *d
 			rc = -1;
 	}
 	if (rc < 0)
-		diag_error(d, "record.audit", NULL,
-			   "check that the directory is writable, or choose another file with --audit-log FILE",
-			   "cannot append to the audit log %s: %s", path, strerror(errno));
+		diag_error(
+		    d, "record.audit", NULL,
+		    "check that the directory is writable, or choose another file with --audit-log FILE",
+		    "cannot append to the audit log %s: %s", path, strerror(errno));
 	sb_release(&line);
 	return rc;
 }

@@ -26,14 +26,14 @@ struct audit_record {
 	/* "applied" (every change done), "partial" (some failed), "failed"
 	 * (none done), "no_changes", "blocked" (a safety cap stopped it) */
 	const char *outcome;
-	const char *source;   /* the plan's source ("git main@<id>: config") */
-	const char *ref;      /* the git ref as given, or NULL */
-	const char *commit;   /* the commit applied (hex), or NULL: not from git */
-	bool dirty;           /* the work tree's files differed from commit */
-	const char *backend;  /* the backend spec */
+	const char *source;  /* the plan's source ("git main@<id>: config") */
+	const char *ref;     /* the git ref as given, or NULL */
+	const char *commit;  /* the commit applied (hex), or NULL: not from git */
+	bool dirty;	     /* the work tree's files differed from commit */
+	const char *backend; /* the backend spec */
 	const char *profile;
 	const char *fingerprint; /* of the actual state the plan was made against */
-	const char *plan_file;   /* apply --plan FILE, or NULL */
+	const char *plan_file;	 /* apply --plan FILE, or NULL */
 	struct plan_summary summary;
 	size_t applied, failed, skipped;
 };

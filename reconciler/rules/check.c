@@ -107,6 +107,17 @@ static const char *check_name_shape(struct check_ctx *c, const struct account *a
 			   "account has no name");
 		return NULL;
 	}
+	/* Control characters (C0, DEL, C1) cannot be typed in Connect and would
+	 * reach terminals and CI logs as escape sequences. */
+	for (const unsigned char *u = (const unsigned char *)a->name.v; *u; u++) {
+		if (*u < 0x20 || *u == 0x7f || (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)) {
+			diag_error(c->d, "account.name", pos_or(&a->name.pos, &a->pos),
+				   "remove control characters (escape sequences, tabs, line breaks) from the name",
+				   "account name has a control character (0x%02x)",
+				   *u == 0xc2 ? u[1] : *u);
+			break;
+		}
+	}
 	/* Length counts what is sent: the name without surrounding blanks.
 	 * Folding changes only ASCII letters, so it keeps the code points. */
 	size_t len = utf8_length(key);
@@ -199,11 +210,22 @@ static void check_expire_at(struct check_ctx *c, const struct account *a, long t
 	if (days < today) {
 		char buf[16];
 		date_format(today, buf);
-		diag_error(c->d, "account.expire_at", at,
-			   "set a date from today on, or leave expire_at out for no end date",
-			   "expire_at %s of account '%s' is in the past (today is %s); LiveRamp refuses a "
-			   "past end date",
-			   e->v, name_of(a), buf);
+		/* An inactive account with a past end date is how an account that
+		 * ended is recorded (import writes it so): nothing needs sending
+		 * when the backend has the same date, which only plan can tell
+		 * (rules_settle_end_dates). */
+		if (a->status == STATUS_INACTIVE)
+			diag_warning(c->d, "account.expire_at", at,
+				     "plan accepts it only when the account already has this end date",
+				     "expire_at %s of inactive account '%s' has passed (today is %s): kept as "
+				     "the record of an ended account",
+				     e->v, name_of(a), buf);
+		else
+			diag_error(c->d, "account.expire_at", at,
+				   "set a date from today on, or leave expire_at out for no end date",
+				   "expire_at %s of account '%s' is in the past (today is %s); LiveRamp refuses "
+				   "a past end date",
+				   e->v, name_of(a), buf);
 	}
 }
 

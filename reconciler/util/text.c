@@ -176,3 +176,71 @@ void date_format(long z, char buf[static 16])
 		yy = 0;
 	snprintf(buf, 16, "%04d-%02d-%02d", yy, (int)(m % 100), (int)(d % 100));
 }
+
+static bool two_digits(const char *s, unsigned max, unsigned *out)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]))
+		return false;
+	*out = (unsigned)((s[0] - '0') * 10 + (s[1] - '0'));
+	return *out <= max;
+}
+
+/* The zone of a timestamp: "Z", "+HH:MM" / "-HH:MM", or nothing (UTC).
+ * *offset gets the seconds to subtract to reach UTC. */
+static bool zone_parse(const char *s, long long *offset)
+{
+	unsigned h, m;
+	*offset = 0;
+	if (*s == '\0' || (s[0] == 'Z' && s[1] == '\0'))
+		return true;
+	if ((s[0] != '+' && s[0] != '-') || strlen(s) != 6 || s[3] != ':' || !two_digits(s + 1, 23, &h) ||
+	    !two_digits(s + 4, 59, &m))
+		return false;
+	*offset = (s[0] == '-' ? -1 : 1) * (long long)(h * 3600 + m * 60);
+	return true;
+}
+
+bool timestamp_parse(const char *s, long long *secs_out)
+{
+	char date[11];
+	long days;
+	if (strlen(s) < 10)
+		return false;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (!date_parse(date, &days))
+		return false;
+	long long secs = (long long)days * 86400;
+	const char *t = s + 10;
+	if (*t) {
+		unsigned h, m, sec;
+		if ((*t != 'T' && *t != 't' && *t != ' ') || strlen(t) < 9 || !two_digits(t + 1, 23, &h) ||
+		    t[3] != ':' || !two_digits(t + 4, 59, &m) || t[6] != ':' || !two_digits(t + 7, 60, &sec))
+			return false;
+		secs += h * 3600 + m * 60 + sec;
+		t += 9;
+		if (*t == '.') {
+			t++;
+			if (!isdigit((unsigned char)*t))
+				return false;
+			while (isdigit((unsigned char)*t))
+				t++;
+		}
+		long long offset;
+		if (!zone_parse(t, &offset))
+			return false;
+		secs -= offset;
+	}
+	if (secs_out)
+		*secs_out = secs;
+	return true;
+}
+
+void timestamp_format(long long secs, char buf[static 32])
+{
+	long long days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+	long long rem = secs - days * 86400;
+	char date[16];
+	date_format((long)days, date);
+	snprintf(buf, 32, "%sT%02d:%02d:%02dZ", date, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+}

@@ -34,5 +34,11 @@ bool utf8_valid(const char *s, size_t n, size_t *bad_offset);
 bool date_parse(const char *s, long *days_out);
 /* Formats days since the epoch as YYYY-MM-DD into buf (16 bytes). */
 void date_format(long days, char buf[static 16]);
+/* An API timestamp as seconds since the epoch, UTC: "2026-11-28T12:00:00Z",
+ * with optional fractional seconds, "Z" or "+00:00" (other offsets are
+ * applied), or a bare date (midnight UTC). Returns false for anything else. */
+bool timestamp_parse(const char *s, long long *secs_out);
+/* Formats seconds since the epoch as "2026-11-28T12:00:00Z" into buf. */
+void timestamp_format(long long secs, char buf[static 32]);
 
 #endif

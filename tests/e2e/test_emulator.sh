@@ -345,8 +345,13 @@ api GET "/v2/segments?fieldName=interest&valueName=auto"
 json_ok "segments filter by fieldName and valueName" '(."v2/Segments" | length) == 1'
 api POST "/v2/distribution-managers/$DM/segment-configs" "$(jq -nc --arg dm "$DM" '[{segmentID: "12345", segmentType: "ONBOARDING", distributionManagerID: $dm}, {segmentID: "nope", segmentType: "ONBOARDING", distributionManagerID: $dm}]')"
 json_ok "with a catalog, an unknown segment is an item 404" '[.[].status.httpStatus] == [201, 404]'
+# The 201 above recorded a delivery (the sandbox's rule: PENDING, shown
+# DELIVERED once settings.delivery_delay_seconds, default 0, have passed).
 api GET "/v2/deliveries?segmentIDs=12345,777"
-json_ok "deliveries filter by a comma list of segmentIDs" '._pagination.total == 2'
+json_ok "deliveries filter by a comma list of segmentIDs" '._pagination.total == 3'
+api GET "/v2/deliveries?segmentIDs=12345&integrationConnectionID=$IC"
+json_ok "an added segment config records an ADD delivery to its connection, with its first device type" \
+	'[."v2/Deliveries"[] | select(.id != "d1")] | length == 1 and (.[0] | .status == "DELIVERED" and .operationType == "ADD" and .deviceType == "WEB" and .segmentID == "12345" and (.updatedAt | test("Z$")))'
 api GET "/v2/deliveries?segmentIDs=777&integrationConnectionID=$IC"
 json_ok "deliveries filter by integrationConnectionID" '._pagination.total == 0'
 

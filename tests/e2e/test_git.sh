@@ -232,6 +232,9 @@ expect_json "the fixed file's account is the PR's change" \
 	'[.changes[] | select(.account == "Fixed Co") | .origin] | unique == ["change"]'
 expect_json "the broken base is a git.base warning, naming the base file" \
 	'[.diagnostics[] | select(.rule == "git.base" and .severity == "warning" and .file == "main:config/fixme.yaml")] | length == 1'
+run_in "$R" plan config --ref fix --base main "$B" --format github
+expect_out "github: the base warning is annotated on the file, without the ref" \
+	"::warning file=config/fixme.yaml,line=3,col=1,title=git.base::the base main could not be read fully"
 run_in "$R" plan config --ref main "$B"
 expect_rc "the broken base itself does not plan" 1
 

@@ -27,7 +27,7 @@ static const char USAGE[] =
     "usage: emulator --state FILE [--port N] [--port-file FILE] [--seed N] [--log FILE]\n"
     "                [--token-ttl SECONDS] [--latency-ms N] [--timeout-s SECONDS]\n"
     "                [--fault CLASS:KIND[:RATE][:COUNT]]... [--account-id ID] [--secret-key KEY]\n"
-    "                [--org ORG]\n"
+    "                [--org ORG] [--write-on-exit]\n"
     "\n"
     "Serves LiveRamp's Activation API v2 and its token endpoint on 127.0.0.1,\n"
     "keeping state in FILE (the local backend's sandbox format).\n"
@@ -43,6 +43,7 @@ static const char USAGE[] =
     "                     COUNT (default unlimited)\n"
     "  --account-id, --secret-key   accepted credentials (test-account, test-secret)\n"
     "  --org ORG          accepted LR-Org-ID (test-org)\n"
+    "  --write-on-exit    keep changes in memory, write FILE only at shutdown\n"
     "Admin API (no auth): /_admin/faults, /_admin/requests, /_admin/stats,\n"
     "/_admin/state, /_admin/expire-tokens.\n";
 
@@ -69,6 +70,7 @@ enum {
 	O_ACCOUNT,
 	O_SECRET,
 	O_ORG,
+	O_WRITE_ON_EXIT,
 	O_HELP
 };
 
@@ -85,6 +87,7 @@ static const struct option LONG_OPTS[] = {
     {"account-id", required_argument, NULL, O_ACCOUNT},
     {"secret-key", required_argument, NULL, O_SECRET},
     {"org", required_argument, NULL, O_ORG},
+    {"write-on-exit", no_argument, NULL, O_WRITE_ON_EXIT},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -129,6 +132,9 @@ static int parse_options(struct emu_options *o, int argc, char **argv)
 			break;
 		case O_PORT_FILE:
 			o->port_file = optarg;
+			break;
+		case O_WRITE_ON_EXIT:
+			o->write_on_exit = true;
 			break;
 		case O_LOG:
 			o->log_path = optarg;
@@ -238,6 +244,7 @@ static int emu_shutdown(struct emu *e)
 	pthread_mutex_unlock(&e->stop_lock);
 	if (e->daemon)
 		MHD_stop_daemon(e->daemon);
+	e->opt.write_on_exit = false; /* no request runs now: this write is the one */
 	int rc = 0;
 	if (e->state) {
 		struct emu_response rs = {.status = 200};

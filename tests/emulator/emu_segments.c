@@ -18,7 +18,9 @@
  */
 #include <string.h>
 
+#include "backend/local_deliveries.h"
 #include "emulator.h"
+#include "util/clock.h"
 #include "util/hmap.h"
 
 #define BATCH_MAX 500
@@ -57,20 +59,84 @@ static bool config_of(const json_t *c, const char *dm_id)
 	return d && strcmp(d, dm_id) == 0;
 }
 
+static void configs_index_clear(struct emu *e)
+{
+	const char *k;
+	void *v;
+	for (size_t i = 0; hmap_next(&e->configs_by_dm, &i, &k, &v);)
+		json_decref(v);
+	hmap_free(&e->configs_by_dm);
+	e->configs_gen = 0;
+}
+
+void emu_configs_index_free(struct emu *e)
+{
+	configs_index_clear(e);
+	hmap_free(&e->catalog_by_id);
+	json_decref(e->catalog_arr);
+	e->catalog_arr = NULL;
+}
+
+/* The catalog by id (borrowed), rebuilt when the document was replaced. */
+static const struct hmap *catalog_index(struct emu *e)
+{
+	json_t *arr = emu_array(e, "segments");
+	if (e->catalog_arr != arr) {
+		hmap_free(&e->catalog_by_id);
+		json_decref(e->catalog_arr);
+		e->catalog_arr = json_incref(arr);
+		size_t i;
+		json_t *v;
+		json_array_foreach(arr, i, v)
+		{
+			const char *id = emu_str(v, "id");
+			if (id)
+				hmap_put(&e->catalog_by_id, id, v, NULL);
+		}
+	}
+	return &e->catalog_by_id;
+}
+
+/* Adds a config just appended to the state to the configs index, when the
+ * index is current: then the caller marks it current again after its
+ * commit (emu_configs_add). */
+static void index_config(struct emu *e, json_t *cfg)
+{
+	const char *dm = emu_str(cfg, "distributionManagerID");
+	json_t *list = hmap_get(&e->configs_by_dm, dm);
+	if (!list) {
+		list = json_array();
+		hmap_put(&e->configs_by_dm, dm, list, NULL);
+	}
+	json_array_append(list, cfg);
+}
+
+/* The configs of one DM in insertion order (borrowed; NULL: none), from
+ * an index rebuilt in one pass after any change (emulator.h). */
+static const json_t *configs_of(struct emu *e, const char *dm_id)
+{
+	if (e->configs_gen != e->state_gen) {
+		configs_index_clear(e);
+		size_t i;
+		json_t *c;
+		json_array_foreach(emu_array(e, "segmentConfigs"), i, c)
+		{
+			if (emu_str(c, "distributionManagerID"))
+				index_config(e, c);
+		}
+		e->configs_gen = e->state_gen;
+	}
+	return hmap_get(&e->configs_by_dm, dm_id);
+}
+
 void emu_configs_list(struct emu *e, struct emu_request *rq, struct emu_response *rs)
 {
 	if (!find_dm(e, rq->param[0], rs))
 		return;
-	json_t *items = json_array();
-	size_t i;
-	json_t *c;
-	json_array_foreach(emu_array(e, "segmentConfigs"), i, c)
-	{
-		if (config_of(c, rq->param[0]))
-			json_array_append(items, c);
-	}
-	emu_page(rq, rs, "segmentConfigs", items, config_view);
-	json_decref(items);
+	const json_t *items = configs_of(e, rq->param[0]);
+	json_t *none = items ? NULL : json_array();
+	emu_page(rq, rs, "segmentConfigs", items ? items : none, config_view);
+	json_decref(none);
 }
 
 void emu_config_get(struct emu *e, struct emu_request *rq, struct emu_response *rs)
@@ -125,8 +191,10 @@ static void item_status(json_t *out, const char *id, int status, const char *cod
 struct add_ctx {
 	struct emu *e;
 	const char *dm_id;
+	const char *ic_id;	 /* the DM's connection: deliveries go to it */
+	const char *device_type; /* the connection's first device type, or NULL */
 	struct hmap configured; /* segmentID -> config, this DM's; keys borrowed from the tree */
-	struct hmap catalog;	/* segment id -> segment */
+	const struct hmap *catalog; /* segment id -> segment (catalog_index) */
 	bool changed;
 };
 
@@ -141,8 +209,8 @@ static void add_one(struct add_ctx *c, const json_t *item, json_t *out)
 			    "distributionManagerID of the URL");
 		return;
 	}
-	json_t *known = hmap_get(&c->catalog, seg);
-	if (c->catalog.count > 0 && !known) {
+	json_t *known = hmap_get(c->catalog, seg);
+	if (c->catalog->count > 0 && !known) {
 		item_status(out, seg, 404, "NOT_FOUND", "segment not found");
 		return;
 	}
@@ -163,25 +231,33 @@ static void add_one(struct add_ctx *c, const json_t *item, json_t *out)
 		json_object_set(cfg, "destinationSegmentID", json_object_get(item, "destinationSegmentID"));
 	json_object_set_new(cfg, "createdAt", emu_timestamp());
 	json_array_append_new(emu_array(c->e, "segmentConfigs"), cfg);
+	index_config(c->e, cfg);
 	hmap_put(&c->configured, emu_str(cfg, "segmentID"), cfg, NULL);
+	/* LiveRamp starts delivering what was added; the sandbox's rule
+	 * (local_deliveries.h), so both backends tell the same story. */
+	char did[32];
+	emu_new_id(c->e, did);
+	sandbox_delivery_record(c->e->state, did, c->ic_id, seg, c->device_type, (long long)clock_now());
 	c->changed = true;
 	item_status(out, id, 201, NULL, "created");
 }
 
-static void add_ctx_init(struct add_ctx *c, struct emu *e, const char *dm_id)
+static void add_ctx_init(struct add_ctx *c, struct emu *e, const json_t *dm)
 {
-	*c = (struct add_ctx){.e = e, .dm_id = dm_id};
+	*c = (struct add_ctx){.e = e, .dm_id = emu_str(dm, "id"), .ic_id = emu_str(dm, "integrationConnectionID")};
+	const char *dm_id = c->dm_id;
+	json_t *ic = c->ic_id ? emu_find(emu_array(e, "integrationConnections"), c->ic_id) : NULL;
+	c->device_type = json_string_value(json_array_get(json_object_get(ic, "deviceTypes"), 0));
+	if (!c->ic_id)
+		c->ic_id = "";
 	size_t i;
 	json_t *v;
-	json_array_foreach(emu_array(e, "segmentConfigs"), i, v)
+	const json_t *mine = configs_of(e, dm_id); /* and the index is current */
+	json_array_foreach(mine, i, v)
 	{
-		if (config_of(v, dm_id))
-			hmap_put(&c->configured, emu_str(v, "segmentID"), v, NULL);
+		hmap_put(&c->configured, emu_str(v, "segmentID"), v, NULL);
 	}
-	json_array_foreach(emu_array(e, "segments"), i, v)
-	{
-		hmap_put(&c->catalog, emu_str(v, "id"), v, NULL);
-	}
+	c->catalog = catalog_index(e);
 }
 
 /* A partial207 fault applies the first half of the batch (rounded down). */
@@ -197,7 +273,7 @@ void emu_configs_add(struct emu *e, struct emu_request *rq, struct emu_response 
 	if (!in)
 		return;
 	struct add_ctx c;
-	add_ctx_init(&c, e, emu_str(dm, "id"));
+	add_ctx_init(&c, e, dm);
 	json_t *out = json_array();
 	size_t n = json_array_size(in), apply = applied_count(rq, n);
 	for (size_t i = 0; i < n; i++) {
@@ -208,11 +284,12 @@ void emu_configs_add(struct emu *e, struct emu_request *rq, struct emu_response 
 			item_status(out, emu_str(item, "segmentID"), 500, "INTERNAL_SERVER_ERROR",
 				    "not applied: the server failed part of the batch");
 	}
-	if (!c.changed || emu_store_commit(e, rs) == 0)
+	if (!c.changed || emu_store_commit(e, rs) == 0) {
+		e->configs_gen = e->state_gen; /* add_one kept the index current */
 		emu_reply_json(rs, 207, json_incref(out));
+	}
 	json_decref(out);
 	hmap_free(&c.configured);
-	hmap_free(&c.catalog);
 	json_decref(in);
 }
 
@@ -277,13 +354,17 @@ void emu_segments_list(struct emu *e, struct emu_request *rq, struct emu_respons
 		emu_error(rs, 400, "BAD_REQUEST", "fieldName and valueName go together");
 		return;
 	}
+	if (!field) { /* the whole catalog: no copy of it per page */
+		emu_page(rq, rs, "v2/Segments", emu_array(e, "segments"), segment_view);
+		return;
+	}
 	json_t *items = json_array();
 	size_t i;
 	json_t *s;
 	json_array_foreach(emu_array(e, "segments"), i, s)
 	{
 		const char *fname = emu_str(json_object_get(s, "field"), "name"), *v = emu_str(s, "value");
-		if (!field || (fname && v && strcmp(fname, field) == 0 && strcmp(v, value) == 0))
+		if (fname && v && strcmp(fname, field) == 0 && strcmp(v, value) == 0)
 			json_array_append(items, s);
 	}
 	emu_page(rq, rs, "v2/Segments", items, segment_view);
@@ -292,7 +373,7 @@ void emu_segments_list(struct emu *e, struct emu_request *rq, struct emu_respons
 
 void emu_segment_get(struct emu *e, struct emu_request *rq, struct emu_response *rs)
 {
-	json_t *s = emu_find(emu_array(e, "segments"), rq->param[0]);
+	json_t *s = hmap_get(catalog_index(e), rq->param[0]);
 	if (s)
 		emu_reply_json(rs, 200, segment_view(s));
 	else
@@ -321,12 +402,17 @@ static bool delivery_matches(const json_t *d, const char *ic, const json_t *segs
 	return false;
 }
 
-/* Deliveries are stored in the API's shape; tests seed them through
+/* Deliveries are stored in the API's shape: an added segment config
+ * records a PENDING one, which reads as DELIVERED once the state's
+ * settings.delivery_delay_seconds have passed; tests seed others through
  * POST /_admin/state. segmentIDs may repeat or hold a comma list. */
 void emu_deliveries_list(struct emu *e, struct emu_request *rq, struct emu_response *rs)
 {
 	const char *ic = emu_query(rq, "integrationConnectionID");
 	json_t *segs = emu_query_list(rq, "segmentIDs");
+	/* PENDING deliveries that are due read as DELIVERED (written with the
+	 * next change, as the local backend does). */
+	sandbox_deliveries_settle(e->state, (long long)clock_now());
 	json_t *items = json_array();
 	size_t i;
 	json_t *d;

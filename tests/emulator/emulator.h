@@ -55,6 +55,9 @@ struct emu_options {
 	const char *org;
 	const char **faults; /* --fault specs, in order */
 	size_t n_faults;
+	/* --write-on-exit: changes stay in memory until shutdown (make bench:
+	 * writing a 40 MB state after every change would time the emulator). */
+	bool write_on_exit;
 };
 
 /* Endpoint classes: what a fault spec and the stats are keyed by. */
@@ -126,6 +129,18 @@ struct emu {
 	size_t log_dropped;
 	FILE *log_file; /* --log, or NULL */
 	json_t *stats;	/* class -> {requests, faults, statuses} */
+	/* Segment configs by DM (emu_segments.c), so that listing one DM's
+	 * configs does not scan the whole org's. Every change of the state goes
+	 * through emu_store_commit, which bumps state_gen; the index is rebuilt
+	 * when it was built for another generation. */
+	unsigned long state_gen;
+	unsigned long configs_gen;
+	struct hmap configs_by_dm; /* dm id (borrowed) -> json array of its configs */
+	/* The catalog by segment id, for the `segments` array it holds a
+	 * reference to: the catalog is never changed in place, only replaced
+	 * with the whole document. */
+	json_t *catalog_arr;
+	struct hmap catalog_by_id; /* segment id (borrowed) -> segment */
 
 	/* Shutdown: sleeping handlers wait on stop_cond and leave early. */
 	pthread_mutex_t stop_lock;
@@ -223,6 +238,8 @@ emu_handler_fn emu_configs_list, emu_config_get, emu_configs_add, emu_configs_re
 emu_handler_fn emu_segments_list, emu_segment_get, emu_deliveries_list;
 /* Deletes a manager's segment configs (its own deletion, or its IC's). */
 void emu_configs_drop_for(struct emu *e, const char *dm_id);
+/* Frees the indexes above (they are rebuilt when next needed). */
+void emu_configs_index_free(struct emu *e);
 
 /* emu_faults.c */
 uint64_t emu_rng_next(struct emu_rng *r);

@@ -350,9 +350,16 @@ static void test_add_segments_item_failures(void **state)
 	assert_int_equal(a->segments[1].type, SEGMENT_DATA_MARKETPLACE);
 	state_free(s);
 
-	/* What the sandbox does not know survives the rewrite. */
+	/* What the sandbox does not read survives the rewrite; each added
+	 * segment recorded a PENDING delivery after it (local_deliveries.h). */
 	json_t *root = fx_read_json(f->path);
-	assert_int_equal(json_array_size(json_object_get(root, "deliveries")), 1);
+	json_t *deliveries = json_object_get(root, "deliveries");
+	assert_int_equal(json_array_size(deliveries), 3);
+	assert_string_equal(fx_str(json_array_get(deliveries, 0), "id"), "d1");
+	assert_string_equal(fx_str(json_array_get(deliveries, 1), "status"), "PENDING");
+	assert_string_equal(fx_str(json_array_get(deliveries, 1), "segmentID"), "100");
+	assert_string_equal(fx_str(json_array_get(deliveries, 2), "segmentID"), "200");
+	assert_string_equal(fx_str(json_array_get(deliveries, 2), "operationType"), "ADD");
 	assert_string_equal(fx_str(json_array_get(json_object_get(root, "destinations"), 0), "logoUrl"),
 			    "x.png");
 	json_decref(root);

@@ -23,15 +23,15 @@
 #include "rules/profile.h"
 
 static struct profile P = {
-	.id = "kargo",
-	.destination_name = "Kargo",
-	.ttl_days = 35,
+    .id = "kargo",
+    .destination_name = "Kargo",
+    .ttl_days = 35,
 };
 
 /* ---- hand-made plans --------------------------------------------------- */
 
-static struct change *seg(struct plan *p, enum change_action act, const char *account,
-			  const char *manager, const char *id)
+static struct change *seg(struct plan *p, enum change_action act, const char *account, const char *manager,
+			  const char *id)
 {
 	struct change *c = plan_add_change(p);
 	c->action = act;
@@ -44,8 +44,8 @@ static struct change *seg(struct plan *p, enum change_action act, const char *ac
 
 /* An account change with fields given as "field=before>after" strings
  * (NULL-terminated); "-" is null. */
-static struct change *acct(struct plan *p, enum change_action act, const char *account,
-			   const char *manager, ...)
+static struct change *acct(struct plan *p, enum change_action act, const char *account, const char *manager,
+			   ...)
 {
 	struct change *c = plan_add_change(p);
 	c->action = act;
@@ -77,10 +77,10 @@ static void test_segment_changes(void **st)
 	struct plan *head = plan_new(), *base = plan_new();
 	seg(base, CHANGE_ADD, "Acme", "dm-1", "100");
 	seg(base, CHANGE_REMOVE, "Acme", "dm-1", "300");
-	seg(head, CHANGE_ADD, "Acme", "dm-1", "100");    /* also at the base: drift */
-	seg(head, CHANGE_ADD, "Acme", "dm-1", "200");    /* the pull request's */
+	seg(head, CHANGE_ADD, "Acme", "dm-1", "100");	 /* also at the base: drift */
+	seg(head, CHANGE_ADD, "Acme", "dm-1", "200");	 /* the pull request's */
 	seg(head, CHANGE_REMOVE, "Acme", "dm-1", "300"); /* drift */
-	seg(head, CHANGE_ADD, "Acme", "dm-1", "300");    /* same target, other action */
+	seg(head, CHANGE_ADD, "Acme", "dm-1", "300");	 /* same target, other action */
 	assert_int_equal(plan_tag_origins(head, base), 2);
 	assert_int_equal(head->changes[0].origin, ORIGIN_DRIFT);
 	assert_int_equal(head->changes[1].origin, ORIGIN_CHANGE);
@@ -223,13 +223,12 @@ static void test_drop_drift(void **st)
 
 static struct sval sv(struct state *s, const char *v)
 {
-	return (struct sval){ v ? state_strdup(s, v) : NULL, { 0 } };
+	return (struct sval){v ? state_strdup(s, v) : NULL, {0}};
 }
 
 /* An account with cookies and the given segment ids (NULL-terminated);
  * actual accounts get backend ids and SegmentConfig ids. */
-static struct account *account(struct state *s, const char *name, const char *client,
-			       bool actual, ...)
+static struct account *account(struct state *s, const char *name, const char *client, int actual, ...)
 {
 	struct account *a = state_add_account(s);
 	a->name = sv(s, name);
@@ -349,17 +348,17 @@ static void test_scenario_pruned_stranger_is_drift(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_segment_changes),
-		cmocka_unit_test(test_renamed_account_matches_by_id),
-		cmocka_unit_test(test_create_matches_by_folded_name),
-		cmocka_unit_test(test_create_with_other_fields_is_a_change),
-		cmocka_unit_test(test_update_fields),
-		cmocka_unit_test(test_refused_delete_differs),
-		cmocka_unit_test(test_empty_base_makes_everything_a_change),
-		cmocka_unit_test(test_drop_drift),
-		cmocka_unit_test(test_scenario_one_segment_and_drift),
-		cmocka_unit_test(test_scenario_account_dropped),
-		cmocka_unit_test(test_scenario_pruned_stranger_is_drift),
+	    cmocka_unit_test(test_segment_changes),
+	    cmocka_unit_test(test_renamed_account_matches_by_id),
+	    cmocka_unit_test(test_create_matches_by_folded_name),
+	    cmocka_unit_test(test_create_with_other_fields_is_a_change),
+	    cmocka_unit_test(test_update_fields),
+	    cmocka_unit_test(test_refused_delete_differs),
+	    cmocka_unit_test(test_empty_base_makes_everything_a_change),
+	    cmocka_unit_test(test_drop_drift),
+	    cmocka_unit_test(test_scenario_one_segment_and_drift),
+	    cmocka_unit_test(test_scenario_account_dropped),
+	    cmocka_unit_test(test_scenario_pruned_stranger_is_drift),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,263 @@
+/*
+ * reconciler drift: the scheduled run. Plans the configuration against the
+ * actual state and reports what differs (exit 2), or with --correct
+ * applies the plan within safety caps, without a prompt.
+ *
+ * What is drift, and what --correct may do, is plan/drift.h; accounts that
+ * ended by themselves are reported and never corrected (plan/ended.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "apply/apply.h"
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "cmd/pipeline.h"
+#include "cmd/render_plan.h"
+#include "plan/drift.h"
+#include "record/audit.h"
+#include "util/clock.h"
+
+#define DEFAULT_LOCK_TIMEOUT_S 30
+
+struct drift_args {
+	struct pipeline_options po;
+	enum output_format fmt;
+	bool correct;
+	long max_deletes; /* default 0: a schedule deletes nothing unless told */
+	long max_changes; /* -1: no cap */
+	long lock_timeout_s;
+	const char *audit_log;
+};
+
+static int parse_args(int argc, char **argv, struct drift_args *a)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "correct", no_argument, NULL, 'x' },
+		{ "max-deletes", required_argument, NULL, 'D' },
+		{ "max-changes", required_argument, NULL, 'C' },
+		{ "lock-timeout", required_argument, NULL, 'L' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "repo", required_argument, NULL, 'R' },
+		{ "audit-log", required_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(a, 0, sizeof(*a));
+	a->fmt = FORMAT_TEXT;
+	a->max_deletes = 0;
+	a->max_changes = -1;
+	a->lock_timeout_s = DEFAULT_LOCK_TIMEOUT_S;
+	a->audit_log = AUDIT_DEFAULT_PATH;
+	const unsigned formats = (1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_MARKDOWN);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:f:p:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': a->po.backend = optarg; break;
+		case 'f':
+			if (parse_format("drift", optarg, formats, &a->fmt) < 0)
+				return -1;
+			break;
+		case 'x': a->correct = true; break;
+		case 'D':
+			if (parse_count("drift", "--max-deletes", optarg, &a->max_deletes) < 0)
+				return -1;
+			break;
+		case 'C':
+			if (parse_count("drift", "--max-changes", optarg, &a->max_changes) < 0)
+				return -1;
+			break;
+		case 'L':
+			if (parse_count("drift", "--lock-timeout", optarg, &a->lock_timeout_s) < 0)
+				return -1;
+			break;
+		case 'p': a->po.profile = optarg; break;
+		case 'c':
+			if (parse_concurrency("drift", optarg, &a->po.concurrency) < 0)
+				return -1;
+			break;
+		case 'r': a->po.src.ref = optarg; break;
+		case 'R': a->po.src.repo = optarg; break;
+		case 'A': a->audit_log = optarg; break;
+		case 'h': print_usage("drift", stdout); return 1;
+		default: print_usage("drift", stderr); return -1;
+		}
+	}
+	if (!*a->audit_log) {
+		fprintf(stderr, "reconciler drift: --audit-log needs a file name\n");
+		return -1;
+	}
+	a->po.src.paths = (const char *const *)argv + optind;
+	a->po.src.n_paths = (size_t)(argc - optind);
+	/* Correcting writes: under the backend's lock, like apply. */
+	a->po.lock = a->correct;
+	a->po.lock_timeout_ms = (int)(a->lock_timeout_s > 86400 ? 86400000 : a->lock_timeout_s * 1000);
+	return 0;
+}
+
+static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
+{
+	FILE *f = ctx;
+	const char *what = change_action_name(c->action);
+	if (c->kind == KIND_SEGMENT)
+		fprintf(f, "  %s segment %s on \"%s\": %s%s%s\n", what, c->segment, c->account,
+			ok ? "done" : c->refused ? "skipped" : "FAILED", message ? ": " : "", message ? message : "");
+	else
+		fprintf(f, "  %s account \"%s\": %s%s%s\n", what, c->account,
+			ok ? "done" : c->refused ? "skipped" : "FAILED", message ? ": " : "", message ? message : "");
+}
+
+/* Corrections are traced like applies (record/audit.h). A record that
+ * cannot be written is an error: the change is made, but not traceable. */
+static int record(const struct pipeline *pl, const struct drift_args *a, const struct drift_correction *c,
+		  struct diags *d)
+{
+	const struct plan *p = pl->plan;
+	struct plan counted = *p; /* plan_summarize only writes summary */
+	plan_summarize(&counted);
+	struct audit_record rec = {
+		.time = clock_now(),
+		.outcome = c->outcome,
+		.source = p->source,
+		.ref = a->po.src.ref,
+		.commit = pl->commit[0] ? pl->commit : NULL,
+		.backend = p->backend,
+		.profile = p->profile,
+		.fingerprint = p->fingerprint,
+		.summary = counted.summary,
+		.applied = c->applied,
+		.failed = c->failed,
+		.skipped = c->skipped,
+	};
+	if (audit_append(a->audit_log, &rec, d) < 0)
+		return -1;
+	fprintf(stderr, "Recorded in the audit log %s.\n", a->audit_log);
+	return 0;
+}
+
+/* --correct: within the caps, apply the drift plan. Returns the exit code;
+ * c says what happened. Progress goes to stderr unless the format is text,
+ * so stdout stays one document. */
+static int correct(struct pipeline *pl, const struct drift_args *a, const struct drift_summary *s,
+		   struct drift_correction *c, struct diags *d)
+{
+	FILE *out = a->fmt == FORMAT_TEXT ? stdout : stderr;
+	c->requested = true;
+	c->max_deletes = a->max_deletes;
+	c->max_changes = a->max_changes;
+	if (!s->changes) {
+		c->outcome = "no_changes";
+		return s->ended ? EXIT_CHANGES : EXIT_OK;
+	}
+	if (drift_check_caps(s, a->max_deletes, a->max_changes, d) < 0) {
+		c->outcome = "blocked";
+		fprintf(out, "\nBlocked by safety caps: nothing was applied.\n");
+		return EXIT_BLOCKED;
+	}
+	fprintf(out, "\nCorrecting:\n");
+	struct apply_options ao = { .max_deletes = -1, .max_changes = -1, .on_result = print_result, .ctx = out };
+	struct apply_report r;
+	int rc = apply_plan(pl->backend, pl->plan, pl->actual, &ao, &r, d);
+	/* What was done is made durable, failures or not: the next run
+	 * starts from it and converges. */
+	if (pl->backend->ops->flush(pl->backend, d) < 0)
+		rc = -1;
+	c->applied = r.applied;
+	c->failed = r.failed;
+	c->skipped = r.skipped;
+	c->outcome = rc == 0 ? "applied" : r.applied ? "partial" : "failed";
+	fprintf(out, "\nCorrection %s: %zu applied, %zu failed, %zu skipped.\n", rc == 0 ? "complete" : "incomplete",
+		r.applied, r.failed, r.skipped);
+	if (rc < 0)
+		return EXIT_ERROR;
+	return s->ended ? EXIT_CHANGES : EXIT_OK;
+}
+
+/* The drift line after the plan; bold lead-ins in Markdown (a comment or
+ * an issue body). */
+static void print_summary(const struct drift_summary *s, bool correcting, bool markdown)
+{
+	const char *lead = markdown ? "**Drift:**" : "Drift:";
+	if (!s->found) {
+		printf(markdown ? "\n**No drift.**\n" : "\nNo drift.\n");
+		return;
+	}
+	printf("\n%s %zu change%s to correct (%zu delete%s or removal%s)", lead, s->changes, s->changes == 1 ? "" : "s",
+	       s->deletes, s->deletes == 1 ? "" : "s", s->deletes == 1 ? "" : "s");
+	if (s->ended)
+		printf(", %zu account%s that ended at %s end date (reported, never corrected)", s->ended,
+		       s->ended == 1 ? "" : "s", s->ended == 1 ? "its" : "their");
+	printf(".\n");
+	if (!correcting && s->changes)
+		printf("Run `reconciler drift --correct` (within --max-deletes/--max-changes) or `reconciler "
+		       "apply` to correct it.\n");
+}
+
+static void print_correction_markdown(const struct drift_correction *c)
+{
+	if (!strcmp(c->outcome, "blocked"))
+		printf("\n**Correction:** blocked by safety caps (--max-deletes %ld, --max-changes %ld; -1 is no cap): "
+		       "nothing was applied.\n",
+		       c->max_deletes, c->max_changes);
+	else if (strcmp(c->outcome, "no_changes") != 0)
+		printf("\n**Correction:** %s: %zu applied, %zu failed, %zu skipped.\n", c->outcome, c->applied, c->failed,
+		       c->skipped);
+}
+
+int cmd_drift(int argc, char **argv)
+{
+	struct drift_args a;
+	int prc = parse_args(argc, argv, &a);
+	if (prc != 0)
+		return prc > 0 ? EXIT_OK : EXIT_ERROR;
+	if (parse_only())
+		return EXIT_OK;
+	struct diags d = DIAGS_INIT;
+	struct pipeline pl;
+	int rc;
+	if (pipeline_plan(&pl, &a.po, &d) < 0) {
+		print_diags(&d);
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	struct drift_summary s;
+	drift_summarize(pl.plan, &s);
+	struct drift_correction c = { .max_deletes = -1, .max_changes = -1 };
+	if (a.fmt != FORMAT_JSON) {
+		render_plan(pl.plan, a.fmt, stdout, NULL, NULL);
+		print_summary(&s, a.correct, a.fmt == FORMAT_MARKDOWN);
+		fflush(stdout);
+	}
+	if (a.fmt != FORMAT_TEXT && pl.plan->diags.n) {
+		print_diags(&pl.plan->diags);
+	}
+	rc = s.found ? EXIT_CHANGES : EXIT_OK;
+	if (a.correct) {
+		rc = correct(&pl, &a, &s, &c, &d);
+		if (strcmp(c.outcome, "no_changes") != 0 && record(&pl, &a, &c, &d) < 0 && rc == EXIT_OK)
+			rc = EXIT_ERROR;
+		if (d.n)
+			print_diags(&d);
+		if (a.fmt == FORMAT_MARKDOWN)
+			print_correction_markdown(&c);
+	}
+	if (a.fmt == FORMAT_JSON) {
+		struct strbuf out = STRBUF_INIT;
+		drift_report_json(pl.plan, &s, &c, (long long)clock_now(), rc, &out);
+		if (write_all(stdout, &out) < 0) {
+			fprintf(stderr, "reconciler drift: cannot write the report to standard output\n");
+			rc = EXIT_ERROR;
+		}
+		sb_release(&out);
+	}
+out:
+	pipeline_free(&pl);
+	diags_free(&d);
+	return rc;
+}

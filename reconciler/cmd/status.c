@@ -1,0 +1,141 @@
+/*
+ * reconciler status: for each declared account and segment, whether it is
+ * in sync, its last delivery, and its delivery health at the destination
+ * (TTL); for each declared Data Marketplace share, whether the destination
+ * is still expected to distribute it. The report is status/report.h; this
+ * file gathers its inputs (the plan, the deliveries) and prints it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "cmd/pipeline.h"
+#include "status/report.h"
+#include "util/clock.h"
+#include "util/hmap.h"
+#include "util/xalloc.h"
+
+struct status_args {
+	struct pipeline_options po;
+	enum output_format fmt;
+};
+
+static int parse_args(int argc, char **argv, struct status_args *a)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "repo", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(a, 0, sizeof(*a));
+	a->fmt = FORMAT_TEXT;
+	const unsigned formats = (1u << FORMAT_TEXT) | (1u << FORMAT_JSON);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:f:p:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': a->po.backend = optarg; break;
+		case 'f':
+			if (parse_format("status", optarg, formats, &a->fmt) < 0)
+				return -1;
+			break;
+		case 'p': a->po.profile = optarg; break;
+		case 'c':
+			if (parse_concurrency("status", optarg, &a->po.concurrency) < 0)
+				return -1;
+			break;
+		case 'r': a->po.src.ref = optarg; break;
+		case 'R': a->po.src.repo = optarg; break;
+		case 'h': print_usage("status", stdout); return 1;
+		default: print_usage("status", stderr); return -1;
+		}
+	}
+	a->po.src.paths = (const char *const *)argv + optind;
+	a->po.src.n_paths = (size_t)(argc - optind);
+	return 0;
+}
+
+/* The actual account a declared one stands for: its own name, or the old
+ * name of a rename the plan holds (renames: new name -> old name). */
+static const struct account *actual_of(const struct pipeline *pl, const struct hmap *renames,
+				       const struct account *d)
+{
+	const struct account *a = state_find_account(pl->actual, d->name.v);
+	const char *old = a || !d->name.v ? NULL : hmap_get(renames, d->name.v);
+	return old ? state_find_account(pl->actual, old) : a;
+}
+
+/* Deliveries of the distributed segments of every declared account the
+ * backend has: asked by segment, so that deliveries of segments removed
+ * long ago are not transferred. */
+static int read_deliveries(struct pipeline *pl, struct delivery_list *out, struct diags *d)
+{
+	struct hmap renames = HMAP_INIT;
+	for (size_t i = 0; i < pl->plan->n_changes; i++) {
+		const struct change *c = &pl->plan->changes[i];
+		if (c->action == CHANGE_RENAME && c->account && c->account_before)
+			hmap_put(&renames, c->account, (void *)c->account_before, NULL);
+	}
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < pl->desired->n_accounts; i++) {
+		const struct account *a = actual_of(pl, &renames, pl->desired->accounts[i]);
+		if (!a || !a->connection_id)
+			continue;
+		const char **ids = xcalloc(a->n_segments + 1, sizeof(*ids));
+		for (size_t k = 0; k < a->n_segments; k++)
+			ids[k] = a->segments[k].id;
+		struct delivery_query q = { .connection_id = a->connection_id, .segment_ids = ids,
+					    .n_segment_ids = a->n_segments };
+		rc = pl->backend->ops->deliveries(pl->backend, &q, out, d);
+		free(ids);
+	}
+	hmap_free(&renames);
+	return rc;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct status_args a;
+	int prc = parse_args(argc, argv, &a);
+	if (prc != 0)
+		return prc > 0 ? EXIT_OK : EXIT_ERROR;
+	if (parse_only())
+		return EXIT_OK;
+	struct diags d = DIAGS_INIT;
+	struct pipeline pl;
+	struct delivery_list deliveries = DELIVERY_LIST_INIT;
+	struct status_report *r = NULL;
+	int rc = EXIT_ERROR;
+	if (pipeline_plan(&pl, &a.po, &d) < 0 || read_deliveries(&pl, &deliveries, &d) < 0) {
+		print_diags(&d);
+		goto out;
+	}
+	if (pl.plan->diags.n)
+		print_diags(&pl.plan->diags);
+	r = status_report_build(pl.desired, pl.actual, pl.plan, &deliveries, pl.profile, (long long)clock_now());
+	struct strbuf out = STRBUF_INIT;
+	if (a.fmt == FORMAT_JSON)
+		status_render_json(r, &out);
+	else
+		status_render_text(r, &out);
+	rc = status_needs_attention(r) ? EXIT_CHANGES : EXIT_OK;
+	if (write_all(stdout, &out) < 0) {
+		fprintf(stderr, "reconciler status: cannot write to standard output\n");
+		rc = EXIT_ERROR;
+	}
+	sb_release(&out);
+out:
+	status_report_free(r);
+	delivery_list_free(&deliveries);
+	pipeline_free(&pl);
+	diags_free(&d);
+	return rc;
+}

@@ -1,0 +1,184 @@
+/*
+ * GitHub annotations for a plan: where each change is located in the
+ * configuration (plan/locate.h: the account's line, the segment's item, the
+ * `segments:` list for a removal, nothing for an undeclared account), the
+ * level and wording of each annotation, ref prefixes left out of file
+ * names, and hostile names that must not end an annotation early.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model/model.h"
+#include "plan/diff.h"
+#include "plan/locate.h"
+#include "plan/plan.h"
+#include "plan/render.h"
+#include "rules/profile.h"
+#include "util/strbuf.h"
+
+static struct profile P = {
+    .id = "kargo",
+    .destination_name = "Kargo",
+    .ttl_days = 35,
+};
+
+static struct pos at(struct state *s, const char *file, unsigned line, unsigned col)
+{
+	return (struct pos){state_strdup(s, file), line, col};
+}
+
+static struct account *account(struct state *s, const char *name, bool actual, unsigned line)
+{
+	struct account *a = state_add_account(s);
+	a->name.v = state_strdup(s, name);
+	a->client_name.v = state_strdup(s, "Acme");
+	a->identifiers = arena_alloc(&s->arena, sizeof(struct sval));
+	a->identifiers[0].v = "cookies";
+	a->n_identifiers = 1;
+	a->segments = arena_alloc(&s->arena, 4 * sizeof(struct segment));
+	if (actual) {
+		a->connection_id = arena_printf(&s->arena, "ic-%s", name);
+		a->manager_id = arena_printf(&s->arena, "dm-%s", name);
+	} else {
+		a->pos = at(s, "main:config/acme.yaml", line, 5);
+		a->segments_pos = at(s, "main:config/acme.yaml", line + 3, 5);
+	}
+	return a;
+}
+
+static void add_segment(struct state *s, struct account *a, const char *id, unsigned line)
+{
+	struct segment *g = &a->segments[a->n_segments++];
+	g->id = state_strdup(s, id);
+	if (line)
+		g->pos = at(s, "main:config/acme.yaml", line, 9);
+	else
+		g->config_id = arena_printf(&s->arena, "sc-%s", id);
+}
+
+/* desired: Acme (line 3) with segments 1 (line 7) and 2 (line 8);
+ * actual: Acme with 2 and 3, and Stranger (undeclared, pruned). */
+static struct plan *make_plan(struct state **desired, struct state **actual)
+{
+	struct state *d = state_new(), *a = state_new();
+	struct account *da = account(d, "Acme", false, 3);
+	add_segment(d, da, "1", 7);
+	add_segment(d, da, "2", 8);
+	d->settings.prune = true;
+	struct account *aa = account(a, "Acme", true, 0);
+	add_segment(a, aa, "2", 0);
+	add_segment(a, aa, "3", 0);
+	account(a, "Stranger", true, 0);
+	state_canonicalize(d);
+	state_canonicalize(a);
+	struct plan *p = plan_new();
+	plan_diff(p, d, a, &P);
+	plan_locate(p, d);
+	*desired = d;
+	*actual = a;
+	return p;
+}
+
+static const struct change *find(const struct plan *p, enum change_action act)
+{
+	for (size_t i = 0; i < p->n_changes; i++)
+		if (p->changes[i].action == act)
+			return &p->changes[i];
+	return NULL;
+}
+
+static void test_locate(void **st)
+{
+	(void)st;
+	struct state *d, *a;
+	struct plan *p = make_plan(&d, &a);
+	const struct change *add = find(p, CHANGE_ADD), *rm = find(p, CHANGE_REMOVE),
+			    *del = find(p, CHANGE_DELETE);
+	assert_non_null(add);
+	assert_non_null(rm);
+	assert_non_null(del);
+	assert_string_equal(add->at.file, "main:config/acme.yaml");
+	assert_int_equal(add->at.line, 7); /* the segment's item */
+	assert_string_equal(rm->account, "Acme");
+	assert_int_equal(rm->at.line, 6); /* the account's segments: list */
+	assert_null(del->at.file);	  /* Stranger is declared nowhere */
+	state_free(d);
+	state_free(a);
+	/* positions outlive the desired state: they are the plan's */
+	assert_string_equal(add->at.file, "main:config/acme.yaml");
+	plan_free(p);
+}
+
+static void test_annotations(void **st)
+{
+	(void)st;
+	struct state *d, *a;
+	struct plan *p = make_plan(&d, &a);
+	const char *prefixes[] = {"main:", NULL};
+	struct render_options o = {.file_prefixes = prefixes};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_github(p, &o, &out);
+	assert_non_null(strstr(out.buf,
+			       "::notice file=config/acme.yaml,line=7,col=9,"
+			       "title=reconciler%3A add segment::add segment 1 to account \"Acme\"\n"));
+	assert_non_null(strstr(out.buf,
+			       "::warning file=config/acme.yaml,line=6,col=5,"
+			       "title=reconciler%3A remove segment::remove segment 3 from account \"Acme\""));
+	assert_non_null(
+	    strstr(out.buf, "::warning title=reconciler%3A delete account::delete account \"Stranger\""));
+	assert_non_null(strstr(out.buf, "::notice title=reconciler plan::Plan: 0 to create"));
+	assert_null(strstr(out.buf, "main:"));
+	sb_release(&out);
+	state_free(d);
+	state_free(a);
+	plan_free(p);
+}
+
+static void test_hostile_names_and_origins(void **st)
+{
+	(void)st;
+	struct plan *p = plan_new();
+	struct change *c = plan_add_change(p);
+	c->action = CHANGE_CREATE;
+	c->kind = KIND_ACCOUNT;
+	c->account = "Evil\n::error::pwned 100%";
+	c->origin = ORIGIN_CHANGE;
+	c->at = (struct pos){"a,b:c.yaml", 2, 3};
+	c = plan_add_change(p);
+	c->action = CHANGE_ADD;
+	c->kind = KIND_SEGMENT;
+	c->account = "Evil\n::error::pwned 100%";
+	c->segment = "9";
+	c->origin = ORIGIN_DRIFT;
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_github(p, &o, &out);
+	/* one line per annotation: no newline from a name gets through */
+	size_t lines = 0;
+	for (size_t i = 0; i < out.len; i++)
+		lines += out.buf[i] == '\n';
+	assert_int_equal(lines, 3);
+	assert_non_null(strstr(out.buf, "Evil%0A::error::pwned 100%25"));
+	assert_non_null(strstr(out.buf, "file=a%2Cb%3Ac.yaml,line=2,col=3,"));
+	assert_non_null(strstr(out.buf, "(this pull request)"));
+	assert_non_null(strstr(out.buf, "(drift: actual state differs from the base branch)"));
+	sb_release(&out);
+	plan_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_locate),
+	    cmocka_unit_test(test_annotations),
+	    cmocka_unit_test(test_hostile_names_and_origins),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
