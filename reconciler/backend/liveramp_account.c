@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "liveramp_private.h"
+#include "backend/mapping.h"
 #include "util/text.h"
 
 static const char *what_for(struct arena *a, const char *verb, const char *name)
@@ -117,7 +118,7 @@ static int find_manager(struct liveramp *l, struct create *c, struct diags *d)
 
 static char *create_body(struct liveramp *l, const struct account *want, struct diags *d)
 {
-	json_t *types = lr_device_types(l->base.profile, want, d);
+	json_t *types = mapping_device_types(l->base.profile, want, d);
 	if (!types)
 		return NULL;
 	json_t *body = json_pack("{s:[s,s], s:o, s:[{s:s, s:s}], s:s}", "integrationID", l->destination_id,
@@ -226,7 +227,7 @@ static int update_connection(struct liveramp *l, const struct account_ref *ref, 
 	struct ic_want iw = {.key = l->client_key, .value = want->client_name.v};
 	int rc = lr_get(l, API_IC, path, &ic, &a, false, &status, d);
 	if (rc == 0)
-		iw.types = lr_device_types(l->base.profile, want, d);
+		iw.types = mapping_device_types(l->base.profile, want, d);
 	if (rc == 0 && !iw.types)
 		rc = -1;
 	if (rc == 0 && !ic_holds(&ic, &iw)) {

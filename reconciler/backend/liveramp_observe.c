@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "liveramp_private.h"
+#include "backend/mapping.h"
 #include "util/xalloc.h"
 
 /* One connection of the target and what hangs off it. */
@@ -324,29 +325,11 @@ static const char *client_name(const struct liveramp *l, const struct api_ic *ic
 	return NULL;
 }
 
-/* Device types back to the config's words; IOS and ANDROID are both
- * mobile_device_ids: each word once. */
+/* Device types back to the config's words (backend/mapping.c). */
 static void add_identifiers(struct observe *o, struct account *a, const struct api_ic *ic, struct diags *d)
 {
-	const struct profile *p = o->l->base.profile;
-	size_t n = ic->n_device_types;
-	a->identifiers = arena_alloc(&o->s->arena, (n ? n : 1) * sizeof(*a->identifiers));
-	a->identifiers_declared = true;
-	for (size_t i = 0; i < n; i++) {
-		const char *dt = ic->device_types[i];
-		const char *word = profile_identifier_for_device_type(p, dt);
-		if (!word) {
-			diag_warning(d, LR_RULE, NULL,
-				     "the destination profile maps no identifier to it; change the device "
-				     "types in Connect if this is not intended",
-				     "account \"%s\" (integration connection %s) sends device type %s, "
-				     "which is not shown",
-				     a->name.v, ic->id, dt);
-			continue;
-		}
-		if (!account_has_identifier(a, word))
-			a->identifiers[a->n_identifiers++].v = state_strdup(o->s, word);
-	}
+	mapping_identifiers(o->s, a, (const char *const *)ic->device_types, ic->n_device_types, ic->id,
+			    o->l->base.profile, d);
 }
 
 static void add_segments(struct observe *o, struct account *a, const struct lr_list *configs)

@@ -148,9 +148,6 @@ int lr_put_manager(struct liveramp *l, const char *dm_id, const struct account *
 /* What the API would refuse, checked before anything is sent: the name
  * and its length, the client name and its property, the end date. */
 int lr_check_account(const struct liveramp *l, const struct account *want, struct diags *d);
-/* A JSON array of the API device types of want's identifiers, each once;
- * NULL with a diagnostic for an identifier without one. */
-json_t *lr_device_types(const struct profile *p, const struct account *want, struct diags *d);
 /* json_dumps (compact) and json_decref: a malloc'ed string. */
 char *lr_dump(json_t *v);
 /* "/v2/COLLECTION/ID", the id escaped; malloc'ed. */

@@ -140,35 +140,6 @@ int lr_check_account(const struct liveramp *l, const struct account *want, struc
 	return 0;
 }
 
-static bool array_has(const json_t *arr, const char *s)
-{
-	for (size_t i = 0; i < json_array_size(arr); i++)
-		if (strcmp(json_string_value(json_array_get(arr, i)), s) == 0)
-			return true;
-	return false;
-}
-
-/* The API device types of the account's identifiers, each once; NULL with
- * a diagnostic for an identifier the profile gives none. */
-json_t *lr_device_types(const struct profile *p, const struct account *want, struct diags *d)
-{
-	json_t *types = json_array();
-	for (size_t i = 0; i < want->n_identifiers; i++) {
-		const char *word = want->identifiers[i].v;
-		const struct profile_identifier *id = word ? profile_identifier(p, word) : NULL;
-		if (!id || id->n_device_types == 0) {
-			diag_error(d, LR_RULE, NULL, "use an identifier the destination profile lists",
-				   "identifier \"%s\" has no device type in profile %s", word ? word : "",
-				   p->id ? p->id : "?");
-			json_decref(types);
-			return NULL;
-		}
-		for (size_t j = 0; j < id->n_device_types; j++)
-			if (!array_has(types, id->device_types[j]))
-				json_array_append_new(types, json_string(id->device_types[j]));
-	}
-	return types;
-}
 
 static json_t *manager_body(const struct account *want)
 {

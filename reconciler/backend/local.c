@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/mapping.h"
+
 #include "backend.h"
 #include "local_deliveries.h"
 #include "local_doc.h"
@@ -200,26 +202,6 @@ static int check_expiry(const struct account *want, struct diags *d)
 	return 0;
 }
 
-/* The API device types for the account's identifiers, or NULL (with a
- * diagnostic) when one has none. */
-static json_t *device_types(const struct profile *p, const struct account *want, struct diags *d)
-{
-	json_t *types = json_array();
-	for (size_t i = 0; i < want->n_identifiers; i++) {
-		const char *word = want->identifiers[i].v;
-		const struct profile_identifier *id = word ? profile_identifier(p, word) : NULL;
-		if (!id || id->n_device_types == 0) {
-			diag_error(d, RULE, NULL, "use an identifier the destination profile lists",
-				   "400 identifier \"%s\" has no device type in profile %s", word ? word : "",
-				   p->id ? p->id : "?");
-			json_decref(types);
-			return NULL;
-		}
-		for (size_t j = 0; j < id->n_device_types; j++)
-			sandbox_add_unique(types, id->device_types[j]);
-	}
-	return types;
-}
 
 static int check_client(const struct sandbox_target *t, const struct account *want, struct diags *d)
 {
@@ -245,7 +227,7 @@ static json_t *check_account(const struct local *l, const struct sandbox_target 
 	if (check_name(l, t, want->name.v, self, d) != 0 || check_expiry(want, d) != 0 ||
 	    check_client(t, want, d) != 0)
 		return NULL;
-	return device_types(l->base.profile, want, d);
+	return mapping_device_types(l->base.profile, want, d);
 }
 
 /* ---- accounts ------------------------------------------------------------- */

@@ -1,4 +1,5 @@
 #include "local_doc.h"
+#include "backend/mapping.h"
 #include "local_deliveries.h"
 
 #include <ctype.h>
@@ -302,7 +303,7 @@ static json_t *profile_device_types(const struct profile *p)
 	json_t *types = json_array();
 	for (size_t i = 0; i < p->n_identifiers; i++) {
 		for (size_t j = 0; j < p->identifiers[i].n_device_types; j++)
-			sandbox_add_unique(types, p->identifiers[i].device_types[j]);
+			json_array_add_unique(types, p->identifiers[i].device_types[j]);
 	}
 	return types;
 }
@@ -385,14 +386,6 @@ const char *sandbox_new_id(struct sandbox *sb)
 	json_object_set_new(sb->root, "next_id", json_integer(next + 1));
 	sb->dirty = true;
 	return arena_strdup(&sb->arena, buf);
-}
-
-void sandbox_add_unique(json_t *arr, const char *s)
-{
-	for (size_t i = 0; i < json_array_size(arr); i++)
-		if (strcmp(json_string_value(json_array_get(arr, i)), s) == 0)
-			return;
-	json_array_append_new(arr, json_string(s));
 }
 
 json_t *sandbox_timestamp(void)

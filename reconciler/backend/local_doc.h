@@ -97,8 +97,6 @@ bool sandbox_ic_in_target(const struct sb_ic *ic, const struct sandbox_target *t
 const char *sandbox_new_id(struct sandbox *sb);
 /* The current time as the API writes it: "2026-11-28T12:00:00Z". */
 json_t *sandbox_timestamp(void);
-/* Appends s to a JSON array of strings unless it is there already. */
-void sandbox_add_unique(json_t *arr, const char *s);
 /* obj[key] as a string, or NULL when absent or not a string. */
 const char *sandbox_str(const json_t *obj, const char *key);
 

@@ -4,7 +4,11 @@
  * backend produced them. One pass over connections, each with its manager
  * and that manager's configs taken from the document's indexes: O(size).
  */
+#include <stdlib.h>
 #include <string.h>
+
+#include "backend/mapping.h"
+#include "util/xalloc.h"
 
 #include "local_doc.h"
 #include "util/strbuf.h"
@@ -57,28 +61,17 @@ static const char *client_name(const json_t *ic, const struct sandbox_target *t)
 
 /* Device types back to the config's words. Several types can map to one
  * word (IOS and ANDROID are both mobile_device_ids): each word once. */
+/* Device types back to the config's words (backend/mapping.c). */
 static void add_identifiers(struct state *s, struct account *a, const struct sb_ic *ic,
 			    const struct profile *p, struct diags *d)
 {
 	const json_t *types = json_object_get(ic->obj, "deviceTypes");
 	size_t n = json_array_size(types);
-	a->identifiers = arena_alloc(&s->arena, (n ? n : 1) * sizeof(*a->identifiers));
-	a->identifiers_declared = true;
-	for (size_t i = 0; i < n; i++) {
-		const char *dt = json_string_value(json_array_get(types, i));
-		const char *word = profile_identifier_for_device_type(p, dt);
-		if (!word) {
-			diag_warning(d, RULE, NULL,
-				     "the destination profile maps no identifier to it; change the device "
-				     "types in Connect if this is not intended",
-				     "account \"%s\" (integration connection %s) sends device type %s, "
-				     "which is not shown",
-				     a->name.v, ic->id, dt);
-			continue;
-		}
-		if (!account_has_identifier(a, word))
-			a->identifiers[a->n_identifiers++].v = state_strdup(s, word);
-	}
+	const char **words = xcalloc(n ? n : 1, sizeof(*words));
+	for (size_t i = 0; i < n; i++)
+		words[i] = json_string_value(json_array_get(types, i));
+	mapping_identifiers(s, a, words, n, ic->id, p, d);
+	free(words);
 }
 
 static void add_segments(struct state *s, struct account *a, const struct sb_dm *dm)

@@ -1,0 +1,33 @@
+/*
+ * How an account's identifiers travel as Activation API device types, and
+ * back (the facts file's Decision 2: cookies -> WEB, ramp_ids -> RAMP_ID,
+ * ctv_ids -> CUSTOM_ID, mobile_device_ids -> IOS + ANDROID), as the
+ * destination profile says. One module so that the local sandbox and the
+ * liveramp backend cannot map differently: the sandbox is the reference
+ * behaviour the API backend must match.
+ */
+#ifndef RECONCILER_BACKEND_MAPPING_H
+#define RECONCILER_BACKEND_MAPPING_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "model/model.h"
+#include "rules/profile.h"
+#include "util/diag.h"
+
+/* The device types of want's identifiers, each once, as a new JSON array;
+ * NULL with an error diagnostic when an identifier has none. */
+json_t *mapping_device_types(const struct profile *p, const struct account *want, struct diags *d);
+
+/* Sets a's identifiers (allocated in s) from an integration connection's
+ * device types, each word once; a device type the profile maps to no word
+ * is left out with a warning naming the account and connection_id. */
+void mapping_identifiers(struct state *s, struct account *a, const char *const *device_types, size_t n,
+			 const char *connection_id, const struct profile *p, struct diags *d);
+
+/* Appends s to the JSON array of strings arr unless it is there already. */
+void json_array_add_unique(json_t *arr, const char *s);
+
+#endif
