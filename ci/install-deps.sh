@@ -14,6 +14,7 @@ need_cmd make make
 need_cmd git git
 need_cmd jq jq
 need_cmd curl curl
+need_cmd valgrind valgrind
 if command -v pkg-config >/dev/null 2>&1; then
 	need_pc yaml-0.1 libyaml-dev
 	need_pc libcurl libcurl4-openssl-dev
