@@ -149,3 +149,18 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- make bench (issue 8) ----------------------------------------------------
+# Benchmarks against the Activation API's physical limits; never part of
+# `make test`. Synthetic orgs (tests/bench/bench_gen.c) against the API
+# emulator, one table of figures (README.md, Performance). A few minutes.
+BENCH_TOOLS := $(BUILD)/bench-bin/bench_gen $(BUILD)/bench-bin/yaml_events
+$(BUILD)/bench-bin/bench_gen: tests/bench/bench_gen.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+$(BUILD)/bench-bin/yaml_events: tests/bench/yaml_events.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(shell pkg-config --libs yaml-0.1)
+.PHONY: bench
+bench: $(BIN) $(EMULATOR) $(BENCH_TOOLS)
+	@BUILD=$(BUILD) sh tests/bench/run.sh

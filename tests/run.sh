@@ -66,8 +66,11 @@ for t in tests/e2e/test_*.sh; do
 	rc=$?
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
+	# A suite's report lines ("## ...", such as the fault matrix's table)
+	# are shown whether it passed or not.
+	grep '^## ' "$log"
 	if [ "$f" -ne 0 ] || [ "$rc" -ne 0 ]; then
-		grep -v '^ok ' "$log" | tail -60
+		grep -v '^ok \|^## ' "$log" | tail -60
 		failures="$failures\n  $name"
 	fi
 	count_suite "$p" "$f" "$rc" "$name"

@@ -418,11 +418,20 @@ static void progress_line(struct http_client *c, const struct http_progress *p, 
 		fprintf(stderr, "\r%s: %zu/%zu %s", p->verb, done, n, p->noun);
 }
 
+/* A transfer that ended, its answer not yet looked at. */
+struct ended {
+	struct http_request *r;
+	CURLcode rc;
+	bool sent;
+};
+
 struct run {
 	struct http_client *c;
 	const struct http_progress *progress;
 	size_t n;
 	size_t finished;
+	struct ended *ended; /* reap's */
+	size_t cap_ended;
 };
 
 /* r has its outcome: tell the caller, and send it again if asked to. */
@@ -442,10 +451,9 @@ static void complete(struct run *run, struct http_request *r)
 	progress_line(run->c, run->progress, run->finished, run->n);
 }
 
-static void finish_api(struct run *run, struct http_request *r, CURLcode rc)
+static void finish_api(struct run *run, struct http_request *r, CURLcode rc, bool sent)
 {
 	struct http_client *c = run->c;
-	bool sent = end_transfer(c, r, rc);
 	switch (http_classify(c, r, rc, sent)) {
 	case HTTP_V_REAUTH:
 		r->priv.reauthed = true;
@@ -463,11 +471,17 @@ static void finish_api(struct run *run, struct http_request *r, CURLcode rc)
 	}
 }
 
+static void start_ready(struct http_client *c, long long now);
+
+/* Ends the finished transfers, refills their slots with waiting requests,
+ * and only then reads the answers: decoding a page takes time that the
+ * next requests spend on the wire. */
 static void reap(struct run *run, bool *any)
 {
 	struct http_client *c = run->c;
 	CURLMsg *m;
 	int left;
+	size_t n = 0;
 	while ((m = curl_multi_info_read(c->multi, &left))) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
@@ -475,11 +489,20 @@ static void reap(struct run *run, bool *any)
 		CURLcode rc = m->data.result;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 		*any = true;
-		if (r == &c->token_req)
+		if (r == &c->token_req) {
 			http_token_finish(c, rc, end_transfer(c, r, rc));
-		else
-			finish_api(run, r, rc);
+			continue;
+		}
+		XGROW(run->ended, run->cap_ended, n + 1);
+		run->ended[n++] = (struct ended){r, rc, end_transfer(c, r, rc)};
 	}
+	if (n && c->n_pending) {
+		int still = 0;
+		start_ready(c, http_now_ms());
+		curl_multi_perform(c->multi, &still);
+	}
+	for (size_t i = 0; i < n; i++)
+		finish_api(run, run->ended[i].r, run->ended[i].rc, run->ended[i].sent);
 }
 
 /* Without a token nothing can go: every waiting request fails with the
@@ -500,16 +523,19 @@ static void fail_pending(struct run *run)
 /* Starts every ready request there is room and a token for. */
 static void start_ready(struct http_client *c, long long now)
 {
-	size_t keep = 0;
-	for (size_t i = 0; i < c->n_pending; i++) {
-		struct http_request *r = c->pending[i];
-		if (r->priv.not_before <= now && c->running - c->token_inflight < (size_t)c->cfg.concurrency &&
-		    http_token_valid(c, now))
-			http_start(c, r, false);
-		else
-			c->pending[keep++] = r;
+	/* Those that others wait for (r->first) go first. */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t keep = 0;
+		for (size_t i = 0; i < c->n_pending; i++) {
+			struct http_request *r = c->pending[i];
+			if (r->first == (pass == 0) && r->priv.not_before <= now &&
+			    c->running - c->token_inflight < (size_t)c->cfg.concurrency && http_token_valid(c, now))
+				http_start(c, r, false);
+			else
+				c->pending[keep++] = r;
+		}
+		c->n_pending = keep;
 	}
-	c->n_pending = keep;
 }
 
 /* How long the loop may sleep: until the next backoff ends, at most 1 s. */
@@ -524,19 +550,31 @@ static long wait_ms(const struct http_client *c, long long now)
 	return next > now ? (long)(next - now) : 0;
 }
 
+static void arm(struct http_client *c, struct http_request *r)
+{
+	r->outcome = HTTP_NOT_SENT;
+	r->status = 0;
+	r->error[0] = '\0';
+	r->attempts = 0;
+	r->priv.reauthed = false;
+	r->priv.no_token = false;
+	push_pending(c, r, 0);
+}
+
+void http_run_add(struct http_client *c, struct http_request *r)
+{
+	arm(c, r);
+	if (c->run)
+		c->run->n++;
+}
+
 int http_run(struct http_client *c, struct http_request **reqs, size_t n, const struct http_progress *progress)
 {
 	struct run run = {.c = c, .progress = progress, .n = n};
-	for (size_t i = 0; i < n; i++) {
-		struct http_request *r = reqs[i];
-		r->outcome = HTTP_NOT_SENT;
-		r->status = 0;
-		r->error[0] = '\0';
-		r->attempts = 0;
-		r->priv.reauthed = false;
-		r->priv.no_token = false;
-		push_pending(c, r, 0);
-	}
+	struct run *outer = c->run;
+	c->run = &run;
+	for (size_t i = 0; i < n; i++)
+		arm(c, reqs[i]);
 	progress_line(c, progress, 0, n);
 	while (c->n_pending || c->running) {
 		long long now = http_now_ms();
@@ -551,7 +589,9 @@ int http_run(struct http_client *c, struct http_request **reqs, size_t n, const 
 		if (!any && (c->n_pending || c->running))
 			curl_multi_poll(c->multi, NULL, 0, (int)wait_ms(c, http_now_ms()), NULL);
 	}
-	if (c->cfg.progress && progress && n)
+	c->run = outer;
+	free(run.ended);
+	if (c->cfg.progress && progress && run.n)
 		fputc('\n', stderr);
 	for (size_t i = 0; i < n; i++)
 		if (!http_ok(reqs[i]))

@@ -94,6 +94,7 @@ struct http_request {
 	struct strbuf body; /* JSON, or empty */
 	char what[160];     /* "POST /v2/integration-connections", for messages */
 	bool resend_lost;   /* safe to send again after a lost answer */
+	bool first;         /* sent before the other waiting requests: others wait for it */
 	http_done_fn *on_done;
 	void *ctx;
 	/* results */
@@ -142,6 +143,10 @@ int http_run(struct http_client *c, struct http_request **reqs, size_t n,
 	     const struct http_progress *progress);
 /* One request, the same way. */
 int http_send(struct http_client *c, struct http_request *r);
+/* From an on_done callback of a request of http_run: adds r to that run,
+ * which then also waits for it (its outcome is not in http_run's return
+ * value: check it). Lists use it to start lists they discover. */
+void http_run_add(struct http_client *c, struct http_request *r);
 
 /* Answered with a 2xx. */
 bool http_ok(const struct http_request *r);

@@ -15,6 +15,8 @@
 #include "http.h"
 #include "version.h"
 
+struct run; /* an http_run in progress (http.c) */
+
 /* What to do with a finished attempt. */
 enum { HTTP_V_DONE, HTTP_V_RETRY, HTTP_V_REAUTH };
 
@@ -38,6 +40,7 @@ struct http_client {
 	bool token_inflight;         /* never more than one */
 	struct http_request token_req;
 	char token_error[300]; /* set when no token can be had: requests fail with it */
+	struct run *run;       /* the http_run in progress (http_run_add), or NULL */
 };
 
 long long http_now_ms(void);

@@ -70,7 +70,9 @@ static bool page_done(struct http_request *r, void *ctx)
 	}
 	append_items(ls, &page);
 	ls->total = page.total;
-	ls->resume = NULL;
+	ls->resume = page.after;
+	if (ls->on_page)
+		ls->on_page(ls, ls->on_page_ctx);
 	if (!page.after)
 		return false;
 	if (++ls->pages >= MAX_PAGES || (ls->last_after && strcmp(ls->last_after, page.after) == 0)) {
@@ -80,12 +82,41 @@ static bool page_done(struct http_request *r, void *ctx)
 		return false;
 	}
 	ls->last_after = page.after;
-	if (ls->one_page) {
-		ls->resume = page.after;
+	if (ls->one_page)
 		return false;
-	}
 	http_request_page(r, ls->l->http, ls->path, ls->filter, page.after);
+	r->first = ls->first;
 	return true;
+}
+
+/* Sets the list's request to its next page (the first, or after resume). */
+static void arm(struct liveramp *l, struct lr_list *ls)
+{
+	http_request_page(&ls->req, l->http, ls->path, ls->filter, ls->resume);
+	ls->req.on_done = page_done;
+	ls->req.ctx = ls;
+	ls->req.first = ls->first;
+}
+
+int lr_list_check(struct liveramp *l, struct lr_list *ls, struct diags *d)
+{
+	if (ls->bad) {
+		diags_move(d, &ls->diags);
+		return -1;
+	}
+	if (!http_ok(&ls->req)) {
+		char what_for[96];
+		snprintf(what_for, sizeof(what_for), "reading %s", api_kind_key(ls->kind));
+		http_report(l->http, &ls->req, what_for, NULL, d);
+		return -1;
+	}
+	return 0;
+}
+
+void lr_list_start(struct liveramp *l, struct lr_list *ls)
+{
+	arm(l, ls);
+	http_run_add(l->http, &ls->req);
 }
 
 int lr_list_run(struct liveramp *l, struct lr_list **lists, size_t n, const struct http_progress *p,
@@ -95,27 +126,15 @@ int lr_list_run(struct liveramp *l, struct lr_list **lists, size_t n, const stru
 		return 0;
 	struct http_request **reqs = xcalloc(n, sizeof(*reqs));
 	for (size_t i = 0; i < n; i++) {
-		struct lr_list *ls = lists[i];
-		http_request_page(&ls->req, l->http, ls->path, ls->filter, ls->resume);
-		ls->req.on_done = page_done;
-		ls->req.ctx = ls;
-		reqs[i] = &ls->req;
+		arm(l, lists[i]);
+		reqs[i] = &lists[i]->req;
 	}
 	http_run(l->http, reqs, n, p);
 	free(reqs);
 	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct lr_list *ls = lists[i];
-		if (ls->bad) {
-			diags_move(d, &ls->diags);
+	for (size_t i = 0; i < n; i++)
+		if (lr_list_check(l, lists[i], d) != 0)
 			rc = -1;
-		} else if (!http_ok(&ls->req)) {
-			char what_for[96];
-			snprintf(what_for, sizeof(what_for), "reading %s", api_kind_key(ls->kind));
-			http_report(l->http, &ls->req, what_for, NULL, d);
-			rc = -1;
-		}
-	}
 	return rc;
 }
 
@@ -168,26 +187,57 @@ static const char *integration_name(const void *v)
 	return ((const struct api_integration *)v)->name;
 }
 
-static const char *find_destination(struct liveramp *l, struct arena *a, struct diags *d)
+void lr_destinations_init(struct lr_list *ls, struct liveramp *l, struct arena *a)
+{
+	lr_list_init(ls, l, API_DESTINATION, "/v2/destinations", NULL, a);
+}
+
+const char *lr_target_destination(struct liveramp *l, const struct lr_list *ls, struct diags *d)
 {
 	const char *want = l->base.profile->destination_name;
+	const struct api_destination *dest = want ? find_named(ls, want, destination_name) : NULL;
+	if (!dest)
+		diag_error(d, LR_RULE, NULL,
+			   "ask LiveRamp to enable the destination for your organization, or pin its id "
+			   "with settings.destination_id",
+			   "LiveRamp lists no destination named \"%s\" for organization %s (%zu destinations "
+			   "seen)",
+			   want ? want : "", l->cfg.org_id, ls->n);
+	return dest ? arena_strdup(&l->arena, dest->id) : NULL;
+}
+
+static const char *find_destination(struct liveramp *l, struct arena *a, struct diags *d)
+{
 	struct lr_list ls;
-	lr_list_init(&ls, l, API_DESTINATION, "/v2/destinations", NULL, a);
+	lr_destinations_init(&ls, l, a);
 	struct lr_list *lists[] = {&ls};
-	const struct api_destination *dest = NULL;
-	if (lr_list_run(l, lists, 1, NULL, d) == 0) {
-		dest = want ? find_named(&ls, want, destination_name) : NULL;
-		if (!dest)
-			diag_error(d, LR_RULE, NULL,
-				   "ask LiveRamp to enable the destination for your organization, or pin its id "
-				   "with settings.destination_id",
-				   "LiveRamp lists no destination named \"%s\" for organization %s (%zu destinations "
-				   "seen)",
-				   want ? want : "", l->cfg.org_id, ls.n);
-	}
-	const char *id = dest ? arena_strdup(&l->arena, dest->id) : NULL;
+	const char *id = lr_list_run(l, lists, 1, NULL, d) == 0 ? lr_target_destination(l, &ls, d) : NULL;
 	lr_list_release(&ls);
 	return id;
+}
+
+void lr_integrations_init(struct lr_list *ls, struct liveramp *l, const char *dest, struct arena *a)
+{
+	struct strbuf path = STRBUF_INIT;
+	sb_puts(&path, "/v2/destinations/");
+	http_escape(&path, dest);
+	sb_puts(&path, "/integrations");
+	lr_list_init(ls, l, API_INTEGRATION, arena_strdup(a, path.buf), NULL, a);
+	sb_release(&path);
+}
+
+/* The profile's integration in a list of the destination's. */
+static const struct api_integration *pick_integration(struct liveramp *l, const char *dest,
+						      const struct lr_list *ls, struct diags *d)
+{
+	const char *want = l->base.profile->integration_name;
+	const struct api_integration *it = want ? find_named(ls, want, integration_name) : NULL;
+	if (!it)
+		diag_error(d, LR_RULE, NULL,
+			   "pin its id with settings.integration_id, or ask LiveRamp which "
+			   "integration to use",
+			   "destination %s has no integration named \"%s\"", dest, want ? want : "");
+	return it;
 }
 
 static int find_integration(struct liveramp *l, const char *dest, struct arena *a,
@@ -204,21 +254,14 @@ static int find_integration(struct liveramp *l, const char *dest, struct arena *
 		http_escape(&path, l->pin_integration);
 		rc = lr_get(l, API_INTEGRATION, path.buf, out, a, false, &status, d);
 	} else {
-		const char *want = l->base.profile->integration_name;
 		struct lr_list ls;
-		lr_list_init(&ls, l, API_INTEGRATION, path.buf, NULL, a);
+		lr_integrations_init(&ls, l, dest, a);
 		struct lr_list *lists[] = {&ls};
-		if (lr_list_run(l, lists, 1, NULL, d) == 0) {
-			const struct api_integration *it = want ? find_named(&ls, want, integration_name) : NULL;
-			if (it) {
-				*out = *it;
-				rc = 0;
-			} else {
-				diag_error(d, LR_RULE, NULL,
-					   "pin its id with settings.integration_id, or ask LiveRamp which "
-					   "integration to use",
-					   "destination %s has no integration named \"%s\"", dest, want ? want : "");
-			}
+		const struct api_integration *it =
+		    lr_list_run(l, lists, 1, NULL, d) == 0 ? pick_integration(l, dest, &ls, d) : NULL;
+		if (it) {
+			*out = *it;
+			rc = 0;
 		}
 		lr_list_release(&ls);
 	}
@@ -236,6 +279,16 @@ static const char *client_key(const struct profile *p, const struct api_integrat
 	return it->n_required_properties == 1 ? it->required_properties[0] : NULL;
 }
 
+/* dest: in l's arena. */
+static void set_target(struct liveramp *l, const char *dest, const struct api_integration *it)
+{
+	const char *key = client_key(l->base.profile, it);
+	l->destination_id = dest;
+	l->integration_id = arena_strdup(&l->arena, it->id);
+	l->client_key = key ? arena_strdup(&l->arena, key) : NULL;
+	l->target_known = true;
+}
+
 int lr_target(struct liveramp *l, struct diags *d)
 {
 	if (l->target_known)
@@ -245,15 +298,19 @@ int lr_target(struct liveramp *l, struct diags *d)
 	const char *dest = l->pin_destination ? arena_strdup(&l->arena, l->pin_destination)
 					      : find_destination(l, &scratch, d);
 	int rc = dest ? find_integration(l, dest, &scratch, &it, d) : -1;
-	if (rc == 0) {
-		const char *key = client_key(l->base.profile, &it);
-		l->destination_id = dest;
-		l->integration_id = arena_strdup(&l->arena, it.id);
-		l->client_key = key ? arena_strdup(&l->arena, key) : NULL;
-		l->target_known = true;
-	}
+	if (rc == 0)
+		set_target(l, dest, &it);
 	arena_free(&scratch);
 	return rc;
+}
+
+int lr_target_integration(struct liveramp *l, const char *dest, const struct lr_list *ls, struct diags *d)
+{
+	const struct api_integration *it = pick_integration(l, dest, ls, d);
+	if (!it)
+		return -1;
+	set_target(l, dest, it);
+	return 0;
 }
 
 bool lr_ic_in_target(const struct liveramp *l, const struct api_ic *ic)

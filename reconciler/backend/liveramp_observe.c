@@ -38,21 +38,28 @@
 #include "backend/mapping.h"
 #include "util/xalloc.h"
 
-/* One connection of the target and what hangs off it. */
+/* One integration connection, and what hangs off it. */
 struct acct {
-	const struct api_ic *ic;
-	const struct api_dm *dm; /* the first manager seen */
+	struct api_ic ic; /* a copy: list items move as pages arrive */
+	bool has_ic;	  /* the connection was listed (else only its managers so far) */
+	bool listed;	  /* taken into the state already (duplicate ids in the list) */
+	struct api_dm dm; /* the first manager seen */
 	size_t n_dms;
+	bool started; /* its segment configs are being read */
 	struct lr_list configs;
-	char *configs_path;
 };
 
 struct observe {
 	struct liveramp *l;
 	struct arena a; /* decoded answers, paths */
+	struct lr_list dests, ints; /* the target, when looked up beside the rest */
+	const char *dest;	    /* its destination's id */
+	bool ints_started;	    /* ints was started by on_destinations */
+	struct diags target_diags;
 	struct lr_list ics, dms, segments;
-	struct acct *accts;
-	size_t n_accts;
+	size_t ics_seen, dms_seen; /* items of ics and dms taken into accts */
+	struct acct **accts;
+	size_t n_accts, cap_accts;
 	struct hmap by_ic; /* connection id -> struct acct * */
 	struct hmap declared;   /* segment id -> DECLARED | UNNAMED flags (desired state only) */
 	size_t n_unnamed;       /* ids declared without a name somewhere */
@@ -65,68 +72,200 @@ struct observe {
 /* Items per page of a list (http_request_page's limit). */
 #define PAGE_ITEMS 100
 
-/* ---- connections and managers ----------------------------------------------- */
+/* ---- connections and managers ----------------------------------------------- *
+ *
+ * Everything is read in one run of requests: the target (destination and
+ * integration, unless pinned), the connections, the managers and the first
+ * page of the catalog side by side, and the segment configs of a manager
+ * as soon as its page, its connection's page and the target are all in:
+ * no round trip waits for a whole list it does not need.
+ */
 
-static void group_accounts(struct observe *o)
+static struct acct *acct_of(struct observe *o, const char *ic_id)
 {
-	o->accts = xcalloc(o->ics.n ? o->ics.n : 1, sizeof(*o->accts));
-	for (size_t i = 0; i < o->ics.n; i++) {
-		const struct api_ic *ic = lr_list_item(&o->ics, i);
-		if (!lr_ic_in_target(o->l, ic) || hmap_get(&o->by_ic, ic->id))
-			continue;
-		struct acct *ac = &o->accts[o->n_accts++];
-		ac->ic = ic;
-		hmap_put(&o->by_ic, ic->id, ac, NULL);
+	struct acct *ac = hmap_get(&o->by_ic, ic_id);
+	if (!ac) {
+		ac = xcalloc(1, sizeof(*ac));
+		XGROW(o->accts, o->cap_accts, o->n_accts + 1);
+		o->accts[o->n_accts++] = ac;
+		hmap_put(&o->by_ic, ic_id, ac, NULL);
 	}
-	for (size_t i = 0; i < o->dms.n; i++) {
-		const struct api_dm *dm = lr_list_item(&o->dms, i);
-		struct acct *ac = hmap_get(&o->by_ic, dm->ic_id);
-		if (ac && ac->n_dms++ == 0)
-			ac->dm = dm;
+	return ac;
+}
+
+/* Decision 12: one connection, one manager; anything else is left alone. */
+static bool managed(const struct observe *o, const struct acct *ac)
+{
+	return ac->has_ic && ac->n_dms == 1 && o->l->target_known && lr_ic_in_target(o->l, &ac->ic);
+}
+
+/* Starts reading the segment configs of ac once it is known to be managed.
+ * A second manager may still turn up: then what was read is not used. */
+static void prepare_configs(struct observe *o, struct acct *ac)
+{
+	struct strbuf path = STRBUF_INIT;
+	sb_puts(&path, "/v2/distribution-managers/");
+	http_escape(&path, ac->dm.id);
+	sb_puts(&path, "/segment-configs");
+	lr_list_init(&ac->configs, o->l, API_CONFIG, arena_strdup(&o->a, path.buf), NULL, &o->a);
+	sb_release(&path);
+	ac->started = true;
+}
+
+static void maybe_start(struct observe *o, struct acct *ac)
+{
+	if (ac->started || !managed(o, ac))
+		return;
+	prepare_configs(o, ac);
+	lr_list_start(o->l, &ac->configs);
+}
+
+static void on_ics(struct lr_list *ls, void *ctx)
+{
+	struct observe *o = ctx;
+	for (; o->ics_seen < ls->n; o->ics_seen++) {
+		const struct api_ic *ic = lr_list_item(ls, o->ics_seen);
+		struct acct *ac = acct_of(o, ic->id);
+		if (ac->has_ic)
+			continue; /* the same id twice: the first counts */
+		ac->ic = *ic;
+		ac->has_ic = true;
+		maybe_start(o, ac);
 	}
 }
 
-/* Decision 12: one connection, one manager; anything else is reported and
+static void on_dms(struct lr_list *ls, void *ctx)
+{
+	struct observe *o = ctx;
+	for (; o->dms_seen < ls->n; o->dms_seen++) {
+		const struct api_dm *dm = lr_list_item(ls, o->dms_seen);
+		struct acct *ac = acct_of(o, dm->ic_id);
+		if (ac->n_dms++ == 0)
+			ac->dm = *dm;
+		maybe_start(o, ac);
+	}
+}
+
+static void start_all(struct observe *o)
+{
+	for (size_t i = 0; i < o->n_accts; i++)
+		maybe_start(o, o->accts[i]);
+}
+
+static void on_integrations(struct lr_list *ls, void *ctx)
+{
+	struct observe *o = ctx;
+	if (lr_list_more(ls))
+		return;
+	if (lr_target_integration(o->l, o->dest, ls, &o->target_diags) == 0)
+		start_all(o);
+}
+
+static void start_integrations(struct observe *o)
+{
+	lr_integrations_init(&o->ints, o->l, o->dest, &o->a);
+	o->ints.on_page = on_integrations;
+	o->ints.on_page_ctx = o;
+	o->ints.first = true;
+}
+
+static void on_destinations(struct lr_list *ls, void *ctx)
+{
+	struct observe *o = ctx;
+	if (lr_list_more(ls))
+		return;
+	o->dest = lr_target_destination(o->l, ls, &o->target_diags);
+	if (o->dest) {
+		start_integrations(o);
+		o->ints_started = true;
+		lr_list_start(o->l, &o->ints);
+	}
+}
+
+static size_t pages_left(const struct observe *o);
+
+/* After the first page of the catalog: walk on at once when it surely
+ * will be walked (read_catalog says when). */
+static void on_catalog(struct lr_list *ls, void *ctx)
+{
+	struct observe *o = ctx;
+	if (ls->one_page && lr_list_more(ls) && (!o->l->desired || o->n_unnamed > pages_left(o)))
+		ls->one_page = false;
+}
+
+/* Decision 12: anything but one connection, one manager is reported and
  * left alone (the same words as the sandbox's). */
 static void report_odd(const struct acct *ac, struct diags *d)
 {
 	if (ac->n_dms == 0)
 		diag_warning(d, LR_RULE, NULL, "give it a distribution manager in Connect, or delete the connection",
-			     "integration connection %s has no distribution manager; it is left alone", ac->ic->id);
+			     "integration connection %s has no distribution manager; it is left alone", ac->ic.id);
 	else
 		diag_warning(d, LR_RULE, NULL,
 			     "reconciler manages connections holding exactly one distribution manager; "
 			     "keep one and delete the others in Connect",
-			     "integration connection %s has %zu distribution managers; it is left alone", ac->ic->id,
+			     "integration connection %s has %zu distribution managers; it is left alone", ac->ic.id,
 			     ac->n_dms);
 }
 
-/* The segment configs of every account, and `extra` beside them (the rest
- * of the catalog) unless it is NULL. */
-static int read_configs(struct observe *o, struct lr_list *extra, struct diags *d)
+/* The run: every list, and those the hooks start. */
+static int read_lists(struct observe *o, struct diags *d)
 {
-	struct lr_list **lists = xcalloc(o->n_accts + 1, sizeof(*lists));
+	struct liveramp *l = o->l;
+	struct lr_list *lists[4];
 	size_t n = 0;
-	for (size_t i = 0; i < o->n_accts; i++) {
-		struct acct *ac = &o->accts[i];
-		if (ac->n_dms != 1) {
-			report_odd(ac, d);
-			continue;
+	o->target_diags = (struct diags)DIAGS_INIT;
+	if (!l->target_known) {
+		if (l->pin_destination) {
+			o->dest = arena_strdup(&l->arena, l->pin_destination);
+			start_integrations(o);
+			lists[n++] = &o->ints;
+		} else {
+			lr_destinations_init(&o->dests, l, &o->a);
+			o->dests.on_page = on_destinations;
+			o->dests.on_page_ctx = o;
+			o->dests.first = true;
+			lists[n++] = &o->dests;
 		}
-		struct strbuf path = STRBUF_INIT;
-		sb_puts(&path, "/v2/distribution-managers/");
-		http_escape(&path, ac->dm->id);
-		sb_puts(&path, "/segment-configs");
-		ac->configs_path = arena_strdup(&o->a, path.buf);
-		sb_release(&path);
-		lr_list_init(&ac->configs, o->l, API_CONFIG, ac->configs_path, NULL, &o->a);
-		lists[n++] = &ac->configs;
 	}
-	if (extra)
-		lists[n++] = extra;
-	static const struct http_progress PROGRESS = {"observing", "distribution managers"};
-	int rc = lr_list_run(o->l, lists, n, &PROGRESS, d);
-	free(lists);
+	lr_list_init(&o->ics, l, API_IC, "/v2/integration-connections", NULL, &o->a);
+	lr_list_init(&o->dms, l, API_DM, "/v2/distribution-managers", NULL, &o->a);
+	lr_list_init(&o->segments, l, API_SEGMENT, "/v2/segments", NULL, &o->a);
+	o->ics.on_page = on_ics;
+	o->dms.on_page = on_dms;
+	o->segments.on_page = on_catalog;
+	o->ics.on_page_ctx = o->dms.on_page_ctx = o->segments.on_page_ctx = o;
+	o->segments.one_page = true;
+	o->ics.first = o->dms.first = true; /* the configs wait for their pages */
+	lists[n++] = &o->ics;
+	lists[n++] = &o->dms;
+	lists[n++] = &o->segments;
+	static const struct http_progress PROGRESS = {"observing", "lists"};
+	int rc = lr_list_run(l, lists, n, &PROGRESS, d);
+	if (!l->target_known && o->ints_started && lr_list_check(l, &o->ints, d) != 0)
+		rc = -1;
+	diags_move(d, &o->target_diags);
+	if (!l->target_known)
+		return -1;
+	/* Every list is in, so each managed account has been started; the
+	 * configs of an account that turned out to have more managers are not
+	 * used, and neither are their failures. */
+	struct lr_list **late = xcalloc(o->n_accts + 1, sizeof(*late));
+	size_t n_late = 0;
+	for (size_t i = 0; i < o->n_accts; i++) {
+		struct acct *ac = o->accts[i];
+		if (!managed(o, ac))
+			continue;
+		if (!ac->started) { /* not expected: started when its last piece came */
+			prepare_configs(o, ac);
+			late[n_late++] = &ac->configs;
+		} else if (rc == 0 && lr_list_check(l, &ac->configs, d) != 0) {
+			rc = -1;
+		}
+	}
+	if (rc == 0 && n_late)
+		rc = lr_list_run(l, late, n_late, &PROGRESS, d);
+	free(late);
 	return rc;
 }
 
@@ -184,7 +323,9 @@ static void index_declared(struct observe *o, const struct state *desired)
 static void index_configured(struct observe *o)
 {
 	for (size_t i = 0; i < o->n_accts; i++) {
-		const struct lr_list *cl = &o->accts[i].configs;
+		if (!managed(o, o->accts[i]))
+			continue;
+		const struct lr_list *cl = &o->accts[i]->configs;
 		for (size_t j = 0; j < cl->n; j++) {
 			const struct api_config *c = lr_list_item(cl, j);
 			if (!hmap_get(&o->configured, c->segment_id))
@@ -350,48 +491,63 @@ static void add_account(struct observe *o, const struct acct *ac, struct diags *
 {
 	struct state *s = o->s;
 	struct account *a = state_add_account(s);
-	a->name.v = state_strdup(s, ac->dm->name);
-	const char *client = client_name(o->l, ac->ic);
+	a->name.v = state_strdup(s, ac->dm.name);
+	const char *client = client_name(o->l, &ac->ic);
 	a->client_name.v = client ? state_strdup(s, client) : NULL;
-	add_identifiers(o, a, ac->ic, d);
-	a->status = ac->dm->inactive ? STATUS_INACTIVE : STATUS_ACTIVE;
-	a->expire_at.v = ac->dm->expire_at ? state_strdup(s, ac->dm->expire_at) : NULL;
+	add_identifiers(o, a, &ac->ic, d);
+	a->status = ac->dm.inactive ? STATUS_INACTIVE : STATUS_ACTIVE;
+	a->expire_at.v = ac->dm.expire_at ? state_strdup(s, ac->dm.expire_at) : NULL;
 	add_segments(o, a, &ac->configs);
-	a->connection_id = state_strdup(s, ac->ic->id);
-	a->manager_id = state_strdup(s, ac->dm->id);
+	a->connection_id = state_strdup(s, ac->ic.id);
+	a->manager_id = state_strdup(s, ac->dm.id);
 }
 
 /* ---- the whole ------------------------------------------------------------------ */
 
+/* The accounts of the target, each once, in the order of the connections'
+ * list (as the sandbox reports them). */
+static void for_each_target(struct observe *o, void (*fn)(struct observe *, const struct acct *, struct diags *),
+			    struct diags *d)
+{
+	for (size_t i = 0; i < o->ics.n; i++) {
+		struct acct *ac = hmap_get(&o->by_ic, ((const struct api_ic *)lr_list_item(&o->ics, i))->id);
+		if (!ac->listed && lr_ic_in_target(o->l, &ac->ic)) {
+			ac->listed = true;
+			fn(o, ac, d);
+		}
+	}
+	for (size_t i = 0; i < o->n_accts; i++)
+		o->accts[i]->listed = false;
+}
+
+static void odd_account(struct observe *o, const struct acct *ac, struct diags *d)
+{
+	if (ac->n_dms != 1)
+		report_odd(ac, d);
+}
+
+static void managed_account(struct observe *o, const struct acct *ac, struct diags *d)
+{
+	if (ac->n_dms == 1)
+		add_account(o, ac, d);
+}
+
 static int observe_all(struct observe *o, struct diags *d)
 {
 	struct liveramp *l = o->l;
-	lr_list_init(&o->ics, l, API_IC, "/v2/integration-connections", NULL, &o->a);
-	lr_list_init(&o->dms, l, API_DM, "/v2/distribution-managers", NULL, &o->a);
-	lr_list_init(&o->segments, l, API_SEGMENT, "/v2/segments", NULL, &o->a);
-	o->segments.one_page = true;
-	struct lr_list *first[] = {&o->ics, &o->dms, &o->segments};
-	if (lr_list_run(l, first, 3, NULL, d) != 0)
+	/* A pinned integration is one GET, before the rest. */
+	if (!l->target_known && l->pin_integration && lr_target(l, d) != 0)
 		return -1;
-	group_accounts(o);
-	put_listed(o, 0);
 	if (l->desired)
 		index_declared(o, l->desired);
-	/* The whole catalog is walked beside the configs when it surely will
-	 * be: no desired state, or more names to find than pages left. */
-	bool walk = lr_list_more(&o->segments) && (!l->desired || o->n_unnamed > pages_left(o));
-	size_t listed = o->segments.n;
-	if (walk)
-		o->segments.one_page = false;
-	if (read_configs(o, walk ? &o->segments : NULL, d) != 0)
+	if (read_lists(o, d) != 0)
 		return -1;
-	put_listed(o, listed);
+	for_each_target(o, odd_account, d);
+	put_listed(o, 0);
 	index_configured(o);
 	if (read_catalog(o, d) != 0)
 		return -1;
-	for (size_t i = 0; i < o->n_accts; i++)
-		if (o->accts[i].n_dms == 1)
-			add_account(o, &o->accts[i], d);
+	for_each_target(o, managed_account, d);
 	return 0;
 }
 
@@ -399,21 +555,24 @@ int lr_observe(struct backend *b, struct state **out, struct diags *d)
 {
 	struct liveramp *l = lr_of(b);
 	*out = NULL;
-	if (lr_target(l, d) != 0)
-		return -1;
 	struct observe o = {.l = l};
 	o.s = state_new();
 	o.s->source = state_strdup(o.s, b->spec);
 	int rc = observe_all(&o, d);
-	for (size_t i = 0; i < o.n_accts; i++)
-		lr_list_release(&o.accts[i].configs);
+	for (size_t i = 0; i < o.n_accts; i++) {
+		lr_list_release(&o.accts[i]->configs);
+		free(o.accts[i]);
+	}
 	free(o.accts);
 	hmap_free(&o.by_ic);
 	hmap_free(&o.declared);
 	hmap_free(&o.configured);
+	lr_list_release(&o.dests);
+	lr_list_release(&o.ints);
 	lr_list_release(&o.ics);
 	lr_list_release(&o.dms);
 	lr_list_release(&o.segments);
+	diags_free(&o.target_diags);
 	arena_free(&o.a);
 	if (rc != 0) {
 		state_free(o.s);

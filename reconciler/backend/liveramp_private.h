@@ -71,7 +71,12 @@ struct lr_list {
 	const char *last_after;
 	long long total;     /* _pagination.total of the last page; -1 when not sent */
 	bool one_page;       /* stop after the next page; lr_list_run again goes on */
-	const char *resume;  /* with one_page: the cursor to go on from; NULL at the end */
+	const char *resume;  /* the cursor after the last page read; NULL at the end */
+	/* Called after each page is appended (ls->resume NULL: it was the
+	 * last); it may change one_page, and start lists (lr_list_start). */
+	void (*on_page)(struct lr_list *ls, void *ctx);
+	void *on_page_ctx;
+	bool first; /* its pages go before other waiting requests (others wait for them) */
 	bool bad;            /* a page could not be decoded (diags says why) */
 	struct diags diags;
 	struct liveramp *l;
@@ -85,6 +90,11 @@ void lr_list_release(struct lr_list *ls);
  * one page per run: the first, then the one after ls->resume. */
 int lr_list_run(struct liveramp *l, struct lr_list **lists, size_t n, const struct http_progress *p,
 		struct diags *d);
+/* From an on_page hook: fetches ls too, as part of the lr_list_run in
+ * progress (which does not check it: lr_list_check). */
+void lr_list_start(struct liveramp *l, struct lr_list *ls);
+/* After the run: 0, or -1 with a diagnostic when ls failed. */
+int lr_list_check(struct liveramp *l, struct lr_list *ls, struct diags *d);
 /* Whether a one_page list has pages left. */
 static inline bool lr_list_more(const struct lr_list *ls)
 {
@@ -98,6 +108,14 @@ static inline void *lr_list_item(const struct lr_list *ls, size_t i)
 /* Finds the profile's destination, integration and client-name property
  * (or takes the pinned ids). Cached after the first success. */
 int lr_target(struct liveramp *l, struct diags *d);
+/* lr_target in steps, for observe to read them beside its other lists
+ * (without a pinned integration): the list of destinations, the id of the
+ * profile's one in it (in l's arena; NULL with a diagnostic), the list of
+ * its integrations, and the target from it (0, or -1 with a diagnostic). */
+void lr_destinations_init(struct lr_list *ls, struct liveramp *l, struct arena *a);
+const char *lr_target_destination(struct liveramp *l, const struct lr_list *ls, struct diags *d);
+void lr_integrations_init(struct lr_list *ls, struct liveramp *l, const char *dest, struct arena *a);
+int lr_target_integration(struct liveramp *l, const char *dest, const struct lr_list *ls, struct diags *d);
 /* Whether an IC belongs to the target. */
 bool lr_ic_in_target(const struct liveramp *l, const struct api_ic *ic);
 /* GETs one resource and decodes it into out (the kind's struct). *status

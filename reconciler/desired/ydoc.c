@@ -184,6 +184,8 @@ static void resolve_merges(struct builder *b, struct frame *f, size_t npairs)
 	f->n = 2 * nout;
 }
 
+#define SMALL_MAP 8
+
 static void finish_collection(struct builder *b, struct frame *f)
 {
 	struct ynode *n = f->node;
@@ -194,7 +196,11 @@ static void finish_collection(struct builder *b, struct frame *f)
 		npairs = f->n / 2;
 		n->keys = arena_alloc(a, sizeof(*n->keys) * (npairs ? npairs : 1));
 		n->items = arena_alloc(a, sizeof(*n->items) * (npairs ? npairs : 1));
+		/* Duplicate keys: a hash map, except for the small mappings that
+		 * make most of a file ({id, name} per segment), where comparing
+		 * with the keys before is cheaper than building one. */
 		struct hmap seen = HMAP_INIT;
+		bool small = npairs <= SMALL_MAP;
 		for (size_t i = 0; i < npairs; i++) {
 			struct ynode *k = f->items[2 * i], *v = f->items[2 * i + 1];
 			n->keys[i] = k;
@@ -207,7 +213,10 @@ static void finish_collection(struct builder *b, struct frame *f)
 				continue;
 			}
 			void *prev = NULL;
-			if (hmap_put(&seen, k->str, k, &prev)) {
+			for (size_t j = 0; small && j < i && !prev; j++)
+				if (n->keys[j]->kind == YNODE_SCALAR && strcmp(n->keys[j]->str, k->str) == 0)
+					prev = n->keys[j];
+			if (small ? prev != NULL : hmap_put(&seen, k->str, k, &prev)) {
 				const struct ynode *first = prev;
 				diag_error(b->d, "schema.duplicate_key", &k->pos,
 					   "remove one of them; YAML keeps only one value per key",

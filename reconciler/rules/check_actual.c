@@ -105,6 +105,13 @@ static void check_declared_segments(struct check_ctx *c, const struct account *a
 	struct hmap names = HMAP_INIT;	       /* folded effective name -> first segment */
 	struct hmap catalog_named = HMAP_INIT; /* ids whose name came from the catalog */
 	index_segments(observed_account, &observed);
+	/* Two names can clash here only when one comes from the catalog. */
+	bool catalog_names = false;
+	for (size_t i = 0; i < a->n_segments && !catalog_names && !c->p->duplicate_segment_names; i++) {
+		const struct segment *g = &a->segments[i];
+		const struct catalog_entry *ce = g->id && !g->name.v ? state_catalog_find(actual, g->id) : NULL;
+		catalog_names = ce && ce->name;
+	}
 	for (size_t i = 0; i < a->n_segments; i++) {
 		const struct segment *g = &a->segments[i];
 		if (!g->id)
@@ -119,7 +126,7 @@ static void check_declared_segments(struct check_ctx *c, const struct account *a
 				   actual->source ? actual->source : "the backend");
 		check_declared_type(c, a, g, ce, hmap_get(&observed, g->id));
 		const char *name = g->name.v ? g->name.v : ce ? ce->name : NULL;
-		if (name && !c->p->duplicate_segment_names)
+		if (name && catalog_names)
 			check_catalog_name(c, a, g, name, !g->name.v, &names, &catalog_named);
 	}
 	hmap_free(&catalog_named);

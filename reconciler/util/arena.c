@@ -17,7 +17,8 @@ struct arena_block {
 	alignas(max_align_t) unsigned char data[];
 };
 
-void *arena_alloc(struct arena *a, size_t n)
+/* n bytes, not zeroed. */
+static void *alloc_raw(struct arena *a, size_t n)
 {
 	const size_t align = alignof(max_align_t);
 	n = (n + align - 1) & ~(align - 1);
@@ -42,13 +43,19 @@ void *arena_alloc(struct arena *a, size_t n)
 	void *p = b->data + b->used;
 	b->used += n;
 	a->used_bytes += n;
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	void *p = alloc_raw(a, n);
 	memset(p, 0, n);
 	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = alloc_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;

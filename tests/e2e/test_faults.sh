@@ -216,11 +216,11 @@ total=0
 good=0
 table() {
 	local mode=$1 cls k cell
-	printf '#\n# %-16s' "$mode"
+	printf '## \n## %-16s' "$mode"
 	for k in $FAULTS; do printf ' %-13s' "$k"; done
 	printf '\n'
 	for cls in $CLASSES; do
-		printf '# %-16s' "$cls"
+		printf '## %-16s' "$cls"
 		for k in $FAULTS; do
 			cell=$(awk -v c="$cls" -v k="$k" '$1 == c && $2 == k {print $3}' "$TMP/cells.$mode.$cls" 2>/dev/null)
 			if applicable "$cls" "$k"; then
@@ -235,13 +235,14 @@ table() {
 		printf '\n'
 	done
 }
-printf '\n# Fault matrix: rows are endpoint classes, columns faults. "once": the fault\n'
-printf '# fires on the first request of its class; "always": on every one.\n'
-printf '# converged: apply succeeded despite the fault, and plan then shows no change;\n'
-printf '# exit1->conv: apply stopped with a clean error (exit 1) and the re-run converged.\n'
+printf '## Fault matrix: rows are endpoint classes, columns faults. "once": the fault\n'
+printf '## fires on the first request of its class; "always": on every one.\n'
+printf '## converged: apply succeeded despite the fault, and plan then shows no change;\n'
+printf '## exit1->conv: apply stopped with a clean error (exit 1) and the re-run converged.\n'
+printf '## (deliveries: status, which only reads, instead of apply.)\n'
 table once
 table always
-printf '#\n# %d combinations, %d converged (%d%%), in %d s\n\n' "$total" "$good" $((total ? good * 100 / total : 0)) "$secs"
+printf '## \n## %d combinations, %d converged (%d%%), in %d s\n\n' "$total" "$good" $((total ? good * 100 / total : 0)) "$secs"
 [ "$total" -ge 40 ] && pass "fault matrix: at least 40 combinations ($total)" || fail "fault matrix: at least 40 combinations ($total)"
 [ "$good" -eq "$total" ] && pass "fault matrix: 100% convergence" || fail "fault matrix: 100% convergence" "$good of $total"
 true

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib_emulator.sh"
 
 KILLS=50
-WORKERS=4
+WORKERS=5
 W=$TMP/work
 mkdir -p "$W/config"
 cd "$W" || exit 1
@@ -77,13 +77,13 @@ state_problems() {
 
 # kill_at N: apply, killed with SIGKILL once the emulator has seen N
 # requests; then the checks and a re-run. The killed apply sends one
-# request at a time (--concurrency 1) and each takes 25 ms or more, so the
+# request at a time (--concurrency 1) and each takes 15 ms or more, so the
 # count tells where it was, give or take a request.
 kill_at() {
 	local n=$1 why="" pid seen=0 i
 	admin_state_load "$W/seed.json" || why="seed state refused"
 	admin DELETE requests >/dev/null
-	admin POST faults '{"faults": [], "latency_ms": 25}' >/dev/null
+	admin POST faults '{"faults": [], "latency_ms": 15}' >/dev/null
 	"$BIN" apply config --backend liveramp --auto-approve --concurrency 1 --audit-log "$W/audit.$RUN_TAG.jsonl" \
 		>"$W/killed.$RUN_TAG.out" 2>&1 </dev/null &
 	pid=$!
@@ -143,26 +143,26 @@ if [ "${TOTAL:-0}" -gt "$KILLS" ]; then
 	done
 	wait
 	cat "$W"/worker.*
-	echo "# $KILLS interrupted applies against the emulator in $(($(date +%s) - start)) s"
+	echo "## $KILLS interrupted applies against the emulator in $(($(date +%s) - start)) s"
 	points=$(sort -un "$W/points" | wc -l)
 	[ "$points" -ge 45 ] && pass "interrupt: the kills landed at $points different request counts" ||
 		fail "interrupt: the kills landed at 45 or more different request counts" "$points: $(sort -n "$W/points" | tr '\n' ' ')"
 fi
 
 # ---- the local sandbox ------------------------------------------------------------------
-# 40 accounts of 300 segments: an apply long enough to be killed midway.
+# 30 accounts of 200 segments: an apply long enough to be killed midway.
 mkdir -p "$W/local"
 {
 	printf 'version: 1\naccounts:\n'
-	for i in $(seq 1 40); do
+	for i in $(seq 1 30); do
 		printf '  - name: Local %s\n    client_name: Co %s\n    identifiers: [cookies]\n    segments: [' "$i" "$i"
-		seq -s, 8000000 8000299 | tr -d '\n'
+		seq -s, 8000000 8000199 | tr -d '\n'
 		printf ']\n'
 	done
 } >"$W/local/c.yaml"
 SB=$W/sandbox.json
 mkdir -p "$W/local-half"
-sed -n '1,/^  - name: Local 21$/p' "$W/local/c.yaml" | sed '$d' >"$W/local-half/c.yaml"
+sed -n '1,/^  - name: Local 16$/p' "$W/local/c.yaml" | sed '$d' >"$W/local-half/c.yaml"
 run apply local-half --backend "local:$W/half.json" --auto-approve --audit-log "$W/audit.local.jsonl"
 expect_rc "local: half the accounts applied" 0
 rm -f "$SB"
@@ -173,7 +173,7 @@ expect_rc "local: an uninterrupted apply succeeds" 0
 cp "$SB" "$W/full.json"
 ms=$(((t1 - t0) / 1000000))
 [ "$ms" -lt 20 ] && ms=20
-echo "# local: a full apply takes $ms ms"
+echo "## local: a full apply takes $ms ms; killed 25 times after random delays"
 
 RANDOM=7
 bad=0

@@ -80,8 +80,9 @@ for debug in 0 1; do
 done
 expect_err "secrets: the trace was on (it redacts Authorization)" "Authorization: [redacted]"
 
-# The error paths: token answers cut, garbled or refused, tokens expiring.
-export RECONCILER_HTTP_DEBUG=1
+# The error paths: token answers cut, garbled or refused, tokens expiring
+# (the trace on, with another value: any but 0 turns it on).
+export RECONCILER_HTTP_DEBUG=2
 for spec in token:truncated:1:3 token:malformed:1:3 token:500:1:1 token:lost:1:1 list:expired_token:1:2 \
 	create:truncated:1:1 '*:truncated:0.3:5' token:truncated; do
 	admin POST faults "{\"faults\": [\"$spec\"]}" >/dev/null

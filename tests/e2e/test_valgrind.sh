@@ -52,6 +52,13 @@ mkdir -p "$W"
 cp -r examples "$W/"
 cd "$W" || exit 1
 mkdir -p bad && printf 'version: 1\naccounts:\n  - {name: "A\\e", client_name: [x], identifiers: [bogus], segments: [1.5, {id: 1, id: 2}]}\nx: &a *b\n' >bad/bad.yaml
+mkdir -p "$W/changed" && cat >"$W/changed/c.yaml" <<'EOF'
+version: 1
+settings: {prune: true}
+accounts:
+  - {name: Acme Kargo US, client_name: Acme Two, identifiers: [cookies, ramp_ids], segments: ["31254678", "1"]}
+  - {name: New Account, client_name: N, identifiers: [cookies], segments: ["1", "2", "3"]}
+EOF
 printf 'version: 1\naccounts: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n' >bad/deep.yml
 
 # ---- the sandbox ------------------------------------------------------------------------
@@ -66,7 +73,8 @@ for f in text json markdown; do vg "show --format $f" show "$W/p.json" --format 
 vg "apply --plan (sandbox)" apply --plan "$W/p.json" --auto-approve --audit-log "$W/audit.jsonl"
 vg "apply stale plan (sandbox)" apply --plan "$W/p.json" --auto-approve --audit-log "$W/audit.jsonl"
 vg "apply (sandbox)" apply examples/basic examples/ctv "$SB" --auto-approve --audit-log "$W/audit.jsonl"
-vg "apply blocked by a cap (sandbox)" apply examples/ctv "$SB" --auto-approve --max-changes 0 --audit-log "$W/audit.jsonl"
+vg "apply blocked by a cap (sandbox)" apply changed "$SB" --auto-approve --max-changes 1 --audit-log "$W/audit.jsonl"
+[ "$RC" -eq 3 ] && pass "valgrind: the cap blocked the apply (exit 3)" || fail "valgrind: the cap blocked the apply (exit 3)"
 vg "drift (sandbox)" drift examples/basic "$SB"
 vg "status (sandbox)" status examples/basic "$SB" --format json
 vg "import (sandbox)" import "$SB" --out "$W/imported"
@@ -84,13 +92,6 @@ vg "drift (emulator)" drift examples/basic --backend liveramp --format json
 vg "import (emulator)" import --backend liveramp --out "$W/imported-lr"
 admin POST faults '{"faults": ["create:lost:1:1", "segments_add:partial207:1:1", "token:500:1:1", "list:503:1:1",
   "update:truncated:1:1", "delete:timeout:1:1", "segments_remove:malformed:1:1", "list:expired_token:1:1"]}' >/dev/null
-mkdir -p "$W/changed" && cat >"$W/changed/c.yaml" <<'EOF'
-version: 1
-settings: {prune: true}
-accounts:
-  - {name: Acme Kargo US, client_name: Acme Two, identifiers: [cookies, ramp_ids], segments: ["31254678", "1"]}
-  - {name: New Account, client_name: N, identifiers: [cookies], segments: ["1", "2", "3"]}
-EOF
 export RECONCILER_HTTP_DEBUG=1
 vg "apply under faults, with the debug trace (emulator)" apply changed --backend liveramp --auto-approve --audit-log "$W/audit.jsonl"
 unset RECONCILER_HTTP_DEBUG
@@ -100,5 +101,5 @@ admin DELETE faults >/dev/null
 LIVERAMP_SECRET_KEY=wrong vg "wrong secret key (emulator)" plan changed --backend liveramp
 LIVERAMP_API_URL=http://example.invalid vg "plain http refused" plan changed --backend liveramp
 vg "apply converges (emulator)" apply changed --backend liveramp --auto-approve --audit-log "$W/audit.jsonl"
-echo "# $runs runs under valgrind"
+echo "## $runs runs under valgrind: no memory error, no leak"
 true

@@ -66,7 +66,8 @@ static void configs_index_clear(struct emu *e)
 	for (size_t i = 0; hmap_next(&e->configs_by_dm, &i, &k, &v);)
 		json_decref(v);
 	hmap_free(&e->configs_by_dm);
-	e->configs_gen = 0;
+	json_decref(e->configs_arr);
+	e->configs_arr = NULL;
 }
 
 void emu_configs_index_free(struct emu *e)
@@ -97,9 +98,7 @@ static const struct hmap *catalog_index(struct emu *e)
 	return &e->catalog_by_id;
 }
 
-/* Adds a config just appended to the state to the configs index, when the
- * index is current: then the caller marks it current again after its
- * commit (emu_configs_add). */
+/* Adds a config, the last of the configs array, to the index. */
 static void index_config(struct emu *e, json_t *cfg)
 {
 	const char *dm = emu_str(cfg, "distributionManagerID");
@@ -109,22 +108,28 @@ static void index_config(struct emu *e, json_t *cfg)
 		hmap_put(&e->configs_by_dm, dm, list, NULL);
 	}
 	json_array_append(list, cfg);
+	e->configs_n = json_array_size(e->configs_arr);
+	e->configs_last = cfg;
 }
 
 /* The configs of one DM in insertion order (borrowed; NULL: none), from
- * an index rebuilt in one pass after any change (emulator.h). */
+ * an index rebuilt in one pass after a change it did not see (emulator.h). */
 static const json_t *configs_of(struct emu *e, const char *dm_id)
 {
-	if (e->configs_gen != e->state_gen) {
+	json_t *arr = emu_array(e, "segmentConfigs");
+	size_t n = json_array_size(arr);
+	if (e->configs_arr != arr || e->configs_n != n || (n && e->configs_last != json_array_get(arr, n - 1))) {
 		configs_index_clear(e);
+		e->configs_arr = json_incref(arr);
 		size_t i;
 		json_t *c;
-		json_array_foreach(emu_array(e, "segmentConfigs"), i, c)
+		json_array_foreach(arr, i, c)
 		{
 			if (emu_str(c, "distributionManagerID"))
 				index_config(e, c);
 		}
-		e->configs_gen = e->state_gen;
+		e->configs_n = n;
+		e->configs_last = n ? json_array_get(arr, n - 1) : NULL;
 	}
 	return hmap_get(&e->configs_by_dm, dm_id);
 }
@@ -284,10 +289,8 @@ void emu_configs_add(struct emu *e, struct emu_request *rq, struct emu_response 
 			item_status(out, emu_str(item, "segmentID"), 500, "INTERNAL_SERVER_ERROR",
 				    "not applied: the server failed part of the batch");
 	}
-	if (!c.changed || emu_store_commit(e, rs) == 0) {
-		e->configs_gen = e->state_gen; /* add_one kept the index current */
+	if (!c.changed || emu_store_commit(e, rs) == 0)
 		emu_reply_json(rs, 207, json_incref(out));
-	}
 	json_decref(out);
 	hmap_free(&c.configured);
 	json_decref(in);

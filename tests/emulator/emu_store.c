@@ -144,7 +144,6 @@ int emu_store_open(struct emu *e)
 		rc = -1;
 	if (rc == 0) {
 		e->state = root ? root : seed_document();
-		e->state_gen++;
 		index_ids(e);
 		/* The file exists from the start, so a test can read it at once. */
 		rc = write_file(e, &d);
@@ -167,7 +166,6 @@ void emu_store_close(struct emu *e)
 
 int emu_store_commit(struct emu *e, struct emu_response *rs)
 {
-	e->state_gen++;
 	if (e->opt.write_on_exit)
 		return 0;
 	struct diags d = DIAGS_INIT;

@@ -130,11 +130,14 @@ struct emu {
 	FILE *log_file; /* --log, or NULL */
 	json_t *stats;	/* class -> {requests, faults, statuses} */
 	/* Segment configs by DM (emu_segments.c), so that listing one DM's
-	 * configs does not scan the whole org's. Every change of the state goes
-	 * through emu_store_commit, which bumps state_gen; the index is rebuilt
-	 * when it was built for another generation. */
-	unsigned long state_gen;
-	unsigned long configs_gen;
+	 * configs does not scan the whole org's. The index is current while
+	 * the `segmentConfigs` array is the one it holds a reference to, with
+	 * the same size and last item: a handler adds configs at the end or
+	 * removes some, never both, and the index keeps every config it lists
+	 * alive, so no change goes unseen. */
+	json_t *configs_arr;
+	size_t configs_n;
+	const json_t *configs_last;
 	struct hmap configs_by_dm; /* dm id (borrowed) -> json array of its configs */
 	/* The catalog by segment id, for the `segments` array it holds a
 	 * reference to: the catalog is never changed in place, only replaced

@@ -1,0 +1,335 @@
+#!/bin/sh
+# make bench: reconciler against the Activation API's physical limits.
+#
+# For each scenario (N accounts x M segments, tests/bench/bench_gen.c) it
+# generates the org as YAML and as emulator state, runs the real binary
+# against the API emulator (tests/emulator) on 127.0.0.1, and prints ONE
+# table: each figure, what it is compared with, the ratio, the goal, and
+# the number of the command that reproduces it (the commands follow the
+# table). README.md, section Performance, explains every figure.
+#
+# Environment (all optional):
+#   BUILD              where the binaries are (default build)
+#   BENCH_SCENARIOS    default "100x10 1000x100 1x50000"
+#   BENCH_RSS_SIZES    extra N x M sizes for the memory / CPU scaling rows,
+#                      default "250x100 500x100" (with 1000x100: 3 sizes)
+#   BENCH_LATENCY_MS   latency the emulator adds to every /v2 request (20)
+#   BENCH_CONCURRENCY  requests in flight (16, the tool's default)
+#   BENCH_CURL_MAX     requests the curl+jq baseline runs before it stops
+#                      and extrapolates (150)
+#   BENCH_DIR          work directory (default: a new one under $TMPDIR,
+#                      removed at the end unless BENCH_KEEP=1)
+set -u
+
+BUILD=${BUILD:-build}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=$ROOT/$BUILD/reconciler
+EMU=$ROOT/$BUILD/emulator
+GEN=$ROOT/$BUILD/bench-bin/bench_gen
+YEV=$ROOT/$BUILD/bench-bin/yaml_events
+CURLOBS=$ROOT/tests/bench/curl_observe.sh
+SCENARIOS=${BENCH_SCENARIOS:-100x10 1000x100 1x50000}
+RSS_SIZES=${BENCH_RSS_SIZES:-250x100 500x100}
+LAT=${BENCH_LATENCY_MS:-20}
+CONC=${BENCH_CONCURRENCY:-16}
+CURL_MAX=${BENCH_CURL_MAX:-150}
+SECRET=bench-secret
+
+for f in "$BIN" "$EMU" "$GEN" "$YEV"; do
+	[ -x "$f" ] || { echo "bench: $f is missing (make bench builds it)" >&2; exit 1; }
+done
+for c in curl jq bc; do
+	command -v $c >/dev/null 2>&1 || { echo "bench: needs $c" >&2; exit 1; }
+done
+
+if [ -n "${BENCH_DIR:-}" ]; then
+	W=$BENCH_DIR
+	mkdir -p "$W"
+else
+	W=$(mktemp -d "${TMPDIR:-/tmp}/reconciler-bench.XXXXXX")
+fi
+EMU_PID=""
+cleanup() {
+	stop_emulator
+	[ "${BENCH_KEEP:-0}" = 1 ] || [ -n "${BENCH_DIR:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ROWS=$W/rows
+CMDS=$W/commands
+: >"$ROWS"
+: >"$CMDS"
+NCMD=0
+
+# ---- helpers ---------------------------------------------------------------
+
+calc() { echo "scale=6; $*" | bc; }
+fmt() { printf "%.${2:-2}f" "$1"; } # number, decimals
+ceil_div() { echo $((($1 + $2 - 1) / $2)); }
+max() { if [ "$1" -gt "$2" ]; then echo "$1"; else echo "$2"; fi; }
+now() { date +%s.%N; }
+
+# cmd TEXT: records a command for the list under the table; sets CMD to its number.
+cmd() {
+	NCMD=$((NCMD + 1))
+	CMD=$NCMD
+	printf '[%d] %s\n' "$NCMD" "$1" >>"$CMDS"
+}
+
+# row SCENARIO FIGURE MEASURED REFERENCE RATIO GOAL MET
+row() {
+	printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$CMD" >>"$ROWS"
+}
+
+# met RATIO OP LIMIT: "yes" or "NO"
+met() {
+	if [ "$(echo "scale=6; ($1) $2 $3" | bc)" = 1 ]; then echo yes; else echo NO; fi
+}
+
+# The emulator's CPU seconds so far (user + system).
+emu_cpu() {
+	awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$EMU_PID/stat" 2>/dev/null || echo 0
+}
+
+stop_emulator() {
+	if [ -n "$EMU_PID" ]; then
+		kill -TERM "$EMU_PID" 2>/dev/null
+		wait "$EMU_PID" 2>/dev/null
+		EMU_PID=""
+	fi
+}
+
+# start_emulator STATE_FILE: a fresh emulator on a copy of STATE_FILE.
+start_emulator() {
+	stop_emulator
+	cp "$1" "$W/emu-state.json"
+	rm -f "$W/emu.port"
+	"$EMU" --state "$W/emu-state.json" --port 0 --port-file "$W/emu.port" --secret-key "$SECRET" \
+		--write-on-exit >"$W/emu.out" 2>&1 &
+	EMU_PID=$!
+	i=0
+	while [ ! -s "$W/emu.port" ]; do
+		i=$((i + 1))
+		if [ $i -gt 1200 ] || ! kill -0 "$EMU_PID" 2>/dev/null; then
+			echo "bench: the emulator did not start:" >&2
+			cat "$W/emu.out" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+	ADMIN=http://127.0.0.1:$(cat "$W/emu.port")
+	export LIVERAMP_API_URL=$ADMIN
+	export LIVERAMP_TOKEN_URL=$ADMIN/authn/v1/oauth2/token
+	export LIVERAMP_ORG_ID=test-org
+	export LIVERAMP_ACCOUNT_ID=test-account
+	export LIVERAMP_SECRET_KEY=$SECRET
+}
+
+set_latency() {
+	curl -sf -X POST "$ADMIN/_admin/faults" -d "{\"faults\": [], \"latency_ms\": $1}" >/dev/null
+}
+reset_stats() { curl -sf -X DELETE "$ADMIN/_admin/requests" >/dev/null; }
+# emu_stat FILTER: a number from /_admin/stats
+emu_stat() { curl -sf "$ADMIN/_admin/stats" | jq "$1"; }
+
+# plan_run OUT_PREFIX ARGS...: runs `reconciler plan` with RECONCILER_TIMING,
+# leaving wall seconds, peak RSS (KB) and the timing lines in OUT_PREFIX.*
+plan_run() {
+	p=$1
+	shift
+	t0=$(now)
+	RECONCILER_TIMING=1 /usr/bin/time -f "rss %M" -o "$p.rss" "$BIN" plan "$@" >"$p.out" 2>"$p.err"
+	rc=$?
+	t1=$(now)
+	calc "$t1 - $t0" >"$p.wall"
+	if [ $rc -ne 0 ]; then
+		echo "bench: reconciler plan $* failed ($rc):" >&2
+		tail -5 "$p.err" >&2
+		exit 1
+	fi
+	grep -q "No changes" "$p.out" || { echo "bench: plan is not in sync: $p.out" >&2; exit 1; }
+}
+timing() { sed -n "s/^timing: $2 wall [0-9.]* cpu \([0-9.]*\)$/\1/p" "$1.err"; } # prefix stage
+rss_mb() { calc "$(sed -n 's/^rss //p' "$1.rss") / 1024"; }
+
+# ---- one scenario ------------------------------------------------------------
+
+scenario() {
+	N=${1%x*}
+	M=${1#*x}
+	S=$1
+	D=$W/$S
+	echo "bench: $S: generating" >&2
+	"$GEN" "$N" "$M" "$D"
+	CFG=$D/config
+	gen="bench_gen $N $M DIR"
+	emu="emulator --state DIR/state.json --port-file P --write-on-exit"
+	env="LIVERAMP_* pointing at it (see README)"
+
+	# The least the observe can do: the Kargo destination and integration
+	# lookups, the pages of the connections and of the managers, and every
+	# manager's segment-config pages (an empty list still costs a request).
+	pages_ic=$(max 1 "$(ceil_div "$N" 100)")
+	pages_cfg=$(max 1 "$(ceil_div "$M" 100)")
+	MIN=$((2 + 2 * pages_ic + N * pages_cfg))
+	CP=$((2 + pages_ic + pages_cfg))
+	TP=$(ceil_div $MIN "$CONC")
+	ROUNDS=$(max $CP "$TP")
+	BOUND=$(calc "$ROUNDS * $LAT / 1000")
+
+	# 1. requests of an in-sync plan; its CPU and memory (no latency).
+	echo "bench: $S: observe requests" >&2
+	start_emulator "$D/state.json"
+	reset_stats
+	e0=$(emu_cpu)
+	plan_run "$W/$S.req" "$CFG" --backend liveramp
+	ECPU=$(calc "$(emu_cpu) - $e0")
+	REQ=$(emu_stat '[.classes | to_entries[] | select(.key != "token") | .value.requests] | add')
+	cmd "$gen; $emu; reconciler plan DIR/config --backend liveramp; curl \$EMU/_admin/stats"
+	row "$S" "observe requests" "$REQ" "$MIN min" "$(fmt "$(calc "$REQ / $MIN")")x" "<= 1.05x" \
+		"$(met "$REQ / $MIN" "<=" 1.05)"
+	cmd "time reconciler plan DIR/config --backend liveramp (no latency; CPU: the tool's, and the emulator's from /proc)"
+	row "$S" "observe+plan wall, no latency" "$(fmt "$(cat "$W/$S.req.wall")") s" \
+		"cpu $(fmt "$(calc "$(timing "$W/$S.req" 'load+check') + $(timing "$W/$S.req" observe) + $(timing "$W/$S.req" 'check+diff')")") s + emu $(fmt "$ECPU") s" "-" "-" "-"
+	echo "$S $((N * M)) $(rss_mb "$W/$S.req") $(timing "$W/$S.req" 'load+check') $(timing "$W/$S.req" 'check+diff') $(timing "$W/$S.req" observe)" >>"$W/scaling"
+
+	# 2. observe + plan with latency, at the default concurrency and at 1.
+	echo "bench: $S: wall time, ${LAT} ms latency" >&2
+	set_latency "$LAT"
+	best=""
+	k=0
+	while :; do
+		k=$((k + 1))
+		plan_run "$W/$S.c$CONC" "$CFG" --backend liveramp --concurrency "$CONC"
+		w=$(cat "$W/$S.c$CONC.wall")
+		if [ -z "$best" ] || [ "$(echo "$w < $best" | bc)" = 1 ]; then best=$w; fi
+		# best of 3, or of 1 for a run over 5 s
+		[ $k -ge 3 ] || [ "$(echo "$w > 5" | bc)" = 1 ] && break
+	done
+	WALL=$best
+	cmd "$emu --latency-ms $LAT; time reconciler plan DIR/config --backend liveramp --concurrency $CONC (best of $k)"
+	row "$S" "observe+plan wall, c=$CONC" "$(fmt "$WALL") s" "$(fmt "$BOUND") s bound" \
+		"$(fmt "$(calc "$WALL / $BOUND")")x" "<= 1.5x" "$(met "$WALL / $BOUND" "<=" 1.5)"
+	plan_run "$W/$S.c1" "$CFG" --backend liveramp --concurrency 1
+	W1=$(cat "$W/$S.c1.wall")
+	cmd "$emu --latency-ms $LAT; time reconciler plan DIR/config --backend liveramp --concurrency 1"
+	row "$S" "speed-up over c=1" "$(fmt "$W1") s at c=1" "$(fmt "$WALL") s at c=$CONC" \
+		"$(fmt "$(calc "$W1 / $WALL")" 1)x" ">= 10x" "$(met "$W1 / $WALL" ">=" 10)"
+
+	# 3. the curl + jq loop, one request at a time, same latency.
+	echo "bench: $S: curl + jq baseline" >&2
+	reset_stats
+	set -- $(sh "$CURLOBS" "$CURL_MAX")
+	CN=$2
+	CS=$6
+	CDONE=${8:-no}
+	if [ "$CDONE" = yes ]; then
+		CEST=$CS
+		how="measured, $CN requests"
+	else
+		CEST=$(calc "$CS / $CN * $MIN")
+		how="first $CN requests x $MIN/$CN"
+	fi
+	cmd "$emu --latency-ms $LAT; tests/bench/curl_observe.sh $CURL_MAX ($how)"
+	row "$S" "curl+jq loop, same observe" "$(fmt "$CEST" 1) s" "$(fmt "$WALL") s reconciler" \
+		"$(fmt "$(calc "$CEST / $WALL")" 0)x slower" "-" "-"
+	set_latency 0
+
+	# 4. CPU of load + check + diff against a bare libyaml event parse.
+	LC=$(timing "$W/$S.req" 'load+check')
+	CD=$(timing "$W/$S.req" 'check+diff')
+	ycpu=$("$YEV" "$CFG"/*.yaml | sed -n 's/.* cpu \([0-9.]*\)$/\1/p')
+	TOOL=$(calc "$LC + $CD")
+	cmd "RECONCILER_TIMING=1 reconciler plan DIR/config --backend liveramp (load+check + check+diff cpu); yaml_events DIR/config/*.yaml"
+	if [ "$(echo "$ycpu < 0.02" | bc)" = 1 ]; then
+		r="-"
+		ok="too small"
+	else
+		r="$(fmt "$(calc "$TOOL / $ycpu")")x"
+		ok=$(met "$TOOL / $ycpu" "<=" 3)
+	fi
+	row "$S" "CPU load+check+diff" "$(fmt "$TOOL" 3) s" "$(fmt "$ycpu" 3) s libyaml" "$r" "<= 3x" "$ok"
+
+	# 5. peak memory of the plan (liveramp), and of the local sandbox.
+	RSS=$(rss_mb "$W/$S.req")
+	cmd "/usr/bin/time -f %M reconciler plan DIR/config --backend liveramp"
+	row "$S" "peak RSS, liveramp" "$(fmt "$RSS" 0) MB" "$((N * M)) configs" \
+		"$(fmt "$(calc "$RSS * 1024 * 1024 / ($N * $M + 1)")" 0) B/config" "<= 300 MB" \
+		"$(met "$RSS" "<=" 300)"
+	cp "$D/state.json" "$W/sandbox.json"
+	plan_run "$W/$S.local" "$CFG" --backend "local:$W/sandbox.json"
+	LRSS=$(rss_mb "$W/$S.local")
+	cmd "/usr/bin/time -f %M reconciler plan DIR/config --backend local:COPY_OF_state.json"
+	row "$S" "peak RSS, local sandbox" "$(fmt "$LRSS" 0) MB" "$(du -m "$D/state.json" | cut -f1) MB file" \
+		"-" "<= 300 MB" "$(met "$LRSS" "<=" 300)"
+
+	# 6. apply from an empty org: the writes.
+	echo "bench: $S: apply from an empty org" >&2
+	start_emulator "$D/empty.json"
+	reset_stats
+	t0=$(now)
+	"$BIN" apply "$CFG" --backend liveramp --auto-approve --audit-log "$W/audit.jsonl" >"$W/$S.apply.out" 2>&1 ||
+		{ echo "bench: apply failed:" >&2; tail -5 "$W/$S.apply.out" >&2; exit 1; }
+	AW=$(calc "$(now) - $t0")
+	WRITES=$(emu_stat '[.classes | to_entries[] | select(.key | test("create|update|delete|segments_add|segments_remove")) | .value.requests] | add')
+	WMIN=$((N + N * $(ceil_div "$M" 500)))
+	cmd "$gen; emulator --state DIR/empty.json ...; reconciler apply DIR/config --backend liveramp --auto-approve ($(fmt "$AW" 1) s, no latency)"
+	row "$S" "apply writes from empty" "$WRITES" "$WMIN = N + N*ceil(M/500)" \
+		"$(fmt "$(calc "$WRITES / $WMIN")")x" "= 1.0x" "$(met "$WRITES" "==" "$WMIN")"
+	stop_emulator
+	rm -rf "$D" "$W/sandbox.json" "$W/emu-state.json"
+}
+
+# Memory and CPU at more sizes: the in-sync plan only.
+size_only() {
+	N=${1%x*}
+	M=${1#*x}
+	D=$W/$1
+	echo "bench: $1: memory and CPU scaling" >&2
+	"$GEN" "$N" "$M" "$D"
+	start_emulator "$D/state.json"
+	plan_run "$W/$1.req" "$D/config" --backend liveramp
+	echo "$1 $((N * M)) $(rss_mb "$W/$1.req") $(timing "$W/$1.req" 'load+check') $(timing "$W/$1.req" 'check+diff') $(timing "$W/$1.req" observe)" >>"$W/scaling"
+	stop_emulator
+	rm -rf "$D" "$W/emu-state.json"
+}
+
+# ---- run ---------------------------------------------------------------------
+
+LOAD0=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)
+T0=$(now)
+: >"$W/scaling"
+for s in $SCENARIOS; do scenario "$s"; done
+for s in $RSS_SIZES; do size_only "$s"; done
+TOTAL=$(calc "$(now) - $T0")
+
+# ---- the table ---------------------------------------------------------------
+
+echo
+echo "reconciler benchmarks: $(nproc 2>/dev/null) cores, load average $LOAD0 at start," \
+	"latency ${LAT} ms per /v2 request, concurrency $CONC; $(fmt "$TOTAL" 0) s in all"
+echo
+awk -F'|' 'BEGIN {
+	printf "| %-9s | %-30s | %-16s | %-26s | %-15s | %-9s | %-9s | %-3s |\n",
+	       "scenario", "figure", "measured", "compared with", "ratio", "goal", "met", "cmd"
+	printf "|%s|%s|%s|%s|%s|%s|%s|%s|\n", "-----------", "--------------------------------",
+	       "------------------", "----------------------------", "-----------------", "-----------",
+	       "-----------", "-----"
+}
+{ printf "| %-9s | %-30s | %-16s | %-26s | %-15s | %-9s | %-9s | %-3s |\n", $1, $2, $3, $4, $5, $6, $7, "[" $8 "]" }' "$ROWS"
+echo
+echo "Scaling (in-sync plan, no latency): memory and CPU per segment config"
+echo
+sort -k2n "$W/scaling" | awk 'BEGIN {
+	printf "| %-9s | %8s | %8s | %10s | %15s | %15s | %15s |\n", "size", "configs", "RSS MB",
+	       "KB/config", "load+check cpu", "check+diff cpu", "observe cpu"
+	printf "|%s|%s|%s|%s|%s|%s|%s|\n", "-----------", "----------", "----------", "------------",
+	       "-----------------", "-----------------", "-----------------"
+}
+{ printf "| %-9s | %8d | %8.0f | %10.2f | %7.3f s %4.1f us | %7.3f s %4.1f us | %7.3f s %4.1f us |\n",
+	 $1, $2, $3, $3 * 1024 / ($2 + 1), $4, $4 * 1e6 / ($2 + 1), $5, $5 * 1e6 / ($2 + 1), $6, $6 * 1e6 / ($2 + 1) }' 
+echo
+echo "Commands (DIR: the generated org; the emulator's URL in LIVERAMP_API_URL and LIVERAMP_TOKEN_URL,"
+echo "LIVERAMP_ORG_ID=test-org, LIVERAMP_ACCOUNT_ID=test-account, LIVERAMP_SECRET_KEY=$SECRET):"
+cat "$CMDS"
