@@ -15,6 +15,7 @@ need_cmd git git
 need_cmd jq jq
 need_cmd curl curl
 need_cmd valgrind valgrind
+need_cmd openssl openssl
 if command -v pkg-config >/dev/null 2>&1; then
 	need_pc yaml-0.1 libyaml-dev
 	need_pc libcurl libcurl4-openssl-dev
