@@ -289,4 +289,51 @@ if grep -v '"fingerprint"' "$ALL_OUTPUT" | grep -qE '[0-9a-f]{64}|access_token';
 else
 	pass "no token appears in any output"
 fi
+
+# ---- differential: the same desired state through local and through the API ----------
+# Applied from empty through both backends, the two stores must hold the same
+# resources (ids and timestamps aside).
+start_emulator differential
+lr apply "$BASIC" "$CTV" --auto-approve
+expect_rc "differential: apply through the API exits 0" 0
+run apply "$BASIC" "$CTV" --backend "local:$TMP/differential-local.json" --auto-approve \
+	--audit-log "$TMP/audit-local.jsonl"
+expect_rc "differential: apply through the sandbox exits 0" 0
+normalize() {
+	jq -S '. as $d | [.distributionManagers[] | . as $dm
+		| ($d.integrationConnections[] | select(.id == $dm.integrationConnectionID)) as $ic
+		| {name, status, expireAt, deviceTypes: ($ic.deviceTypes | sort), properties: $ic.properties,
+		   destination: ($d.destinations[] | select(.id == $ic.integrationID[0]) | .name),
+		   integration: ($d.integrations[] | select(.id == $ic.integrationID[1]) | .name),
+		   segments: [$d.segmentConfigs[] | select(.distributionManagerID == $dm.id) | {segmentID, segmentType}] | sort_by(.segmentID)}]
+		| sort_by(.name)' "$1"
+}
+if [ -n "$(normalize "$STATE")" ] && [ "$(normalize "$STATE")" = "$(normalize "$TMP/differential-local.json")" ]; then
+	pass "differential: local and liveramp end in the same state"
+else
+	fail "differential: local and liveramp end in the same state" \
+		"api: $(normalize "$STATE" | tr -d ' \n' | head -c 600)" \
+		"local: $(normalize "$TMP/differential-local.json" | tr -d ' \n' | head -c 600)"
+fi
+
+# ---- the contract: every request any emulator saw in this suite is one the ----------
+# published API allows (method and path), and lists ask for at most 100 items. In the
+# runs without deliberate auth trouble (no wrong org, no expired-token faults), every
+# /v2 call carried a valid token and the org header.
+allowed='^(POST /authn/v1/oauth2/token|GET /v2/destinations|GET /v2/destinations/[^/]+|GET /v2/destinations/[^/]+/integrations|GET /v2/destinations/[^/]+/integrations/[^/]+|(GET|POST) /v2/integration-connections|(GET|PUT|DELETE) /v2/integration-connections/[^/]+|(GET|POST) /v2/distribution-managers|(GET|PUT|DELETE) /v2/distribution-managers/[^/]+|(GET|POST|DELETE) /v2/distribution-managers/[^/]+/segment-configs|GET /v2/distribution-managers/[^/]+/segment-configs/[^/]+|GET /v2/segments|GET /v2/segments/[^/]+|GET /v2/deliveries)$'
+cat "$TMP"/*.log >"$TMP/all-requests.jsonl" 2>/dev/null
+total=$(grep -c . "$TMP/all-requests.jsonl")
+bad=$(jq -r '.method + " " + .path' "$TMP/all-requests.jsonl" | grep -Ev "$allowed" | sort -u)
+if [ "$total" -gt 100 ] && [ -z "$bad" ]; then
+	pass "contract: all $total logged requests are published operations"
+else
+	fail "contract: all logged requests are published operations" "total $total; outside the contract: $bad"
+fi
+over=$(jq -r 'select(.query | test("(^|&)limit=")) | .query | capture("(^|&)limit=(?<n>[0-9]+)").n | tonumber | select(. < 1 or . > 100)' "$TMP/all-requests.jsonl" | head -3)
+[ -z "$over" ] && pass "contract: every list asks for 1..100 items" || fail "contract: every list asks for 1..100 items" "$over"
+clean=$(cat "$TMP/differential.log" "$TMP/slow.log" | grep -c .)
+unauth=$(cat "$TMP/differential.log" "$TMP/slow.log" | jq -r 'select((.path | startswith("/v2/")) and (.auth != true or .org != true)) | .method + " " + .path + " " + (.status | tostring)' | head -3)
+[ "$clean" -gt 20 ] || unauth="only $clean requests in the clean runs" 
+[ -z "$unauth" ] && pass "contract: every /v2 call carried a valid token and LR-Org-ID" ||
+	fail "contract: every /v2 call carried a valid token and LR-Org-ID" "$unauth"
 true
