@@ -13,6 +13,9 @@
 #   BENCH_SCENARIOS    default "100x10 1000x100 1x50000"
 #   BENCH_RSS_SIZES    extra N x M sizes for the memory / CPU scaling rows,
 #                      default "250x100 500x100" (with 1000x100: 3 sizes)
+#   BENCH_BARE         sizes whose segments are declared by bare id (no
+#                      name: the whole catalog is read for the names),
+#                      requests and wall time only; default "1000x100"
 #   BENCH_LATENCY_MS   latency the emulator adds to every /v2 request (20)
 #   BENCH_CONCURRENCY  requests in flight (16, the tool's default)
 #   BENCH_CURL_MAX     requests the curl+jq baseline runs before it stops
@@ -29,7 +32,8 @@ GEN=$ROOT/$BUILD/bench-bin/bench_gen
 YEV=$ROOT/$BUILD/bench-bin/yaml_events
 CURLOBS=$ROOT/tests/bench/curl_observe.sh
 SCENARIOS=${BENCH_SCENARIOS:-100x10 1000x100 1x50000}
-RSS_SIZES=${BENCH_RSS_SIZES:-250x100 500x100}
+RSS_SIZES=${BENCH_RSS_SIZES-250x100 500x100}
+BARE=${BENCH_BARE-1000x100}
 LAT=${BENCH_LATENCY_MS:-20}
 CONC=${BENCH_CONCURRENCY:-16}
 CURL_MAX=${BENCH_CURL_MAX:-150}
@@ -236,12 +240,20 @@ scenario() {
 		"$(fmt "$(calc "$CEST / $WALL")" 0)x slower" "-" "-"
 	set_latency 0
 
-	# 4. CPU of load + check + diff against a bare libyaml event parse.
-	LC=$(timing "$W/$S.req" 'load+check')
-	CD=$(timing "$W/$S.req" 'check+diff')
-	ycpu=$("$YEV" "$CFG"/*.yaml | sed -n 's/.* cpu \([0-9.]*\)$/\1/p')
-	TOOL=$(calc "$LC + $CD")
-	cmd "RECONCILER_TIMING=1 reconciler plan DIR/config --backend liveramp (load+check + check+diff cpu); yaml_events DIR/config/*.yaml"
+	# 4. CPU of load + check + diff against a bare libyaml event parse,
+	# each the least of 3 runs (CPU time too grows on a busy machine).
+	TOOL=""
+	ycpu=""
+	for k in 1 2 3; do
+		[ $k -eq 1 ] || plan_run "$W/$S.cpu" "$CFG" --backend liveramp
+		p=$W/$S.cpu
+		[ $k -eq 1 ] && p=$W/$S.req
+		t=$(calc "$(timing "$p" 'load+check') + $(timing "$p" 'check+diff')")
+		y=$("$YEV" "$CFG"/*.yaml | sed -n 's/.* cpu \([0-9.]*\)$/\1/p')
+		if [ -z "$TOOL" ] || [ "$(echo "$t < $TOOL" | bc)" = 1 ]; then TOOL=$t; fi
+		if [ -z "$ycpu" ] || [ "$(echo "$y < $ycpu" | bc)" = 1 ]; then ycpu=$y; fi
+	done
+	cmd "RECONCILER_TIMING=1 reconciler plan DIR/config --backend liveramp (load+check + check+diff cpu); yaml_events DIR/config/*.yaml (least of 3 each)"
 	if [ "$(echo "$ycpu < 0.02" | bc)" = 1 ]; then
 		r="-"
 		ok="too small"
@@ -281,6 +293,40 @@ scenario() {
 	rm -rf "$D" "$W/sandbox.json" "$W/emu-state.json"
 }
 
+# Segments declared by bare id: their names (for the duplicate-name rule)
+# are only in the catalog, so the whole of it is read; its pages count in
+# the minimum, and its cursor chain in the bound.
+bare() {
+	N=${1%x*}
+	M=${1#*x}
+	S="$1 bare"
+	D=$W/$1-bare
+	echo "bench: $S: requests and wall time" >&2
+	"$GEN" "$N" "$M" "$D" --bare
+	pages_ic=$(max 1 "$(ceil_div "$N" 100)")
+	pages_cfg=$(max 1 "$(ceil_div "$M" 100)")
+	pages_cat=$(max 1 "$(ceil_div $((N * M)) 100)")
+	MIN=$((2 + 2 * pages_ic + N * pages_cfg + pages_cat))
+	CP=$(max $((2 + pages_ic + pages_cfg)) "$pages_cat")
+	ROUNDS=$(max "$CP" "$(ceil_div $MIN "$CONC")")
+	BOUND=$(calc "$ROUNDS * $LAT / 1000")
+	start_emulator "$D/state.json"
+	reset_stats
+	plan_run "$W/bare.req" "$D/config" --backend liveramp
+	REQ=$(emu_stat '[.classes | to_entries[] | select(.key != "token") | .value.requests] | add')
+	cmd "bench_gen $N $M DIR --bare; emulator --state DIR/state.json ...; reconciler plan DIR/config --backend liveramp; curl \$EMU/_admin/stats"
+	row "$S" "observe requests" "$REQ" "$MIN min (catalog incl.)" "$(fmt "$(calc "$REQ / $MIN")")x" "<= 1.05x" \
+		"$(met "$REQ / $MIN" "<=" 1.05)"
+	set_latency "$LAT"
+	plan_run "$W/bare.c$CONC" "$D/config" --backend liveramp --concurrency "$CONC"
+	WALL=$(cat "$W/bare.c$CONC.wall")
+	cmd "the same with --latency-ms $LAT; time reconciler plan DIR/config --backend liveramp --concurrency $CONC"
+	row "$S" "observe+plan wall, c=$CONC" "$(fmt "$WALL") s" "$(fmt "$BOUND") s bound" \
+		"$(fmt "$(calc "$WALL / $BOUND")")x" "<= 1.5x" "$(met "$WALL / $BOUND" "<=" 1.5)"
+	stop_emulator
+	rm -rf "$D" "$W/emu-state.json"
+}
+
 # Memory and CPU at more sizes: the in-sync plan only.
 size_only() {
 	N=${1%x*}
@@ -301,6 +347,7 @@ LOAD0=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)
 T0=$(now)
 : >"$W/scaling"
 for s in $SCENARIOS; do scenario "$s"; done
+for s in $BARE; do bare "$s"; done
 for s in $RSS_SIZES; do size_only "$s"; done
 TOTAL=$(calc "$(now) - $T0")
 
@@ -311,13 +358,13 @@ echo "reconciler benchmarks: $(nproc 2>/dev/null) cores, load average $LOAD0 at 
 	"latency ${LAT} ms per /v2 request, concurrency $CONC; $(fmt "$TOTAL" 0) s in all"
 echo
 awk -F'|' 'BEGIN {
-	printf "| %-9s | %-30s | %-16s | %-26s | %-15s | %-9s | %-9s | %-3s |\n",
+	printf "| %-13s | %-30s | %-16s | %-26s | %-15s | %-9s | %-9s | %-3s |\n",
 	       "scenario", "figure", "measured", "compared with", "ratio", "goal", "met", "cmd"
-	printf "|%s|%s|%s|%s|%s|%s|%s|%s|\n", "-----------", "--------------------------------",
+	printf "|%s|%s|%s|%s|%s|%s|%s|%s|\n", "---------------", "--------------------------------",
 	       "------------------", "----------------------------", "-----------------", "-----------",
 	       "-----------", "-----"
 }
-{ printf "| %-9s | %-30s | %-16s | %-26s | %-15s | %-9s | %-9s | %-3s |\n", $1, $2, $3, $4, $5, $6, $7, "[" $8 "]" }' "$ROWS"
+{ printf "| %-13s | %-30s | %-16s | %-26s | %-15s | %-9s | %-9s | %-3s |\n", $1, $2, $3, $4, $5, $6, $7, "[" $8 "]" }' "$ROWS"
 echo
 echo "Scaling (in-sync plan, no latency): memory and CPU per segment config"
 echo
