@@ -25,7 +25,7 @@ struct batch {
 	size_t n;
 	struct batch_item_result *results;
 	bool add;
-	bool *todo;   /* still to be done */
+	bool *pending;   /* items not yet confirmed done */
 	size_t *sent; /* the items of the last body, in order */
 	size_t n_sent;
 	char *path;
@@ -60,7 +60,7 @@ static void batch_prepare(struct lr_write *w, struct http_request *r)
 	json_t *arr = json_array();
 	b->n_sent = 0;
 	for (size_t i = 0; i < b->n; i++) {
-		if (!b->todo[i])
+		if (!b->pending[i])
 			continue;
 		json_array_append_new(arr, b->add ? add_item(b, &b->segs[i]) : remove_item(&b->segs[i]));
 		b->sent[b->n_sent++] = i;
@@ -94,13 +94,13 @@ static int batch_accept(struct lr_write *w, const struct http_request *r, struct
 			int st = items[k].http_status;
 			if (st < 300) {
 				set_result(&b->results[i], true, st, "%s", "");
-				b->todo[i] = false;
+				b->pending[i] = false;
 			} else if (st >= 500 || st == 429) {
 				item_failed(b, i, &items[k]); /* kept, in case we give up */
 				again = 1;
 			} else {
 				item_failed(b, i, &items[k]);
-				b->todo[i] = false;
+				b->pending[i] = false;
 			}
 		}
 	}
@@ -127,13 +127,13 @@ static int batch_check(struct lr_write *w, struct diags *d)
 		}
 		rc = LR_DONE;
 		for (size_t i = 0; i < b->n; i++) {
-			if (!b->todo[i])
+			if (!b->pending[i])
 				continue;
 			bool done = b->add ? hmap_get(&by_segment, b->segs[i].id) != NULL
 					   : hmap_get(&by_id, b->segs[i].config_id) == NULL;
 			if (done) {
 				set_result(&b->results[i], true, b->add ? 201 : 200, "%s", "");
-				b->todo[i] = false;
+				b->pending[i] = false;
 			} else {
 				rc = LR_NOT_DONE;
 			}
@@ -150,14 +150,14 @@ static void batch_give_up(struct lr_write *w, const struct http_request *last)
 {
 	struct batch *b = w->ctx;
 	for (size_t i = 0; i < b->n; i++) {
-		if (!b->todo[i])
+		if (!b->pending[i])
 			continue;
 		struct batch_item_result *r = &b->results[i];
 		char why[sizeof(r->message)];
 		snprintf(why, sizeof(why), "%s", r->message);
 		set_result(r, false, r->http_status ? r->http_status : 503, "not confirmed after %d attempts: %s",
 			   w->l->cfg.max_retries + 1, why);
-		b->todo[i] = false;
+		b->pending[i] = false;
 	}
 }
 
@@ -176,7 +176,7 @@ static size_t precheck(struct batch *b)
 			set_result(r, false, 404, "segment %s has no segment config id on this account",
 				   g->id ? g->id : "");
 		else
-			left += b->todo[i] = true;
+			left += b->pending[i] = true;
 	}
 	return left;
 }
@@ -214,7 +214,7 @@ static int run_batch(struct backend *be, const struct account_ref *ref, const st
 	if (refuse_batch(ref, segs, n, add, d) != 0)
 		return -1;
 	struct batch b = {.ref = ref, .segs = segs, .n = n, .results = results, .add = add};
-	b.todo = xcalloc(n ? n : 1, sizeof(*b.todo));
+	b.pending = xcalloc(n ? n : 1, sizeof(*b.pending));
 	b.sent = xcalloc(n ? n : 1, sizeof(*b.sent));
 	int rc = 0;
 	if (precheck(&b) > 0) {
@@ -231,7 +231,7 @@ static int run_batch(struct backend *be, const struct account_ref *ref, const st
 		rc = lr_write_run(&w, d);
 		free(b.path);
 	}
-	free(b.todo);
+	free(b.pending);
 	free(b.sent);
 	return rc;
 }
