@@ -221,20 +221,20 @@ expect_json "deleted file, prune on: its account is deleted, as the PR's change"
 
 # ---- a malformed file at the base, valid at the head -------------------------------
 g checkout -q main
-printf 'version: 1\naccounts: [\n' >"$R/config/fixme.yaml"
+printf 'version: 1\naccounts: [\n' >"$R/config/broken-at-base.yaml"
 g add -A && g commit -q -m "broken file"
 g checkout -q -b fix
-printf 'version: 1\naccounts:\n  - name: Fixed Co\n    client_name: Fixed\n    identifiers: [cookies]\n' >"$R/config/fixme.yaml"
+printf 'version: 1\naccounts:\n  - name: Fixed Co\n    client_name: Fixed\n    identifiers: [cookies]\n' >"$R/config/broken-at-base.yaml"
 g commit -q -a -m "fix it"
 run_in "$R" plan config --ref fix --base main "$B" --format json
 expect_rc "a base that does not load still plans" 0
 expect_json "the fixed file's account is the PR's change" \
 	'[.changes[] | select(.account == "Fixed Co") | .origin] | unique == ["change"]'
 expect_json "the broken base is a git.base warning, naming the base file" \
-	'[.diagnostics[] | select(.rule == "git.base" and .severity == "warning" and .file == "main:config/fixme.yaml")] | length == 1'
+	'[.diagnostics[] | select(.rule == "git.base" and .severity == "warning" and .file == "main:config/broken-at-base.yaml")] | length == 1'
 run_in "$R" plan config --ref fix --base main "$B" --format github
 expect_out "github: the base warning is annotated on the file, without the ref" \
-	"::warning file=config/fixme.yaml,line=3,col=1,title=git.base::the base main could not be read fully"
+	"::warning file=config/broken-at-base.yaml,line=3,col=1,title=git.base::the base main could not be read fully"
 run_in "$R" plan config --ref main "$B"
 expect_rc "the broken base itself does not plan" 1
 
