@@ -8,7 +8,8 @@
 #   make clean
 #
 # Missing Debian packages are installed by ci/install-deps.sh, which runs
-# before anything is compiled.
+# before anything is compiled: the build set for `make` and `make install`,
+# the test set too for `make test` and the other test goals.
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -39,11 +40,21 @@ ifeq ($(filter clean help,$(MAKECMDGOALS)),)
 -include $(BUILD)/config.mk
 endif
 
+# The build set only (`make`, `make install`, `make deb`); the test tools
+# are the test set, read into config-test.mk by the goals that need them.
 $(BUILD)/config.mk: ci/install-deps.sh
 	@mkdir -p $(BUILD)
 	@sh ci/install-deps.sh
-	@{ echo "DEP_CFLAGS := $$(pkg-config --cflags $(PKGS) $(TEST_PKGS) $(EMU_PKGS))"; \
-	   echo "DEP_LIBS := $$(pkg-config --libs $(PKGS))"; \
+	@{ echo "DEP_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
+	   echo "DEP_LIBS := $$(pkg-config --libs $(PKGS))"; } > $@.tmp && mv $@.tmp $@
+
+TEST_GOALS := test unit-tests emulator fuzz-replay fuzz bench asan
+ifneq ($(filter $(TEST_GOALS) $(BUILD)/tests/% $(BUILD)/emulator $(BUILD)/fuzz-replay/%,$(MAKECMDGOALS)),)
+-include $(BUILD)/config-test.mk
+endif
+$(BUILD)/config-test.mk: ci/install-deps.sh $(BUILD)/config.mk
+	@sh ci/install-deps.sh --test
+	@{ echo "TEST_CFLAGS := $$(pkg-config --cflags $(TEST_PKGS) $(EMU_PKGS))"; \
 	   echo "TEST_LIBS := $$(pkg-config --libs $(TEST_PKGS))"; \
 	   echo "EMU_LIBS := $$(pkg-config --libs $(EMU_PKGS))"; } > $@.tmp && mv $@.tmp $@
 
@@ -83,9 +94,9 @@ $(BUILD)/libreconciler.a: $(LIB_OBJ)
 $(BIN): $(BUILD)/obj/reconciler/main.o $(BUILD)/libreconciler.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libreconciler.a $(BUILD)/config.mk
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libreconciler.a $(BUILD)/config-test.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(UNIT_HELPERS) $(BUILD)/libreconciler.a \
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests/unit -o $@ $< $(UNIT_HELPERS) $(BUILD)/libreconciler.a \
 		$(ALL_LDFLAGS) $(DEP_LIBS) $(TEST_LIBS)
 
 unit-tests: $(UNIT_BIN)
@@ -123,9 +134,9 @@ fuzz: $(BUILD)/config.mk
 # sharing the sandbox file code with the local backend.
 EMU_SRC := $(sort $(wildcard tests/emulator/*.c))
 EMULATOR := $(BUILD)/emulator
-$(EMULATOR): $(EMU_SRC) $(wildcard tests/emulator/*.h) $(BUILD)/libreconciler.a $(BUILD)/config.mk
+$(EMULATOR): $(EMU_SRC) $(wildcard tests/emulator/*.h) $(BUILD)/libreconciler.a $(BUILD)/config-test.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/emulator -o $@ $(EMU_SRC) $(BUILD)/libreconciler.a \
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests/emulator -o $@ $(EMU_SRC) $(BUILD)/libreconciler.a \
 		$(ALL_LDFLAGS) $(EMU_LIBS) $(DEP_LIBS)
 emulator: $(EMULATOR)
 

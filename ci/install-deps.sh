@@ -1,41 +1,113 @@
 #!/bin/sh
-# Installs the Debian packages the build and the tests need, but only when
-# pkg-config (or the command itself) cannot already find them. Safe to run
-# again and again; the Makefile calls it before every build.
+# Installs the Debian packages (and pinned npm packages) a set of work needs,
+# but only those pkg-config or PATH cannot already find. Safe to run again
+# and again; the Makefile calls it before building (the build set) and
+# before testing (--test).
+#
+#   sh ci/install-deps.sh           the build set: a C compiler, make,
+#                                   pkg-config and the four libraries
+#   sh ci/install-deps.sh --deb     adds what `make deb` needs
+#   sh ci/install-deps.sh --test    adds everything `make test` needs
+#                                   (the --deb set included)
+#   ... --list                      prints what it would install, one
+#                                   package a line, and installs nothing
+#
+# As non-root it installs nothing: it prints the apt-get (and npm) line to
+# run and fails when anything is missing.
 set -eu
 
-missing=""
-need_pc() { pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"; }
-need_cmd() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
+# One line per need: SET KIND NAME PACKAGE
+#   SET   build, deb or test
+#   KIND  cmd: NAME is a command on PATH; pc: NAME is a pkg-config module;
+#         npm: NAME is a command on PATH, PACKAGE an exact npm version
+#         (NAME@X.Y.Z), installed globally after the Debian packages
+# A new test tool is one line here.
+NEEDS='
+build cmd cc             gcc
+build cmd make           make
+build cmd pkg-config     pkg-config
+build pc  yaml-0.1       libyaml-dev
+build pc  libcurl        libcurl4-openssl-dev
+build pc  jansson        libjansson-dev
+build pc  libgit2        libgit2-dev
+deb   cmd dpkg-deb       dpkg
+deb   cmd dpkg-shlibdeps dpkg-dev
+deb   cmd gzip           gzip
+test  pc  cmocka         libcmocka-dev
+test  pc  libmicrohttpd  libmicrohttpd-dev
+test  cmd git            git
+test  cmd jq             jq
+test  cmd curl           curl
+test  cmd valgrind       valgrind
+test  cmd openssl        openssl
+test  cmd lintian        lintian
+test  cmd promtool       prometheus
+test  cmd chromium       chromium
+test  cmd cmark-gfm      cmark-gfm
+test  cmd node           nodejs
+test  cmd npm            npm
+'
 
-need_cmd pkg-config pkg-config
-need_cmd cc gcc
-need_cmd make make
-need_cmd git git
-need_cmd jq jq
-need_cmd curl curl
-need_cmd valgrind valgrind
-need_cmd openssl openssl
-if command -v pkg-config >/dev/null 2>&1; then
-	need_pc yaml-0.1 libyaml-dev
-	need_pc libcurl libcurl4-openssl-dev
-	need_pc jansson libjansson-dev
-	need_pc libgit2 libgit2-dev
-	need_pc cmocka libcmocka-dev
-	need_pc libmicrohttpd libmicrohttpd-dev
-else
-	missing="$missing libyaml-dev libcurl4-openssl-dev libjansson-dev libgit2-dev libcmocka-dev libmicrohttpd-dev"
+sets="build"
+list=0
+for arg in "$@"; do
+	case $arg in
+	--test) sets="build deb test" ;;
+	--deb) case $sets in *deb*) ;; *) sets="$sets deb" ;; esac ;;
+	--list) list=1 ;;
+	-h | --help)
+		sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "install-deps: unknown option '$arg' (see --help)" >&2
+		exit 2
+		;;
+	esac
+done
+
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_pc() { have_cmd pkg-config && pkg-config --exists "$1" 2>/dev/null; }
+
+apt_missing=""
+npm_missing=""
+add_apt() { case " $apt_missing " in *" $1 "*) ;; *) apt_missing="$apt_missing $1" ;; esac; }
+# A here-document, not a pipe: the loop must run in this shell to set the lists.
+while read -r set kind name pkg; do
+	[ -n "$set" ] || continue
+	case " $sets " in *" $set "*) ;; *) continue ;; esac
+	case $kind in
+	cmd) have_cmd "$name" || add_apt "$pkg" ;;
+	pc) have_pc "$name" || add_apt "$pkg" ;;
+	npm) have_cmd "$name" || npm_missing="$npm_missing $pkg" ;;
+	esac
+done <<EOF
+$NEEDS
+EOF
+# npm packages need npm itself.
+if [ -n "$npm_missing" ] && ! have_cmd npm; then add_apt npm; fi
+
+if [ "$list" = 1 ]; then
+	for p in $apt_missing $npm_missing; do echo "$p"; done
+	exit 0
 fi
-
-[ -z "$missing" ] && exit 0
+[ -z "$apt_missing$npm_missing" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
-	echo "install-deps: missing packages:$missing" >&2
-	echo "install-deps: run as root, or: sudo apt-get install$missing" >&2
+	echo "install-deps: missing packages:$apt_missing$npm_missing" >&2
+	[ -z "$apt_missing" ] || echo "install-deps: run as root, or: sudo apt-get install -y --no-install-recommends$apt_missing" >&2
+	[ -z "$npm_missing" ] || echo "install-deps: then: sudo npm install -g$npm_missing" >&2
 	exit 1
 fi
-echo "install-deps: installing$missing" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >&2
+if [ -n "$apt_missing" ]; then
+	echo "install-deps: installing$apt_missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $apt_missing >&2
+fi
+if [ -n "$npm_missing" ]; then
+	echo "install-deps: installing (npm)$npm_missing" >&2
+	# shellcheck disable=SC2086
+	npm install -g --no-fund --no-audit $npm_missing >&2
+fi
