@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "util/log_json.h"
 
 const struct command commands[] = {
 	{ "validate", cmd_validate,
@@ -98,7 +99,8 @@ const struct command *command_find(const char *name)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* The command itself, once the global options are taken out. */
+static int dispatch(int argc, char **argv)
 {
 	if (argc < 2)
 		return cmd_help(1, argv) == EXIT_OK ? EXIT_ERROR : EXIT_ERROR;
@@ -113,4 +115,17 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	return c->fn(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	char err[200];
+	if (log_setup(&argc, argv, err, sizeof(err)) < 0) {
+		fprintf(stderr, "reconciler: %s\n", err);
+		return EXIT_ERROR;
+	}
+	log_start();
+	int rc = dispatch(argc, argv);
+	log_finish();
+	return rc;
 }

@@ -25,6 +25,7 @@
 #include "http_private.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
+#include "util/log_json.h"
 
 #define RULE "backend"
 #define RESPONSE_MAX ((size_t)64 << 20)
@@ -414,7 +415,9 @@ static void push_pending(struct http_client *c, struct http_request *r, long lon
 
 static void progress_line(struct http_client *c, const struct http_progress *p, size_t done, size_t n)
 {
-	if (c->cfg.progress && p)
+	if (c->cfg.progress && p && log_json_enabled())
+		log_json_progress(p->verb, p->noun, done, n);
+	else if (c->cfg.progress && p)
 		fprintf(stderr, "\r%s: %zu/%zu %s", p->verb, done, n, p->noun);
 }
 
@@ -591,7 +594,7 @@ int http_run(struct http_client *c, struct http_request **reqs, size_t n, const 
 	}
 	c->run = outer;
 	free(run.ended);
-	if (c->cfg.progress && progress && run.n)
+	if (c->cfg.progress && progress && run.n && !log_json_enabled())
 		fputc('\n', stderr);
 	for (size_t i = 0; i < n; i++)
 		if (!http_ok(reqs[i]))

@@ -9,6 +9,7 @@
 #include "desired/load.h"
 #include "plan/render_diags.h"
 #include "rules/check.h"
+#include "util/log_json.h"
 #include "util/xalloc.h"
 
 static const char *const format_names[] = { "text", "json", "markdown", "github" };
@@ -134,6 +135,11 @@ bool parse_only(void)
 
 void print_diags(const struct diags *d)
 {
+	if (log_json_enabled()) {
+		for (size_t i = 0; i < d->n; i++)
+			log_json_diag(&d->v[i]);
+		return;
+	}
 	struct strbuf sb = STRBUF_INIT;
 	diags_render_text(d, &sb, use_color(stderr));
 	if (d->errors || d->warnings)

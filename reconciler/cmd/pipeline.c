@@ -14,6 +14,7 @@
 #include "plan/shares.h"
 #include "rules/check.h"
 #include "util/clock.h"
+#include "util/log_json.h"
 #include "util/strbuf.h"
 
 /* Base errors past this many are counted, not listed: the pull request is
@@ -63,7 +64,8 @@ int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
 		.profile = pl->profile,
 		.settings = settings,
 		.concurrency = o->concurrency,
-		.progress = isatty(STDERR_FILENO),
+		/* Machines read JSON progress whether stderr is a terminal or not. */
+		.progress = isatty(STDERR_FILENO) || log_json_enabled(),
 		.desired = pl->desired,
 	};
 	if (backend_open(&pl->backend, o->backend ? o->backend : "local", &bo, d) < 0)
