@@ -10,6 +10,7 @@
 #include "apply/apply.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/metrics_out.h"
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
@@ -27,6 +28,7 @@ struct apply_args {
 	struct apply_options ao;
 	long lock_timeout_s;
 	const char *audit_log;
+	struct metrics_out metrics;
 };
 
 static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
@@ -55,6 +57,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		{ "ref", required_argument, NULL, 'r' },
 		{ "repo", required_argument, NULL, 'R' },
 		{ "audit-log", required_argument, NULL, 'A' },
+		{ "metrics-file", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -91,6 +94,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		case 'r': a->po.src.ref = optarg; break;
 		case 'R': a->po.src.repo = optarg; break;
 		case 'A': a->audit_log = optarg; break;
+		case 'M': a->metrics.path = optarg; break;
 		case 'h': print_usage("apply", stdout); return 1;
 		default: print_usage("apply", stderr); return -1;
 		}
@@ -334,6 +338,8 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 int cmd_apply(int argc, char **argv)
 {
 	struct apply_args a;
+	struct metrics_out mo;
+	metrics_out_start(&mo);
 	int prc = parse_args(argc, argv, &a);
 	if (prc != 0)
 		return prc > 0 ? EXIT_OK : EXIT_ERROR;
@@ -341,6 +347,7 @@ int cmd_apply(int argc, char **argv)
 		return EXIT_OK;
 	struct diags d = DIAGS_INIT;
 	struct pipeline pl;
+	const char *outcome = NULL;
 	int rc;
 	int lrc = a.plan_file ? load_saved_plan(&pl, &a, &d) : pipeline_plan(&pl, &a.po, &d);
 	if (lrc < 0) {
@@ -349,7 +356,6 @@ int cmd_apply(int argc, char **argv)
 	} else {
 		struct provenance pv;
 		provenance_of(&pl, &a, &pv);
-		const char *outcome;
 		struct apply_report r;
 		rc = execute(&pl, &a, &outcome, &r, &d);
 		if (outcome) {
@@ -361,6 +367,10 @@ int cmd_apply(int argc, char **argv)
 			diags_free(&rd);
 		}
 	}
+	mo.path = a.metrics.path;
+	rc = metrics_out_write(&mo, "apply", &pl, NULL,
+			       outcome ? outcome : rc == EXIT_OK ? "not_applied" : "error",
+			       outcome && (!strcmp(outcome, "applied") || !strcmp(outcome, "no_changes")), rc);
 	pipeline_free(&pl);
 	diags_free(&d);
 	return rc;

@@ -13,6 +13,7 @@
 #include "apply/apply.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/metrics_out.h"
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/drift.h"
@@ -29,6 +30,7 @@ struct drift_args {
 	long max_changes; /* -1: no cap */
 	long lock_timeout_s;
 	const char *audit_log;
+	struct metrics_out metrics;
 };
 
 static int parse_args(int argc, char **argv, struct drift_args *a)
@@ -45,6 +47,7 @@ static int parse_args(int argc, char **argv, struct drift_args *a)
 		{ "ref", required_argument, NULL, 'r' },
 		{ "repo", required_argument, NULL, 'R' },
 		{ "audit-log", required_argument, NULL, 'A' },
+		{ "metrics-file", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -85,6 +88,7 @@ static int parse_args(int argc, char **argv, struct drift_args *a)
 		case 'r': a->po.src.ref = optarg; break;
 		case 'R': a->po.src.repo = optarg; break;
 		case 'A': a->audit_log = optarg; break;
+		case 'M': a->metrics.path = optarg; break;
 		case 'h': print_usage("drift", stdout); return 1;
 		default: print_usage("drift", stderr); return -1;
 		}
@@ -213,6 +217,8 @@ static void print_correction_markdown(const struct drift_correction *c)
 int cmd_drift(int argc, char **argv)
 {
 	struct drift_args a;
+	struct metrics_out mo;
+	metrics_out_start(&mo);
 	int prc = parse_args(argc, argv, &a);
 	if (prc != 0)
 		return prc > 0 ? EXIT_OK : EXIT_ERROR;
@@ -220,6 +226,7 @@ int cmd_drift(int argc, char **argv)
 		return EXIT_OK;
 	struct diags d = DIAGS_INIT;
 	struct pipeline pl;
+	struct drift_correction c = { .max_deletes = -1, .max_changes = -1 };
 	int rc;
 	if (pipeline_plan(&pl, &a.po, &d) < 0) {
 		print_diags(&d);
@@ -228,7 +235,6 @@ int cmd_drift(int argc, char **argv)
 	}
 	struct drift_summary s;
 	drift_summarize(pl.plan, &s);
-	struct drift_correction c = { .max_deletes = -1, .max_changes = -1 };
 	if (a.fmt != FORMAT_JSON) {
 		render_plan(pl.plan, a.fmt, stdout, NULL, NULL);
 		print_summary(&s, a.correct, a.fmt == FORMAT_MARKDOWN);
@@ -257,6 +263,12 @@ int cmd_drift(int argc, char **argv)
 		sb_release(&out);
 	}
 out:
+	mo.path = a.metrics.path;
+	rc = metrics_out_write(&mo, "drift", &pl, NULL,
+			       rc == EXIT_ERROR && !c.outcome ? "error" : a.correct && c.outcome ? c.outcome
+			       : rc == EXIT_OK ? "in_sync" : "drift",
+			       a.correct && c.outcome && (!strcmp(c.outcome, "applied") || !strcmp(c.outcome, "no_changes")),
+			       rc);
 	pipeline_free(&pl);
 	diags_free(&d);
 	return rc;

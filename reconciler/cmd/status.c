@@ -12,6 +12,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/metrics_out.h"
 #include "cmd/pipeline.h"
 #include "status/report.h"
 #include "util/clock.h"
@@ -21,6 +22,7 @@
 struct status_args {
 	struct pipeline_options po;
 	enum output_format fmt;
+	struct metrics_out metrics;
 };
 
 static int parse_args(int argc, char **argv, struct status_args *a)
@@ -32,6 +34,7 @@ static int parse_args(int argc, char **argv, struct status_args *a)
 		{ "concurrency", required_argument, NULL, 'c' },
 		{ "ref", required_argument, NULL, 'r' },
 		{ "repo", required_argument, NULL, 'R' },
+		{ "metrics-file", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -54,6 +57,7 @@ static int parse_args(int argc, char **argv, struct status_args *a)
 			break;
 		case 'r': a->po.src.ref = optarg; break;
 		case 'R': a->po.src.repo = optarg; break;
+		case 'M': a->metrics.path = optarg; break;
 		case 'h': print_usage("status", stdout); return 1;
 		default: print_usage("status", stderr); return -1;
 		}
@@ -104,6 +108,8 @@ static int read_deliveries(struct pipeline *pl, struct delivery_list *out, struc
 int cmd_status(int argc, char **argv)
 {
 	struct status_args a;
+	struct metrics_out mo;
+	metrics_out_start(&mo);
 	int prc = parse_args(argc, argv, &a);
 	if (prc != 0)
 		return prc > 0 ? EXIT_OK : EXIT_ERROR;
@@ -133,6 +139,9 @@ int cmd_status(int argc, char **argv)
 	}
 	sb_release(&out);
 out:
+	mo.path = a.metrics.path;
+	rc = metrics_out_write(&mo, "status", &pl, r, rc == EXIT_OK ? "ok" : rc == EXIT_CHANGES ? "attention" : "error",
+			       false, rc);
 	status_report_free(r);
 	delivery_list_free(&deliveries);
 	pipeline_free(&pl);
