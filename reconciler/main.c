@@ -37,7 +37,7 @@ const struct command commands[] = {
 	{ "apply", cmd_apply,
 	  "[PATH... | --plan FILE] [--ref REF] [--repo DIR] [--backend B] [--auto-approve]\n"
 	  "       [--dry-run] [--max-deletes N] [--max-changes N] [--lock-timeout SECONDS]\n"
-	  "       [--concurrency N] [--audit-log FILE]",
+	  "       [--concurrency N] [--audit-log FILE] [--metrics-file FILE]",
 	  "make the actual state match the configuration",
 	  "Computes the plan (or reads a saved one, refused when the actual state changed\n"
 	  "since it was made), shows it, asks for `yes` on a terminal (or needs\n"
@@ -53,7 +53,7 @@ const struct command commands[] = {
 	{ "drift", cmd_drift,
 	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json|markdown]\n"
 	  "       [--correct] [--max-deletes N] [--max-changes N] [--lock-timeout SECONDS] [--audit-log FILE]\n"
-	  "       [--concurrency N]",
+	  "       [--concurrency N] [--metrics-file FILE]",
 	  "find drift (exit 2), or correct it within safety caps: the scheduled run",
 	  "Plans the configuration against the actual state, like plan, and reports the\n"
 	  "difference: the plan, then a drift line. Accounts that LiveRamp turned inactive at\n"
@@ -67,7 +67,8 @@ const struct command commands[] = {
 	  "Exit status: 0 in sync (or all corrected), 2 drift found (or left, such as ended\n"
 	  "accounts), 3 blocked by safety caps, 1 error." },
 	{ "status", cmd_status,
-	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json] [--concurrency N]",
+	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json|html] [--concurrency N]\n"
+	  "       [--metrics-file FILE]",
 	  "show sync state, last deliveries and TTL health of every declared segment",
 	  "For each declared account and segment: in sync or not, the last delivery the\n"
 	  "backend reports (status, time, record count), and its health at the destination,\n"
@@ -78,6 +79,10 @@ const struct command commands[] = {
 	  "delivered first_delivery_days after it was added), unknown (no delivery reported).\n"
 	  "Data Marketplace shares: pending within the profile's share days of shared_on,\n"
 	  "overdue after.\n"
+	  "--format html writes one self-contained page (no script, no network): the totals,\n"
+	  "then each account's segments with the days left of the TTL drawn as bars.\n"
+	  "--metrics-file FILE (also on drift and apply) writes the run's figures in the\n"
+	  "Prometheus text format, atomically, for node_exporter's textfile collector.\n"
 	  "Exit status: 0, 2 when a segment is stale or failed or a share overdue, 1 error." },
 	{ "import", cmd_import, "[--backend B] [--out DIR] [--force] [--concurrency N]",
 	  "write the configuration of the accounts that already exist",

@@ -12,7 +12,7 @@
 #include "util/log_json.h"
 #include "util/xalloc.h"
 
-static const char *const format_names[] = { "text", "json", "markdown", "github" };
+static const char *const format_names[] = { "text", "json", "markdown", "github", "html" };
 
 int parse_format(const char *cmd, const char *s, unsigned allowed, enum output_format *out)
 {

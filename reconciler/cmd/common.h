@@ -20,6 +20,7 @@ enum output_format {
 	FORMAT_JSON,
 	FORMAT_MARKDOWN,
 	FORMAT_GITHUB,
+	FORMAT_HTML,
 };
 
 #define FORMATS_VALIDATE ((1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_GITHUB))

@@ -101,5 +101,7 @@ bool status_needs_attention(const struct status_report *r);
 void status_render_text(const struct status_report *r, struct strbuf *out);
 /* The JSON document (README "status"), pretty, with a trailing newline. */
 void status_render_json(const struct status_report *r, struct strbuf *out);
+/* One self-contained HTML page (status/render_html.c). */
+void status_render_html(const struct status_report *r, struct strbuf *out);
 
 #endif
