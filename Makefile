@@ -5,6 +5,7 @@
 #   make test       build and run every suite; ends with "N passed, N failed"
 #   make asan       the same tests under AddressSanitizer + UBSan
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        the Debian package, in build/deb/
 #   make clean
 #
 # Missing Debian packages are installed by ci/install-deps.sh, which runs
@@ -68,7 +69,7 @@ UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
 BIN := $(BUILD)/reconciler
 
-.PHONY: all run test asan install clean unit-tests help emulator fuzz fuzz-replay
+.PHONY: all run test asan install clean unit-tests help emulator fuzz fuzz-replay docs deb
 all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
@@ -155,6 +156,17 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/reconciler/destinations
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/reconciler
 	install -m 0644 $(PROFILES) $(DESTDIR)$(PREFIX)/share/reconciler/destinations/
+
+# The man page and shell completions, generated from the binary's own help
+# and the getopt tables (ci/deb/gen-docs.sh); the Debian package (ci/deb).
+DOCS := $(BUILD)/docs/reconciler.1 $(BUILD)/docs/reconciler.bash $(BUILD)/docs/_reconciler
+$(DOCS) &: $(BIN) ci/deb/gen-docs.sh $(wildcard reconciler/cmd/*.c)
+	sh ci/deb/gen-docs.sh $(BIN) . $(BUILD)/docs
+docs: $(DOCS)
+
+deb: $(BIN) $(DOCS)
+	@sh ci/install-deps.sh --deb
+	sh ci/deb/build-deb.sh $(BIN) $(BUILD)/docs $(BUILD)/deb
 
 clean:
 	rm -rf build

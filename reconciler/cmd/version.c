@@ -18,6 +18,9 @@ static void print_overview(FILE *f)
 		   "Commands:\n");
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nGlobal options (before or after the command):\n"
+		   "  --log-format text|json  json: every diagnostic and message on stderr as one JSON\n"
+		   "                          object a line (also RECONCILER_LOG_FORMAT=json)\n");
 	fprintf(f, "\nSee 'reconciler help <command>' for a command's options.\n");
 }
 
