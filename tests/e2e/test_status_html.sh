@@ -56,7 +56,7 @@ fi
 chromium_run() {
 	local profile
 	profile=$(mktemp -d "$TMP/chromium.XXXXXX")
-	chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+	timeout 300 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" "$@" \
 		2>"$TMP/chromium.err"
 }
