@@ -33,6 +33,7 @@ struct apply_args {
 
 static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
 {
+	log_change_result(c, ok, message);
 	const char *what = change_action_name(c->action);
 	if (c->kind == KIND_SEGMENT)
 		printf("  %s segment %s on \"%s\": %s%s%s\n", what, c->segment, c->account,

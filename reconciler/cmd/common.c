@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "desired/load.h"
 #include "plan/render_diags.h"
+#include "plan/plan.h"
 #include "rules/check.h"
 #include "util/log_json.h"
 #include "util/xalloc.h"
@@ -170,4 +171,18 @@ int print_usage(const char *cmd, FILE *f)
 	if (c)
 		fprintf(f, "usage: reconciler %s %s\n", c->name, c->usage);
 	return f == stdout ? EXIT_OK : EXIT_ERROR;
+}
+
+void log_change_result(const struct change *c, bool ok, const char *message)
+{
+	if (!log_json_enabled())
+		return;
+	struct strbuf sb = STRBUF_INIT;
+	sb_printf(&sb, "%s %s", change_action_name(c->action), c->kind == KIND_SEGMENT ? "segment " : "account");
+	if (c->kind == KIND_SEGMENT)
+		sb_printf(&sb, "%s on", c->segment ? c->segment : "?");
+	sb_printf(&sb, " \"%s\": %s%s%s", c->account ? c->account : "", ok ? "done" : c->refused ? "skipped" : "FAILED",
+		  message ? ": " : "", message ? message : "");
+	log_json_event(ok ? "info" : "error", "apply", sb.buf);
+	sb_release(&sb);
 }

@@ -84,6 +84,12 @@ int write_all(FILE *f, const struct strbuf *sb);
 bool wants_help(int argc, char **argv);
 int print_usage(const char *cmd, FILE *f);
 
+/* With --log-format json: one event per change apply (or drift --correct)
+ * executed, level info, or error when it failed; rule "apply". The human
+ * report on stdout is unchanged. */
+struct change;
+void log_change_result(const struct change *c, bool ok, const char *message);
+
 #define DEFAULT_PROFILE "kargo"
 
 #endif

@@ -19,6 +19,7 @@
 #include "plan/drift.h"
 #include "record/audit.h"
 #include "util/clock.h"
+#include "util/log_json.h"
 
 #define DEFAULT_LOCK_TIMEOUT_S 30
 
@@ -108,6 +109,9 @@ static int parse_args(int argc, char **argv, struct drift_args *a)
 static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
 {
 	FILE *f = ctx;
+	log_change_result(c, ok, message);
+	if (f == stderr && log_json_enabled())
+		return; /* that event is the line */
 	const char *what = change_action_name(c->action);
 	if (c->kind == KIND_SEGMENT)
 		fprintf(f, "  %s segment %s on \"%s\": %s%s%s\n", what, c->segment, c->account,

@@ -77,6 +77,7 @@ static const char STYLE[] =
     ".h-delivered{background:#dcf3e3;color:#145c2c}.h-pending{background:#fff1c7;color:#7a5200}"
     ".h-stale,.h-failed,.h-overdue{background:#fde0dd;color:#8a1c12}.h-unknown,.h-none{background:#eceef2;color:#4a5263}"
     ".bar{position:relative;width:220px;height:12px;border-radius:6px;background:#eceef2;overflow:hidden;display:inline-block;vertical-align:middle}"
+    ".bar.expired{background:#f6c9c4}"
     ".bar i{position:absolute;left:0;top:0;bottom:0;border-radius:6px}"
     ".bar i.good{background:#2da44e}.bar i.warn{background:#d4a72c}.bar i.bad{background:#cf222e}.bar i.wait{background:#8c959f}"
     ".days{display:inline-block;margin-left:8px;font-size:13px;color:#5b6475;white-space:nowrap}"
@@ -131,8 +132,9 @@ static void put_bar(const struct status_report *r, const struct status_segment *
 	long long shown = left < 0 ? 0 : left > (long long)span ? (long long)span : left;
 	unsigned pct = span ? (unsigned)(shown * 100 / span) : 0;
 	const char *cls = pending ? "wait" : left < 0 ? "bad" : left <= 7 ? "warn" : "good";
-	sb_printf(out, "<td><span class=\"bar\" title=\"%lld of %u days left\"><i class=\"%s\" style=\"width:%u%%\"></i></span>",
-		  shown, span, cls, pct);
+	/* An expired bar is empty on a red track: nothing left there. */
+	sb_printf(out, "<td><span class=\"bar%s\" title=\"%lld of %u days left\"><i class=\"%s\" style=\"width:%u%%\"></i></span>",
+		  left < 0 && !pending ? " expired" : "", shown, span, cls, pct);
 	if (pending)
 		sb_printf(out, "<span class=\"days\" data-days-left=\"%lld\">due within %lld day%s</span></td>", left,
 			  shown, shown == 1 ? "" : "s");

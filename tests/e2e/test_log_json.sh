@@ -54,6 +54,8 @@ expect_rc "json log: apply works" 0
 every_line_json "json log: apply's messages are JSON lines"
 err_json "json log: the audit message is an info event" '.level == "info" and (.message | test("audit log"))'
 expect_out "json log: apply's report stays on stdout" "Apply complete"
+err_json "json log: each change applied is an event" \
+	'.rule == "apply" and .level == "info" and .message == "add segment 31254679 on \"Acme Kargo US\": done"'
 
 # Progress of the API backend: events, not a terminal line.
 emu_start org
@@ -61,3 +63,10 @@ run_in "$TMP/w" plan cfg --backend liveramp --log-format json
 expect_rc "json log: plan against the API works" 0
 every_line_json "json log: the API backend's stderr is JSON lines"
 err_json "json log: progress events name the rule progress" '.rule == "progress" and .level == "info" and (.message | test("^observing: [0-9]+/[0-9]+ "))'
+
+# A change that fails is an error event.
+emu_start failing --fault create:500
+run_in "$TMP/w" apply cfg --backend liveramp --auto-approve --log-format json
+expect_rc "json log: an apply that fails exits 1" 1
+every_line_json "json log: the failing apply's stderr is JSON lines"
+err_json "json log: the failed change is an error event" '.rule == "apply" and .level == "error" and (.message | test("create account .*FAILED"))'
