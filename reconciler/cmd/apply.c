@@ -28,7 +28,7 @@ struct apply_args {
 	struct apply_options ao;
 	long lock_timeout_s;
 	const char *audit_log;
-	struct metrics_out metrics;
+	const char *metrics_file; /* --metrics-file, or NULL */
 };
 
 static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
@@ -95,7 +95,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		case 'r': a->po.src.ref = optarg; break;
 		case 'R': a->po.src.repo = optarg; break;
 		case 'A': a->audit_log = optarg; break;
-		case 'M': a->metrics.path = optarg; break;
+		case 'M': a->metrics_file = optarg; break;
 		case 'h': print_usage("apply", stdout); return 1;
 		default: print_usage("apply", stderr); return -1;
 		}
@@ -368,7 +368,7 @@ int cmd_apply(int argc, char **argv)
 			diags_free(&rd);
 		}
 	}
-	mo.path = a.metrics.path;
+	mo.path = a.metrics_file;
 	rc = metrics_out_write(&mo, "apply", &pl, NULL,
 			       outcome ? outcome : rc == EXIT_OK ? "not_applied" : "error",
 			       outcome && (!strcmp(outcome, "applied") || !strcmp(outcome, "no_changes")), rc);

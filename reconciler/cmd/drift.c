@@ -31,7 +31,7 @@ struct drift_args {
 	long max_changes; /* -1: no cap */
 	long lock_timeout_s;
 	const char *audit_log;
-	struct metrics_out metrics;
+	const char *metrics_file; /* --metrics-file, or NULL */
 };
 
 static int parse_args(int argc, char **argv, struct drift_args *a)
@@ -89,7 +89,7 @@ static int parse_args(int argc, char **argv, struct drift_args *a)
 		case 'r': a->po.src.ref = optarg; break;
 		case 'R': a->po.src.repo = optarg; break;
 		case 'A': a->audit_log = optarg; break;
-		case 'M': a->metrics.path = optarg; break;
+		case 'M': a->metrics_file = optarg; break;
 		case 'h': print_usage("drift", stdout); return 1;
 		default: print_usage("drift", stderr); return -1;
 		}
@@ -267,7 +267,7 @@ int cmd_drift(int argc, char **argv)
 		sb_release(&out);
 	}
 out:
-	mo.path = a.metrics.path;
+	mo.path = a.metrics_file;
 	rc = metrics_out_write(&mo, "drift", &pl, NULL,
 			       rc == EXIT_ERROR && !c.outcome ? "error" : a.correct && c.outcome ? c.outcome
 			       : rc == EXIT_OK ? "in_sync" : "drift",

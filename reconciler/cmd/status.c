@@ -22,7 +22,7 @@
 struct status_args {
 	struct pipeline_options po;
 	enum output_format fmt;
-	struct metrics_out metrics;
+	const char *metrics_file; /* --metrics-file, or NULL */
 };
 
 static int parse_args(int argc, char **argv, struct status_args *a)
@@ -57,7 +57,7 @@ static int parse_args(int argc, char **argv, struct status_args *a)
 			break;
 		case 'r': a->po.src.ref = optarg; break;
 		case 'R': a->po.src.repo = optarg; break;
-		case 'M': a->metrics.path = optarg; break;
+		case 'M': a->metrics_file = optarg; break;
 		case 'h': print_usage("status", stdout); return 1;
 		default: print_usage("status", stderr); return -1;
 		}
@@ -141,7 +141,7 @@ int cmd_status(int argc, char **argv)
 	}
 	sb_release(&out);
 out:
-	mo.path = a.metrics.path;
+	mo.path = a.metrics_file;
 	rc = metrics_out_write(&mo, "status", &pl, r, rc == EXIT_OK ? "ok" : rc == EXIT_CHANGES ? "attention" : "error",
 			       false, rc);
 	status_report_free(r);
