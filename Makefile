@@ -164,9 +164,13 @@ $(DOCS) &: $(BIN) ci/deb/gen-docs.sh $(wildcard reconciler/cmd/*.c)
 	sh ci/deb/gen-docs.sh $(BIN) . $(BUILD)/docs
 docs: $(DOCS)
 
-deb: $(BIN) $(DOCS)
+# The packaged binary is built apart, with Debian's hardening flags.
+DEB_FLAGS = DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get
+deb: $(DOCS)
 	@sh ci/install-deps.sh --deb
-	sh ci/deb/build-deb.sh $(BIN) $(BUILD)/docs $(BUILD)/deb
+	$(MAKE) BUILD=$(BUILD)/deb-build CFLAGS="$$($(DEB_FLAGS) CFLAGS) $$($(DEB_FLAGS) CPPFLAGS)" \
+		LDFLAGS="$$($(DEB_FLAGS) LDFLAGS)" $(BUILD)/deb-build/reconciler
+	sh ci/deb/build-deb.sh $(BUILD)/deb-build/reconciler $(BUILD)/docs $(BUILD)/deb
 
 clean:
 	rm -rf build

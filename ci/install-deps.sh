@@ -46,6 +46,7 @@ test  cmd chromium       chromium
 test  cmd cmark-gfm      cmark-gfm
 test  cmd node           nodejs
 test  cmd npm            npm
+test  cmd zsh            zsh
 '
 
 sets="build"
