@@ -16,6 +16,7 @@
 #include "record/audit.h"
 #include "record/notes.h"
 #include "util/clock.h"
+#include "util/xalloc.h"
 
 #define DEFAULT_LOCK_TIMEOUT_S 30
 
@@ -29,7 +30,7 @@ struct apply_args {
 	const char *audit_log;
 };
 
-static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
+static void print_result(const struct change *c, bool ok, const char *message)
 {
 	const char *what = change_action_name(c->action);
 	if (c->kind == KIND_SEGMENT)
@@ -38,6 +39,51 @@ static void print_result(void *ctx, const struct change *c, bool ok, const char 
 	else
 		printf("  %s account \"%s\": %s%s%s\n", what, c->account, ok ? "done" : "FAILED",
 		       message ? ": " : "", message ? message : "");
+}
+
+/* The outcome of each change, printed as it comes, or held until the
+ * backend has stored them (stored_at_flush): a change the sandbox file never
+ * received was not applied, and must not read "done". */
+struct held_result {
+	const struct change *c;
+	bool ok;
+	char *message;
+};
+
+struct results {
+	bool hold;
+	struct held_result *v;
+	size_t n, cap;
+};
+
+static void on_result(void *ctx, const struct change *c, bool ok, const char *message)
+{
+	struct results *rs = ctx;
+	if (!rs->hold) {
+		print_result(c, ok, message);
+		return;
+	}
+	XGROW(rs->v, rs->cap, rs->n + 1);
+	rs->v[rs->n++] = (struct held_result){ c, ok, message ? xstrdup(message) : NULL };
+}
+
+/* Prints what was held; when the store failed, every change reported done
+ * is counted and shown failed instead. */
+static void release_results(struct results *rs, bool stored, struct apply_report *r)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		struct held_result *h = &rs->v[i];
+		if (h->ok && !stored)
+			print_result(h->c, false, "not stored: the sandbox could not be written");
+		else
+			print_result(h->c, h->ok, h->message);
+		free(h->message);
+	}
+	free(rs->v);
+	if (!stored && rs->hold) {
+		r->failed += r->applied;
+		r->applied = 0;
+	}
 }
 
 static int parse_args(int argc, char **argv, struct apply_args *a)
@@ -315,12 +361,16 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 	if (!confirmed(a))
 		return EXIT_ERROR;
 	printf("\nApplying:\n");
-	a->ao.on_result = print_result;
+	struct results rs = { .hold = pl->backend->ops->stored_at_flush };
+	a->ao.on_result = on_result;
+	a->ao.ctx = &rs;
 	int rc = apply_plan(pl->backend, p, pl->actual, &a->ao, r, d);
 	/* Whatever was done is made durable, failures or not: the next run
 	 * starts from it and converges. */
-	if (pl->backend->ops->flush(pl->backend, d) < 0)
+	bool stored = pl->backend->ops->flush(pl->backend, d) == 0;
+	if (!stored)
 		rc = -1;
+	release_results(&rs, stored, r);
 	printf("\nApply %s: %zu applied, %zu failed, %zu skipped.\n", rc == 0 ? "complete" : "incomplete",
 	       r->applied, r->failed, r->skipped);
 	*outcome = rc == 0 ? "applied" : r->applied ? "partial" : "failed";

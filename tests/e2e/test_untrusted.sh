@@ -1,0 +1,98 @@
+# Untrusted repositories and unlucky machines: the files the tool writes are
+# never reached through a planted link (the sandbox's temporary file, the
+# lock file, the audit log, import's files), files holding account data are
+# created 0600, and a sandbox that could not be written applies nothing
+# (every change reported failed, in the summary and the audit record, exit
+# 1, the file and the errno named).
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$TMP/work"
+cp -r examples "$TMP/work/"
+cd "$TMP/work" || exit 1
+SB=$TMP/work/sb/sandbox.json
+B="--backend=local:$SB"
+VICTIM=$TMP/victim
+mode_of() { stat -c %a "$1"; }
+
+# ---- a link planted under the old temporary name: never written through --------------
+mkdir -p sb
+printf 'precious\n' >"$VICTIM"
+# The old writer used PATH.tmp.<pid>; pids are sequential, so plant the next hundred.
+next=$(sh -c 'echo $$')
+for i in $(seq 1 200); do ln -sf "$VICTIM" "$SB.tmp.$((next + i))"; done
+run apply examples/basic "$B" --auto-approve
+expect_rc "write: apply beside planted temporary-name links exits 0" 0
+if [ "$(cat "$VICTIM")" = precious ]; then pass "write: a link planted under a temporary name is not written through"; else fail "write: a link planted under a temporary name is not written through" "victim now: $(head -c 80 "$VICTIM")"; fi
+if [ -f "$SB" ] && [ ! -L "$SB" ] && jq -e .format_version "$SB" >/dev/null; then pass "write: the sandbox is a regular file holding JSON"; else fail "write: the sandbox is a regular file holding JSON"; fi
+if [ "$(mode_of "$SB")" = 600 ]; then pass "write: a new sandbox is created 0600"; else fail "write: a new sandbox is created 0600" "mode $(mode_of "$SB")"; fi
+if [ "$(mode_of .reconciler/audit.jsonl)" = 600 ]; then pass "write: a new audit log is created 0600"; else fail "write: a new audit log is created 0600" "mode $(mode_of .reconciler/audit.jsonl)"; fi
+find sb -name 'sandbox.json.tmp.*' -type l -delete
+chmod 640 "$SB"
+rm -f "$SB.lock"
+cp examples/basic/acme.yaml "$TMP/two.yaml"
+sed -i 's/Acme Kargo US/Acme Kargo Two/' "$TMP/two.yaml"
+run apply "$TMP/two.yaml" "$B" --auto-approve
+if [ "$(mode_of "$SB")" = 640 ]; then pass "write: a replaced sandbox keeps the mode its owner gave it"; else fail "write: a replaced sandbox keeps the mode its owner gave it" "mode $(mode_of "$SB")"; fi
+
+# ---- the lock file and the audit log as links -------------------------------------------
+printf 'precious\n' >"$VICTIM"
+rm -f "$SB.lock"
+ln -s "$VICTIM" "$SB.lock"
+sed -i 's/Acme Kargo Two/Acme Kargo Three/' "$TMP/two.yaml"
+run apply "$TMP/two.yaml" "$B" --auto-approve
+expect_rc "write: a lock file planted as a link stops apply (exit 1)" 1
+expect_err "write: the error names the lock file as a link" "$SB.lock: it is a symbolic link"
+if [ "$(cat "$VICTIM")" = precious ]; then pass "write: the lock link's target is untouched"; else fail "write: the lock link's target is untouched"; fi
+rm -f "$SB.lock"
+
+rm -f .reconciler/audit.jsonl
+ln -s "$VICTIM" .reconciler/audit.jsonl
+run apply "$TMP/two.yaml" "$B" --auto-approve
+expect_rc "write: an audit log committed as a link: apply exits 1" 1
+expect_err "write: record.audit names the link" "error[record.audit]: cannot append to the audit log .reconciler/audit.jsonl: it is a symbolic link"
+if [ "$(cat "$VICTIM")" = precious ]; then pass "write: nothing is appended through the audit-log link"; else fail "write: nothing is appended through the audit-log link" "victim: $(head -c 200 "$VICTIM")"; fi
+rm -f .reconciler/audit.jsonl
+
+# ---- import --out: inside its directory, never through a link ---------------------------
+jq '.distributionManagers[0].name = "con" | .distributionManagers[1].name = "../../Escape\u0007" ' "$SB" >"$TMP/imp.json"
+mkdir -p imported
+ln -s "$VICTIM" imported/con-account.yaml
+run import --backend "local:$TMP/imp.json" --out imported --force
+expect_rc "import: a link where a file would go: exit 1" 1
+expect_err "import: the link is named, not followed" "imported/con-account.yaml is a symbolic link: not followed"
+if [ "$(cat "$VICTIM")" = precious ]; then pass "import: the link's target is untouched"; else fail "import: the link's target is untouched"; fi
+rm -rf imported
+run import --backend "local:$TMP/imp.json" --out imported
+expect_rc "import: hostile account names import" 0
+bad=$(find imported -mindepth 1 | grep -vE '^imported/[a-z0-9][a-z0-9-]*\.yaml$')
+if [ -z "$bad" ] && [ -f imported/con-account.yaml ] && [ -f imported/escape.yaml ] && [ ! -e "$TMP/work/../escape.yaml" ]; then pass "import: names are made safe (no '/', '..', control character, leading dot; reserved names escaped)"; else fail "import: names are made safe (no '/', '..', control character, leading dot; reserved names escaped)" "files: $(find imported | tr '\n' ' ')"; fi
+modes=$(stat -c %a imported/*.yaml | sort -u | tr '\n' ' ')
+if [ "$modes" = "600 " ]; then pass "import: imported files are created 0600"; else fail "import: imported files are created 0600" "modes: $modes"; fi
+
+# ---- a full disk: nothing stored, nothing reported applied -------------------------------
+# RLIMIT_FSIZE stands in for the full disk: writes past it fail (EFBIG) the
+# way they fail with ENOSPC, and SIGXFSZ is ignored so the write returns.
+rm -rf sb full
+mkdir -p full
+python3 - "$TMP/many.yaml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("version: 1\naccounts:\n")
+    for a in range(3):
+        f.write(f"  - name: Full {a}\n    client_name: Acme\n    identifiers: [cookies]\n    segments: [")
+        f.write(", ".join(str(100000 + a * 1000 + s) for s in range(300)))
+        f.write("]\n")
+PY
+FSB=$TMP/work/full/sandbox.json
+# The output goes through pipes: the limit is for the sandbox, not for them.
+{ (trap '' XFSZ; ulimit -f 64; exec "$BIN" apply "$TMP/many.yaml" --backend "local:$FSB" --auto-approve --audit-log "$TMP/full-audit.jsonl" 2>&1 >&3 </dev/null | cat >"$TMP/.err"; exit "${PIPESTATUS[0]}") 3>&1 | cat >"$TMP/.out"; RC=${PIPESTATUS[0]}; }
+ OUT=$(cat "$TMP/.out"); ERR=$(cat "$TMP/.err")
+expect_rc "full disk: apply exits 1" 1
+expect_no_out "full disk: no change reads done" ": done"
+expect_out "full disk: every change is reported not stored" "FAILED: not stored"
+expect_out "full disk: the summary counts nothing applied" "Apply incomplete: 0 applied, 903 failed, 0 skipped."
+if printf '%s\n' "$ERR" | grep -qxE "error\[backend\]: cannot write the sandbox $FSB: File too large"; then pass "full disk: the file and the errno on a line of their own"; else fail "full disk: the file and the errno on a line of their own"; fi
+if jq -e '.outcome == "failed" and .result.applied == 0 and .result.failed == 903' "$TMP/full-audit.jsonl" >/dev/null 2>&1; then pass "full disk: the audit record says failed, 0 applied, 903 failed"; else fail "full disk: the audit record says failed, 0 applied, 903 failed" "$(cat "$TMP/full-audit.jsonl")"; fi
+if [ -z "$(ls full | grep -v '\.lock$')" ]; then pass "full disk: no sandbox and no temporary file left"; else fail "full disk: no sandbox and no temporary file left" "$(ls full)"; fi
+run apply "$TMP/many.yaml" --backend "local:$FSB" --auto-approve --audit-log "$TMP/full-audit.jsonl"
+expect_out "full disk: with room again, the re-run applies all 903" "Apply complete: 903 applied, 0 failed"
