@@ -96,3 +96,69 @@ if jq -e '.outcome == "failed" and .result.applied == 0 and .result.failed == 90
 if [ -z "$(ls full | grep -v '\.lock$')" ]; then pass "full disk: no sandbox and no temporary file left"; else fail "full disk: no sandbox and no temporary file left" "$(ls full)"; fi
 run apply "$TMP/many.yaml" --backend "local:$FSB" --auto-approve --audit-log "$TMP/full-audit.jsonl"
 expect_out "full disk: with room again, the re-run applies all 903" "Apply complete: 903 applied, 0 failed"
+
+# ---- links in a hostile repository: nothing read from outside it --------------------------
+unset GIT_DIR
+R=$TMP/hostile-repo
+mkdir -p "$R/cfg" "$R/data" "$TMP/outside"
+printf 'root:CANARYPASSWD:0:0:root:/root:/bin/bash\n' >"$TMP/outside/passwd.yaml"
+cp examples/basic/acme.yaml "$TMP/outside/acct.yaml"
+cp examples/basic/acme.yaml "$R/cfg/acme.yaml"
+sed 's/Acme Kargo US/Inner Link/' examples/basic/acme.yaml >"$R/data/inner.yaml"
+ln -s "$TMP/outside/passwd.yaml" "$R/cfg/x.yaml"
+ln -s ../../outside "$R/cfg/outdir"
+ln -s ../data "$R/cfg/inside"
+ln -s .. "$R/cfg/loop"
+git -C "$R" init -q -b main && git -C "$R" config user.name T && git -C "$R" config user.email t@example.com
+git -C "$R" add -A && git -C "$R" commit -q -m hostile
+for where in "work tree" "--ref main"; do
+	extra=""; [ "$where" = "--ref main" ] && extra="--ref main"
+	run_in "$R" validate cfg $extra
+	expect_rc "links ($where): validate exits 1" 1
+	expect_err "links ($where): a link to a file outside the repository is config.path, naming the link" "cfg/x.yaml: error[config.path]"
+	expect_err "links ($where): a linked directory outside is refused, not walked" "cfg/outdir"
+	if printf '%s' "$ERR" | grep -q CANARYPASSWD; then fail "links ($where): the outside file's content appears nowhere"; else pass "links ($where): the outside file's content appears nowhere"; fi
+	if printf '%s' "$ERR" | grep -q "outdir/acct.yaml"; then fail "links ($where): nothing under the outside directory is read"; else pass "links ($where): nothing under the outside directory is read"; fi
+	run_in "$R" validate cfg/inside $extra
+	expect_rc "links ($where): a linked directory inside the repository is followed" 0
+done
+run_in "$R" validate cfg
+expect_err "links (work tree): a directory loop is caught as before" "directory loop"
+run_in "$R" validate cfg --format json
+if printf '%s' "$OUT" | grep -q CANARYPASSWD; then fail "links: --format json quotes nothing of the outside file"; else pass "links: --format json quotes nothing of the outside file"; fi
+# Outside a repository, a link may not leave the path given.
+mkdir -p "$TMP/norepo/cfg"
+cp examples/basic/acme.yaml "$TMP/norepo/cfg/"
+ln -s "$TMP/outside/passwd.yaml" "$TMP/norepo/cfg/x.yaml"
+GIT_DIR=$TMP/nothing run validate "$TMP/norepo/cfg"
+expect_err "links (no repository): a link leaving the path given is config.path" "a symbolic link that points outside the path given"
+
+# ---- provenance: dirty whenever a loaded file is not HEAD's blob --------------------------
+P=$TMP/prov
+mkdir -p "$P/cfg" "$P/data"
+sed 's/Acme Kargo US/Prov One/' examples/basic/acme.yaml >"$P/data/one.yaml"
+ln -s ../data/one.yaml "$P/cfg/one.yaml"
+git -C "$P" init -q -b main && git -C "$P" config user.name T && git -C "$P" config user.email t@example.com
+git -C "$P" add -A && git -C "$P" commit -q -m prov
+PSB=$TMP/prov-sandbox.json
+run_in "$P" apply cfg --backend "local:$PSB" --auto-approve
+expect_rc "provenance: apply through a committed link exits 0" 0
+OUT=$(tail -n 1 "$P/.reconciler/audit.jsonl")
+expect_json "provenance: a file read through a link makes the record dirty" '.dirty == true'
+if git -C "$P" notes --ref=reconciler list | grep -q .; then fail "provenance: no git note for an apply through a link"; else pass "provenance: no git note for an apply through a link"; fi
+rm "$P/cfg/one.yaml"
+cp "$P/data/one.yaml" "$P/cfg/one.yaml"
+git -C "$P" add -A && git -C "$P" commit -q -m "a real file"
+run_in "$P" apply cfg --backend "local:$PSB" --auto-approve
+OUT=$(tail -n 1 "$P/.reconciler/audit.jsonl")
+expect_json "provenance: committed regular files are clean" '.dirty == false'
+if git -C "$P" notes --ref=reconciler list | grep -q .; then pass "provenance: a clean apply writes its note"; else fail "provenance: a clean apply writes its note"; fi
+printf '\n' >>"$P/cfg/one.yaml"
+run_in "$P" apply cfg --backend "local:$PSB" --auto-approve
+OUT=$(tail -n 1 "$P/.reconciler/audit.jsonl")
+expect_json "provenance: a modified file is dirty" '.dirty == true'
+git -C "$P" checkout -q cfg/one.yaml
+sed 's/Prov One/Prov Two/' "$P/cfg/one.yaml" >"$P/cfg/two.yaml"
+run_in "$P" apply cfg --backend "local:$PSB" --auto-approve
+OUT=$(tail -n 1 "$P/.reconciler/audit.jsonl")
+expect_json "provenance: an untracked file is dirty" '.dirty == true'
