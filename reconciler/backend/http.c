@@ -27,7 +27,6 @@
 #include "util/xalloc.h"
 
 #define RULE "backend"
-#define RESPONSE_MAX ((size_t)64 << 20)
 #define RETRY_AFTER_MAX_MS 60000L
 #define PAGE_LIMIT 100
 
@@ -197,8 +196,10 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
 	struct http_request *r = ud;
 	size_t len = size * n;
-	if (r->response.len + len > RESPONSE_MAX)
+	if (r->response.len + len > HTTP_RESPONSE_MAX) {
+		r->priv.too_big = true;
 		return 0; /* CURLE_WRITE_ERROR: a hostile or broken server */
+	}
 	sb_add(&r->response, data, len);
 	return len;
 }
@@ -207,6 +208,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 {
 	struct http_request *r = ud;
 	size_t len = size * n;
+	http_keep_location(r, data, len);
 	static const char NAME[] = "retry-after:";
 	size_t k = sizeof(NAME) - 1;
 	if (len > k && strncasecmp(data, NAME, k) == 0) {
@@ -275,6 +277,8 @@ void http_start(struct http_client *c, struct http_request *r, bool token)
 	http_request_drop_json(r);
 	r->status = 0;
 	r->error[0] = '\0';
+	r->location[0] = '\0';
+	r->priv.too_big = false;
 	r->attempts++;
 	r->priv.retry_after_ms = -1;
 	r->priv.token_gen = c->token_gen;
@@ -320,7 +324,11 @@ static bool end_transfer(struct http_client *c, struct http_request *r, CURLcode
 	curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &sent);
 	if (rc != CURLE_OK) {
 		r->status = 0;
-		snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(rc));
+		if (r->priv.too_big)
+			snprintf(r->error, sizeof(r->error), "the answer is larger than %zu MiB (the limit): cut off",
+				 HTTP_RESPONSE_MAX >> 20);
+		else
+			snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(rc));
 	}
 	curl_multi_remove_handle(c->multi, e);
 	XGROW(c->idle, c->cap_idle, c->n_idle + 1);

@@ -15,6 +15,7 @@
 
 #include "api_decode.h"
 #include "http_private.h"
+#include "util/xalloc.h"
 
 #define RULE "backend"
 
@@ -133,6 +134,58 @@ int http_url_check(const char *url, const char *var, struct diags *d)
 	return rc;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* How many bytes of text spell the character ch: itself, percent-encoded
+ * (either case), '+' for a space (form encoding), or a JSON escape (\",
+ * \\, \/, \n..., \u00XX). 0 when it does not. */
+static size_t spelled(const char *t, unsigned char ch)
+{
+	if ((unsigned char)t[0] == ch)
+		return 1;
+	if (t[0] == '+' && ch == ' ')
+		return 1;
+	if (t[0] == '%' && hex_digit(t[1]) >= 0 && hex_digit(t[2]) >= 0 &&
+	    hex_digit(t[1]) * 16 + hex_digit(t[2]) == ch)
+		return 3;
+	if (t[0] != '\\' || !t[1])
+		return 0;
+	static const char SHORT[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+	for (size_t i = 0; SHORT[i]; i += 2)
+		if (t[1] == SHORT[i] && (unsigned char)SHORT[i + 1] == ch)
+			return 2;
+	if (t[1] == 'u' && t[2] == '0' && t[3] == '0' && hex_digit(t[4]) >= 0 && hex_digit(t[5]) >= 0 &&
+	    hex_digit(t[4]) * 16 + hex_digit(t[5]) == ch)
+		return 6;
+	return 0;
+}
+
+/* The length of text spelling secret (or, when it spells at least
+ * SCRUB_PREFIX characters of it and then stops, that prefix: an echo cut
+ * short still shows none of it). 0 when it does not start here. */
+#define SCRUB_PREFIX 8
+static size_t secret_span(const char *t, const char *secret, size_t n)
+{
+	size_t at = 0, k = 0;
+	while (k < n) {
+		size_t step = spelled(t + at, (unsigned char)secret[k]);
+		if (!step)
+			break;
+		at += step;
+		k++;
+	}
+	return k == n || k >= SCRUB_PREFIX ? at : 0;
+}
+
 void http_scrub(char *text, const char *secret)
 {
 	if (!text || !secret)
@@ -140,8 +193,77 @@ void http_scrub(char *text, const char *secret)
 	size_t n = strlen(secret);
 	if (n < 4)
 		return;
-	for (char *p = strstr(text, secret); p; p = strstr(p + n, secret))
-		memset(p, '*', n);
+	for (char *p = text; *p; p++) {
+		size_t span = secret_span(p, secret, n);
+		if (span) {
+			memset(p, '*', span);
+			p += span - 1;
+		}
+	}
+}
+
+/* Removes, in place, the value after each `key` (matched case-blind): a
+ * run of characters that are not space, quote, '&' or ',', which becomes
+ * "***". */
+static void scrub_after(char *text, const char *key)
+{
+	size_t k = strlen(key);
+	char *p = text;
+	while ((p = strcasestr(p, key)) != NULL) {
+		char *v = p + k, *end = v;
+		while (*end && !strchr(" \t\r\n\"'&,;<>\\", *end))
+			end++;
+		size_t len = (size_t)(end - v);
+		if (len < 3) {
+			memset(v, '*', len); /* never longer than what it hides */
+		} else {
+			memcpy(v, "***", 3);
+			memmove(v + 3, end, strlen(end) + 1);
+			len = 3;
+		}
+		p = v + len;
+	}
+}
+
+void http_scrub_text(char *text, const char *const *secrets, size_t n)
+{
+	if (!text)
+		return;
+	for (size_t i = 0; i < n; i++)
+		http_scrub(text, secrets[i]);
+	/* Whatever the server echoes: an Authorization value is never shown,
+	 * not even its start, and neither is a password-grant form value. */
+	scrub_after(text, "Bearer ");
+	scrub_after(text, "Bearer%20");
+	scrub_after(text, "password=");
+	scrub_after(text, "password%3D");
+}
+
+void http_scrub_client(const struct http_client *c, char *text)
+{
+	const char *secrets[] = { c->cfg.secret_key, c->token };
+	http_scrub_text(text, secrets, 2);
+}
+
+/* The Location of a redirect, kept to name it in the error: redirects
+ * are never followed (to another host, or from https to http, the token
+ * would go along). */
+void http_keep_location(struct http_request *r, const char *data, size_t len)
+{
+	static const char NAME[] = "location:";
+	size_t k = sizeof(NAME) - 1;
+	if (len <= k || strncasecmp(data, NAME, k) != 0)
+		return;
+	data += k;
+	len -= k;
+	while (len && (*data == ' ' || *data == '\t'))
+		data++, len--;
+	while (len && (data[len - 1] == '\r' || data[len - 1] == '\n' || data[len - 1] == ' '))
+		len--;
+	size_t keep = len < sizeof(r->location) - 1 ? len : sizeof(r->location) - 1;
+	for (size_t i = 0; i < keep; i++) /* shown in a message: no control characters */
+		r->location[i] = (unsigned char)data[i] < 0x20 || data[i] == 0x7f ? '?' : data[i];
+	r->location[keep] = '\0';
 }
 
 /* ---- reports ---------------------------------------------------------------------- */
@@ -165,6 +287,19 @@ static const char *default_hint(const struct http_request *r)
 	return "the API refused the request; fix the value it names and run again";
 }
 
+void http_put_scrubbed(struct strbuf *msg, const struct http_client *c, const char *before, const char *s,
+		       size_t max, const char *after)
+{
+	char *copy = xstrdup(s);
+	http_scrub_client(c, copy);
+	size_t n = strlen(copy);
+	sb_puts(msg, before);
+	sb_add(msg, copy, n < max ? n : max);
+	sb_puts(msg, after);
+	explicit_bzero(copy, n);
+	free(copy);
+}
+
 void http_report(const struct http_client *c, const struct http_request *r, const char *what_for,
 		 const char *hint, struct diags *d)
 {
@@ -174,22 +309,23 @@ void http_report(const struct http_client *c, const struct http_request *r, cons
 		struct arena a = ARENA_INIT;
 		struct api_error e;
 		sb_printf(&msg, "answered %ld", r->status);
-		if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
+		if (r->status >= 300 && r->status < 400)
+			http_put_scrubbed(&msg, c, " (a redirect, not followed: Location ", r->location[0] ? r->location : "not given", 200, ")");
+		else if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
 			if (e.code)
-				sb_printf(&msg, " %.80s", e.code);
+				http_put_scrubbed(&msg, c, " ", e.code, 80, "");
 			if (e.message)
-				sb_printf(&msg, ": %.300s", e.message);
+				http_put_scrubbed(&msg, c, ": ", e.message, 300, "");
 		}
 		arena_free(&a);
 		if (r->error[0])
-			sb_printf(&msg, " (%s)", r->error);
+			http_put_scrubbed(&msg, c, " (", r->error, 320, ")");
 	} else {
-		sb_printf(&msg, "failed: %s", r->error[0] ? r->error : "no answer");
+		http_put_scrubbed(&msg, c, "failed: ", r->error[0] ? r->error : "no answer", 320, "");
 	}
 	if (r->outcome == HTTP_LOST && r->method != HTTP_GET)
 		sb_puts(&msg, "; the server may have acted on it");
-	http_scrub(msg.buf, c->cfg.secret_key);
-	http_scrub(msg.buf, c->token);
+	http_scrub_client(c, msg.buf);
 	diag_error(d, RULE, NULL, hint ? hint : default_hint(r), "%s", msg.buf);
 	sb_release(&msg);
 }
