@@ -235,6 +235,12 @@ int apply_plan(struct backend *b, const struct plan *p, const struct state *actu
 	size_t i = 0;
 	while (i < p->n_changes) {
 		const struct change *c = &p->changes[i];
+		if (o->stop && *o->stop) {
+			r->interrupted = true;
+			for (; i < p->n_changes; i++)
+				report(&run, &p->changes[i], SKIPPED, "not applied: interrupted");
+			break;
+		}
 		if (c->refused) {
 			report(&run, c, SKIPPED, c->refusal ? c->refusal : "refused");
 			i++;
@@ -255,5 +261,5 @@ int apply_plan(struct backend *b, const struct plan *p, const struct state *actu
 	hmap_free(&run.failed);
 	arena_free(&run.arena);
 	sb_release(&run.fold);
-	return r->failed ? -1 : 0;
+	return r->failed || r->interrupted ? -1 : 0;
 }

@@ -3,6 +3,7 @@
  * exactly a saved plan.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -187,6 +188,41 @@ static int load_saved_plan(struct pipeline *pl, const struct apply_args *a, stru
 	return 0;
 }
 
+/* SIGINT and SIGTERM during an apply: the handler only notes the signal;
+ * apply stops before its next change, the sandbox is stored whole, the
+ * audit log says "interrupted", and the exit code is 128 + the signal.
+ * SA_RESETHAND: a second signal ends the process at once (the sandbox is
+ * replaced by rename, so even that never leaves half a file). No
+ * SA_RESTART: a signal at the prompt ends the read, and nothing is applied. */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void catch_signals(struct sigaction old[2])
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void restore_signals(const struct sigaction old[2])
+{
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
 static bool confirmed(const struct apply_args *a)
 {
 	if (a->auto_approve)
@@ -199,8 +235,11 @@ static bool confirmed(const struct apply_args *a)
 	printf("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
 	fflush(stdout);
 	char line[64];
-	if (!fgets(line, sizeof(line), stdin))
+	if (!fgets(line, sizeof(line), stdin)) {
+		if (got_signal)
+			printf("\nApply cancelled (%s): nothing was applied.\n", signal_name(got_signal));
 		return false;
+	}
 	line[strcspn(line, "\r\n")] = '\0';
 	if (strcmp(line, "yes") != 0) {
 		printf("Apply cancelled.\n");
@@ -359,11 +398,12 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 		return EXIT_OK;
 	}
 	if (!confirmed(a))
-		return EXIT_ERROR;
+		return got_signal ? 128 + got_signal : EXIT_ERROR;
 	printf("\nApplying:\n");
 	struct results rs = { .hold = pl->backend->ops->stored_at_flush };
 	a->ao.on_result = on_result;
 	a->ao.ctx = &rs;
+	a->ao.stop = &got_signal;
 	int rc = apply_plan(pl->backend, p, pl->actual, &a->ao, r, d);
 	/* Whatever was done is made durable, failures or not: the next run
 	 * starts from it and converges. */
@@ -371,9 +411,19 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 	if (!stored)
 		rc = -1;
 	release_results(&rs, stored, r);
-	printf("\nApply %s: %zu applied, %zu failed, %zu skipped.\n", rc == 0 ? "complete" : "incomplete",
-	       r->applied, r->failed, r->skipped);
-	*outcome = rc == 0 ? "applied" : r->applied ? "partial" : "failed";
+	if (r->interrupted)
+		printf("\nApply interrupted (%s): %zu applied, %zu failed, %zu not applied. Run apply "
+		       "again to converge.\n",
+		       signal_name(got_signal), r->applied, r->failed, r->skipped);
+	else
+		printf("\nApply %s: %zu applied, %zu failed, %zu skipped.\n",
+		       rc == 0 ? "complete" : "incomplete", r->applied, r->failed, r->skipped);
+	*outcome = r->interrupted ? "interrupted" : rc == 0 ? "applied" : r->applied ? "partial" : "failed";
+	if (r->interrupted) {
+		if (d->n)
+			print_diags(d);
+		return 128 + got_signal;
+	}
 	if (rc < 0) {
 		print_diags(d);
 		return EXIT_ERROR;
@@ -401,6 +451,8 @@ int cmd_apply(int argc, char **argv)
 		provenance_of(&pl, &a, &pv);
 		const char *outcome;
 		struct apply_report r;
+		struct sigaction old[2];
+		catch_signals(old);
 		rc = execute(&pl, &a, &outcome, &r, &d);
 		if (outcome) {
 			struct diags rd = DIAGS_INIT;
@@ -410,6 +462,7 @@ int cmd_apply(int argc, char **argv)
 				print_diags(&rd);
 			diags_free(&rd);
 		}
+		restore_signals(old);
 	}
 	pipeline_free(&pl);
 	diags_free(&d);

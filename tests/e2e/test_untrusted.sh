@@ -17,9 +17,11 @@ mode_of() { stat -c %a "$1"; }
 # ---- a link planted under the old temporary name: never written through --------------
 mkdir -p sb
 printf 'precious\n' >"$VICTIM"
-# The old writer used PATH.tmp.<pid>; pids are sequential, so plant the next hundred.
-next=$(sh -c 'echo $$')
-for i in $(seq 1 200); do ln -sf "$VICTIM" "$SB.tmp.$((next + i))"; done
+# The old writer used PATH.tmp.<pid>; pids are handed out in order, so one
+# process plants links under the next few hundred.
+python3 -c 'import os, sys
+for p in range(os.getpid() + 1, os.getpid() + 600):
+    os.symlink(sys.argv[1], "%s.tmp.%d" % (sys.argv[2], p))' "$VICTIM" "$SB"
 run apply examples/basic "$B" --auto-approve
 expect_rc "write: apply beside planted temporary-name links exits 0" 0
 if [ "$(cat "$VICTIM")" = precious ]; then pass "write: a link planted under a temporary name is not written through"; else fail "write: a link planted under a temporary name is not written through" "victim now: $(head -c 80 "$VICTIM")"; fi
