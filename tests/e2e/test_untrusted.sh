@@ -164,3 +164,14 @@ sed 's/Prov One/Prov Two/' "$P/cfg/one.yaml" >"$P/cfg/two.yaml"
 run_in "$P" apply cfg --backend "local:$PSB" --auto-approve
 OUT=$(tail -n 1 "$P/.reconciler/audit.jsonl")
 expect_json "provenance: an untracked file is dirty" '.dirty == true'
+
+# ---- drift --correct on a full disk: the same truth --------------------------------------
+cd "$TMP/work" || exit 1
+DSB=$TMP/work/drift/sandbox.json
+run apply examples/basic --backend "local:$DSB" --auto-approve --audit-log "$TMP/drift-audit.jsonl"
+jq '.distributionManagers[0].status = "INACTIVE"' "$DSB" >"$TMP/d.json" && cat "$TMP/d.json" >"$DSB"
+{ (trap '' XFSZ; ulimit -f 1; exec "$BIN" drift examples/basic --backend "local:$DSB" --correct --audit-log "$TMP/drift-audit2.jsonl" 2>&1 </dev/null | cat >"$TMP/.out"; exit "${PIPESTATUS[0]}"); RC=$?; }
+OUT=$(cat "$TMP/.out"); ERR=""
+expect_rc "full disk: drift --correct exits 1" 1
+expect_out "full disk: drift --correct counts nothing applied" "Correction incomplete: 0 applied, 1 failed"
+if jq -e '.result.applied == 0 and .result.failed == 1' "$TMP/drift-audit2.jsonl" >/dev/null 2>&1; then pass "full disk: the drift record says 0 applied"; else fail "full disk: the drift record says 0 applied" "$(cat "$TMP/drift-audit2.jsonl")"; fi
