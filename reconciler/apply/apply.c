@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/hmap.h"
+#include "util/scrub.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -212,6 +213,7 @@ static void exec_batch(struct run *run, size_t i, size_t j)
 		} else {
 			diag_error(run->d, "apply", NULL, NULL, "segment %s on '%s': %s (HTTP %d)", c->segment,
 				   c->account, res[k].message, res[k].http_status);
+			scrub_registered(res[k].message); /* the API's words may quote a secret */
 			report(run, c, FAILED, res[k].message);
 		}
 	}

@@ -24,6 +24,7 @@
 #include "api_decode.h"
 #include "http_private.h"
 #include "util/clock.h"
+#include "util/scrub.h"
 #include "util/xalloc.h"
 
 #define RULE "backend"
@@ -58,6 +59,7 @@ int http_client_new(struct http_client **out, const struct http_config *cfg, str
 	c->cfg.org_id = c->org_id = xstrdup(cfg->org_id ? cfg->org_id : "");
 	c->cfg.account_id = c->account_id = xstrdup(cfg->account_id ? cfg->account_id : "");
 	c->cfg.secret_key = c->secret_key = xstrdup(cfg->secret_key ? cfg->secret_key : "");
+	scrub_register(c->secret_key);
 	if (c->cfg.concurrency < 1)
 		c->cfg.concurrency = 1;
 	if (c->cfg.max_retries < 0)
@@ -100,6 +102,7 @@ void http_client_free(struct http_client *c)
 	free(c->org_id);
 	free(c->account_id);
 	wipe_free(c->secret_key);
+	scrub_clear();
 	free(c);
 }
 

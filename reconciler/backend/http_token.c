@@ -24,6 +24,7 @@
 
 #include "api_decode.h"
 #include "http_private.h"
+#include "util/scrub.h"
 #include "util/xalloc.h"
 
 #define DAY_MS (86400LL * 1000)
@@ -95,6 +96,7 @@ static void accept_token(struct http_client *c, const struct api_token *t)
 {
 	http_token_forget(c);
 	c->token = xstrdup(t->access_token);
+	scrub_register(c->token); /* every diagnostic is scrubbed of it from now on */
 	c->token_gen++;
 	long long ttl = t->expires_in > 86400 ? DAY_MS : t->expires_in * 1000;
 	long long margin = ttl / 10 > REFRESH_MARGIN_MIN_MS ? ttl / 10 : REFRESH_MARGIN_MIN_MS;
