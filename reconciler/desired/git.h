@@ -7,7 +7,9 @@
  *  - the same file selection as the work tree (desired/load.h): every *.yaml /
  *    *.yml under each path, directories recursively in strcmp order, entries
  *    whose name starts with '.' skipped, a path named explicitly taken
- *    whatever its extension, each file once;
+ *    whatever its extension, each file once; a symbolic link in the tree is
+ *    followed when its target, resolved in the same tree, stays inside the
+ *    repository, and is a "config.path" error otherwise;
  *  - paths are read the way git reads them: relative to the current directory
  *    when it is inside the repository's work tree, relative to the root of
  *    the repository otherwise (a bare repository, or --repo naming a
