@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/hmap.h"
+#include "util/scrub.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -212,6 +213,7 @@ static void exec_batch(struct run *run, size_t i, size_t j)
 		} else {
 			diag_error(run->d, "apply", NULL, NULL, "segment %s on '%s': %s (HTTP %d)", c->segment,
 				   c->account, res[k].message, res[k].http_status);
+			scrub_registered(res[k].message); /* the API's words may quote a secret */
 			report(run, c, FAILED, res[k].message);
 		}
 	}
@@ -235,6 +237,12 @@ int apply_plan(struct backend *b, const struct plan *p, const struct state *actu
 	size_t i = 0;
 	while (i < p->n_changes) {
 		const struct change *c = &p->changes[i];
+		if (o->stop && *o->stop) {
+			r->interrupted = true;
+			for (; i < p->n_changes; i++)
+				report(&run, &p->changes[i], SKIPPED, "not applied: interrupted");
+			break;
+		}
 		if (c->refused) {
 			report(&run, c, SKIPPED, c->refusal ? c->refusal : "refused");
 			i++;
@@ -255,5 +263,5 @@ int apply_plan(struct backend *b, const struct plan *p, const struct state *actu
 	hmap_free(&run.failed);
 	arena_free(&run.arena);
 	sb_release(&run.fold);
-	return r->failed ? -1 : 0;
+	return r->failed || r->interrupted ? -1 : 0;
 }

@@ -17,6 +17,7 @@
 #ifndef RECONCILER_APPLY_APPLY_H
 #define RECONCILER_APPLY_APPLY_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "backend/backend.h"
@@ -30,12 +31,17 @@ struct apply_options {
 	 * the batch). message is NULL on success. */
 	void (*on_result)(void *ctx, const struct change *c, bool ok, const char *message);
 	void *ctx;
+	/* When set and non-zero (a signal arrived), apply stops before the next
+	 * change or batch: the one under way is finished, never cut halfway,
+	 * and every change not started is reported skipped, "interrupted". */
+	const volatile sig_atomic_t *stop;
 };
 
 struct apply_report {
 	size_t applied;
 	size_t failed;
-	size_t skipped; /* depended on a failed change, or refused */
+	size_t skipped;	  /* depended on a failed change, refused, or not started */
+	bool interrupted; /* stopped by o->stop before the end */
 };
 
 /* Returns 0 when within the caps; else -1 with a diagnostic (rule "apply.caps")

@@ -74,6 +74,10 @@ struct backend_ops {
 			  struct diags *d);
 	/* Makes pending writes durable (local: atomic write of the file). */
 	int (*flush)(struct backend *b, struct diags *d);
+	/* True when writes are held until flush: a flush that fails then
+	 * undoes every change made since the last one (local). False when each
+	 * call is its own durable write (liveramp). */
+	bool stored_at_flush;
 	void (*close)(struct backend *b);
 };
 

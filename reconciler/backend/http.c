@@ -24,11 +24,11 @@
 #include "api_decode.h"
 #include "http_private.h"
 #include "util/clock.h"
+#include "util/scrub.h"
 #include "util/xalloc.h"
 #include "util/log_json.h"
 
 #define RULE "backend"
-#define RESPONSE_MAX ((size_t)64 << 20)
 #define RETRY_AFTER_MAX_MS 60000L
 #define PAGE_LIMIT 100
 
@@ -60,6 +60,7 @@ int http_client_new(struct http_client **out, const struct http_config *cfg, str
 	c->cfg.org_id = c->org_id = xstrdup(cfg->org_id ? cfg->org_id : "");
 	c->cfg.account_id = c->account_id = xstrdup(cfg->account_id ? cfg->account_id : "");
 	c->cfg.secret_key = c->secret_key = xstrdup(cfg->secret_key ? cfg->secret_key : "");
+	scrub_register(c->secret_key);
 	if (c->cfg.concurrency < 1)
 		c->cfg.concurrency = 1;
 	if (c->cfg.max_retries < 0)
@@ -102,6 +103,7 @@ void http_client_free(struct http_client *c)
 	free(c->org_id);
 	free(c->account_id);
 	wipe_free(c->secret_key);
+	scrub_clear();
 	free(c);
 }
 
@@ -198,8 +200,10 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
 	struct http_request *r = ud;
 	size_t len = size * n;
-	if (r->response.len + len > RESPONSE_MAX)
+	if (r->response.len + len > HTTP_RESPONSE_MAX) {
+		r->priv.too_big = true;
 		return 0; /* CURLE_WRITE_ERROR: a hostile or broken server */
+	}
 	sb_add(&r->response, data, len);
 	return len;
 }
@@ -208,6 +212,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 {
 	struct http_request *r = ud;
 	size_t len = size * n;
+	http_keep_location(r, data, len);
 	static const char NAME[] = "retry-after:";
 	size_t k = sizeof(NAME) - 1;
 	if (len > k && strncasecmp(data, NAME, k) == 0) {
@@ -276,6 +281,8 @@ void http_start(struct http_client *c, struct http_request *r, bool token)
 	http_request_drop_json(r);
 	r->status = 0;
 	r->error[0] = '\0';
+	r->location[0] = '\0';
+	r->priv.too_big = false;
 	r->attempts++;
 	r->priv.retry_after_ms = -1;
 	r->priv.token_gen = c->token_gen;
@@ -321,7 +328,11 @@ static bool end_transfer(struct http_client *c, struct http_request *r, CURLcode
 	curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &sent);
 	if (rc != CURLE_OK) {
 		r->status = 0;
-		snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(rc));
+		if (r->priv.too_big)
+			snprintf(r->error, sizeof(r->error), "the answer is larger than %zu MiB (the limit): cut off",
+				 HTTP_RESPONSE_MAX >> 20);
+		else
+			snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(rc));
 	}
 	curl_multi_remove_handle(c->multi, e);
 	XGROW(c->idle, c->cap_idle, c->n_idle + 1);

@@ -10,7 +10,10 @@
  *    "Accept: application/json" (and Content-Type for a body), the
  *    User-Agent "reconciler/<version>", a connect and a total timeout.
  *    TLS is always verified; only http and https are spoken; redirects
- *    are not followed.
+ *    are not followed (a 3xx is an error naming its Location); an answer
+ *    over HTTP_RESPONSE_MAX (64 MiB) is cut off and is an error; a
+ *    transfer that has not ended within the timeout (a stalled or endless
+ *    answer) is a transport failure, retried as one.
  *  - The token: LiveRamp's password grant, fetched when first needed,
  *    refreshed before it runs out (when less than max(30 s, 10 %) of its
  *    expires_in is left), and once more on a 401/403 answer; a request
@@ -68,6 +71,10 @@ enum http_outcome {
 	HTTP_LOST,     /* it may have acted: timeout, reset, 5xx, a garbled answer */
 };
 
+/* The largest answer read: past it the transfer is cut and fails (a hostile
+ * or broken server could otherwise fill the memory). */
+#define HTTP_RESPONSE_MAX ((size_t)64 << 20)
+
 struct http_request;
 struct http_client;
 
@@ -84,6 +91,7 @@ struct http_attempt {
 	long long not_before; /* monotonic ms */
 	long retry_after_ms;  /* from the last answer; -1 when none */
 	bool no_token;        /* failed because no access token could be had */
+	bool too_big;         /* the answer passed HTTP_RESPONSE_MAX: cut off */
 	struct http_client *client;
 };
 
@@ -107,6 +115,7 @@ struct http_request {
 	 * the next attempt, by http_request_drop_json, or at release. */
 	void *json;
 	char error[320];        /* why it failed (transport, retries, token); "" otherwise */
+	char location[256];     /* the Location of a 3xx answer (never followed), or "" */
 	int attempts;
 	struct http_attempt priv;
 };
@@ -173,9 +182,17 @@ bool http_host_is_loopback(const char *host);
 /* Checks a URL from the environment: http or https with a host; plain
  * http only for a loopback host. var names it in the diagnostic. */
 int http_url_check(const char *url, const char *var, struct diags *d);
-/* Overwrites every occurrence of secret in text with '*' (secret NULL or
- * shorter than 4 characters: nothing to do). */
+/* Overwrites every spelling of secret in text with '*': as is, percent-
+ * encoded (either case, '+' for a space), JSON-escaped, or any mix of
+ * these; and any start of it at least 8 characters long (an echo cut
+ * short). secret NULL or shorter than 4 characters: nothing to do. */
 void http_scrub(char *text, const char *secret);
+/* Scrubs each of secrets (NULL entries skipped), then every value after
+ * "Bearer " and "password=" (plain or percent-encoded), whatever it is, to
+ * "***". In place: the text never grows. Call it before any truncation. */
+void http_scrub_text(char *text, const char *const *secrets, size_t n);
+/* http_scrub_text with the client's secret key and access token. */
+void http_scrub_client(const struct http_client *c, char *text);
 /* A splitmix64 step, for the jitter. */
 uint64_t http_random_next(uint64_t *state);
 

@@ -52,6 +52,16 @@ int http_classify(struct http_client *c, struct http_request *r, CURLcode rc, bo
 /* Backoff before the next attempt of r, Retry-After included. */
 long long http_retry_delay(struct http_client *c, const struct http_request *r);
 
+/* Appends before, at most max bytes of s once the secrets are out of it,
+ * and after: the scrub comes before the cut, so a cut never leaves the
+ * start of a secret behind. */
+void http_put_scrubbed(struct strbuf *msg, const struct http_client *c, const char *before, const char *s,
+		       size_t max, const char *after);
+
+/* Keeps the value of a Location header line (if data is one) in
+ * r->location, control characters replaced, cut to fit. */
+void http_keep_location(struct http_request *r, const char *data, size_t len);
+
 /* http_token.c */
 bool http_token_valid(const struct http_client *c, long long now);
 /* Starts the token request when requests wait for a token and none is on

@@ -24,6 +24,7 @@
 
 #include "api_decode.h"
 #include "http_private.h"
+#include "util/scrub.h"
 #include "util/xalloc.h"
 
 #define DAY_MS (86400LL * 1000)
@@ -95,6 +96,7 @@ static void accept_token(struct http_client *c, const struct api_token *t)
 {
 	http_token_forget(c);
 	c->token = xstrdup(t->access_token);
+	scrub_register(c->token); /* every diagnostic is scrubbed of it from now on */
 	c->token_gen++;
 	long long ttl = t->expires_in > 86400 ? DAY_MS : t->expires_in * 1000;
 	long long margin = ttl / 10 > REFRESH_MARGIN_MIN_MS ? ttl / 10 : REFRESH_MARGIN_MIN_MS;
@@ -118,17 +120,19 @@ static void refuse(struct http_client *c, const char *why)
 		sb_printf(&msg, "answered %ld", r->status);
 		if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
 			if (e.code)
-				sb_printf(&msg, " %.60s", e.code);
+				http_put_scrubbed(&msg, c, " ", e.code, 60, "");
 			if (e.message)
-				sb_printf(&msg, ": %.160s", e.message);
+				http_put_scrubbed(&msg, c, ": ", e.message, 160, "");
 		}
 		arena_free(&a);
+		if (r->status >= 300 && r->status < 400)
+			http_put_scrubbed(&msg, c, " (a redirect, not followed: Location ", r->location[0] ? r->location : "not given", 200, ")");
 		if (why)
-			sb_printf(&msg, " (%s)", why);
+			http_put_scrubbed(&msg, c, " (", why, 200, ")");
 	} else {
-		sb_puts(&msg, why ? why : "no answer");
+		http_put_scrubbed(&msg, c, "", why ? why : "no answer", 300, "");
 	}
-	http_scrub(msg.buf, c->cfg.secret_key);
+	http_scrub_client(c, msg.buf);
 	snprintf(c->token_error, sizeof(c->token_error), "%s", msg.buf);
 	sb_release(&msg);
 }
@@ -175,14 +179,25 @@ void http_token_finish(struct http_client *c, CURLcode rc, bool sent)
 
 /* ---- debug trace -------------------------------------------------------------- */
 
-static void trace(const struct http_request *r, const char *prefix, const char *data, size_t size)
+/* One piece of the trace, at most max bytes of it shown: scrubbed whole
+ * first, so that the cut never leaves the start of a secret. */
+static void trace_max(const struct http_request *r, const char *prefix, const char *data, size_t size,
+		      size_t max)
 {
 	struct http_client *c = r->priv.client;
 	char *text = xstrndup(data, size);
-	http_scrub(text, c->cfg.secret_key);
-	http_scrub(text, c->token);
-	fprintf(stderr, "%s%s%s", prefix, text, size && data[size - 1] == '\n' ? "" : "\n");
+	http_scrub_client(c, text);
+	size_t n = strlen(text);
+	if (n > max)
+		text[n = max] = '\0';
+	fprintf(stderr, "%s%s%s", prefix, text, n && text[n - 1] == '\n' ? "" : "\n");
+	explicit_bzero(text, n);
 	free(text);
+}
+
+static void trace(const struct http_request *r, const char *prefix, const char *data, size_t size)
+{
+	trace_max(r, prefix, data, size, size);
 }
 
 /* Header lines out, with the Authorization value replaced. */
@@ -222,8 +237,7 @@ static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *
 				 type == CURLINFO_DATA_OUT ? "request" : "answer");
 			trace(r, type == CURLINFO_DATA_OUT ? "> " : "< ", note, strlen(note));
 		} else {
-			trace(r, type == CURLINFO_DATA_OUT ? "> " : "< ", data,
-			      size > DEBUG_BODY_MAX ? DEBUG_BODY_MAX : size);
+			trace_max(r, type == CURLINFO_DATA_OUT ? "> " : "< ", data, size, DEBUG_BODY_MAX);
 		}
 		break;
 	default:

@@ -15,6 +15,8 @@
 
 #include "api_decode.h"
 #include "http_private.h"
+#include "util/scrub.h"
+#include "util/xalloc.h"
 
 #define RULE "backend"
 
@@ -135,13 +137,43 @@ int http_url_check(const char *url, const char *var, struct diags *d)
 
 void http_scrub(char *text, const char *secret)
 {
-	if (!text || !secret)
+	scrub_secret(text, secret);
+}
+
+void http_scrub_text(char *text, const char *const *secrets, size_t n)
+{
+	if (!text)
 		return;
-	size_t n = strlen(secret);
-	if (n < 4)
+	for (size_t i = 0; i < n; i++)
+		scrub_secret(text, secrets[i]);
+	scrub_values(text);
+}
+
+void http_scrub_client(const struct http_client *c, char *text)
+{
+	const char *secrets[] = { c->cfg.secret_key, c->token };
+	http_scrub_text(text, secrets, 2);
+}
+
+/* The Location of a redirect, kept to name it in the error: redirects
+ * are never followed (to another host, or from https to http, the token
+ * would go along). */
+void http_keep_location(struct http_request *r, const char *data, size_t len)
+{
+	static const char NAME[] = "location:";
+	size_t k = sizeof(NAME) - 1;
+	if (len <= k || strncasecmp(data, NAME, k) != 0)
 		return;
-	for (char *p = strstr(text, secret); p; p = strstr(p + n, secret))
-		memset(p, '*', n);
+	data += k;
+	len -= k;
+	while (len && (*data == ' ' || *data == '\t'))
+		data++, len--;
+	while (len && (data[len - 1] == '\r' || data[len - 1] == '\n' || data[len - 1] == ' '))
+		len--;
+	size_t keep = len < sizeof(r->location) - 1 ? len : sizeof(r->location) - 1;
+	for (size_t i = 0; i < keep; i++) /* shown in a message: no control characters */
+		r->location[i] = (unsigned char)data[i] < 0x20 || data[i] == 0x7f ? '?' : data[i];
+	r->location[keep] = '\0';
 }
 
 /* ---- reports ---------------------------------------------------------------------- */
@@ -165,6 +197,19 @@ static const char *default_hint(const struct http_request *r)
 	return "the API refused the request; fix the value it names and run again";
 }
 
+void http_put_scrubbed(struct strbuf *msg, const struct http_client *c, const char *before, const char *s,
+		       size_t max, const char *after)
+{
+	char *copy = xstrdup(s);
+	http_scrub_client(c, copy);
+	size_t n = strlen(copy);
+	sb_puts(msg, before);
+	sb_add(msg, copy, n < max ? n : max);
+	sb_puts(msg, after);
+	explicit_bzero(copy, n);
+	free(copy);
+}
+
 void http_report(const struct http_client *c, const struct http_request *r, const char *what_for,
 		 const char *hint, struct diags *d)
 {
@@ -174,22 +219,23 @@ void http_report(const struct http_client *c, const struct http_request *r, cons
 		struct arena a = ARENA_INIT;
 		struct api_error e;
 		sb_printf(&msg, "answered %ld", r->status);
-		if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
+		if (r->status >= 300 && r->status < 400)
+			http_put_scrubbed(&msg, c, " (a redirect, not followed: Location ", r->location[0] ? r->location : "not given", 200, ")");
+		else if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
 			if (e.code)
-				sb_printf(&msg, " %.80s", e.code);
+				http_put_scrubbed(&msg, c, " ", e.code, 80, "");
 			if (e.message)
-				sb_printf(&msg, ": %.300s", e.message);
+				http_put_scrubbed(&msg, c, ": ", e.message, 300, "");
 		}
 		arena_free(&a);
 		if (r->error[0])
-			sb_printf(&msg, " (%s)", r->error);
+			http_put_scrubbed(&msg, c, " (", r->error, 320, ")");
 	} else {
-		sb_printf(&msg, "failed: %s", r->error[0] ? r->error : "no answer");
+		http_put_scrubbed(&msg, c, "failed: ", r->error[0] ? r->error : "no answer", 320, "");
 	}
 	if (r->outcome == HTTP_LOST && r->method != HTTP_GET)
 		sb_puts(&msg, "; the server may have acted on it");
-	http_scrub(msg.buf, c->cfg.secret_key);
-	http_scrub(msg.buf, c->token);
+	http_scrub_client(c, msg.buf);
 	diag_error(d, RULE, NULL, hint ? hint : default_hint(r), "%s", msg.buf);
 	sb_release(&msg);
 }

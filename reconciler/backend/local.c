@@ -494,6 +494,7 @@ static const struct backend_ops LOCAL_OPS = {
     .remove_segments = local_remove_segments,
     .deliveries = local_deliveries,
     .flush = local_flush,
+    .stored_at_flush = true,
     .close = local_close,
 };
 

@@ -1,6 +1,7 @@
 #include "local_store.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "local_schema.h"
+#include "util/safefile.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -151,46 +153,44 @@ static int write_tmp(int fd, json_t *root)
 {
 	FILE *f = fdopen(fd, "wb");
 	if (!f) {
+		int e = errno;
 		close(fd);
+		errno = e;
 		return -1;
 	}
-	int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (rc == 0 && fputc('\n', f) == EOF)
-		rc = -1;
-	if (rc == 0 && fflush(f) != 0)
-		rc = -1;
-	if (rc == 0 && fsync(fileno(f)) != 0)
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	return rc;
+	/* The first failure's errno is the one reported (ENOSPC, EFBIG, EIO):
+	 * what fclose says after it is noise. */
+	int e = 0;
+	if (json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', f) == EOF ||
+	    fflush(f) != 0 || fsync(fileno(f)) != 0)
+		e = errno ? errno : EIO;
+	if (fclose(f) != 0 && !e)
+		e = errno ? errno : EIO;
+	errno = e;
+	return e ? -1 : 0;
 }
 
-/* A writer killed between open and rename leaves "PATH.tmp.<pid>" behind;
- * each would stay there, as large as the sandbox. Removes those whose
- * process is gone (a live writer's file is left alone; a reused pid only
- * delays the cleanup). Best effort: errors are ignored. */
+/* A writer killed between open and rename leaves "PATH.tmp.<pid>.<random>"
+ * behind; each would stay there, as large as the sandbox. Removes those
+ * whose process is gone (a live writer's file is left alone; a reused pid
+ * only delays the cleanup). Best effort: errors are ignored. */
 static void sweep_stale_tmp(const char *path)
 {
 	char *dir = xstrdup(path);
 	char *slash = strrchr(dir, '/');
-	const char *base = slash ? slash + 1 : path;
+	const char *base = slash ? path + (slash - dir) + 1 : path;
 	if (slash == dir)
 		dir[1] = '\0';
 	else if (slash)
 		*slash = '\0';
 	else
 		strcpy(dir, ".");
-	struct strbuf prefix = STRBUF_INIT;
-	sb_printf(&prefix, "%s.tmp.", base);
 	DIR *dh = opendir(dir);
 	struct dirent *e;
 	while (dh && (e = readdir(dh)) != NULL) {
-		if (strncmp(e->d_name, prefix.buf, prefix.len) != 0)
-			continue;
-		char *end;
-		long pid = strtol(e->d_name + prefix.len, &end, 10);
-		if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		long pid;
+		if (!safefile_is_tmp_of(e->d_name, base, &pid) || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		struct strbuf stale = STRBUF_INIT;
 		sb_printf(&stale, "%s/%s", dir, e->d_name);
@@ -199,8 +199,17 @@ static void sweep_stale_tmp(const char *path)
 	}
 	if (dh)
 		closedir(dh);
-	sb_release(&prefix);
 	free(dir);
+}
+
+/* The sandbox holds account data: a new one is private to its owner; one
+ * that exists keeps the mode its owner gave it. */
+static mode_t sandbox_mode(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return st.st_mode & 07777;
+	return SAFEFILE_PRIVATE;
 }
 
 int local_file_write(const char *path, json_t *root, struct diags *d)
@@ -209,19 +218,20 @@ int local_file_write(const char *path, json_t *root, struct diags *d)
 		return -1;
 	sweep_stale_tmp(path);
 	struct strbuf tmp = STRBUF_INIT;
-	sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	mode_t mode = sandbox_mode(path);
+	int fd = safefile_tmp(path, mode, &tmp);
 	if (fd < 0) {
-		diag_error(d, RULE, NULL, "check the directory's permissions and free space",
-			   "cannot create %s: %s", tmp.buf, strerror(errno));
+		diag_error(d, RULE, NULL, "check the directory's permissions and free space; nothing was stored",
+			   "cannot create a temporary file beside the sandbox %s: %s", path, strerror(errno));
 		sb_release(&tmp);
 		return -1;
 	}
+	fchmod(fd, mode); /* exactly the mode chosen, whatever the umask */
 	if (write_tmp(fd, root) != 0) {
 		int e = errno;
 		unlink(tmp.buf);
-		diag_error(d, RULE, NULL, "check free space on the disk; the previous sandbox is unchanged",
-			   "cannot write %s: %s", tmp.buf, strerror(e));
+		diag_error(d, RULE, NULL, "free space on the disk; the previous sandbox is unchanged",
+			   "cannot write the sandbox %s: %s", path, strerror(e));
 		sb_release(&tmp);
 		return -1;
 	}
@@ -230,7 +240,7 @@ int local_file_write(const char *path, json_t *root, struct diags *d)
 		unlink(tmp.buf);
 		diag_error(d, RULE, NULL,
 			   "check the directory's permissions; the previous sandbox is unchanged",
-			   "cannot replace %s: %s", path, strerror(e));
+			   "cannot replace the sandbox %s: %s", path, strerror(e));
 		sb_release(&tmp);
 		return -1;
 	}
@@ -257,10 +267,14 @@ int local_file_lock(int *fd_out, const char *path, int timeout_ms, struct diags 
 		return -1;
 	struct strbuf lock_path = STRBUF_INIT;
 	sb_printf(&lock_path, "%s.lock", path);
-	int fd = open(lock_path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open(lock_path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, SAFEFILE_PRIVATE);
 	if (fd < 0) {
-		diag_error(d, RULE, NULL, "check the directory's permissions",
-			   "cannot open the lock file %s: %s", lock_path.buf, strerror(errno));
+		bool link = errno == ELOOP;
+		diag_error(d, RULE, NULL,
+			   link ? "remove the link: the lock file is the tool's own, never a link"
+				: "check the directory's permissions",
+			   "cannot open the lock file %s: %s", lock_path.buf,
+			   link ? "it is a symbolic link (not followed)" : strerror(errno));
 		sb_release(&lock_path);
 		return -1;
 	}

@@ -2,9 +2,12 @@
  * The sandbox file on disk: reading, durable replacement, and the lock.
  *
  * The `local` backend keeps its state in one JSON file. Readers never see a
- * half-written file: a write goes to "PATH.tmp.<pid>" in the same directory,
- * is fsync'd, renamed over PATH, and the directory is fsync'd, so PATH is
- * always either the old document or the new one. Because the data file is
+ * half-written file: a write goes to a new "PATH.tmp.<pid>.<random>" in the
+ * same directory (util/safefile.h: never a planted file or link), is
+ * fsync'd, renamed over PATH, and the directory is fsync'd, so PATH is
+ * always either the old document or the new one. A new sandbox is 0600; a
+ * replaced one keeps its mode. The lock file is never opened through a
+ * link. Because the data file is
  * replaced by rename, it cannot carry a lock; writers serialise on a sidecar
  * "PATH.lock" with flock(2), which the kernel releases if the process dies.
  *

@@ -3,6 +3,7 @@
  * exactly a saved plan.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "record/audit.h"
 #include "record/notes.h"
 #include "util/clock.h"
+#include "util/xalloc.h"
 
 #define DEFAULT_LOCK_TIMEOUT_S 30
 
@@ -31,7 +33,7 @@ struct apply_args {
 	const char *metrics_file; /* --metrics-file, or NULL */
 };
 
-static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
+static void print_result(const struct change *c, bool ok, const char *message)
 {
 	log_change_result(c, ok, message);
 	const char *what = change_action_name(c->action);
@@ -41,6 +43,51 @@ static void print_result(void *ctx, const struct change *c, bool ok, const char 
 	else
 		printf("  %s account \"%s\": %s%s%s\n", what, c->account, ok ? "done" : "FAILED",
 		       message ? ": " : "", message ? message : "");
+}
+
+/* The outcome of each change, printed as it comes, or held until the
+ * backend has stored them (stored_at_flush): a change the sandbox file never
+ * received was not applied, and must not read "done". */
+struct held_result {
+	const struct change *c;
+	bool ok;
+	char *message;
+};
+
+struct results {
+	bool hold;
+	struct held_result *v;
+	size_t n, cap;
+};
+
+static void on_result(void *ctx, const struct change *c, bool ok, const char *message)
+{
+	struct results *rs = ctx;
+	if (!rs->hold) {
+		print_result(c, ok, message);
+		return;
+	}
+	XGROW(rs->v, rs->cap, rs->n + 1);
+	rs->v[rs->n++] = (struct held_result){ c, ok, message ? xstrdup(message) : NULL };
+}
+
+/* Prints what was held; when the store failed, every change reported done
+ * is counted and shown failed instead. */
+static void release_results(struct results *rs, bool stored, struct apply_report *r)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		struct held_result *h = &rs->v[i];
+		if (h->ok && !stored)
+			print_result(h->c, false, "not stored: the sandbox could not be written");
+		else
+			print_result(h->c, h->ok, h->message);
+		free(h->message);
+	}
+	free(rs->v);
+	if (!stored && rs->hold) {
+		r->failed += r->applied;
+		r->applied = 0;
+	}
 }
 
 static int parse_args(int argc, char **argv, struct apply_args *a)
@@ -146,6 +193,41 @@ static int load_saved_plan(struct pipeline *pl, const struct apply_args *a, stru
 	return 0;
 }
 
+/* SIGINT and SIGTERM during an apply: the handler only notes the signal;
+ * apply stops before its next change, the sandbox is stored whole, the
+ * audit log says "interrupted", and the exit code is 128 + the signal.
+ * SA_RESETHAND: a second signal ends the process at once (the sandbox is
+ * replaced by rename, so even that never leaves half a file). No
+ * SA_RESTART: a signal at the prompt ends the read, and nothing is applied. */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void catch_signals(struct sigaction old[2])
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void restore_signals(const struct sigaction old[2])
+{
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
 static bool confirmed(const struct apply_args *a)
 {
 	if (a->auto_approve)
@@ -158,8 +240,11 @@ static bool confirmed(const struct apply_args *a)
 	printf("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
 	fflush(stdout);
 	char line[64];
-	if (!fgets(line, sizeof(line), stdin))
+	if (!fgets(line, sizeof(line), stdin)) {
+		if (got_signal)
+			printf("\nApply cancelled (%s): nothing was applied.\n", signal_name(got_signal));
 		return false;
+	}
 	line[strcspn(line, "\r\n")] = '\0';
 	if (strcmp(line, "yes") != 0) {
 		printf("Apply cancelled.\n");
@@ -318,17 +403,32 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 		return EXIT_OK;
 	}
 	if (!confirmed(a))
-		return EXIT_ERROR;
+		return got_signal ? 128 + got_signal : EXIT_ERROR;
 	printf("\nApplying:\n");
-	a->ao.on_result = print_result;
+	struct results rs = { .hold = pl->backend->ops->stored_at_flush };
+	a->ao.on_result = on_result;
+	a->ao.ctx = &rs;
+	a->ao.stop = &got_signal;
 	int rc = apply_plan(pl->backend, p, pl->actual, &a->ao, r, d);
 	/* Whatever was done is made durable, failures or not: the next run
 	 * starts from it and converges. */
-	if (pl->backend->ops->flush(pl->backend, d) < 0)
+	bool stored = pl->backend->ops->flush(pl->backend, d) == 0;
+	if (!stored)
 		rc = -1;
-	printf("\nApply %s: %zu applied, %zu failed, %zu skipped.\n", rc == 0 ? "complete" : "incomplete",
-	       r->applied, r->failed, r->skipped);
-	*outcome = rc == 0 ? "applied" : r->applied ? "partial" : "failed";
+	release_results(&rs, stored, r);
+	if (r->interrupted)
+		printf("\nApply interrupted (%s): %zu applied, %zu failed, %zu not applied. Run apply "
+		       "again to converge.\n",
+		       signal_name(got_signal), r->applied, r->failed, r->skipped);
+	else
+		printf("\nApply %s: %zu applied, %zu failed, %zu skipped.\n",
+		       rc == 0 ? "complete" : "incomplete", r->applied, r->failed, r->skipped);
+	*outcome = r->interrupted ? "interrupted" : rc == 0 ? "applied" : r->applied ? "partial" : "failed";
+	if (r->interrupted) {
+		if (d->n)
+			print_diags(d);
+		return 128 + got_signal;
+	}
 	if (rc < 0) {
 		print_diags(d);
 		return EXIT_ERROR;
@@ -358,6 +458,8 @@ int cmd_apply(int argc, char **argv)
 		struct provenance pv;
 		provenance_of(&pl, &a, &pv);
 		struct apply_report r;
+		struct sigaction old[2];
+		catch_signals(old);
 		rc = execute(&pl, &a, &outcome, &r, &d);
 		if (outcome) {
 			struct diags rd = DIAGS_INIT;
@@ -367,6 +469,7 @@ int cmd_apply(int argc, char **argv)
 				print_diags(&rd);
 			diags_free(&rd);
 		}
+		restore_signals(old);
 	}
 	mo.path = a.metrics_file;
 	rc = metrics_out_write(&mo, "apply", &pl, NULL,

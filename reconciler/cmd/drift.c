@@ -174,8 +174,17 @@ static int correct(struct pipeline *pl, const struct drift_args *a, const struct
 	int rc = apply_plan(pl->backend, pl->plan, pl->actual, &ao, &r, d);
 	/* What was done is made durable, failures or not: the next run
 	 * starts from it and converges. */
-	if (pl->backend->ops->flush(pl->backend, d) < 0)
+	if (pl->backend->ops->flush(pl->backend, d) < 0) {
 		rc = -1;
+		/* Held writes that were never stored were not applied. */
+		if (pl->backend->ops->stored_at_flush && r.applied) {
+			fprintf(out, "  not stored: the sandbox could not be written, so none of the %zu "
+				     "changes above was applied\n",
+				r.applied);
+			r.failed += r.applied;
+			r.applied = 0;
+		}
+	}
 	c->applied = r.applied;
 	c->failed = r.failed;
 	c->skipped = r.skipped;

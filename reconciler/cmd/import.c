@@ -22,6 +22,7 @@
 #include "desired/emit.h"
 #include "util/clock.h"
 #include "util/hmap.h"
+#include "util/safefile.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -138,27 +139,23 @@ static int make_dirs(const char *dir, struct diags *d)
 	return rc;
 }
 
-/* Written beside the target and renamed over it: a reader never sees half
- * a file. */
+/* Written to a new temporary file beside the target and renamed over it: a
+ * reader never sees half a file, and a link planted under the temporary
+ * name is never opened. A target that is a link is refused, --force or not:
+ * the files go inside --out, never where a link points. Account data: 0600. */
 static int write_file(const char *path, const struct strbuf *sb, struct diags *d)
 {
-	struct strbuf tmp = STRBUF_INIT;
-	sb_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp.buf, "wb");
-	int rc = -1;
-	if (f) {
-		bool ok = fwrite(sb->buf, 1, sb->len, f) == sb->len;
-		ok = fclose(f) == 0 && ok;
-		if (ok && rename(tmp.buf, path) == 0)
-			rc = 0;
-		else
-			unlink(tmp.buf);
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		diag_error(d, "import", NULL, "remove the link, or choose another --out directory",
+			   "%s is a symbolic link: not followed, nothing written there", path);
+		return -1;
 	}
-	if (rc < 0)
-		diag_error(d, "import", NULL, "check the directory's permissions and free space", "cannot write %s: %s",
-			   path, strerror(errno));
-	sb_release(&tmp);
-	return rc;
+	if (safefile_replace(path, sb->buf, sb->len, SAFEFILE_PRIVATE) == 0)
+		return 0;
+	diag_error(d, "import", NULL, "check the directory's permissions and free space", "cannot write %s: %s",
+		   path, strerror(errno));
+	return -1;
 }
 
 static void header(struct strbuf *h, const struct pipeline *pl, const struct account *a)

@@ -4,6 +4,7 @@
 #include "desired/emit.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "util/text.h"
@@ -76,6 +77,18 @@ void emit_yaml_str(struct strbuf *out, const char *s)
 	sb_putc(out, '"');
 }
 
+/* Device names Windows reserves whatever the extension: a checkout there
+ * could not hold "con.yaml" or "com1.yaml". */
+static bool reserved_stem(const char *stem)
+{
+	static const char *const NAMES[] = { "con", "prn", "aux", "nul", NULL };
+	for (size_t i = 0; NAMES[i]; i++)
+		if (strcmp(stem, NAMES[i]) == 0)
+			return true;
+	return (strncmp(stem, "com", 3) == 0 || strncmp(stem, "lpt", 3) == 0) && stem[3] >= '1' &&
+	       stem[3] <= '9' && stem[4] == '\0';
+}
+
 void emit_file_name(struct strbuf *out, const char *name)
 {
 	size_t start = out->len, n = 0;
@@ -97,6 +110,8 @@ void emit_file_name(struct strbuf *out, const char *name)
 	}
 	if (out->len == start)
 		sb_puts(out, "account");
+	else if (reserved_stem(out->buf + start))
+		sb_puts(out, "-account"); /* "con.yaml" cannot be made on Windows */
 	sb_puts(out, ".yaml");
 }
 

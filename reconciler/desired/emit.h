@@ -36,7 +36,8 @@ void emit_account_file(struct strbuf *out, const struct account *a, const struct
 /* The file name for an account (without directory): its name in lower
  * case ASCII letters and digits, other characters as '-' (runs of them as
  * one), at most 60 characters, "account" when nothing is left, then
- * ".yaml". */
+ * ".yaml". So it never holds '/', "..", a control character or a leading
+ * dot; a name Windows reserves (con, nul, com1, ...) gets "-account". */
 void emit_file_name(struct strbuf *out, const char *account_name);
 
 #endif

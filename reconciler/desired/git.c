@@ -209,6 +209,8 @@ struct walk {
 	struct strbuf label;
 	size_t found;
 	bool failed;
+	const git_tree *root; /* of the commit: links are resolved in it */
+	int link_depth;       /* links being followed, to stop loops */
 };
 
 static const char *label_of(struct walk *w, const char *path)
@@ -259,6 +261,59 @@ static void join(struct strbuf *sb, const char *dir, const char *name)
 	sb_puts(sb, name);
 }
 
+#define LINK_DEPTH_MAX 8
+
+static void walk_tree(struct walk *w, const git_tree *t, const char *dir);
+
+/* A link in the tree, followed as the work tree follows it: its target
+ * (the blob's text, never opened as a path) is resolved against the
+ * link's directory, and must stay inside the repository. */
+static void follow_link(struct walk *w, const char *path, const git_oid *blob_id)
+{
+	git_blob *blob = NULL;
+	git_tree_entry *e = NULL;
+	struct strbuf to = STRBUF_INIT;
+	if (git_blob_lookup(&blob, w->g->repo, blob_id) < 0) {
+		walk_error(w, path, "check the repository (git fsck)", "cannot read link '%s'", path);
+		goto out;
+	}
+	size_t n = (size_t)git_blob_rawsize(blob);
+	char *target = xstrndup(git_blob_rawcontent(blob), n);
+	const char *slash = strrchr(path, '/');
+	if (slash)
+		sb_add(&to, path, (size_t)(slash - path));
+	int rc = target[0] == '/' || strlen(target) != n ? -1 : push_components(&to, target);
+	free(target);
+	if (rc < 0 || !to.len) {
+		walk_error(w, path, "a link may point only inside the repository: copy the file in",
+			   "'%s' is a symbolic link that points outside the repository, not followed", path);
+	} else if (w->link_depth >= LINK_DEPTH_MAX || git_tree_entry_bypath(&e, w->root, to.buf) < 0) {
+		walk_error(w, path, "fix or remove the link",
+			   w->link_depth >= LINK_DEPTH_MAX ? "'%s': a loop of symbolic links"
+							   : "'%s' is a symbolic link to nothing in the tree",
+			   path);
+	} else if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) {
+		w->link_depth++;
+		follow_link(w, to.buf, git_tree_entry_id(e));
+		w->link_depth--;
+	} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		git_tree *sub;
+		if (git_tree_lookup(&sub, w->g->repo, git_tree_entry_id(e)) == 0) {
+			w->link_depth++;
+			walk_tree(w, sub, to.buf);
+			w->link_depth--;
+			git_tree_free(sub);
+		}
+	} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && desired_is_config_name(path)) {
+		w->found++;
+		add_file(w, to.buf, git_tree_entry_id(e)); /* labelled where it really is */
+	}
+out:
+	git_tree_entry_free(e);
+	git_blob_free(blob);
+	sb_release(&to);
+}
+
 /* Git orders a tree's entries as if directories ended in '/'; the work tree
  * loader uses strcmp. Sorting again keeps the two sources' file order (and
  * so diagnostics and the first declaration of a duplicate) the same. */
@@ -286,15 +341,9 @@ static void walk_tree(struct walk *w, const git_tree *t, const char *dir)
 			}
 			walk_tree(w, sub, path.buf);
 			git_tree_free(sub);
+		} else if (type == GIT_OBJECT_BLOB && git_tree_entry_filemode(v[i]) == GIT_FILEMODE_LINK) {
+			follow_link(w, path.buf, git_tree_entry_id(v[i]));
 		} else if (type == GIT_OBJECT_BLOB && desired_is_config_name(name)) {
-			if (git_tree_entry_filemode(v[i]) == GIT_FILEMODE_LINK) {
-				struct pos at = {label_of(w, path.buf), 0, 0};
-				diag_warning(
-				    w->d, "config.path", &at,
-				    "name the link's target instead; links are not followed in a git tree",
-				    "'%s' is a symbolic link: skipped", path.buf);
-				continue;
-			}
 			w->found++;
 			add_file(w, path.buf, git_tree_entry_id(v[i]));
 		}
@@ -338,6 +387,8 @@ static void walk_arg(struct walk *w, const git_tree *root, const char *arg)
 		} else if (type == GIT_OBJECT_BLOB && git_tree_entry_filemode(e) != GIT_FILEMODE_LINK) {
 			w->found++;
 			add_file(w, rel.buf, git_tree_entry_id(e)); /* named: whatever its extension */
+		} else if (type == GIT_OBJECT_BLOB) {
+			follow_link(w, rel.buf, git_tree_entry_id(e));
 		} else {
 			walk_error(w, rel.buf, "give a YAML file or a directory",
 				   "'%s' is not a file or directory in %s (a symbolic link or a submodule)",
@@ -413,7 +464,7 @@ int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, cons
 	struct state *s = state_new();
 	*out = s;
 	describe(s, g, ref, commit, paths, n_paths);
-	struct walk w = {.g = g, .ref = ref, .d = d};
+	struct walk w = {.g = g, .ref = ref, .d = d, .root = root};
 	for (size_t i = 0; i < n_paths; i++)
 		walk_arg(&w, root, paths[i]);
 	int rc = w.failed ? -1 : 0;
@@ -544,5 +595,7 @@ int gitsrc_worktree_state(struct gitsrc *g, const char *const *paths, size_t n_p
 	for (size_t i = 0; i < n_paths; i++)
 		free(rels[i]);
 	free(rels);
+	if (rc == 0 && !*dirty)
+		*dirty = !gitsrc_files_match_head(g, paths, n_paths);
 	return rc;
 }

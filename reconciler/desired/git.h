@@ -7,7 +7,9 @@
  *  - the same file selection as the work tree (desired/load.h): every *.yaml /
  *    *.yml under each path, directories recursively in strcmp order, entries
  *    whose name starts with '.' skipped, a path named explicitly taken
- *    whatever its extension, each file once;
+ *    whatever its extension, each file once; a symbolic link in the tree is
+ *    followed when its target, resolved in the same tree, stays inside the
+ *    repository, and is a "config.path" error otherwise;
  *  - paths are read the way git reads them: relative to the current directory
  *    when it is inside the repository's work tree, relative to the root of
  *    the repository otherwise (a bare repository, or --repo naming a
@@ -73,5 +75,13 @@ int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, cons
  * with "git.repo" for a bare repository or a status that cannot be read. */
 int gitsrc_worktree_state(struct gitsrc *g, const char *const *paths, size_t n_paths, char head[GITSRC_HEX],
 			  bool *dirty, bool *inside, struct diags *d);
+
+/* Whether every file the work-tree loader selects under paths (n_paths 0:
+ * ".") is the very blob HEAD holds at that path: a regular file (not a
+ * link in HEAD), its bytes hashing to the committed blob id, and reached
+ * through no symbolic link. False for a modified or untracked file, a
+ * file reached through a link, or anything that cannot be checked: a
+ * record may then say "clean" only when it is (git_head.c). */
+bool gitsrc_files_match_head(struct gitsrc *g, const char *const *paths, size_t n_paths);
 
 #endif

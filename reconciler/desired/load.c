@@ -26,6 +26,11 @@ struct collector {
 	struct diags *d;
 	size_t found; /* YAML files seen, counting those already collected */
 	bool failed;
+	/* What links may point into (real path): the work tree of the git
+	 * repository holding the argument being walked, else the argument
+	 * itself. NULL while it cannot be known. */
+	char *root;
+	bool in_repo;
 };
 
 /* The directories being walked, innermost first, to stop symlink loops. */
@@ -105,9 +110,44 @@ static int list_dir(const char *dir, char ***out, size_t *n_out)
 static void collect_dir(struct collector *c, const char *dir, const struct stat *dst,
 			const struct ancestor *up);
 
+/* Whether the real path p lies in (or is) the real directory root. */
+static bool lies_under(const char *root, const char *p)
+{
+	size_t n = strlen(root);
+	if (n == 1 && root[0] == '/')
+		return true;
+	return strncmp(root, p, n) == 0 && (p[n] == '/' || p[n] == '\0');
+}
+
+/* A link is followed only when what it names stays where the configuration
+ * lives: otherwise a pull request could make the tool read, and quote in a
+ * diagnostic, any file of the runner (/etc/passwd, a git credential). The
+ * target is resolved, never opened. Returns true when path may be read. */
+static bool link_allowed(struct collector *c, const char *path)
+{
+	struct stat lst;
+	if (lstat(path, &lst) != 0 || !S_ISLNK(lst.st_mode))
+		return true;
+	char *real = realpath(path, NULL);
+	if (!real)
+		return true; /* dangling: stat() below reports it */
+	bool ok = c->root && lies_under(c->root, real);
+	free(real);
+	if (!ok)
+		path_error(c, path,
+			   c->in_repo ? "a link may point only inside the repository: copy the file in, "
+					"or name its real path"
+				      : "a link may point only inside the path given: name its real path",
+			   c->in_repo ? "a symbolic link that points outside the repository, not followed"
+				      : "a symbolic link that points outside the path given, not followed");
+	return ok;
+}
+
 static void collect_entry(struct collector *c, const char *path, const struct ancestor *up)
 {
 	struct stat st;
+	if (!link_allowed(c, path))
+		return;
 	if (stat(path, &st) != 0) {
 		/* A dangling link that looks like config is worth a word; any
 		 * other unreadable entry is not ours. */
@@ -149,9 +189,70 @@ static void collect_dir(struct collector *c, const char *dir, const struct stat 
 	free(names);
 }
 
+/* The real path of the directory holding path's last component. */
+static char *real_parent(const char *path)
+{
+	char *dir = xstrdup(path);
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	char *real = realpath(dir, NULL);
+	free(dir);
+	return real;
+}
+
+/* The work tree holding dir (a real path): the nearest directory upwards
+ * with a ".git" entry, as git finds it; NULL when there is none. */
+static char *repo_root(const char *dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_puts(&sb, dir);
+	for (;;) {
+		size_t keep = sb.len;
+		struct stat st;
+		sb_puts(&sb, sb.len > 1 ? "/.git" : ".git");
+		bool found = lstat(sb.buf, &st) == 0;
+		sb.len = keep;
+		sb.buf[keep] = '\0';
+		if (found)
+			return sb_detach(&sb);
+		char *slash = strrchr(sb.buf, '/');
+		if (!slash || sb.len == 1)
+			break;
+		sb.len = slash == sb.buf ? 1 : (size_t)(slash - sb.buf);
+		sb.buf[sb.len] = '\0';
+	}
+	sb_release(&sb);
+	return NULL;
+}
+
+/* Sets c->root for the argument path: its repository's work tree, else
+ * the path itself. */
+static void set_root(struct collector *c, const char *path)
+{
+	free(c->root);
+	c->root = NULL;
+	char *parent = real_parent(path);
+	c->root = parent ? repo_root(parent) : NULL;
+	c->in_repo = c->root != NULL;
+	if (!c->root)
+		c->root = realpath(path, NULL);
+	free(parent);
+}
+
 static void collect_arg(struct collector *c, const char *path)
 {
 	struct stat st;
+	set_root(c, path);
+	if (c->in_repo && !link_allowed(c, path))
+		return;
 	if (stat(path, &st) != 0) {
 		path_error(c, path, "give a YAML file, or a directory holding *.yaml files",
 			   errno == ENOENT ? "no such file or directory" : strerror(errno));
@@ -182,6 +283,7 @@ int desired_collect_files(char ***out_paths, size_t *n, const char *const *paths
 		collect_arg(&c, paths[i]);
 	hmap_free(&c.seen);
 	arena_free(&c.keys);
+	free(c.root);
 	*out_paths = c.v;
 	*n = c.n;
 	return c.failed ? -1 : (int)c.n;

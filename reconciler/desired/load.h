@@ -5,6 +5,10 @@
  *  - files are found deterministically: every *.yaml / *.yml under each path
  *    given, directories walked recursively in strcmp order, entries whose name
  *    starts with '.' skipped, the same file never read twice;
+ *  - nothing outside the configuration is read: a symbolic link is followed
+ *    only when its target lies in the work tree of the git repository
+ *    holding the path (outside any repository: in the path given); else it
+ *    is a "config.path" error naming the link, and the target is not opened;
  *  - every value is checked against the config format (specs/config.schema.json)
  *    in one pass over each document, and every problem is a diagnostic with a
  *    public rule id (schema.*, yaml.syntax, config.path) and the exact

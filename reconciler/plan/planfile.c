@@ -183,7 +183,7 @@ int plan_write_file(const struct plan *p, const char *path, struct diags *d)
 		diag_error(d, RULE, NULL, NULL, "cannot write the plan to %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, 0644) || write_all(fd, doc.buf, doc.len) || fsync(fd)) {
+	if (fchmod(fd, 0600) || write_all(fd, doc.buf, doc.len) || fsync(fd)) {
 		diag_error(d, RULE, NULL, NULL, "cannot write the plan to %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "util/safefile.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "version.h"
@@ -95,9 +96,12 @@ int audit_append(const char *path, const struct audit_record *r, struct diags *d
 	sb_printf(&line, "%s\n", json);
 	free(json);
 	int rc = -1;
-	int fd = -1;
+	int fd = -1, e = 0;
+	/* O_NOFOLLOW: a log committed as a link would make the apply append to
+	 * whatever file the link names. The log names accounts: 0600. */
 	if (make_parent(path) == 0)
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		fd = safefile_open_append(path, SAFEFILE_PRIVATE);
+	e = errno;
 	if (fd >= 0) {
 		ssize_t w;
 		do
@@ -105,14 +109,22 @@ int audit_append(const char *path, const struct audit_record *r, struct diags *d
 		while (w < 0 && errno == EINTR);
 		if (w == (ssize_t)line.len && fsync(fd) == 0)
 			rc = 0;
-		if (close(fd) != 0)
+		e = w >= 0 && w != (ssize_t)line.len ? ENOSPC : errno;
+		if (close(fd) != 0 && rc == 0) {
 			rc = -1;
+			e = errno;
+		}
 	}
-	if (rc < 0)
+	if (rc < 0 && e == ELOOP)
+		diag_error(d, "record.audit", NULL,
+			   "remove the link (the audit log is never written through one), or choose "
+			   "another file with --audit-log FILE",
+			   "cannot append to the audit log %s: it is a symbolic link (not followed)", path);
+	else if (rc < 0)
 		diag_error(
 		    d, "record.audit", NULL,
 		    "check that the directory is writable, or choose another file with --audit-log FILE",
-		    "cannot append to the audit log %s: %s", path, strerror(errno));
+		    "cannot append to the audit log %s: %s", path, strerror(e));
 	sb_release(&line);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scrub.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -35,6 +36,10 @@ void diag_add(struct diags *d, enum diag_severity sev, const char *rule,
 	va_end(ap);
 	g->message = sb_detach(&sb);
 	g->hint = hint ? xstrdup(hint) : NULL;
+	/* Before anything can print or cut them: whatever a message quotes
+	 * (an API's echo, a file's text), no live secret leaves this way. */
+	scrub_registered(g->message);
+	scrub_registered(g->hint);
 }
 
 static int diag_cmp(const void *pa, const void *pb)

@@ -94,7 +94,7 @@ bounded validate /dev/zero
 verdict "/dev/zero given as the file" 1 config.path n x
 mkdir -p dev && ln -s /dev/zero dev/zero.yaml && mkfifo dev/pipe.yaml && cp good.yaml dev/
 bounded validate dev
-verdict "a directory with a pipe and a link to /dev/zero among its files (skipped)" 0 - n x
+verdict "a directory with a pipe and a link to /dev/zero among its files (the link refused: it leaves the path given)" 1 config.path n x
 mkdir -p dir.yaml
 bounded validate dir.yaml
 verdict "a directory named like a file (valid: no files in it)" 0 - n x

@@ -32,6 +32,11 @@ static const struct {
     {"expired_token", EF_EXPIRED_TOKEN},
     {"partial207", EF_PARTIAL207},
     {"lost", EF_LOST},
+    {"echo", EF_ECHO},
+    {"redirect", EF_REDIRECT},
+    {"redirect_scheme", EF_REDIRECT_SCHEME},
+    {"huge", EF_HUGE},
+    {"slow", EF_SLOW},
 };
 
 #define N_KINDS (sizeof(KINDS) / sizeof(KINDS[0]))

@@ -148,6 +148,42 @@ static bool is_v2(const char *url)
 
 /* ---- one API request ---------------------------------------------------- */
 
+/* The echo fault: an API that quotes what it was sent, as careless error
+ * pages do. The padding puts the secret across the place where the client
+ * cuts the message (160 characters for the token endpoint, 300 for the
+ * API), so that a scrub after the cut would leave its start. */
+static void echo_request(struct emu_request *rq, struct emu_response *rs)
+{
+	const char *auth = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Authorization");
+	size_t pad = rq->cls == EC_TOKEN ? 85 : 250;
+	struct strbuf msg = STRBUF_INIT;
+	sb_puts(&msg, "echo: ");
+	for (size_t i = 0; i < pad; i++)
+		sb_putc(&msg, '.');
+	if (rq->cls != EC_TOKEN)
+		sb_printf(&msg, " Authorization: %s", auth ? auth : "(none)");
+	sb_printf(&msg, " body: %s", rq->body);
+	emu_error(rs, 400, "BAD_REQUEST", "%s", msg.buf);
+	sb_release(&msg);
+}
+
+/* 65 MiB and a little: over any sane client's cap. */
+#define HUGE_BODY ((size_t)65 << 20)
+static void huge_body(struct emu_response *rs)
+{
+	sb_reset(&rs->body);
+	sb_puts(&rs->body, "{\"pad\": \"");
+	size_t start = rs->body.len;
+	for (size_t n = 0; n < HUGE_BODY; n += 4096) {
+		static const char chunk[4096] = {0};
+		sb_add(&rs->body, chunk, sizeof(chunk));
+	}
+	memset(rs->body.buf + start, 'a', rs->body.len - start);
+	sb_puts(&rs->body, "\"}");
+	rs->status = 200;
+	rs->content_type = "application/json";
+}
+
 /* Auth, fault, handler: everything that needs the lock. */
 static void run_api(struct emu *e, const struct route *r, struct emu_request *rq, struct emu_response *rs,
 		    struct emu_log_entry *le)
@@ -182,6 +218,22 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 	case EF_PARTIAL207:
 		rq->partial = true;
 		break;
+	case EF_ECHO:
+		echo_request(rq, rs);
+		return;
+	case EF_REDIRECT:
+	case EF_REDIRECT_SCHEME:
+		emu_error(rs, 302, "FOUND", "moved");
+		rs->location = le->fault == EF_REDIRECT ? "http://198.51.100.7:9/v2/elsewhere" : "file:///etc/passwd";
+		return;
+	case EF_HUGE:
+		huge_body(rs);
+		return;
+	case EF_SLOW:
+		rs->status = 200;
+		rs->content_type = "application/json";
+		rs->slow = true;
+		return;
 	default:
 		break;
 	}
@@ -250,11 +302,25 @@ static enum emu_fault_kind serve(struct emu *e, struct conn_ctx *cx, struct emu_
 	return le.fault;
 }
 
+/* The slow fault's body: one space every 100 ms, for as long as the client
+ * listens (one thread per connection: sleeping here stalls no one else). */
+static ssize_t trickle(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)cls;
+	(void)max;
+	struct timespec ts = {0, 100 * 1000000L};
+	if (pos > 0)
+		nanosleep(&ts, NULL);
+	buf[0] = pos == 0 ? '[' : ' ';
+	return 1;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct emu_response *rs)
 {
 	size_t len = rs->body.len;
 	struct MHD_Response *r =
-	    MHD_create_response_from_buffer(len, sb_detach(&rs->body), MHD_RESPMEM_MUST_FREE);
+	    rs->slow ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1, trickle, NULL, NULL)
+		     : MHD_create_response_from_buffer(len, sb_detach(&rs->body), MHD_RESPMEM_MUST_FREE);
 	if (rs->content_type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
 	if (rs->retry_after > 0) {
@@ -264,6 +330,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct emu_res
 	}
 	if (rs->allow)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
+	if (rs->location)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rs->location);
 	enum MHD_Result ret = MHD_queue_response(conn, rs->status, r);
 	MHD_destroy_response(r);
 	return ret;

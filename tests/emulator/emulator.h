@@ -87,6 +87,11 @@ enum emu_fault_kind {
 	EF_EXPIRED_TOKEN,
 	EF_PARTIAL207,
 	EF_LOST,
+	EF_ECHO,            /* 400 whose message echoes the Authorization header and the body */
+	EF_REDIRECT,        /* 302 to another host */
+	EF_REDIRECT_SCHEME, /* 302 to another scheme (file:) */
+	EF_HUGE,            /* 200 with a body over 64 MiB */
+	EF_SLOW,            /* 200 whose body trickles, one byte every 100 ms, without end */
 };
 
 struct emu_fault {
@@ -170,6 +175,8 @@ struct emu_response {
 	const char *content_type;
 	int retry_after;   /* seconds; 0: no header */
 	const char *allow; /* Allow header of a 405 */
+	const char *location; /* Location header of a redirect fault */
+	bool slow;            /* the slow fault: a body that never ends */
 };
 
 /* A resource handler. Called with e->lock held; fills rs. */

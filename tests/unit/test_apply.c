@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@ struct mock {
 	size_t max_batch;
 	size_t batches;
 	bool fail_item_0; /* first item of each add batch fails */
+	int signal_in_create;        /* during this create call (1-based) a "signal" arrives */
+	volatile sig_atomic_t stop; /* what the signal handler would set */
 };
 
 __attribute__((format(printf, 2, 3))) static void record(struct mock *m, const char *fmt, ...)
@@ -40,6 +43,8 @@ static int m_create(struct backend *b, const struct account *want, struct accoun
 	struct mock *m = (struct mock *)b;
 	m->creates++;
 	record(m, "create(%s);", want->name.v);
+	if (m->creates == m->signal_in_create)
+		m->stop = 2;
 	if (m->creates == m->fail_create_of) {
 		diag_error(d, "backend", NULL, NULL, "HTTP 500: create failed");
 		return -1;
@@ -211,6 +216,35 @@ static void test_item_failures_are_reported_and_work_goes_on(void **state)
 	plan_free(p);
 }
 
+/* A signal during a change: that change is finished (never cut), nothing
+ * after it starts, and every change not started is reported skipped. */
+static void test_a_signal_stops_before_the_next_change(void **state)
+{
+	struct plan *p = plan_new();
+	add_account_change(p, CHANGE_CREATE, "Acme", NULL);
+	add_segment_changes(p, CHANGE_ADD, "Acme", NULL, 3);
+	add_account_change(p, CHANGE_CREATE, "Beta", NULL);
+	add_segment_changes(p, CHANGE_ADD, "Beta", NULL, 2);
+	plan_summarize(p);
+	struct state *actual = state_new();
+	struct mock m;
+	mock_init(&m);
+	m.signal_in_create = 2;
+	struct apply_options o = no_caps();
+	o.stop = &m.stop;
+	struct apply_report r;
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(apply_plan(&m.base, p, actual, &o, &r, &d), -1);
+	assert_string_equal(m.calls, "create(Acme);add(dm-new,3);create(Beta);");
+	assert_true(r.interrupted);
+	assert_int_equal(r.applied, 5);
+	assert_int_equal(r.skipped, 2);
+	assert_int_equal(r.failed, 0);
+	diags_free(&d);
+	state_free(actual);
+	plan_free(p);
+}
+
 static void test_caps_stop_before_the_first_call(void **state)
 {
 	struct plan *p = plan_new();
@@ -303,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_create_then_its_segments_in_batches_of_500),
 		cmocka_unit_test(test_failed_create_skips_its_segments_only),
 		cmocka_unit_test(test_item_failures_are_reported_and_work_goes_on),
+		cmocka_unit_test(test_a_signal_stops_before_the_next_change),
 		cmocka_unit_test(test_caps_stop_before_the_first_call),
 		cmocka_unit_test(test_refused_changes_are_never_executed),
 		cmocka_unit_test(test_update_fills_unchanged_fields_from_actual),

@@ -143,9 +143,44 @@ static void test_selection_and_order(void **st)
 	char want[128];
 	snprintf(want, sizeof(want), "git main@%s: config", main_commit);
 	assert_string_equal(s->source, want);
-	/* the link is skipped with a warning; the hidden file and notes.txt silently */
-	assert_true(has_diag(&d, "config.path", "main:config/link.yaml"));
-	assert_int_equal(d.errors, 0);
+	/* the link (to a.yaml, inside) is followed, a.yaml read once; the
+	 * hidden file and notes.txt are skipped silently */
+	assert_false(has_diag(&d, "config.path", "main:config/link.yaml"));
+	assert_int_equal(d.n, 0);
+	state_free(s);
+	diags_free(&d);
+}
+
+/* Links in a tree are followed as in the work tree: inside the repository
+ * (a linked directory included), never outside it, and a loop ends. */
+static void test_links_in_a_tree(void **st)
+{
+	(void)st;
+	sh("cd %s && git checkout -q -b links && mkdir -p other && printf '%s' > other/o.yaml && "
+	   "ln -s ../../../etc/passwd config/out.yaml && ln -s /etc/passwd config/abs.yaml && "
+	   "ln -s ../other config/d && ln -s loop2.yaml config/loop1.yaml && ln -s loop1.yaml config/loop2.yaml && "
+	   "git add other config/out.yaml config/abs.yaml config/d config/loop1.yaml config/loop2.yaml && "
+	   "git commit -q -m links && git checkout -q main",
+	   repo, account_yaml("Other"));
+	const char *paths[] = {"config"};
+	struct diags d = DIAGS_INIT;
+	struct state *s;
+	char commit[GITSRC_HEX];
+	int rc;
+	load("links", paths, 1, &s, &rc, &d, commit);
+	assert_int_equal(rc, -1);
+	assert_true(has_diag(&d, "config.path", "links:config/out.yaml"));
+	assert_true(has_diag(&d, "config.path", "links:config/abs.yaml"));
+	assert_true(has_diag(&d, "config.path", "links:config/loop1.yaml"));
+	for (size_t i = 0; i < d.n; i++)
+		assert_null(strstr(d.v[i].message, "root:"));
+	bool other = false;
+	for (size_t i = 0; i < s->n_accounts; i++)
+		if (strcmp(s->accounts[i]->name.v, "Other") == 0) {
+			other = true;
+			assert_string_equal(s->accounts[i]->pos.file, "links:other/o.yaml");
+		}
+	assert_true(other);
 	state_free(s);
 	diags_free(&d);
 }
@@ -366,6 +401,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_selection_and_order),
 	    cmocka_unit_test(test_named_file_and_default_path),
+	    cmocka_unit_test(test_links_in_a_tree),
 	    cmocka_unit_test(test_missing_path_and_empty_dir),
 	    cmocka_unit_test(test_bad_ref),
 	    cmocka_unit_test(test_errors_name_ref_and_path),

@@ -122,6 +122,39 @@ static void test_scrub(void **state)
 	http_scrub(NULL, "abcd");
 }
 
+/* Every spelling of a secret, and any start of it of 8 characters or more,
+ * is scrubbed; a Bearer value and a password-grant value are "***"
+ * whatever they are. */
+static void test_scrub_encoded_and_cut(void **state)
+{
+	(void)state;
+	const char *secret = "CANARY secret&key=1\"/";
+	char pct[] = "body: password=CANARY%20secret%26key%3D1%22%2f&x=1 and CANARY+secret%26key%3d1%22/ end";
+	http_scrub(pct, secret);
+	assert_null(strstr(pct, "CANARY"));
+	assert_non_null(strstr(pct, " end"));
+	char json[] = "{\"echo\": \"CANARY secret\\u0026key=1\\\"\\/\"}";
+	http_scrub(json, secret);
+	assert_null(strstr(json, "CANARY"));
+	char cut[] = "echo: CANARY secr... (cut)";
+	http_scrub(cut, secret);
+	assert_string_equal(cut, "echo: ***********... (cut)");
+	char shortcut[] = "echo: CANARY s";
+	http_scrub(shortcut, secret); /* 8 characters of it: scrubbed */
+	assert_null(strstr(shortcut, "CANARY"));
+	char seven[] = "CANARY and more";
+	http_scrub(seven, secret); /* 7 characters: not a secret's start */
+	assert_string_equal(seven, "CANARY and more");
+
+	const char *tokens[] = { "0123456789abcdef0123", NULL };
+	char bearer[] = "header was 'Authorization: Bearer 0123456789ab' and Bearer%20zz9 password=hunter2&a=1";
+	http_scrub_text(bearer, tokens, 2);
+	assert_string_equal(bearer, "header was 'Authorization: Bearer ***' and Bearer%20*** password=***&a=1");
+	char tiny[] = "Bearer ab";
+	http_scrub_text(tiny, tokens, 1);
+	assert_string_equal(tiny, "Bearer **");
+}
+
 /* ---- the credentials file --------------------------------------------------------------- */
 
 static char *write_temp(const char *content, mode_t mode)
@@ -315,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_loopback_hosts),
 		cmocka_unit_test(test_url_check),
 		cmocka_unit_test(test_scrub),
+		cmocka_unit_test(test_scrub_encoded_and_cut),
 		cmocka_unit_test(test_credentials_file),
 		cmocka_unit_test_setup_teardown(test_env_missing_named, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_env_defaults_and_values, clear_env, clear_env),

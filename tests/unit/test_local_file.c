@@ -15,6 +15,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -290,16 +292,23 @@ static void test_failed_flush_keeps_the_old_file(void **state)
 	fx_lock(f);
 	assert_int_equal(f->b->ops->create_account(f->b, fx_simple(f, "First"), &ref, &f->d), 0);
 	fx_flush_unlock(f);
-	char tmp[200];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", f->path, (long)getpid());
-	assert_int_equal(mkdir(tmp, 0755), 0);
+	/* A file-size limit stands in for a full disk: the write fails with
+	 * EFBIG (SIGXFSZ ignored) as it would with ENOSPC. */
+	struct rlimit old, tiny = {.rlim_cur = 16, .rlim_max = RLIM_INFINITY};
+	getrlimit(RLIMIT_FSIZE, &old);
+	tiny.rlim_max = old.rlim_max;
+	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
 	fx_lock(f);
 	assert_int_equal(f->b->ops->create_account(f->b, fx_simple(f, "Second"), &ref, &f->d), 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &tiny), 0);
 	assert_int_equal(f->b->ops->flush(f->b, &f->d), -1);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, was);
 	assert_int_equal(f->d.errors, 1);
-	assert_non_null(fx_find_message(&f->d, tmp));
+	char says[300];
+	snprintf(says, sizeof(says), "cannot write the sandbox %s: %s", f->path, strerror(EFBIG));
+	assert_non_null(fx_find_message(&f->d, says));
 	f->b->ops->unlock(f->b);
-	rmdir(tmp);
 	struct state *s = fx_observe(f);
 	assert_int_equal(s->n_accounts, 1);
 	assert_string_equal(s->accounts[0]->name.v, "First");
