@@ -10,6 +10,7 @@
 #include "apply/apply.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/fleet_run.h"
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
@@ -333,6 +334,8 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 
 int cmd_apply(int argc, char **argv)
 {
+	if (fleet_requested(argc, argv))
+		return fleet_run("apply", cmd_apply, argc, argv);
 	struct apply_args a;
 	int prc = parse_args(argc, argv, &a);
 	if (prc != 0)

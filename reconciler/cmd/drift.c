@@ -13,6 +13,7 @@
 #include "apply/apply.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/fleet_run.h"
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/drift.h"
@@ -212,6 +213,8 @@ static void print_correction_markdown(const struct drift_correction *c)
 
 int cmd_drift(int argc, char **argv)
 {
+	if (fleet_requested(argc, argv))
+		return fleet_run("drift", cmd_drift, argc, argv);
 	struct drift_args a;
 	int prc = parse_args(argc, argv, &a);
 	if (prc != 0)
