@@ -238,6 +238,10 @@ static char *org_credentials(const struct fleet_org *o, size_t n_orgs, bool live
 	return NULL;
 }
 
+/* This program, by the path the kernel knows it by (read once, before
+ * any fork: under valgrind the readlink is the client's, not the tool's). */
+static char self[PATH_MAX];
+
 static pid_t spawn(char **args, const char *out, const char *err, const char *creds,
 		   const char *org_id)
 {
@@ -256,7 +260,7 @@ static pid_t spawn(char **args, const char *out, const char *err, const char *cr
 	}
 	if (org_id)
 		setenv("LIVERAMP_ORG_ID", org_id, 1);
-	execv("/proc/self/exe", args);
+	execv(self, args);
 	_exit(127);
 }
 
@@ -393,7 +397,11 @@ int fleet_run(const char *cmd, int (*fn)(int, char **), int argc, char **argv)
 	char tmp[PATH_MAX];
 	const char *base = getenv("TMPDIR");
 	snprintf(tmp, sizeof(tmp), "%s/reconciler-fleet-XXXXXX", base && *base ? base : "/tmp");
-	if (load_orgs(&c, &f) < 0 || !mkdtemp(tmp)) {
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[len > 0 ? len : 0] = '\0';
+	if (len <= 0)
+		fprintf(stderr, "reconciler %s: cannot find this program to run each org\n", cmd);
+	if (len <= 0 || load_orgs(&c, &f) < 0 || !mkdtemp(tmp)) {
 		fleet_free(f);
 		free(c.keep);
 		return EXIT_ERROR;
