@@ -26,6 +26,7 @@ struct fleet_cli {
 	enum output_format fmt;
 	int budget;
 	bool correct;
+	bool help;
 	char **keep; /* the org's own options, for every child */
 	size_t n_keep;
 };
@@ -87,6 +88,7 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 			value = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
 			attached = a[2] != '\0';
 		} else if (a[0] == '-' && a[1]) {
+			c->help |= strcmp(a, "-h") == 0;
 			keep(c, a);
 			continue;
 		} else {
@@ -132,6 +134,8 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 			c->backend = value;
 		if (IS("correct"))
 			c->correct = true;
+		if (IS("help"))
+			c->help = true;
 #undef IS
 		keep(c, a);
 		if (value && !attached)
@@ -388,7 +392,7 @@ int fleet_run(const char *cmd, int (*fn)(int, char **), int argc, char **argv)
 		free(c.keep);
 		return EXIT_ERROR;
 	}
-	if (parse_only()) {
+	if (parse_only() || c.help) { /* --help: the command printed its usage */
 		free(c.keep);
 		return EXIT_OK;
 	}

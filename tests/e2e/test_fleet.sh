@@ -200,3 +200,8 @@ expect_rc "a bad option with --fleet exits 1" 1
 expect_eq "and is reported once, not per org" "$(printf '%s\n' "$ERR" | grep -c 'no-such-option')" 1
 run_in "$W" plan --fleet advertisers advertisers/acme
 expect_err "a PATH with --fleet is refused" "give no PATH"
+rm -rf "$W/.reconciler"
+run_in "$W" apply --fleet advertisers --auto-approve --help
+expect_rc "--help with --fleet exits 0" 0
+expect_out "--help with --fleet prints the usage" "usage: reconciler apply"
+expect_eq "--help with --fleet runs no org" "$(test -e "$W/.reconciler" && echo ran)" ""
