@@ -98,3 +98,14 @@ run plan --fleet "$F" --org initech --backend liveramp --detailed-exitcode
 expect_rc "one org falls back to the single-org variables (its org_id wins)" 0
 no_secret "no secret with the single-org variables"
 emu_stop
+
+# The emulator tells tenants apart by the whole account id, even when two
+# differ only in their last character.
+emu_start pair --org org-1 --account-id acct-1 --secret-key "$SECRET-1" --tenant "org-2:acct-2:$SECRET-2:$TMP/pair2.json"
+grant() { curl -s -o /dev/null -w '%{http_code}' -X POST "$LIVERAMP_TOKEN_URL" \
+	-d "grant_type=password&scope=openid&client_id=liveramp-api&response_type=token&username=$1&password=$2"; }
+expect_eq "emulator: the main org's account gets a token" "$(grant acct-1 "$SECRET-1")" 200
+expect_eq "emulator: the tenant's account gets a token" "$(grant acct-2 "$SECRET-2")" 200
+expect_eq "emulator: one org's key is not another's" "$(grant acct-1 "$SECRET-2")" 401
+emu_stop
+true

@@ -118,7 +118,8 @@ static bool form_has(const char *body, const char *key, const char *value)
 		if (strncmp(p, key, klen) != 0 || p[klen] != '=')
 			continue;
 		const char *v = p + klen + 1, *w = value;
-		while (*v && *v != '&' && *w) {
+		bool same = true;
+		while (same && *v && *v != '&' && *w) {
 			unsigned ch;
 			if (*v == '%' && sscanf(v + 1, "%2x", &ch) == 1) {
 				v += 3;
@@ -126,10 +127,9 @@ static bool form_has(const char *body, const char *key, const char *value)
 				ch = (unsigned char)(*v == '+' ? ' ' : *v);
 				v++;
 			}
-			if (ch != (unsigned char)*w++)
-				break;
+			same = ch == (unsigned char)*w++;
 		}
-		if ((!*v || *v == '&') && !*w)
+		if (same && (!*v || *v == '&') && !*w)
 			return true;
 	}
 	return false;
