@@ -237,8 +237,7 @@ static enum emu_fault_kind serve(struct emu *e, struct conn_ctx *cx, struct emu_
 		run_api(e, r, rq, rs, &le);
 		if (t)
 			emu_tenant_swap(e, t);
-	}
-	else if (allow->len)
+	} else if (allow->len)
 		emu_error(rs, 405, "METHOD_NOT_ALLOWED", "%s does not accept %s", rq->path, rq->method);
 	else
 		emu_error(rs, 404, "NOT_FOUND", "no such endpoint: %s %s", rq->method, rq->path);
