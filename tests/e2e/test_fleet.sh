@@ -205,3 +205,31 @@ run_in "$W" apply --fleet advertisers --auto-approve --help
 expect_rc "--help with --fleet exits 0" 0
 expect_out "--help with --fleet prints the usage" "usage: reconciler apply"
 expect_eq "--help with --fleet runs no org" "$(test -e "$W/.reconciler" && echo ran)" ""
+
+# ---- the fleet's own code under valgrind (the orgs' processes run plain) -----
+if ! nm "$BIN" 2>/dev/null | grep -q __asan_init && command -v valgrind >/dev/null 2>&1; then
+	VGLOG="$TMP/vg.log"
+	vgrun() { # NAME ARGS...: in $W, under valgrind; one check on the report
+		local name=$1
+		shift
+		rm -f "$VGLOG"
+		(cd "$W" && valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--show-leak-kinds=definite,indirect -q --log-file="$VGLOG" "$BIN" "$@" >/dev/null 2>&1 </dev/null)
+		RC=$?
+		if [ "$RC" -eq 99 ] || [ -s "$VGLOG" ]; then fail "valgrind: $name" "$(head -40 "$VGLOG")"; else
+			pass "valgrind: $name (exit $RC)"; fi
+	}
+	g checkout -q -b vg
+	org acme org-acme 1001 1002 1007
+	vgrun "fleet --base (the work tree against a ref)" fleet advertisers --base main --format json
+	g commit -qam "acme: 1007"
+	vgrun "fleet --ref --base" fleet advertisers --ref vg --base main --format github-matrix
+	vgrun "fleet with layout errors" fleet "$L"
+	vgrun "plan --fleet --format markdown" plan --fleet advertisers --format markdown --detailed-exitcode
+	vgrun "plan --fleet --out" plan --fleet advertisers --format json --out "$TMP/vg.plan"
+	vgrun "apply --fleet --plan" apply --fleet advertisers --plan "$TMP/vg.plan" --auto-approve
+	vgrun "drift --fleet --org" drift --fleet advertisers --org acme --format json
+	g checkout -q main
+else
+	pass "valgrind: skipped under AddressSanitizer (the plain build runs it)"
+fi
