@@ -302,7 +302,7 @@ static void run_all(const char *cmd, const struct fleet_cli *c, const struct fle
 		while (next < f->n && running < jobs) {
 			size_t i = next++;
 			const struct fleet_org *o = &f->orgs[i];
-			if (r[i].removed)
+			if (r[i].removed || r[i].why)
 				continue;
 			char *creds = org_credentials(o, f->n, c->backend && strcmp(c->backend, "liveramp") == 0,
 						      &r[i].why);
@@ -374,6 +374,13 @@ static int load_orgs(const struct fleet_cli *c, struct fleet **f)
 	struct gitsrc *git = NULL;
 	struct fleet_source src = { .root = c->root, .ref = c->ref, .repo = c->repo };
 	int rc = c->plan ? fleet_plan_load(c->plan, f, &d) : fleet_load(f, &src, &git, &d);
+	/* An org that breaks the layout's rules does not run; the others do,
+	 * unless the fleet itself is wrong (no root, no org at all). */
+	bool some = false;
+	for (size_t i = 0; rc < 0 && !c->plan && *f && i < (*f)->n; i++)
+		some |= !(*f)->orgs[i].invalid;
+	if (rc < 0 && some)
+		rc = 0;
 	if (rc == 0 && c->base && !c->plan)
 		rc = fleet_affected(*f, &src, c->base, &git, &d);
 	if (rc == 0 && c->org)
@@ -416,6 +423,8 @@ int fleet_run(const char *cmd, int (*fn)(int, char **), int argc, char **argv)
 		r[i].path = f->orgs[i].path;
 		r[i].org_id = f->orgs[i].org_id;
 		r[i].removed = f->orgs[i].removed;
+		if (f->orgs[i].invalid)
+			r[i].why = xstrdup("it breaks the fleet's layout rules (fleet.* errors above): not run");
 	}
 	bool serial = strcmp(cmd, "apply") == 0 || c.correct;
 	size_t jobs = serial ? 1 : f->n < (size_t)c.budget ? f->n : (size_t)c.budget;

@@ -127,6 +127,7 @@ static void read_org_id(struct fleet_org *o, const char *ref, struct gitsrc *g, 
 			o->org_id_pos = id->pos;
 			o->org_id_pos.file = xstrdup(id->pos.file ? id->pos.file : files.v[i].path);
 		} else if (id && id->v && strcmp(id->v, o->org_id) != 0 && report) {
+			o->invalid = true;
 			diag_error(d, "fleet.org_id", &id->pos, ORG_ID_HINT,
 				   "org '%s' sets org_id \"%s\" here but \"%s\" at %s:%u:%u", o->name,
 				   id->v, o->org_id, o->org_id_pos.file, o->org_id_pos.line,
@@ -137,6 +138,7 @@ static void read_org_id(struct fleet_org *o, const char *ref, struct gitsrc *g, 
 	diags_free(&scratch);
 	fleet_files_free(&files);
 	if (!o->org_id && report) {
+		o->invalid = true;
 		struct pos at = { o->path, 0, 0 };
 		diag_error(d, "fleet.org_id", &at,
 			   broken ? "a file of it does not load: run `reconciler validate` on the "
@@ -164,12 +166,14 @@ static void org_free(struct fleet_org *o)
 	free((char *)o->org_id_pos.file);
 }
 
-static void check_duplicates(const struct fleet *f, struct diags *d)
+/* Both directories of a duplicate are invalid: which one is the org is
+ * for a person to say. */
+static void check_duplicates(struct fleet *f, struct diags *d)
 {
 	for (size_t i = 0; i < f->n; i++) {
-		const struct fleet_org *b = &f->orgs[i];
+		struct fleet_org *b = &f->orgs[i];
 		for (size_t j = 0; b->org_id && j < i; j++) {
-			const struct fleet_org *a = &f->orgs[j];
+			struct fleet_org *a = &f->orgs[j];
 			if (!a->org_id || strcmp(a->org_id, b->org_id) != 0)
 				continue;
 			diag_error(d, "fleet.duplicate_org", &b->org_id_pos,
@@ -178,6 +182,7 @@ static void check_duplicates(const struct fleet *f, struct diags *d)
 				   "org '%s' has the same org_id \"%s\" as org '%s' (%s:%u:%u)", b->name,
 				   b->org_id, a->name, a->org_id_pos.file, a->org_id_pos.line,
 				   a->org_id_pos.col);
+			a->invalid = b->invalid = true;
 			break;
 		}
 	}

@@ -35,6 +35,7 @@ struct fleet_org {
 	char *org_id;  /* NULL when none is declared (an error) */
 	struct pos org_id_pos; /* where org_id was set; file owned by the org */
 	bool removed;  /* exists at the base only */
+	bool invalid;  /* breaks a fleet.* rule: must not run (fleet_load's errors say why) */
 };
 
 struct fleet {
@@ -52,7 +53,8 @@ struct fleet_source {
 /* Lists and checks the orgs of src. *out is always set (free it with
  * fleet_free). *git is opened when a ref is read and kept for the caller
  * (gitsrc_close). Returns 0, or -1 with errors in d ("fleet.root" when the
- * root is no directory or holds no org, and the rules above). */
+ * root is no directory or holds no org, and the rules above; the orgs those
+ * rules name are marked invalid, and the others can still run). */
 int fleet_load(struct fleet **out, const struct fleet_source *src, struct gitsrc **git,
 	       struct diags *d);
 /* Keeps the orgs whose files differ between base and the head of src, and

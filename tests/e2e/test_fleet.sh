@@ -71,8 +71,12 @@ expect_err "a directory without org_id: fleet.org_id at the directory" \
 	"$L/c: error[fleet.org_id]: org directory '$L/c' sets no settings.org_id"
 expect_err "org_id set differently in one directory: fleet.org_id at both" \
 	"$L/d/2.yaml:3:11: error[fleet.org_id]: org 'd' sets org_id \"two\" here but \"one\" at $L/d/1.yaml:2:20"
-run plan --fleet "$L"
-expect_rc "plan --fleet refuses a broken layout" 1
+mkdir -p "$L/e" && printf 'version: 1\nsettings: {org_id: fine}\naccounts: []\n' >"$L/e/x.yaml"
+run plan --fleet "$L" --format json
+expect_rc "plan --fleet over a broken layout exits 1" 1
+expect_json "the orgs that break the layout do not run; the others do" \
+	'[.orgs[] | [.name, .outcome, (.plan != null)]] == [["a","failed",false],["b","failed",false],["c","failed",false],["d","failed",false],["e","ok",true]]'
+expect_err "the layout's errors are printed once" "error[fleet.duplicate_org]"
 
 # ---- plan, apply, re-plan ---------------------------------------------------
 run_in "$W" plan --fleet advertisers --detailed-exitcode

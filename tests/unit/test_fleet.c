@@ -129,6 +129,10 @@ static void test_layout(void **state)
 	assert_string_equal(f->orgs[0].name, "a");
 	assert_string_equal(f->orgs[0].org_id, "o-a");
 	assert_null(f->orgs[4].org_id); /* e */
+	/* a and d share o-a, e has none, g has two: none of them may run. */
+	const bool invalid[] = { true, false, false, true, true, true };
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(f->orgs[i].invalid, invalid[i]);
 	diags_free(&d);
 	d = (struct diags)DIAGS_INIT;
 	assert_int_equal(fleet_pick(f, "c", &d), 0);
