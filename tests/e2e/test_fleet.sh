@@ -85,6 +85,10 @@ expect_out "plan --fleet has a section per org" "== org globex (org_id org-globe
 expect_out "plan --fleet ends with the fleet's summary" "Fleet: 3 orgs, 3 changes"
 run_in "$W" plan --fleet advertisers
 expect_rc "plan --fleet without --detailed-exitcode exits 0" 0
+run_in "$W" plan --fleet advertisers --format github
+expect_eq "plan --fleet --format github: annotations at each org's files" \
+	"$(printf '%s\n' "$OUT" | grep -o '^::notice file=advertisers/[a-z]*/' | sort -u | tr '\n' ' ')" \
+	"::notice file=advertisers/acme/ ::notice file=advertisers/globex/ ::notice file=advertisers/initech/ "
 run_in "$W" plan --fleet advertisers --format json
 expect_json "plan --fleet --format json: an array of per-org plans" \
 	'[.orgs[] | [.name, .plan.summary.accounts_create, .plan.summary.segments_add]] == [["acme",1,2],["globex",1,1],["initech",1,1]]'
