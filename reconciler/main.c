@@ -91,6 +91,18 @@ const struct command commands[] = {
 	  "end date and segments (with their catalog names). The files validate and plan to\n"
 	  "\"No changes.\" against the same backend. An existing file is never overwritten\n"
 	  "without --force: import then names it and writes nothing." },
+	{ "fleet", cmd_fleet,
+	  "ROOT [--base REF] [--ref REF] [--repo DIR] [--org NAME]\n"
+	  "       [--format text|json|github-matrix|gitlab]",
+	  "list the orgs of a fleet (one directory per LiveRamp org), for a CI matrix",
+	  "A fleet root holds one directory per org; each is a whole configuration with\n"
+	  "settings.org_id set, named after the org. Lists every org (name, org_id, path),\n"
+	  "or with --base REF those whose files differ between REF and the head (an org\n"
+	  "removed at the head is listed, marked removed). --format json prints\n"
+	  "{\"orgs\": [...]}, github-matrix {\"include\": [...]} for strategy.matrix, gitlab a\n"
+	  "parallel:matrix for a child pipeline. plan, apply, drift and status take\n"
+	  "--fleet ROOT [--org NAME] to run every org (or one) with one report.\n"
+	  "Exit status: 0, or 1 when the layout is wrong (fleet.* rules)." },
 	{ "version", cmd_version, "", "print the version", "" },
 	{ "help", cmd_help, "[COMMAND]", "show help for a command", "" },
 	{ NULL, NULL, NULL, NULL, NULL },

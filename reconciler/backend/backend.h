@@ -102,10 +102,17 @@ struct backend_options {
 };
 
 /* Opens a backend from a spec: "local" (default file .reconciler/sandbox.json
- * in the working directory), "local:FILE", or "liveramp". */
+ * in the working directory, or one sandbox per org when the settings name an
+ * org_id: backend_local_default_path), "local:FILE", or "liveramp". */
 int backend_open(struct backend **out, const char *spec, const struct backend_options *opt,
 		 struct diags *d);
 void backend_close(struct backend *b);
+/* The file "local" means: .reconciler/sandbox.json without an org_id (as
+ * always), else .reconciler/orgs/ORG/sandbox.json, ORG the org_id with
+ * every byte but [A-Za-z0-9_-] percent-encoded (so orgs never share a
+ * file, and no id leaves the directory). Appended to out. */
+struct strbuf;
+void backend_local_default_path(struct strbuf *out, const char *org_id);
 
 /* Implementations. */
 int backend_local_open(struct backend **out, const char *path, const struct backend_options *opt,

@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
+#include "cmd/fleet_run.h"
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
@@ -438,6 +439,8 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 
 int cmd_apply(int argc, char **argv)
 {
+	if (fleet_requested(argc, argv))
+		return fleet_run("apply", cmd_apply, argc, argv);
 	struct apply_args a;
 	struct metrics_out mo;
 	metrics_out_start(&mo);

@@ -34,6 +34,7 @@ int cmd_show(int argc, char **argv);
 int cmd_drift(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

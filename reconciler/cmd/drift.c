@@ -14,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
+#include "cmd/fleet_run.h"
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/drift.h"
@@ -229,6 +230,8 @@ static void print_correction_markdown(const struct drift_correction *c)
 
 int cmd_drift(int argc, char **argv)
 {
+	if (fleet_requested(argc, argv))
+		return fleet_run("drift", cmd_drift, argc, argv);
 	struct drift_args a;
 	struct metrics_out mo;
 	metrics_out_start(&mo);

@@ -9,6 +9,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/fleet_run.h"
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
@@ -75,6 +76,8 @@ static int parse_args(int argc, char **argv, struct plan_args *a)
 
 int cmd_plan(int argc, char **argv)
 {
+	if (fleet_requested(argc, argv))
+		return fleet_run("plan", cmd_plan, argc, argv);
 	struct plan_args a;
 	int prc = parse_args(argc, argv, &a);
 	if (prc != 0)

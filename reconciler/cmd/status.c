@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
+#include "cmd/fleet_run.h"
 #include "cmd/pipeline.h"
 #include "status/report.h"
 #include "util/clock.h"
@@ -107,6 +108,8 @@ static int read_deliveries(struct pipeline *pl, struct delivery_list *out, struc
 
 int cmd_status(int argc, char **argv)
 {
+	if (fleet_requested(argc, argv))
+		return fleet_run("status", cmd_status, argc, argv);
 	struct status_args a;
 	struct metrics_out mo;
 	metrics_out_start(&mo);

@@ -34,7 +34,7 @@ check() {
 }
 
 total=0
-for f in ci/github/*.yml ci/gitlab/*.yml; do
+for f in ci/github/*.yml ci/gitlab/*.yml ci/kubernetes/*.yaml; do
 	n=0
 	while IFS= read -r inv; do
 		n=$((n + 1))
@@ -62,6 +62,39 @@ expect_in "gitlab plan: --base the target branch" ci/gitlab/reconciler.gitlab-ci
 expect_in "gitlab apply: apply with caps" ci/gitlab/reconciler.gitlab-ci.yml '^reconciler apply .*--auto-approve.*--max-deletes .*--max-changes '
 expect_in "gitlab drift: the drift command" ci/gitlab/reconciler.gitlab-ci.yml '^reconciler drift '
 expect_in "gitlab drift: correction within caps" ci/gitlab/reconciler.gitlab-ci.yml '^reconciler drift .*--correct .*--max-deletes'
+# Fleets: the list job feeds a matrix; each org gets its own job, its own
+# environment (its credentials) and, for applies, its own concurrency group.
+expect_in "fleet plan: the affected orgs as a matrix" ci/github/fleet-plan.yml '^reconciler fleet .*--base "origin/\$BASE_REF" --format github-matrix'
+expect_in "fleet plan: one org's plan per job" ci/github/fleet-plan.yml '^reconciler plan "\$ORG_PATH" --base .*--format markdown'
+expect_in "fleet apply: the orgs a push changed" ci/github/fleet-apply.yml '^reconciler fleet .*--ref "\$GITHUB_SHA" --base "\$BEFORE" --format github-matrix'
+expect_in "fleet apply: one org's apply with caps" ci/github/fleet-apply.yml '^reconciler apply "\$ORG_PATH" --ref "\$GITHUB_SHA".*--auto-approve.*--max-deletes .*--max-changes '
+expect_in "fleet drift: every org" ci/github/fleet-drift.yml '^reconciler fleet .*--format github-matrix'
+expect_in "fleet drift: one org's drift" ci/github/fleet-drift.yml '^reconciler drift "\$ORG_PATH" '
+expect_in "gitlab fleet: a parallel:matrix from the list" ci/gitlab/fleet.gitlab-ci.yml '^reconciler fleet .*--format gitlab'
+expect_in "kubernetes: drift for one org" ci/kubernetes/drift-cronjob.yaml '^reconciler drift "\$ORG_PATH" --backend liveramp'
+for want in 'matrix: ${{ fromJSON(needs.orgs.outputs.matrix) }}' 'environment: ${{ matrix.org }}' \
+	'group: reconciler-apply-${{ matrix.org }}' 'cancel-in-progress: false'; do
+	grep -qF -- "$want" ci/github/fleet-apply.yml && pass "fleet apply has: $want" || fail "fleet apply has: $want"
+done
+grep -qF 'const title = `Drift: ${process.env.ORG}`' ci/github/fleet-drift.yml && pass "fleet drift: one issue per org" ||
+	fail "fleet drift: one issue per org"
+grep -qF 'resource_group: reconciler-apply-$RECONCILER_ORG' ci/gitlab/fleet-jobs.gitlab-ci.yml &&
+	pass "gitlab fleet: one resource group per org" || fail "gitlab fleet: one resource group per org"
+grep -q '^kind: CronJob' ci/kubernetes/drift-cronjob.yaml && grep -q '^FROM debian' ci/kubernetes/Dockerfile &&
+	pass "kubernetes: a CronJob and the image it runs" || fail "kubernetes: a CronJob and the image it runs"
+# The generated child pipeline is YAML whose matrix the org jobs extend.
+T="$TMP/fleet-ci"
+mkdir -p "$T/advertisers/acme" "$T/advertisers/globex"
+printf 'version: 1\nsettings: {org_id: "org: acme"}\naccounts: []\n' >"$T/advertisers/acme/a.yaml"
+printf 'version: 1\nsettings: {org_id: org-globex}\naccounts: []\n' >"$T/advertisers/globex/a.yaml"
+(cd "$T" && "$BIN" fleet advertisers --format gitlab) >"$T/orgs.yml"
+OUT=$(cat "$T/orgs.yml")
+expect_out "gitlab fleet: the matrix is the hidden job the org jobs extend" "$(printf '.reconciler-fleet-orgs:\n  parallel:\n    matrix:')"
+expect_out "gitlab fleet: every value double-quoted (an org_id with ': ' stays a string)" 'RECONCILER_ORG_ID: "org: acme"'
+expect_out "gitlab fleet: one entry per org" '      - RECONCILER_ORG: "globex"'
+n=$(grep -c 'extends: \[.reconciler-org, .reconciler-fleet-orgs\]' ci/gitlab/fleet-jobs.gitlab-ci.yml)
+[ "$n" -eq 3 ] && pass "gitlab fleet: plan, apply and drift extend the matrix" || fail "gitlab fleet: plan, apply and drift extend the matrix" "found $n"
+
 grep -q 'git push .*refs/notes/reconciler' ci/github/apply.yml && pass "github apply pushes the notes" ||
 	fail "github apply pushes the notes"
 grep -q 'git push .*refs/notes/reconciler' ci/gitlab/reconciler.gitlab-ci.yml && pass "gitlab apply pushes the notes" ||

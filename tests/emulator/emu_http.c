@@ -282,9 +282,14 @@ static enum emu_fault_kind serve(struct emu *e, struct conn_ctx *cx, struct emu_
 	if (cx->too_big)
 		emu_error(rs, 413, "PAYLOAD_TOO_LARGE", "the request body is larger than %zu bytes",
 			  BODY_MAX);
-	else if (r)
+	else if (r) {
+		struct emu_tenant *t = emu_tenant_for(e, rq);
+		if (t)
+			emu_tenant_swap(e, t);
 		run_api(e, r, rq, rs, &le);
-	else if (allow->len)
+		if (t)
+			emu_tenant_swap(e, t);
+	} else if (allow->len)
 		emu_error(rs, 405, "METHOD_NOT_ALLOWED", "%s does not accept %s", rq->path, rq->method);
 	else
 		emu_error(rs, 404, "NOT_FOUND", "no such endpoint: %s %s", rq->method, rq->path);

@@ -27,7 +27,7 @@ static const char USAGE[] =
     "usage: emulator --state FILE [--port N] [--port-file FILE] [--seed N] [--log FILE]\n"
     "                [--token-ttl SECONDS] [--latency-ms N] [--timeout-s SECONDS]\n"
     "                [--fault CLASS:KIND[:RATE][:COUNT]]... [--account-id ID] [--secret-key KEY]\n"
-    "                [--org ORG] [--write-on-exit]\n"
+    "                [--org ORG] [--write-on-exit] [--tenant ORG:ACCOUNT_ID:SECRET_KEY:STATE]...\n"
     "\n"
     "Serves LiveRamp's Activation API v2 and its token endpoint on 127.0.0.1,\n"
     "keeping state in FILE (the local backend's sandbox format).\n"
@@ -44,6 +44,8 @@ static const char USAGE[] =
     "  --account-id, --secret-key   accepted credentials (test-account, test-secret)\n"
     "  --org ORG          accepted LR-Org-ID (test-org)\n"
     "  --write-on-exit    keep changes in memory, write FILE only at shutdown\n"
+    "  --tenant SPEC      one more org with its own credentials, tokens and state\n"
+    "                     file, served for requests naming it (LR-Org-ID, username)\n"
     "Admin API (no auth): /_admin/faults, /_admin/requests, /_admin/stats,\n"
     "/_admin/state, /_admin/expire-tokens.\n";
 
@@ -71,6 +73,7 @@ enum {
 	O_SECRET,
 	O_ORG,
 	O_WRITE_ON_EXIT,
+	O_TENANT,
 	O_HELP
 };
 
@@ -88,6 +91,7 @@ static const struct option LONG_OPTS[] = {
     {"secret-key", required_argument, NULL, O_SECRET},
     {"org", required_argument, NULL, O_ORG},
     {"write-on-exit", no_argument, NULL, O_WRITE_ON_EXIT},
+    {"tenant", required_argument, NULL, O_TENANT},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -151,6 +155,10 @@ static int parse_options(struct emu_options *o, int argc, char **argv)
 		case O_FAULT:
 			o->faults = xrealloc(o->faults, (o->n_faults + 1) * sizeof(*o->faults));
 			o->faults[o->n_faults++] = optarg;
+			break;
+		case O_TENANT:
+			o->tenants = xrealloc(o->tenants, (o->n_tenants + 1) * sizeof(*o->tenants));
+			o->tenants[o->n_tenants++] = optarg;
 			break;
 		case O_HELP:
 			return 1;
@@ -231,7 +239,7 @@ static int emu_init(struct emu *e)
 	}
 	if (emu_log_open(e) != 0 || emu_store_open(e) != 0)
 		return 1;
-	return 0;
+	return emu_tenants_open(e);
 }
 
 /* Every change was written when it happened; this last write catches what
@@ -253,11 +261,13 @@ static int emu_shutdown(struct emu *e)
 	}
 	if (e->opt.port_file)
 		unlink(e->opt.port_file);
+	emu_tenants_close(e);
 	emu_store_close(e);
 	emu_log_close(e);
 	emu_faults_clear(e);
 	emu_auth_free(e);
 	free(e->opt.faults);
+	free(e->opt.tenants);
 	pthread_mutex_destroy(&e->lock);
 	pthread_mutex_destroy(&e->stop_lock);
 	pthread_cond_destroy(&e->stop_cond);

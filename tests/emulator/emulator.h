@@ -58,6 +58,8 @@ struct emu_options {
 	/* --write-on-exit: changes stay in memory until shutdown (make bench:
 	 * writing a 40 MB state after every change would time the emulator). */
 	bool write_on_exit;
+	const char **tenants; /* --tenant specs: more orgs (emu_tenant.c) */
+	size_t n_tenants;
 };
 
 /* Endpoint classes: what a fault spec and the stats are keyed by. */
@@ -154,6 +156,23 @@ struct emu {
 	pthread_mutex_t stop_lock;
 	pthread_cond_t stop_cond;
 	bool stopping;
+
+	struct emu_tenant *tenants; /* the other orgs, swapped in per request */
+	size_t n_tenants;
+};
+
+/* ---- more orgs: --tenant ORG:ACCOUNT_ID:SECRET_KEY:STATE (emu_tenant.c) -- */
+
+/* What is swapped into struct emu for a request naming the tenant. */
+struct emu_tenant {
+	char *spec; /* owns the strings below */
+	const char *org, *account_id, *secret_key, *state_path;
+	json_t *state;
+	struct arena id_arena;
+	struct hmap ids;
+	struct emu_token *tokens;
+	size_t n_tokens;
+	size_t cap_tokens;
 };
 
 /* ---- requests and answers --------------------------------------------- */
@@ -281,6 +300,14 @@ void emu_log_close(struct emu *e);
 void emu_log_add(struct emu *e, const struct emu_log_entry *le);
 void emu_log_clear(struct emu *e);
 json_t *emu_stats_json(struct emu *e);
+
+/* emu_tenant.c */
+int emu_tenants_open(struct emu *e); /* 0; 2 for a bad spec; 1 for a bad state */
+void emu_tenants_close(struct emu *e);
+/* The tenant rq names, or NULL (the main org). */
+struct emu_tenant *emu_tenant_for(struct emu *e, const struct emu_request *rq);
+/* Swaps t's fields with e's; the same call again swaps them back. */
+void emu_tenant_swap(struct emu *e, struct emu_tenant *t);
 
 /* emu_http.c */
 enum MHD_Result emu_http_handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,

@@ -1,0 +1,166 @@
+/*
+ * reconciler fleet ROOT: the orgs of a fleet (one directory per LiveRamp
+ * org), all of them or those a pull request touches, in the shapes CI
+ * engines fan out over: a GitHub Actions matrix, a GitLab parallel:matrix.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "fleet/fleet.h"
+#include "util/strbuf.h"
+
+enum fleet_format { FF_TEXT, FF_JSON, FF_MATRIX, FF_GITLAB };
+
+struct fleet_args {
+	struct fleet_source src;
+	const char *base;
+	const char *org;
+	enum fleet_format fmt;
+};
+
+static int parse_fleet_format(const char *s, enum fleet_format *out)
+{
+	static const char *const names[] = { "text", "json", "github-matrix", "gitlab" };
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum fleet_format)i;
+			return 0;
+		}
+	}
+	fprintf(stderr, "reconciler fleet: unknown format '%s' (choose from: text json "
+			"github-matrix gitlab)\n", s);
+	return -1;
+}
+
+static int parse_args(int argc, char **argv, struct fleet_args *a)
+{
+	static const struct option opts[] = {
+		{ "base", required_argument, NULL, 'B' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "repo", required_argument, NULL, 'R' },
+		{ "org", required_argument, NULL, 'O' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(a, 0, sizeof(*a));
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'B': a->base = optarg; break;
+		case 'r': a->src.ref = optarg; break;
+		case 'R': a->src.repo = optarg; break;
+		case 'O': a->org = optarg; break;
+		case 'f':
+			if (parse_fleet_format(optarg, &a->fmt) < 0)
+				return -1;
+			break;
+		case 'h': print_usage("fleet", stdout); return 1;
+		default: print_usage("fleet", stderr); return -1;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "reconciler fleet: give one fleet root (the directory that holds "
+				"one directory per org)\n");
+		print_usage("fleet", stderr);
+		return -1;
+	}
+	a->src.root = argv[optind];
+	return 0;
+}
+
+static void render_json(const struct fleet *f, struct strbuf *sb, bool matrix)
+{
+	sb_puts(sb, matrix ? "{\"include\": [" : "{\"orgs\": [");
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fleet_org *o = &f->orgs[i];
+		sb_puts(sb, i ? ", {" : "{");
+		sb_puts(sb, matrix ? "\"org\": " : "\"name\": ");
+		sb_json_str(sb, o->name);
+		sb_puts(sb, ", \"path\": ");
+		sb_json_str(sb, o->path);
+		sb_puts(sb, ", \"org_id\": ");
+		if (o->org_id)
+			sb_json_str(sb, o->org_id);
+		else
+			sb_puts(sb, "null");
+		sb_printf(sb, ", \"removed\": %s}", o->removed ? "true" : "false");
+	}
+	sb_puts(sb, "]}\n");
+}
+
+/* A YAML fragment for a GitLab child pipeline: the hidden job
+ * .reconciler-fleet-orgs holds the parallel:matrix that the org jobs
+ * extend. JSON strings are YAML double-quoted scalars. With no org it
+ * turns the org jobs off and leaves one job, since a pipeline needs one. */
+static void render_gitlab(const struct fleet *f, struct strbuf *sb)
+{
+	sb_printf(sb, "# reconciler fleet %s: %zu org%s\n", f->root, f->n, f->n == 1 ? "" : "s");
+	if (!f->n) {
+		sb_puts(sb, ".reconciler-fleet-orgs:\n  rules:\n    - when: never\n"
+			    "reconciler:fleet:none:\n  script:\n    - echo \"reconciler fleet: no org to run\"\n");
+		return;
+	}
+	sb_puts(sb, ".reconciler-fleet-orgs:\n  parallel:\n    matrix:\n");
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fleet_org *o = &f->orgs[i];
+		sb_puts(sb, "      - RECONCILER_ORG: ");
+		sb_json_str(sb, o->name);
+		sb_puts(sb, "\n        RECONCILER_ORG_PATH: ");
+		sb_json_str(sb, o->path);
+		sb_puts(sb, "\n        RECONCILER_ORG_ID: ");
+		sb_json_str(sb, o->org_id ? o->org_id : "");
+		sb_printf(sb, "\n        RECONCILER_ORG_REMOVED: \"%s\"\n", o->removed ? "true" : "false");
+	}
+}
+
+static void render_text(const struct fleet *f, struct strbuf *sb)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fleet_org *o = &f->orgs[i];
+		sb_printf(sb, "%s\t%s\t%s%s\n", o->name, o->org_id ? o->org_id : "-", o->path,
+			  o->removed ? "\t(removed at the head)" : "");
+	}
+}
+
+int cmd_fleet(int argc, char **argv)
+{
+	struct fleet_args a;
+	int prc = parse_args(argc, argv, &a);
+	if (prc != 0)
+		return prc > 0 ? EXIT_OK : EXIT_ERROR;
+	if (parse_only())
+		return EXIT_OK;
+	struct diags d = DIAGS_INIT;
+	struct gitsrc *git = NULL;
+	struct fleet *f = NULL;
+	int rc = fleet_load(&f, &a.src, &git, &d);
+	if (rc == 0 && a.base)
+		rc = fleet_affected(f, &a.src, a.base, &git, &d);
+	if (rc == 0 && a.org)
+		rc = fleet_pick(f, a.org, &d);
+	diags_sort(&d);
+	print_diags(&d);
+	if (rc == 0) {
+		struct strbuf sb = STRBUF_INIT;
+		switch (a.fmt) {
+		case FF_TEXT: render_text(f, &sb); break;
+		case FF_JSON: render_json(f, &sb, false); break;
+		case FF_MATRIX: render_json(f, &sb, true); break;
+		case FF_GITLAB: render_gitlab(f, &sb); break;
+		}
+		if (write_all(stdout, &sb) < 0)
+			rc = -1;
+		sb_release(&sb);
+		if (a.base && a.fmt == FF_TEXT)
+			fprintf(stderr, "%zu org%s affected since %s\n", f->n, f->n == 1 ? "" : "s", a.base);
+	}
+	fleet_free(f);
+	gitsrc_close(git);
+	diags_free(&d);
+	return rc == 0 ? EXIT_OK : EXIT_ERROR;
+}
