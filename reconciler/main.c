@@ -4,8 +4,10 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "util/text.h"
 
 const struct command commands[] = {
 	{ "validate", cmd_validate,
@@ -36,17 +38,20 @@ const struct command commands[] = {
 	{ "apply", cmd_apply,
 	  "[PATH... | --plan FILE] [--ref REF] [--repo DIR] [--backend B] [--auto-approve]\n"
 	  "       [--dry-run] [--max-deletes N] [--max-changes N] [--lock-timeout SECONDS]\n"
-	  "       [--concurrency N] [--audit-log FILE]",
+	  "       [--concurrency N] [--audit-log FILE] [--git-note] [--format text|json]",
 	  "make the actual state match the configuration",
 	  "Computes the plan (or reads a saved one, refused when the actual state changed\n"
 	  "since it was made), shows it, asks for `yes` on a terminal (or needs\n"
-	  "--auto-approve), then executes it in dependency order with segment changes in\n"
+	  "--auto-approve; a saved plan needs neither: it is the approval), then\n"
+	  "executes it in dependency order with segment changes in\n"
 	  "batches of at most 500. --max-deletes and --max-changes stop the run before\n"
 	  "the first change (exit 3). --dry-run shows the plan and changes nothing.\n"
 	  "Every apply that decides something is appended to the audit log (--audit-log,\n"
 	  "default .reconciler/audit.jsonl) with the commit it applied (--ref, a saved\n"
-	  "plan's ref, or HEAD when the work tree's configuration is committed), and\n"
-	  "that commit gets the same record as a git note (refs/notes/reconciler)." },
+	  "plan's ref, or HEAD when the work tree's configuration is committed); with\n"
+	  "--git-note that commit also gets the same record as a git note\n"
+	  "(refs/notes/reconciler). --format json prints one document: the plan, each\n"
+	  "change with its outcome, the counts and the exit code." },
 	{ "show", cmd_show, "FILE [--format text|json|markdown]", "render a saved plan",
 	  "Reads a plan saved with `plan --out FILE` and renders it in any format." },
 	{ "drift", cmd_drift,
@@ -100,6 +105,11 @@ const struct command *command_find(const char *name)
 
 int main(int argc, char **argv)
 {
+	/* Off a terminal stdout would be block-buffered: in a CI log, where
+	 * stdout and stderr land in one stream, lines would come out of order
+	 * ("Recorded in the audit log" before "Applying:") and in bursts. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
 		return cmd_help(1, argv) == EXIT_OK ? EXIT_ERROR : EXIT_ERROR;
 	const char *name = argv[1];
@@ -109,7 +119,17 @@ int main(int argc, char **argv)
 		return cmd_version(1, argv);
 	const struct command *c = command_find(name);
 	if (!c) {
-		fprintf(stderr, "reconciler: '%s' is not a command. See 'reconciler --help'.\n", name);
+		const char *names[sizeof(commands) / sizeof(*commands)];
+		size_t n = 0;
+		for (const struct command *k = commands; k->name; k++)
+			names[n++] = k->name;
+		names[n] = NULL;
+		const char *near = str_suggest(name, names);
+		if (near)
+			fprintf(stderr, "reconciler: '%s' is not a command; did you mean '%s'? "
+					"See 'reconciler --help'.\n", name, near);
+		else
+			fprintf(stderr, "reconciler: '%s' is not a command. See 'reconciler --help'.\n", name);
 		return EXIT_ERROR;
 	}
 	return c->fn(argc - 1, argv + 1);

@@ -52,7 +52,7 @@ static const char *fold(struct run *run, const char *name)
 	return arena_strdup(&run->arena, run->fold.buf);
 }
 
-enum outcome { DONE, FAILED, SKIPPED };
+enum outcome { DONE, FAILED, SKIPPED, REFUSED };
 
 static void report(struct run *run, const struct change *c, enum outcome how, const char *msg)
 {
@@ -60,6 +60,8 @@ static void report(struct run *run, const struct change *c, enum outcome how, co
 		run->r->applied++;
 	else if (how == SKIPPED)
 		run->r->skipped++;
+	else if (how == REFUSED)
+		run->r->refused++;
 	else
 		run->r->failed++;
 	if (run->o->on_result)
@@ -236,7 +238,7 @@ int apply_plan(struct backend *b, const struct plan *p, const struct state *actu
 	while (i < p->n_changes) {
 		const struct change *c = &p->changes[i];
 		if (c->refused) {
-			report(&run, c, SKIPPED, c->refusal ? c->refusal : "refused");
+			report(&run, c, REFUSED, c->refusal ? c->refusal : "refused");
 			i++;
 			continue;
 		}

@@ -27,7 +27,8 @@ struct apply_options {
 	long max_deletes; /* -1: no cap */
 	long max_changes; /* -1: no cap */
 	/* Called once per change (batched segment changes: once per change in
-	 * the batch). message is NULL on success. */
+	 * the batch). message is NULL on success; a refused change (c->refused)
+	 * comes with ok false and its refusal as message. */
 	void (*on_result)(void *ctx, const struct change *c, bool ok, const char *message);
 	void *ctx;
 };
@@ -35,7 +36,8 @@ struct apply_options {
 struct apply_report {
 	size_t applied;
 	size_t failed;
-	size_t skipped; /* depended on a failed change, or refused */
+	size_t skipped; /* depended on a failed change */
+	size_t refused; /* refused by the plan (protected accounts): never executed */
 };
 
 /* Returns 0 when within the caps; else -1 with a diagnostic (rule "apply.caps")

@@ -24,20 +24,31 @@ struct apply_args {
 	const char *plan_file;
 	bool auto_approve;
 	bool dry_run;
+	bool git_note; /* --git-note: also note the commit (opt-in: a note is a write to the repository) */
 	struct apply_options ao;
 	long lock_timeout_s;
 	const char *audit_log;
 };
 
+/* How one change ended, as the apply log says it: a refusal is neither a
+ * failure nor a dependency skipped. */
+static const char *outcome_word(const struct change *c, bool ok)
+{
+	return ok ? "done" : c->refused ? "refused" : "FAILED";
+}
+
 static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
 {
 	const char *what = change_action_name(c->action);
+	const char *open = c->refused ? " (" : ": ", *close = c->refused ? ")" : "";
+	if (!message)
+		open = close = "";
 	if (c->kind == KIND_SEGMENT)
-		printf("  %s segment %s on \"%s\": %s%s%s\n", what, c->segment, c->account,
-		       ok ? "done" : "FAILED", message ? ": " : "", message ? message : "");
+		printf("  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account,
+		       outcome_word(c, ok), open, message ? message : "", close);
 	else
-		printf("  %s account \"%s\": %s%s%s\n", what, c->account, ok ? "done" : "FAILED",
-		       message ? ": " : "", message ? message : "");
+		printf("  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome_word(c, ok), open,
+		       message ? message : "", close);
 }
 
 static int parse_args(int argc, char **argv, struct apply_args *a)
@@ -55,6 +66,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		{ "ref", required_argument, NULL, 'r' },
 		{ "repo", required_argument, NULL, 'R' },
 		{ "audit-log", required_argument, NULL, 'A' },
+		{ "git-note", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -65,7 +77,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 	a->lock_timeout_s = DEFAULT_LOCK_TIMEOUT_S;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:p:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("apply", argc, argv, "b:p:h", opts)) != -1) {
 		switch (c) {
 		case 'b': a->po.backend = optarg; break;
 		case 'P': a->plan_file = optarg; break;
@@ -91,6 +103,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		case 'r': a->po.src.ref = optarg; break;
 		case 'R': a->po.src.repo = optarg; break;
 		case 'A': a->audit_log = optarg; break;
+		case 'G': a->git_note = true; break;
 		case 'h': print_usage("apply", stdout); return 1;
 		default: print_usage("apply", stderr); return -1;
 		}
@@ -143,11 +156,15 @@ static int load_saved_plan(struct pipeline *pl, const struct apply_args *a, stru
 
 static bool confirmed(const struct apply_args *a)
 {
-	if (a->auto_approve)
+	/* A saved plan was reviewed when it was made, and apply refuses it when
+	 * the actual state moved since: the plan itself is the approval, as in
+	 * Terraform. */
+	if (a->auto_approve || a->plan_file)
 		return true;
 	if (!isatty(STDIN_FILENO)) {
 		fprintf(stderr, "reconciler apply: not a terminal, so nothing was applied; "
-				"pass --auto-approve to apply without a prompt\n");
+				"pass --auto-approve to apply without a prompt, or apply a reviewed plan "
+				"with --plan FILE\n");
 		return false;
 	}
 	printf("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
@@ -232,7 +249,7 @@ static void provenance_of(struct pipeline *pl, const struct apply_args *a, struc
 	}
 }
 
-/* The audit record, then the git note. A record that cannot be written is
+/* The audit record, then (with --git-note) the git note. A record that cannot be written is
  * an error (exit 1): the change is made, but not traceable. A saved plan's
  * commit may be from a repository this run is not in: no note then, with a
  * warning. */
@@ -256,14 +273,14 @@ static int record(struct pipeline *pl, const struct apply_args *a, const struct 
 		.summary = counted.summary,
 		.applied = r->applied,
 		.failed = r->failed,
-		.skipped = r->skipped,
+		.skipped = r->skipped + r->refused,
 	};
 	int rc = 0;
 	if (audit_append(a->audit_log, &rec, d) < 0)
 		rc = -1;
 	else
 		fprintf(stderr, "Recorded in the audit log %s.\n", a->audit_log);
-	if (!pv->commit[0])
+	if (!pv->commit[0] || !a->git_note)
 		return rc;
 	if (pv->dirty) {
 		fprintf(stderr, "The work tree's configuration differs from HEAD (%.12s): no git note "
@@ -321,8 +338,11 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 	 * starts from it and converges. */
 	if (pl->backend->ops->flush(pl->backend, d) < 0)
 		rc = -1;
-	printf("\nApply %s: %zu applied, %zu failed, %zu skipped.\n", rc == 0 ? "complete" : "incomplete",
+	printf("\nApply %s: %zu applied, %zu failed, %zu skipped", rc == 0 ? "complete" : "incomplete",
 	       r->applied, r->failed, r->skipped);
+	if (r->refused)
+		printf(", %zu refused", r->refused);
+	printf(".\n");
 	*outcome = rc == 0 ? "applied" : r->applied ? "partial" : "failed";
 	if (rc < 0) {
 		print_diags(d);

@@ -57,7 +57,7 @@ static int parse_args(int argc, char **argv, struct drift_args *a)
 	const unsigned formats = (1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_MARKDOWN);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:f:p:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("drift", argc, argv, "b:f:p:h", opts)) != -1) {
 		switch (c) {
 		case 'b': a->po.backend = optarg; break;
 		case 'f':
@@ -105,12 +105,16 @@ static void print_result(void *ctx, const struct change *c, bool ok, const char 
 {
 	FILE *f = ctx;
 	const char *what = change_action_name(c->action);
+	const char *outcome = ok ? "done" : c->refused ? "refused" : "FAILED";
+	const char *open = c->refused ? " (" : ": ", *close = c->refused ? ")" : "";
+	if (!message)
+		open = close = "";
 	if (c->kind == KIND_SEGMENT)
-		fprintf(f, "  %s segment %s on \"%s\": %s%s%s\n", what, c->segment, c->account,
-			ok ? "done" : c->refused ? "skipped" : "FAILED", message ? ": " : "", message ? message : "");
+		fprintf(f, "  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account, outcome, open,
+			message ? message : "", close);
 	else
-		fprintf(f, "  %s account \"%s\": %s%s%s\n", what, c->account,
-			ok ? "done" : c->refused ? "skipped" : "FAILED", message ? ": " : "", message ? message : "");
+		fprintf(f, "  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome, open,
+			message ? message : "", close);
 }
 
 /* Corrections are traced like applies (record/audit.h). A record that
@@ -133,7 +137,7 @@ static int record(const struct pipeline *pl, const struct drift_args *a, const s
 		.summary = counted.summary,
 		.applied = c->applied,
 		.failed = c->failed,
-		.skipped = c->skipped,
+		.skipped = c->skipped + c->refused,
 	};
 	if (audit_append(a->audit_log, &rec, d) < 0)
 		return -1;
@@ -171,9 +175,13 @@ static int correct(struct pipeline *pl, const struct drift_args *a, const struct
 	c->applied = r.applied;
 	c->failed = r.failed;
 	c->skipped = r.skipped;
+	c->refused = r.refused;
 	c->outcome = rc == 0 ? "applied" : r.applied ? "partial" : "failed";
-	fprintf(out, "\nCorrection %s: %zu applied, %zu failed, %zu skipped.\n", rc == 0 ? "complete" : "incomplete",
+	fprintf(out, "\nCorrection %s: %zu applied, %zu failed, %zu skipped", rc == 0 ? "complete" : "incomplete",
 		r.applied, r.failed, r.skipped);
+	if (r.refused)
+		fprintf(out, ", %zu refused", r.refused);
+	fprintf(out, ".\n");
 	if (rc < 0)
 		return EXIT_ERROR;
 	return s->ended ? EXIT_CHANGES : EXIT_OK;
@@ -206,8 +214,8 @@ static void print_correction_markdown(const struct drift_correction *c)
 		       "nothing was applied.\n",
 		       c->max_deletes, c->max_changes);
 	else if (strcmp(c->outcome, "no_changes") != 0)
-		printf("\n**Correction:** %s: %zu applied, %zu failed, %zu skipped.\n", c->outcome, c->applied, c->failed,
-		       c->skipped);
+		printf("\n**Correction:** %s: %zu applied, %zu failed, %zu skipped, %zu refused.\n", c->outcome,
+		       c->applied, c->failed, c->skipped, c->refused);
 }
 
 int cmd_drift(int argc, char **argv)

@@ -41,7 +41,7 @@ static int parse_args(int argc, char **argv, struct plan_args *a)
 	a->fmt = FORMAT_TEXT;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:f:o:p:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("plan", argc, argv, "b:f:o:p:h", opts)) != -1) {
 		switch (c) {
 		case 'b': a->po.backend = optarg; break;
 		case 'f':

@@ -19,7 +19,7 @@ int cmd_show(int argc, char **argv)
 	enum output_format fmt = FORMAT_TEXT;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("show", argc, argv, "f:h", opts)) != -1) {
 		switch (c) {
 		case 'f':
 			if (parse_format("show", optarg, FORMATS_PLAN, &fmt) < 0)

@@ -40,7 +40,7 @@ static int parse_args(int argc, char **argv, struct status_args *a)
 	const unsigned formats = (1u << FORMAT_TEXT) | (1u << FORMAT_JSON);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:f:p:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("status", argc, argv, "b:f:p:h", opts)) != -1) {
 		switch (c) {
 		case 'b': a->po.backend = optarg; break;
 		case 'f':

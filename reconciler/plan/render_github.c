@@ -117,9 +117,9 @@ void plan_render_github(const struct plan *p, const struct render_options *o, st
 	}
 	sb_printf(out,
 		  "::notice title=reconciler plan::Plan: %zu to create, %zu to update, %zu to rename, "
-		  "%zu to delete; %zu segments to add, %zu to remove",
+		  "%zu to delete; %zu segment%s to add, %zu to remove",
 		  s->accounts_create, s->accounts_update, s->accounts_rename, s->accounts_delete,
-		  s->segments_add, s->segments_remove);
+		  s->segments_add, s->segments_add == 1 ? "" : "s", s->segments_remove);
 	if (s->refused)
 		sb_printf(out, ", %zu refused", s->refused);
 	sb_puts(out, ".\n");

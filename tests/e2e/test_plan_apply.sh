@@ -68,10 +68,21 @@ run show "$TMP/p.json" --format json
 expect_json "show json equals the plan file" "$(printf '. == %s' "$(cat "$TMP/p.json")")"
 run show "$TMP/p.json" --format markdown
 expect_out "show markdown" "<details>"
-run apply --plan "$TMP/p.json" --auto-approve
-expect_rc "apply --plan exits 0" 0
+# The saved, reviewed plan is the approval: no --auto-approve, no terminal.
+run apply --plan "$TMP/p.json"
+expect_rc "apply --plan exits 0 without --auto-approve" 0
+expect_out "apply --plan applies without --auto-approve" "Apply complete"
 run plan examples/basic "$B"
 expect_out "after applying the saved plan: No changes." "No changes."
+
+# Off a terminal stdout is line-buffered: in one log, stdout and stderr
+# come in the order they were written.
+rm -f "$SB"
+"$BIN" apply examples/basic "$B" --auto-approve --audit-log "$TMP/order.jsonl" >"$TMP/both.log" 2>&1 </dev/null
+a=$(grep -n '^Applying:' "$TMP/both.log" | cut -d: -f1)
+r=$(grep -n '^Recorded in the audit log' "$TMP/both.log" | cut -d: -f1)
+if [ -n "$a" ] && [ -n "$r" ] && [ "$a" -lt "$r" ]; then pass "one log: Applying: before Recorded in the audit log"
+else RC=0; OUT=$(cat "$TMP/both.log"); ERR=""; fail "one log: Applying: before Recorded in the audit log"; fi
 
 # Stale plan: an out-of-band change after the plan was made refuses it, nothing applied.
 rm -f "$SB"
@@ -128,6 +139,16 @@ expect_out "protected deletion is shown as refused" "protected"
 run apply "$TMP/prune" "$B" --auto-approve
 expect_rc "apply with a refused deletion exits 0" 0
 expect_json_file "protected account still there" '[.distributionManagers[].name] | index("Acme Kargo US") != null'
+# A refusal reads as a refusal, never FAILED, and is counted as refused.
+mkdir -p "$TMP/refuse"
+cp "$TMP/prune/"*.yaml "$TMP/refuse/"
+sed -i 's/^    status: active$/    status: inactive/' "$TMP/refuse/"*.yaml
+grep -q 'status: inactive' "$TMP/refuse/"*.yaml || sed -i 's/^    client_name: \(.*\)$/    client_name: \1\n    status: inactive/' "$TMP/refuse/"*.yaml
+run apply "$TMP/refuse" "$B" --auto-approve
+expect_rc "apply with a change and a refused deletion exits 0" 0
+expect_out "a refused deletion reads as refused" 'delete account "Acme Kargo US": refused (protected by settings.protect'
+if printf '%s' "$OUT" | grep -q FAILED; then fail "a refused deletion is never FAILED"; else pass "a refused deletion is never FAILED"; fi
+expect_out "the summary counts it as refused" "0 failed, 0 skipped, 1 refused."
 printf 'version: 1\nsettings:\n  prune: true\naccounts: []\n' >"$TMP/prune/settings.yaml"
 run apply "$TMP/prune" "$B" --auto-approve --max-deletes 1
 expect_rc "prune apply within caps exits 0" 0
