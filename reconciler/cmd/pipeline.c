@@ -56,14 +56,30 @@ static void stage_end(struct stage_clock *c, const char *stage)
 		fprintf(stderr, "timing: %s wall %.3f cpu %.3f\n", stage, wall, cpu);
 }
 
+/* Off a terminal, how often a long observe says how far it got: every 10 s,
+ * or every RECONCILER_PROGRESS_SECONDS (a tooling aid; 0 for every request,
+ * as the tests use it). */
+static long progress_every_ms(void)
+{
+	const char *v = getenv("RECONCILER_PROGRESS_SECONDS");
+	char *end;
+	long s = v && *v ? strtol(v, &end, 10) : 10;
+	if (v && *v && (*end || s < 0))
+		s = 10;
+	return s * 1000;
+}
+
 int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
 		     const struct settings *settings, struct diags *d)
 {
+	bool tty = isatty(STDERR_FILENO);
 	struct backend_options bo = {
 		.profile = pl->profile,
 		.settings = settings,
 		.concurrency = o->concurrency,
-		.progress = isatty(STDERR_FILENO),
+		.progress = tty,
+		.progress_log = !tty,
+		.progress_every_ms = progress_every_ms(),
 		.desired = pl->desired,
 	};
 	if (backend_open(&pl->backend, o->backend ? o->backend : "local", &bo, d) < 0)
