@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
+#include "plan/render_diags.h"
 #include "record/audit.h"
 #include "record/notes.h"
 #include "util/clock.h"
@@ -24,6 +26,8 @@ struct apply_args {
 	const char *plan_file;
 	bool auto_approve;
 	bool dry_run;
+	enum output_format fmt; /* json: one result document on stdout, the log on stderr */
+	FILE *log;              /* where the plan and the progress go: stdout, or stderr for json */
 	bool git_note; /* --git-note: also note the commit (opt-in: a note is a write to the repository) */
 	struct apply_options ao;
 	long lock_timeout_s;
@@ -37,18 +41,38 @@ static const char *outcome_word(const struct change *c, bool ok)
 	return ok ? "done" : c->refused ? "refused" : "FAILED";
 }
 
+/* Where each change's outcome goes: the human log, and with --format json
+ * also the result document's list. */
+struct result_log {
+	FILE *out;
+	json_t *results; /* NULL unless --format json */
+};
+
 static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
 {
+	struct result_log *log = ctx;
 	const char *what = change_action_name(c->action);
 	const char *open = c->refused ? " (" : ": ", *close = c->refused ? ")" : "";
 	if (!message)
 		open = close = "";
 	if (c->kind == KIND_SEGMENT)
-		printf("  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account,
-		       outcome_word(c, ok), open, message ? message : "", close);
+		fprintf(log->out, "  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account,
+			outcome_word(c, ok), open, message ? message : "", close);
 	else
-		printf("  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome_word(c, ok), open,
-		       message ? message : "", close);
+		fprintf(log->out, "  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome_word(c, ok), open,
+			message ? message : "", close);
+	if (!log->results)
+		return;
+	json_t *o = json_object();
+	json_object_set_new(o, "action", json_string(what));
+	json_object_set_new(o, "kind", json_string(change_kind_name(c->kind)));
+	json_object_set_new(o, "account", json_string(c->account ? c->account : ""));
+	json_object_set_new(o, "segment", c->segment ? json_string(c->segment) : json_null());
+	json_object_set_new(o, "outcome", json_string(ok ? "done" : c->refused ? "refused"
+							      : message && !strncmp(message, "skipped", 7) ? "skipped"
+							      : "failed"));
+	json_object_set_new(o, "message", message ? json_string(message) : json_null());
+	json_array_append_new(log->results, o);
 }
 
 static int parse_args(int argc, char **argv, struct apply_args *a)
@@ -67,6 +91,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		{ "repo", required_argument, NULL, 'R' },
 		{ "audit-log", required_argument, NULL, 'A' },
 		{ "git-note", no_argument, NULL, 'G' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -104,6 +129,10 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		case 'R': a->po.src.repo = optarg; break;
 		case 'A': a->audit_log = optarg; break;
 		case 'G': a->git_note = true; break;
+		case 'f':
+			if (parse_format("apply", optarg, (1u << FORMAT_TEXT) | (1u << FORMAT_JSON), &a->fmt) < 0)
+				return -1;
+			break;
 		case 'h': print_usage("apply", stdout); return 1;
 		default: print_usage("apply", stderr); return -1;
 		}
@@ -123,6 +152,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		fprintf(stderr, "reconciler apply: --audit-log needs a file name\n");
 		return -1;
 	}
+	a->log = a->fmt == FORMAT_JSON ? stderr : stdout;
 	a->po.lock = true;
 	a->po.lock_timeout_ms = (int)(a->lock_timeout_s > 86400 ? 86400000 : a->lock_timeout_s * 1000);
 	return 0;
@@ -167,14 +197,14 @@ static bool confirmed(const struct apply_args *a)
 				"with --plan FILE\n");
 		return false;
 	}
-	printf("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
-	fflush(stdout);
+	fprintf(a->log, "\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
+	fflush(a->log);
 	char line[64];
 	if (!fgets(line, sizeof(line), stdin))
 		return false;
 	line[strcspn(line, "\r\n")] = '\0';
 	if (strcmp(line, "yes") != 0) {
-		printf("Apply cancelled.\n");
+		fprintf(a->log, "Apply cancelled.\n");
 		return false;
 	}
 	return true;
@@ -310,12 +340,12 @@ static int record(struct pipeline *pl, const struct apply_args *a, const struct 
 /* Shows the plan and executes it. *outcome is set to what the audit log
  * records, or NULL when nothing was decided (dry run, no approval). */
 static int execute(struct pipeline *pl, struct apply_args *a, const char **outcome,
-		   struct apply_report *r, struct diags *d)
+		   struct apply_report *r, struct result_log *log, struct diags *d)
 {
 	struct plan *p = pl->plan;
 	*outcome = NULL;
 	memset(r, 0, sizeof(*r));
-	render_plan(p, FORMAT_TEXT, stdout, a->plan_file, NULL);
+	render_plan(p, FORMAT_TEXT, a->log, a->plan_file, NULL);
 	if (!plan_has_changes(p)) {
 		*outcome = "no_changes";
 		return EXIT_OK;
@@ -326,29 +356,61 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 		return EXIT_BLOCKED;
 	}
 	if (a->dry_run) {
-		printf("\nDry run: nothing was applied.\n");
+		fprintf(a->log, "\nDry run: nothing was applied.\n");
 		return EXIT_OK;
 	}
 	if (!confirmed(a))
 		return EXIT_ERROR;
-	printf("\nApplying:\n");
+	fprintf(a->log, "\nApplying:\n");
 	a->ao.on_result = print_result;
+	a->ao.ctx = log;
 	int rc = apply_plan(pl->backend, p, pl->actual, &a->ao, r, d);
 	/* Whatever was done is made durable, failures or not: the next run
 	 * starts from it and converges. */
 	if (pl->backend->ops->flush(pl->backend, d) < 0)
 		rc = -1;
-	printf("\nApply %s: %zu applied, %zu failed, %zu skipped", rc == 0 ? "complete" : "incomplete",
-	       r->applied, r->failed, r->skipped);
+	fprintf(a->log, "\nApply %s: %zu applied, %zu failed, %zu skipped", rc == 0 ? "complete" : "incomplete",
+		r->applied, r->failed, r->skipped);
 	if (r->refused)
-		printf(", %zu refused", r->refused);
-	printf(".\n");
+		fprintf(a->log, ", %zu refused", r->refused);
+	fprintf(a->log, ".\n");
 	*outcome = rc == 0 ? "applied" : r->applied ? "partial" : "failed";
 	if (rc < 0) {
 		print_diags(d);
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;
+}
+
+/* --format json: one document on stdout. outcome is what the audit log
+ * records ("applied", "partial", "failed", "blocked", "no_changes"), or
+ * "dry_run", "not_approved", "error" (no plan could be made: the document
+ * then also has "error", "failure" and a null plan). */
+static void print_result_json(const struct pipeline *pl, const char *outcome, int rc,
+			      const struct apply_report *r, json_t *results, const struct diags *d)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "format_version", json_integer(1));
+	json_object_set_new(o, "outcome", json_string(outcome));
+	json_object_set_new(o, "exit_code", json_integer(rc));
+	json_t *counts = json_object();
+	json_object_set_new(counts, "applied", json_integer((json_int_t)r->applied));
+	json_object_set_new(counts, "failed", json_integer((json_int_t)r->failed));
+	json_object_set_new(counts, "skipped", json_integer((json_int_t)r->skipped));
+	json_object_set_new(counts, "refused", json_integer((json_int_t)r->refused));
+	json_object_set_new(o, "counts", counts);
+	json_object_set_new(o, "results", json_incref(results));
+	json_object_set_new(o, "diagnostics", diags_to_json(d));
+	if (!pl->plan) {
+		json_object_set_new(o, "error", json_true());
+		json_object_set_new(o, "failure", json_string(diags_failure_kind(d)));
+	}
+	json_object_set_new(o, "plan", pl->plan ? plan_to_json(pl->plan) : json_null());
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!s || printf("%s\n", s) < 0 || fflush(stdout) != 0)
+		fprintf(stderr, "reconciler apply: cannot write the result to standard output\n");
+	free(s);
+	json_decref(o);
 }
 
 int cmd_apply(int argc, char **argv)
@@ -359,29 +421,37 @@ int cmd_apply(int argc, char **argv)
 		return prc > 0 ? EXIT_OK : EXIT_ERROR;
 	if (parse_only())
 		return EXIT_OK;
-	struct diags d = DIAGS_INIT;
+	struct diags d = DIAGS_INIT, rd = DIAGS_INIT;
 	struct pipeline pl;
+	struct result_log log = { .out = a.log, .results = a.fmt == FORMAT_JSON ? json_array() : NULL };
+	struct apply_report r = { 0 };
+	const char *outcome = NULL;
 	int rc;
 	int lrc = a.plan_file ? load_saved_plan(&pl, &a, &d) : pipeline_plan(&pl, &a.po, &d);
 	if (lrc < 0) {
 		print_diags(&d);
 		rc = EXIT_ERROR;
+		plan_free(pl.plan); /* a saved plan read, then found stale: no plan to report */
+		pl.plan = NULL;
 	} else {
 		struct provenance pv;
 		provenance_of(&pl, &a, &pv);
-		const char *outcome;
-		struct apply_report r;
-		rc = execute(&pl, &a, &outcome, &r, &d);
+		rc = execute(&pl, &a, &outcome, &r, &log, &d);
 		if (outcome) {
-			struct diags rd = DIAGS_INIT;
 			if (record(&pl, &a, &pv, outcome, &r, &rd) < 0 && rc == EXIT_OK)
 				rc = EXIT_ERROR;
 			if (rd.n)
 				print_diags(&rd);
-			diags_free(&rd);
 		}
+	}
+	if (log.results) {
+		diags_move(&d, &rd);
+		const char *shown = outcome ? outcome : !pl.plan ? "error" : a.dry_run ? "dry_run" : "not_approved";
+		print_result_json(&pl, shown, rc, &r, log.results, &d);
+		json_decref(log.results);
 	}
 	pipeline_free(&pl);
 	diags_free(&d);
+	diags_free(&rd);
 	return rc;
 }

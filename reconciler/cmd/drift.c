@@ -230,6 +230,7 @@ int cmd_drift(int argc, char **argv)
 	struct pipeline pl;
 	int rc;
 	if (pipeline_plan(&pl, &a.po, &d) < 0) {
+		render_failure(a.fmt, &d, NULL);
 		print_diags(&d);
 		rc = EXIT_ERROR;
 		goto out;

@@ -87,8 +87,7 @@ int cmd_plan(int argc, char **argv)
 	char **prefixes = label_prefixes(a.po.src.ref, a.po.base);
 	int rc = EXIT_OK;
 	if (pipeline_plan(&pl, &a.po, &d) < 0) {
-		if (a.fmt == FORMAT_GITHUB)
-			render_diags_github(&d, (const char *const *)prefixes);
+		render_failure(a.fmt, &d, (const char *const *)prefixes);
 		print_diags(&d);
 		rc = EXIT_ERROR;
 		goto out;

@@ -1,5 +1,7 @@
 #include "cmd/render_plan.h"
 
+#include <stdlib.h>
+
 #include "plan/planfile.h"
 #include "plan/render.h"
 #include "plan/render_diags.h"
@@ -32,6 +34,41 @@ int render_diags_github(const struct diags *d, const char *const *file_prefixes)
 {
 	struct strbuf out = STRBUF_INIT;
 	diags_render_github_in(d, file_prefixes, &out);
+	int rc = write_all(stdout, &out);
+	sb_release(&out);
+	return rc;
+}
+
+json_t *failure_to_json(const struct diags *d)
+{
+	struct plan *empty = plan_new();
+	json_t *o = plan_to_json(empty);
+	plan_free(empty);
+	json_object_set_new(o, "diagnostics", diags_to_json(d));
+	json_object_set_new(o, "error", json_true());
+	json_object_set_new(o, "failure", json_string(diags_failure_kind(d)));
+	json_object_set_new(o, "exit_code", json_integer(1));
+	return o;
+}
+
+int render_failure(enum output_format fmt, const struct diags *d, const char *const *file_prefixes)
+{
+	struct strbuf out = STRBUF_INIT;
+	if (fmt == FORMAT_JSON) {
+		json_t *o = failure_to_json(d);
+		char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s) {
+			sb_puts(&out, s);
+			sb_putc(&out, '\n');
+		}
+		free(s);
+		json_decref(o);
+	} else if (fmt == FORMAT_MARKDOWN) {
+		struct render_options ro = { 0 };
+		plan_render_markdown_failure(d, diags_failure_text(diags_failure_kind(d)), &ro, &out);
+	} else if (fmt == FORMAT_GITHUB) {
+		diags_render_github_in(d, file_prefixes, &out);
+	}
 	int rc = write_all(stdout, &out);
 	sb_release(&out);
 	return rc;

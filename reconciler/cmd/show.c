@@ -39,6 +39,7 @@ int cmd_show(int argc, char **argv)
 	struct plan *p = NULL;
 	int rc = EXIT_OK;
 	if (plan_read_file(&p, argv[optind], &d) < 0) {
+		render_failure(fmt, &d, NULL);
 		print_diags(&d);
 		rc = EXIT_ERROR;
 	} else if (render_plan(p, fmt, stdout, argv[optind], NULL) < 0) {

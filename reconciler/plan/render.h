@@ -33,6 +33,12 @@ struct render_options {
 
 void plan_render_text(const struct plan *p, const struct render_options *o, struct strbuf *out);
 void plan_render_markdown(const struct plan *p, const struct render_options *o, struct strbuf *out);
+/* The short comment a command posts when no plan could be made: the same
+ * heading as a plan (a bot finds and updates the one comment by it), what
+ * failed (failure: diags_failure_text), and the diagnostics, within
+ * max_bytes. */
+void plan_render_markdown_failure(const struct diags *d, const char *failure,
+				  const struct render_options *o, struct strbuf *out);
 /* GitHub workflow annotations (render_github.c): the plan's diagnostics,
  * then one per change at the line that declares its account or segment
  * (change->at; none for what nothing declares): a notice for what is

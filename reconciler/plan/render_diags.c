@@ -119,6 +119,37 @@ json_t *diags_to_json(const struct diags *d)
 	return arr;
 }
 
+const char *diags_failure_kind(const struct diags *d)
+{
+	static const struct {
+		const char *prefix, *kind;
+	} kinds[] = {
+		{ "backend", "backend" }, { "git.", "git" }, { "plan.", "plan" },
+		{ "apply", "apply" },	  { "record.", "apply" },
+	};
+	/* The first kind in this order that any error has: a credential failure
+	 * is reported as such even when other errors come with it. */
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++)
+		for (size_t i = 0; i < d->n; i++)
+			if (d->v[i].severity == DIAG_ERROR && d->v[i].rule &&
+			    strncmp(d->v[i].rule, kinds[k].prefix, strlen(kinds[k].prefix)) == 0)
+				return kinds[k].kind;
+	return "configuration";
+}
+
+const char *diags_failure_text(const char *kind)
+{
+	if (strcmp(kind, "backend") == 0)
+		return "the backend failed (credentials, network or the API)";
+	if (strcmp(kind, "git") == 0)
+		return "the git source could not be read";
+	if (strcmp(kind, "plan") == 0)
+		return "the saved plan cannot be used";
+	if (strcmp(kind, "apply") == 0)
+		return "apply failed";
+	return "the configuration has errors";
+}
+
 static const char *str_or_null(const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);

@@ -477,3 +477,24 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 	sb_release(&doc);
 	sb_release(&foot);
 }
+
+void plan_render_markdown_failure(const struct diags *d, const char *failure,
+				  const struct render_options *o, struct strbuf *out)
+{
+	size_t max = o->max_bytes ? o->max_bytes : DEFAULT_MAX;
+	struct strbuf doc = STRBUF_INIT;
+	sb_puts(&doc, "### Reconciler plan: ");
+	md_text(&doc, failure);
+	sb_printf(&doc, "\n\n**Nothing was planned.** %zu error%s, %zu warning%s:\n\n", d->errors,
+		  d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
+	put_diags(&doc, d, doc.len + 64 < max ? max - doc.len - 64 : 0);
+	if (doc.len > max) {
+		size_t n = max;
+		while (n > 0 && ((unsigned char)doc.buf[n] & 0xC0) == 0x80)
+			n--;
+		doc.len = n;
+		doc.buf[n] = '\0';
+	}
+	sb_add(out, doc.buf, doc.len);
+	sb_release(&doc);
+}

@@ -211,6 +211,39 @@ run apply examples/invalid/kargo-precision.yaml --backend "local:$TMP/never/sand
 expect_rc "invalid config: apply exits 1" 1
 [ -e "$TMP/never" ] && fail "invalid config: apply never touches the backend" || pass "invalid config: apply never touches the backend"
 
+# Machine formats on failure: still a document on stdout, exit 1.
+# (jq -e is true on empty input: these checks need a document first.)
+expect_doc() {
+	if [ -z "$OUT" ]; then fail "$1" "stdout is empty"; else expect_json "$@"; fi
+}
+run plan examples/invalid/kargo-precision.yaml "$B" --format json
+expect_rc "failure, json: exit 1" 1
+expect_doc "failure, json: an error document in the plan schema" \
+	'.format_version == 1 and .error == true and .failure == "configuration" and .exit_code == 1 and .changes == [] and ([.diagnostics[] | select(.rule == "kargo.precision")] | length == 1)'
+run plan examples/invalid/kargo-precision.yaml "$B" --format markdown
+expect_rc "failure, markdown: exit 1" 1
+expect_out "failure, markdown: the comment's heading says what failed" "### Reconciler plan: the configuration has errors"
+expect_out "failure, markdown: the diagnostics are listed" "kargo\.precision"
+env -u LIVERAMP_ORG_ID -u LIVERAMP_ACCOUNT_ID -u LIVERAMP_SECRET_KEY -u LIVERAMP_CREDENTIALS_FILE \
+	"$BIN" plan examples/basic --backend liveramp --format json >"$TMP/.out" 2>"$TMP/.err" </dev/null
+RC=$?; OUT=$(cat "$TMP/.out"); ERR=$(cat "$TMP/.err")
+expect_doc "failure, json: missing credentials are a backend failure, not a configuration error" \
+	'.error == true and .failure == "backend"'
+run drift examples/invalid/kargo-precision.yaml "$B" --format json
+expect_doc "drift failure, json: the error document" '.error == true and .failure == "configuration"'
+run show "$TMP/bad-plan.json" --format json
+expect_doc "show failure, json: the error document" '.error == true and .failure == "plan"'
+
+# apply --format json: the result of each change, one document on stdout.
+rm -f "$SB"
+run apply examples/basic "$B" --auto-approve --format json
+expect_rc "apply json: exit 0" 0
+expect_doc "apply json: each change with its outcome" \
+	'.outcome == "applied" and .exit_code == 0 and .counts.applied == 4 and ([.results[] | .outcome] == ["done","done","done","done"]) and .results[0].action == "create" and .plan.summary.segments_add == 3'
+expect_err "apply json: the human log goes to stderr" "Apply complete"
+run apply examples/invalid/kargo-precision.yaml "$B" --auto-approve --format json
+expect_doc "apply json on failure: the error document" '.outcome == "error" and .error == true and .failure == "configuration" and .plan == null'
+
 # The lock: a second apply while another holds the lock waits, then stops cleanly.
 rm -f "$SB"
 ( flock 9; sleep 3 ) 9>"$SB.lock" &
