@@ -19,6 +19,7 @@
  *    whole sections are appended, so tags always balance.
  */
 #include "plan/render.h"
+#include "plan/render_md.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ static bool html_special(struct strbuf *out, unsigned char c)
 }
 
 /* For text inside raw HTML (the <summary> line). */
-static void html_text(struct strbuf *out, const char *s)
+void md_html_text(struct strbuf *out, const char *s)
 {
 	for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
 		if (html_special(out, *c))
@@ -72,7 +73,7 @@ static void html_text(struct strbuf *out, const char *s)
 }
 
 /* For text in Markdown (list items, paragraphs, table cells). */
-static void md_text(struct strbuf *out, const char *s)
+void md_text(struct strbuf *out, const char *s)
 {
 	static const char punct[] = "\\`*_{}[]()#+-.!|~";
 	for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
@@ -89,7 +90,7 @@ static void md_text(struct strbuf *out, const char *s)
 	}
 }
 
-static void md_value(struct strbuf *out, const struct value *v)
+void md_value(struct strbuf *out, const struct value *v)
 {
 	if (v->is_list) {
 		if (v->n_items == 0)
@@ -104,98 +105,6 @@ static void md_value(struct strbuf *out, const struct value *v)
 	} else {
 		sb_puts(out, "*none*");
 	}
-}
-
-/* ---- head: title, counts, diagnostics -------------------------------- */
-
-static void put_title(struct strbuf *out, const struct plan *p)
-{
-	sb_puts(out, "### Reconciler plan");
-	if (p->profile) {
-		sb_puts(out, " for ");
-		md_text(out, p->profile);
-	}
-	sb_puts(out, "\n\n");
-}
-
-static void put_counts(struct strbuf *out, const struct plan_summary *s)
-{
-	sb_puts(out, "| Accounts to create | to update | to rename | to delete | Segments to add | to remove "
-		     "| Refused |\n|---:|---:|---:|---:|---:|---:|---:|\n");
-	sb_printf(out, "| %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n\n", s->accounts_create,
-		  s->accounts_update, s->accounts_rename, s->accounts_delete, s->segments_add,
-		  s->segments_remove, s->refused);
-}
-
-static bool is_hex(const char *s)
-{
-	if (!s[0])
-		return false;
-	for (; *s; s++)
-		if (!strchr("0123456789abcdef", *s))
-			return false;
-	return true;
-}
-
-static void put_meta(struct strbuf *out, const struct plan *p)
-{
-	const char *sep = "";
-	if (p->source) {
-		sb_puts(out, "Source: ");
-		md_text(out, p->source);
-		sep = " \xC2\xB7 ";
-	}
-	if (p->backend) {
-		sb_printf(out, "%sBackend: ", sep);
-		md_text(out, p->backend);
-		sep = " \xC2\xB7 ";
-	}
-	if (is_hex(p->fingerprint))
-		sb_printf(out, "%sActual state: `%.12s`", sep, p->fingerprint);
-	sb_printf(out, "%sPrune: %s\n\n",
-		  p->source || p->backend || is_hex(p->fingerprint) ? " \xC2\xB7 " : "",
-		  p->prune ? "on" : "off");
-}
-
-static void diag_line(struct strbuf *out, const struct diag *g)
-{
-	sb_printf(out, "- **%s** ", diag_severity_name(g->severity));
-	md_text(out, g->rule);
-	if (g->file) {
-		sb_puts(out, " at ");
-		md_text(out, g->file);
-		if (g->line)
-			sb_printf(out, ":%u:%u", g->line, g->col);
-	}
-	sb_puts(out, ": ");
-	md_text(out, g->message);
-	if (g->hint) {
-		sb_puts(out, " (hint: ");
-		md_text(out, g->hint);
-		sb_putc(out, ')');
-	}
-	sb_putc(out, '\n');
-}
-
-/* Diagnostics as a list, as many as fit in `room` bytes. */
-static void put_diags(struct strbuf *out, const struct diags *d, size_t room)
-{
-	if (d->n == 0)
-		return;
-	struct strbuf line = STRBUF_INIT;
-	size_t start = out->len, shown = 0;
-	sb_puts(out, "**Diagnostics**\n\n");
-	for (; shown < d->n; shown++) {
-		sb_reset(&line);
-		diag_line(&line, &d->v[shown]);
-		if (out->len - start + line.len > room)
-			break;
-		sb_add(out, line.buf, line.len);
-	}
-	if (shown < d->n || d->dropped)
-		sb_printf(out, "- %zu more diagnostics are not shown.\n", d->n - shown + d->dropped);
-	sb_putc(out, '\n');
-	sb_release(&line);
 }
 
 /* ---- account sections ------------------------------------------------ */
@@ -216,24 +125,81 @@ static const char *sign_of(const struct change *c)
 	}
 }
 
+/* What a reviewer must not miss: an account deleted, or segments removed
+ * (their members drop off at the destination). Such sections come first,
+ * marked. */
+static int weight_of(const struct render_group *g)
+{
+	if (g->head && !g->head->refused && g->head->action == CHANGE_DELETE)
+		return 0;
+	return g->n_remove ? 1 : 2;
+}
+
+/* The fields an update shows (a rename's new name is in its summary). */
+static size_t shown_fields(const struct change *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_fields; i++)
+		n += !(c->action == CHANGE_RENAME && strcmp(c->fields[i].field, "name") == 0);
+	return n;
+}
+
+static void html_value(struct strbuf *out, const struct value *v)
+{
+	if (v->is_list) {
+		for (size_t i = 0; i < v->n_items; i++) {
+			if (i)
+				sb_puts(out, ", ");
+			md_html_text(out, v->items[i]);
+		}
+		if (v->n_items == 0)
+			sb_puts(out, "<i>none</i>");
+	} else if (v->str) {
+		md_html_text(out, v->str);
+	} else {
+		sb_puts(out, "<i>none</i>");
+	}
+}
+
+/* A single-field update said in its summary line: "client_name: Acme →
+ * Acme Inc", so that a reviewer need not open it. */
+static void put_inline_field(struct strbuf *out, const struct change *h)
+{
+	if (!h || h->refused || (h->action != CHANGE_UPDATE && h->action != CHANGE_RENAME) || shown_fields(h) != 1)
+		return;
+	for (size_t i = 0; i < h->n_fields; i++) {
+		const struct field_change *f = &h->fields[i];
+		if (h->action == CHANGE_RENAME && strcmp(f->field, "name") == 0)
+			continue;
+		sb_puts(out, ": <code>");
+		md_html_text(out, f->field);
+		sb_puts(out, "</code> ");
+		html_value(out, &f->before);
+		sb_puts(out, ARROW);
+		html_value(out, &f->after);
+	}
+}
+
 static void put_summary_line(struct strbuf *out, const struct render_group *g)
 {
 	const struct change *h = g->head;
 	const char *name = g->items[0]->account;
-	sb_printf(out, "<details><summary><b>%s</b> ", h ? sign_of(h) : "~");
+	sb_printf(out, "<details><summary>%s<b>%s</b> ", weight_of(g) < 2 ? "\xE2\x9A\xA0\xEF\xB8\x8F " : "",
+		  h ? sign_of(h) : "~");
 	if (h && h->refused) {
 		sb_puts(out, "account ");
-		html_text(out, name);
+		md_html_text(out, name);
 		sb_puts(out, h->action == CHANGE_DELETE ? " is not deleted" : " is not changed");
 	} else if (h && h->action == CHANGE_RENAME) {
 		sb_puts(out, "rename account ");
-		html_text(out, h->account_before);
+		md_html_text(out, h->account_before);
 		sb_puts(out, ARROW);
-		html_text(out, name);
+		md_html_text(out, name);
 	} else {
 		sb_printf(out, "%s account ", h ? change_action_name(h->action) : "change");
-		html_text(out, name);
+		md_html_text(out, name);
 	}
+	put_inline_field(out, h);
 	if (g->n_add || g->n_remove) {
 		sb_puts(out, " (");
 		if (g->n_add)
@@ -282,7 +248,8 @@ static void put_fields(struct strbuf *out, const struct change *c)
 /* One change of a group as list lines. The head's action is already in
  * the summary line; it gets a line of its own only when nothing else would
  * say it (a delete of an account without segments). */
-static void put_item(struct strbuf *out, const struct change *c, const struct render_group *g)
+static void put_item(struct strbuf *out, const struct change *c, const struct render_group *g,
+		     const char *common_note)
 {
 	const struct change *head = g->head;
 	if (c->kind == KIND_SEGMENT) {
@@ -302,7 +269,9 @@ static void put_item(struct strbuf *out, const struct change *c, const struct re
 	}
 	if (c->kind == KIND_ACCOUNT)
 		put_fields(out, c);
-	put_note(out, c->rule, c->reason);
+	/* The TTL sentence of every removal is said once, above the sections. */
+	if (!(common_note && !c->rule && c->reason && strcmp(c->reason, common_note) == 0))
+		put_note(out, c->rule, c->reason);
 }
 
 static const char CLOSE[] = "\n</details>\n\n";
@@ -311,7 +280,7 @@ static const char CLOSE[] = "\n</details>\n\n";
  * fits, the items that fit and a line counting the rest. Returns the number
  * of items left out, or (size_t)-1 when not even the frame fits (nothing
  * appended). */
-static size_t put_group(struct strbuf *out, const struct render_group *g, size_t room)
+static size_t put_group(struct strbuf *out, const struct render_group *g, size_t room, const char *common_note)
 {
 	struct strbuf sec = STRBUF_INIT, line = STRBUF_INIT;
 	put_summary_line(&sec, g);
@@ -320,7 +289,7 @@ static size_t put_group(struct strbuf *out, const struct render_group *g, size_t
 	size_t shown = 0;
 	for (; shown < g->n_items; shown++) {
 		sb_reset(&line);
-		put_item(&line, g->items[shown], g);
+		put_item(&line, g->items[shown], g, common_note);
 		if (sec.len + line.len + reserve > room)
 			break;
 		sb_add(&sec, line.buf, line.len);
@@ -344,21 +313,10 @@ struct md_state {
 	size_t max;
 	size_t reserve;	    /* for the footer */
 	size_t not_shown;   /* accounts left out */
-	const char **names; /* their names, in plan order */
+	const char **names; /* their names, in the order shown */
+	const char *common_note; /* the removals' TTL sentence, said once; or NULL */
 	bool cut;
 };
-
-/* "1,234" */
-static void put_count(struct strbuf *out, size_t n)
-{
-	char digits[24];
-	int len = snprintf(digits, sizeof(digits), "%zu", n);
-	for (int i = 0; i < len; i++) {
-		if (i && (len - i) % 3 == 0)
-			sb_putc(out, ',');
-		sb_putc(out, digits[i]);
-	}
-}
 
 /* The last line of a cut comment: how many accounts are left out, their
  * names (while they fit in room bytes, the rest counted), and where the
@@ -383,13 +341,13 @@ static void footer(struct strbuf *out, const struct md_state *m, size_t room, co
 	size_t start = out->len;
 	if (m->not_shown) {
 		sb_puts(out, "**");
-		put_count(out, m->not_shown);
+		md_put_count(out, m->not_shown);
 		sb_printf(out, " more account%s not shown**", m->not_shown == 1 ? " is" : "s are");
 	} else {
 		sb_puts(out, "**Some changes are not shown**");
 	}
 	sb_puts(out, " (a comment is limited to ");
-	put_count(out, m->max);
+	md_put_count(out, m->max);
 	sb_puts(out, " bytes)");
 	/* Room for ", and 1,234,567 more" after the last name that fits. */
 	const size_t more = 32;
@@ -404,7 +362,7 @@ static void footer(struct strbuf *out, const struct md_state *m, size_t room, co
 	}
 	if (named < m->not_shown && named) {
 		sb_puts(out, ", and ");
-		put_count(out, m->not_shown - named);
+		md_put_count(out, m->not_shown - named);
 		sb_puts(out, " more");
 	}
 	sb_add(out, tail.buf, tail.len);
@@ -417,6 +375,16 @@ static void put_groups(struct md_state *m, const struct plan *p, bool pr_mode, e
 {
 	struct render_groups g;
 	render_groups_build(&g, p, pr_mode, section);
+	/* Deletions first, then removals, then the rest; plan order within. */
+	struct render_group *sorted = xcalloc(g.n + 1, sizeof(*sorted));
+	size_t k = 0;
+	for (int w = 0; w <= 2; w++)
+		for (size_t j = 0; j < g.n; j++)
+			if (weight_of(&g.v[j]) == w)
+				sorted[k++] = g.v[j];
+	if (g.n)
+		memcpy(g.v, sorted, g.n * sizeof(*sorted));
+	free(sorted);
 	size_t i = 0;
 	if (title && g.n && !m->cut) {
 		size_t need = strlen(title) + 8;
@@ -429,7 +397,7 @@ static void put_groups(struct md_state *m, const struct plan *p, bool pr_mode, e
 		if (refused_only && !(g.v[i].head && g.v[i].head->refused))
 			continue;
 		size_t room = m->max - m->reserve - m->out->len;
-		size_t left = put_group(m->out, &g.v[i], room);
+		size_t left = put_group(m->out, &g.v[i], room, m->common_note);
 		if (left == (size_t)-1) {
 			m->cut = true;
 			break;
@@ -503,16 +471,24 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 	m.names = xcalloc(p->n_changes + 1, sizeof(*m.names));
 	m.reserve = foot.len + 2 + (names < max / 4 ? names : max / 4);
 
-	put_title(&doc, p);
+	md_put_title(&doc, p);
 	bool changes = plan_has_changes(p);
 	if (changes)
-		put_counts(&doc, &counted.summary);
+		md_put_counts(&doc, p);
 	else
 		sb_puts(&doc, "**No changes.** Actual state matches the configuration.\n\n");
-	put_meta(&doc, p);
+	md_put_meta(&doc, p);
+	for (size_t i = 0; i < p->n_changes && !m.common_note; i++)
+		if (p->changes[i].action == CHANGE_REMOVE && !p->changes[i].rule && p->changes[i].reason)
+			m.common_note = p->changes[i].reason;
+	if (m.common_note) {
+		sb_puts(&doc, "> **Segment removals:** ");
+		md_text(&doc, m.common_note);
+		sb_puts(&doc, "\n\n");
+	}
 	size_t used = doc.len + m.reserve;
 	/* Diagnostics may take half of what is left; accounts the rest. */
-	put_diags(&doc, &p->diags, used < max ? (max - used) / 2 : 0);
+	md_put_diags(&doc, &p->diags, used < max ? (max - used) / 2 : 0);
 	if (doc.len + m.reserve > max)
 		m.cut = true;
 
@@ -543,38 +519,4 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 	sb_add(out, doc.buf, doc.len);
 	sb_release(&doc);
 	sb_release(&foot);
-}
-
-void plan_render_markdown_failure(const struct diags *d, const char *failure,
-				  const struct render_options *o, struct strbuf *out)
-{
-	size_t max = o->max_bytes ? o->max_bytes : DEFAULT_MAX;
-	struct strbuf doc = STRBUF_INIT;
-	sb_puts(&doc, "### Reconciler plan: ");
-	md_text(&doc, failure);
-	sb_printf(&doc, "\n\n**Nothing was planned.** %zu error%s, %zu warning%s:\n\n", d->errors,
-		  d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
-	put_diags(&doc, d, doc.len + 64 < max ? max - doc.len - 64 : 0);
-	if (doc.len > max) {
-		size_t n = max;
-		while (n > 0 && ((unsigned char)doc.buf[n] & 0xC0) == 0x80)
-			n--;
-		doc.len = n;
-		doc.buf[n] = '\0';
-	}
-	sb_add(out, doc.buf, doc.len);
-	sb_release(&doc);
-}
-
-bool render_url_ok(const char *url)
-{
-	if (!url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0))
-		return false;
-	size_t n = strlen(url);
-	if (n > 2000 || n < 9)
-		return false;
-	for (const unsigned char *c = (const unsigned char *)url; *c; c++)
-		if (*c <= 0x20 || *c >= 0x7f || strchr("\"'<>()[]`\\{}|^", *c))
-			return false;
-	return true;
 }

@@ -167,6 +167,14 @@ static void golden(const char *name, const struct strbuf *got)
 	free(want);
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *s = hay; (s = strstr(s, needle)); s += strlen(needle))
+		n++;
+	return n;
+}
+
 static void test_golden_text(void **st)
 {
 	(void)st;
@@ -244,6 +252,23 @@ static void test_golden_pull_request(void **st)
 	plan_render_markdown(p, &o, &out);
 	golden("plan-pr.md", &out);
 	assert_true(strstr(out.buf, "Changes in this pull request") < strstr(out.buf, "Drift (actual state"));
+	/* the counts separate the pull request's changes from drift */
+	assert_non_null(strstr(out.buf, "| **This pull request** | 1 | 1 | 1 | 0 | 3 | 2 | 0 |\n"));
+	assert_non_null(strstr(out.buf, "| Drift (already differs from the base) | 0 | 0 | 0 | 1 | 0 | 1 | 1 |\n"));
+	/* the TTL sentence once, for three removals */
+	assert_int_equal(count(out.buf, "pass the 35\\-day TTL"), 1);
+	/* a single-field update says its field in the summary line */
+	assert_non_null(strstr(out.buf, "Gamma Media: <code>client_name</code> Gamma \xE2\x86\x92 Gamma Group</summary>"));
+	/* deletions and removals first within a section, marked */
+	assert_true(strstr(out.buf, "\xE2\x9A\xA0\xEF\xB8\x8F <b>-</b> delete account Legacy Co") <
+		    strstr(out.buf, "account Keep Me is not deleted"));
+	assert_true(strstr(out.buf, "update account Beta Foods") < strstr(out.buf, "rename account Gamma Old"));
+	/* full commit ids are cut to 12 in the source line */
+	sb_reset(&out);
+	p->source = "git main@0123456789abcdef0123456789abcdef01234567: config; base origin/main@"
+		    "89abcdef0123456789abcdef0123456789abcdef";
+	plan_render_markdown(p, &o, &out);
+	assert_non_null(strstr(out.buf, "Source: git main@&#8203;0123456789ab: config; base origin/main@&#8203;89abcdef0123 \xC2\xB7"));
 	sb_release(&out);
 	plan_free(p);
 }
@@ -273,14 +298,6 @@ static void test_no_changes(void **st)
 	assert_non_null(strstr(out.buf, "Keep Me is not deleted"));
 	sb_release(&out);
 	plan_free(p);
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-	for (const char *s = hay; (s = strstr(s, needle)); s += strlen(needle))
-		n++;
-	return n;
 }
 
 static const char *last_line(const struct strbuf *sb)
