@@ -82,7 +82,7 @@ void md_put_counts(struct strbuf *out, const struct plan *p)
 		     "| Refused |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	struct plan_summary mine = summary_of(p, ORIGIN_CHANGE), drift = summary_of(p, ORIGIN_DRIFT);
 	counts_row(out, "**This pull request**", &mine);
-	counts_row(out, "Drift (already differs from the base)", &drift);
+	counts_row(out, "Drift", &drift);
 	counts_row(out, "Total", &counted.summary);
 	sb_putc(out, '\n');
 }
