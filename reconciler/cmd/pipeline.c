@@ -177,6 +177,7 @@ int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct 
 		plan_hold_ended(bp, base, pl->actual, clock_today());
 		plan_tag_origins(p, bp);
 		plan_free(bp);
+		plan_name_removals(p, base);
 		if (o->only_changes) {
 			size_t hidden = plan_drop_drift(p);
 			if (hidden)

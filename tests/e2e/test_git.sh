@@ -228,6 +228,22 @@ else
 	fail "quick start: --git-note writes the note"
 fi
 
+# ---- a segment the pull request removes keeps the name the base declared --------
+N="$TMP/named"
+mkdir -p "$N/config"
+git -C "$N" init -q -b main
+git -C "$N" config user.name "Test User"
+git -C "$N" config user.email test@example.com
+cp examples/basic/acme.yaml "$N/config/"
+git -C "$N" add -A && git -C "$N" commit -q -m "named"
+run_in "$N" apply config --auto-approve --backend "local:$TMP/named.json" --audit-log "$TMP/named.jsonl"
+git -C "$N" checkout -q -b drop-named
+sed -i '/id: "31254680"/,/name: Frequent travelers/d' "$N/config/acme.yaml"
+git -C "$N" commit -q -a -m "drop a named segment"
+run_in "$N" plan config --base main --backend "local:$TMP/named.json" --format json
+expect_json "pull request: a removed segment is named from the base" \
+	'[.changes[] | select(.action == "remove")] == [.changes[] | select(.action == "remove" and .segment == "31254680" and .segment_name == "Frequent travelers")] and ([.changes[] | select(.action == "remove")] | length == 1)'
+
 # ---- a config file deleted in a pull request ------------------------------------
 g checkout -q main
 printf 'version: 1\naccounts:\n  - name: Other Co\n    client_name: Other\n    identifiers: [cookies]\n    segments: ["555"]\n' >"$R/config/other.yaml"
