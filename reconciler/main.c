@@ -77,7 +77,7 @@ const struct command commands[] = {
 	  "Exit status: 0 in sync (or all corrected), 2 drift found (or left, such as ended\n"
 	  "accounts), 3 blocked by safety caps, 1 error." },
 	{ "status", cmd_status,
-	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json] [--concurrency N]",
+	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json|markdown] [--concurrency N]",
 	  "show sync state, last deliveries and TTL health of every declared segment",
 	  "For each declared account and segment: in sync or not, the last delivery the\n"
 	  "backend reports (status, time, record count), and its health at the destination,\n"

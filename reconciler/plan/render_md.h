@@ -1,6 +1,6 @@
 /*
- * Internal to the Markdown renderer (render_markdown.c, render_markdown_head.c):
- * escaping for its contexts and the pieces of its head.
+ * Shared by the Markdown renderers (plan/render_markdown*.c and the status
+ * report's): escaping for each context, and the pieces of the plan's head.
  */
 #ifndef RECONCILER_PLAN_RENDER_MD_H
 #define RECONCILER_PLAN_RENDER_MD_H

@@ -99,6 +99,9 @@ void status_report_free(struct status_report *r);
 bool status_needs_attention(const struct status_report *r);
 
 void status_render_text(const struct status_report *r, struct strbuf *out);
+/* Markdown for a job summary or an issue (status/render_markdown.c):
+ * within max_bytes (0: MD_DEFAULT_MAX), the accounts left out named. */
+void status_render_markdown(const struct status_report *r, size_t max_bytes, struct strbuf *out);
 /* The JSON document (README "status"), pretty, with a trailing newline. */
 void status_render_json(const struct status_report *r, struct strbuf *out);
 
