@@ -78,6 +78,8 @@ static void describe(struct strbuf *sb, const struct change *c)
 		sb_puts(sb, " ");
 		put_value(sb, &f->after);
 	}
+	if (c->precision)
+		sb_printf(sb, "; precision \"%s\" (shown, never sent)", c->precision);
 	if (c->origin == ORIGIN_CHANGE)
 		sb_puts(sb, " (this pull request)");
 	else if (c->origin == ORIGIN_DRIFT)

@@ -243,6 +243,11 @@ static void put_fields(struct strbuf *out, const struct change *c)
 		}
 		sb_putc(out, '\n');
 	}
+	if (c->precision) {
+		sb_puts(out, "- `precision` ");
+		md_text(out, c->precision);
+		sb_puts(out, " *(set by LiveRamp support: shown, never sent)*\n");
+	}
 }
 
 /* One change of a group as list lines. The head's action is already in

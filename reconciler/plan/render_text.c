@@ -223,6 +223,11 @@ static void put_fields(struct strbuf *out, const struct render_options *o, const
 		}
 		sb_putc(out, '\n');
 	}
+	if (c->precision) {
+		sb_puts(out, "        precision ");
+		put_quoted(out, c->precision);
+		sb_puts(out, " (set by LiveRamp support: shown, never sent)\n");
+	}
 }
 
 static void put_item(struct strbuf *out, const struct render_options *o, const struct change *c,

@@ -59,6 +59,10 @@ static void put_account(const struct status_account *a, struct strbuf *out)
 	md_html_text(out, a->name);
 	sb_puts(out, "</b>: ");
 	md_html_text(out, a->state);
+	if (a->precision) {
+		sb_puts(out, ", precision ");
+		md_html_text(out, a->precision);
+	}
 	sb_printf(out, " (%zu segment%s", a->n_segments, a->n_segments == 1 ? "" : "s");
 	if (attention)
 		sb_printf(out, ", %zu stale or failed", attention);

@@ -48,6 +48,7 @@ struct status_account {
 	const char *state;     /* "in_sync", "create", "update", "rename", "ended" */
 	const char *status;    /* actual status ("active"), or NULL */
 	const char *expire_at; /* actual end date, or NULL */
+	const char *precision; /* declared precision (shown, never sent), or NULL */
 	const char *connection_id;
 	struct status_segment *segments;
 	size_t n_segments;

@@ -57,6 +57,19 @@ run plan examples/basic "$B" --format markdown
 expect_out "markdown has collapsed sections" "<details>"
 expect_out "markdown summary first" "| "
 
+# precision: validated, shown wherever the account is, never sent.
+expect_out "markdown shows the declared precision" '- `precision` individual *(set by LiveRamp support: shown, never sent)*'
+run plan examples/basic "$B"
+expect_out "text shows the declared precision" 'precision "individual" (set by LiveRamp support: shown, never sent)'
+run plan examples/basic "$B" --format json
+expect_doc_p() { if [ -z "$OUT" ]; then fail "$1" "stdout is empty"; else expect_json "$@"; fi; }
+expect_doc_p "json shows the declared precision on the account's change" '.changes[0].precision == "individual" and ([.changes[1:][] | has("precision")] | any | not)'
+run plan examples/basic "$B" --format github
+expect_out "annotations show the declared precision" 'precision "individual" (shown, never sent)'
+run plan examples/basic "$B" --out "$TMP/prec.json"
+run show "$TMP/prec.json"
+expect_out "a saved plan keeps the precision" 'precision "individual"'
+
 # Saved plan: apply exactly it; show renders it.
 rm -f "$SB"
 run plan examples/basic "$B" --out "$TMP/p.json"
