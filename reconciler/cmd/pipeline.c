@@ -118,8 +118,8 @@ static int load_base(struct pipeline *pl, const struct pipeline_options *o, stru
 		shown++;
 	}
 	if (errors > shown)
-		diag_warning(d, "git.base", NULL, NULL, "%zu more problems at the base %s are not shown",
-			     errors - shown, o->base);
+		diag_warning(d, "git.base", NULL, NULL, "%zu more problem%s at the base %s %s not shown",
+			     errors - shown, errors - shown == 1 ? "" : "s", o->base, errors - shown == 1 ? "is" : "are");
 	diags_free(&bd);
 	return 0;
 }

@@ -29,7 +29,7 @@ void diags_render_text(const struct diags *d, struct strbuf *out, bool color)
 			sb_printf(out, "  hint: %s\n", g->hint);
 	}
 	if (d->dropped)
-		sb_printf(out, "(%zu more diagnostics not shown)\n", d->dropped);
+		sb_printf(out, "(%zu more diagnostic%s not shown)\n", d->dropped, d->dropped == 1 ? "" : "s");
 }
 
 /* GitHub's workflow commands treat '%', CR and LF specially in the message,

@@ -301,7 +301,8 @@ static size_t put_group(struct strbuf *out, const struct render_group *g, size_t
 	}
 	size_t left = g->n_items - shown;
 	if (left)
-		sb_printf(&sec, "- %zu more changes of this account are not shown\n", left);
+		sb_printf(&sec, "- %zu more change%s of this account %s not shown\n", left, left == 1 ? "" : "s",
+			  left == 1 ? "is" : "are");
 	sb_puts(&sec, CLOSE);
 	if (sec.len > room || (left && shown == 0)) {
 		left = (size_t)-1;

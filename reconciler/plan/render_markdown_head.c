@@ -174,7 +174,8 @@ void md_put_diags(struct strbuf *out, const struct diags *d, size_t room)
 		sb_add(out, line.buf, line.len);
 	}
 	if (shown < d->n || d->dropped)
-		sb_printf(out, "- %zu more diagnostics are not shown.\n", d->n - shown + d->dropped);
+		sb_printf(out, "- %zu more diagnostic%s not shown.\n", d->n - shown + d->dropped,
+			  d->n - shown + d->dropped == 1 ? " is" : "s are");
 	sb_putc(out, '\n');
 	sb_release(&line);
 }

@@ -476,6 +476,30 @@ static void test_escaping(void **st)
 	plan_free(p);
 }
 
+
+/* Plurals: one segment is "1 segment", in the text summary and the
+ * annotations' summary alike. */
+static void test_plurals(void **st)
+{
+	(void)st;
+	struct plan *p = plan_new();
+	struct change *c = plan_add_change(p);
+	c->action = CHANGE_ADD;
+	c->kind = KIND_SEGMENT;
+	c->account = "Acme";
+	c->segment = "1";
+	plan_summarize(p);
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_text(p, &o, &out);
+	assert_non_null(strstr(out.buf, "; 1 segment to add, 0 to remove."));
+	sb_reset(&out);
+	plan_render_github(p, &o, &out);
+	assert_non_null(strstr(out.buf, "; 1 segment to add, 0 to remove."));
+	sb_release(&out);
+	plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +509,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_github),
 	    cmocka_unit_test(test_golden_pull_request),
 	    cmocka_unit_test(test_no_changes),
+	    cmocka_unit_test(test_plurals),
 	    cmocka_unit_test(test_markdown_cut_5000_accounts),
 	    cmocka_unit_test(test_markdown_cut_one_big_account),
 	    cmocka_unit_test(test_markdown_cut_names_every_account),
