@@ -187,7 +187,7 @@ void plan_render_markdown_failure(const struct diags *d, const char *failure,
 	struct strbuf doc = STRBUF_INIT;
 	sb_puts(&doc, "### Reconciler plan: ");
 	md_text(&doc, failure);
-	sb_printf(&doc, "\n\n**Nothing was planned.** %zu error%s, %zu warning%s:\n\n", d->errors,
+	sb_printf(&doc, "\n\n**Nothing was planned**: %zu error%s, %zu warning%s.\n\n", d->errors,
 		  d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
 	md_put_diags(&doc, d, doc.len + 64 < max ? max - doc.len - 64 : 0);
 	if (doc.len > max) {

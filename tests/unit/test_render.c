@@ -500,6 +500,26 @@ static void test_plurals(void **st)
 	plan_free(p);
 }
 
+
+/* The short comment of a plan that could not be made: the same heading,
+ * what failed, the diagnostics. */
+static void test_golden_failure_markdown(void **st)
+{
+	(void)st;
+	struct diags d = DIAGS_INIT;
+	struct pos at = {"config/acme.yaml", 8, 16};
+	diag_error(&d, "kargo.precision", &at, "use individual or household", "precision \"<b>exact</b>\" is not one Kargo takes");
+	diag_error(&d, "backend", NULL, "set LIVERAMP_SECRET_KEY", "no credentials for the Activation API");
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_markdown_failure(&d, "the backend failed (credentials, network or the API)", &o, &out);
+	golden("plan-error.md", &out);
+	assert_true(strncmp(out.buf, "### Reconciler plan: the backend failed", 39) == 0);
+	assert_null(strstr(out.buf, "<b>exact"));
+	sb_release(&out);
+	diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +530,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_pull_request),
 	    cmocka_unit_test(test_no_changes),
 	    cmocka_unit_test(test_plurals),
+	    cmocka_unit_test(test_golden_failure_markdown),
 	    cmocka_unit_test(test_markdown_cut_5000_accounts),
 	    cmocka_unit_test(test_markdown_cut_one_big_account),
 	    cmocka_unit_test(test_markdown_cut_names_every_account),
