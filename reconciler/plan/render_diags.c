@@ -140,7 +140,7 @@ const char *diags_failure_kind(const struct diags *d)
 const char *diags_failure_text(const char *kind)
 {
 	if (strcmp(kind, "backend") == 0)
-		return "the backend failed (credentials, network or the API)";
+		return "the backend failed: credentials, network or the API";
 	if (strcmp(kind, "git") == 0)
 		return "the git source could not be read";
 	if (strcmp(kind, "plan") == 0)

@@ -242,6 +242,11 @@ env -u LIVERAMP_ORG_ID -u LIVERAMP_ACCOUNT_ID -u LIVERAMP_SECRET_KEY -u LIVERAMP
 RC=$?; OUT=$(cat "$TMP/.out"); ERR=$(cat "$TMP/.err")
 expect_doc "failure, json: missing credentials are a backend failure, not a configuration error" \
 	'.error == true and .failure == "backend"'
+env -u LIVERAMP_ORG_ID -u LIVERAMP_ACCOUNT_ID -u LIVERAMP_SECRET_KEY -u LIVERAMP_CREDENTIALS_FILE \
+	"$BIN" plan examples/basic --backend liveramp --format markdown >"$TMP/.out" 2>"$TMP/.err" </dev/null
+RC=$?; OUT=$(cat "$TMP/.out"); ERR=$(cat "$TMP/.err")
+expect_out "failure, markdown: missing credentials say the backend failed" \
+	"### Reconciler plan: the backend failed: credentials, network or the API"
 run drift examples/invalid/kargo-precision.yaml "$B" --format json
 expect_doc "drift failure, json: the error document" '.error == true and .failure == "configuration"'
 run show "$TMP/bad-plan.json" --format json

@@ -512,7 +512,7 @@ static void test_golden_failure_markdown(void **st)
 	diag_error(&d, "backend", NULL, "set LIVERAMP_SECRET_KEY", "no credentials for the Activation API");
 	struct render_options o = {0};
 	struct strbuf out = STRBUF_INIT;
-	plan_render_markdown_failure(&d, "the backend failed (credentials, network or the API)", &o, &out);
+	plan_render_markdown_failure(&d, "the backend failed: credentials, network or the API", &o, &out);
 	golden("plan-error.md", &out);
 	assert_true(strncmp(out.buf, "### Reconciler plan: the backend failed", 39) == 0);
 	assert_null(strstr(out.buf, "<b>exact"));
