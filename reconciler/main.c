@@ -4,9 +4,11 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "util/log_json.h"
+#include "util/text.h"
 
 const struct command commands[] = {
 	{ "validate", cmd_validate,
@@ -22,7 +24,7 @@ const struct command commands[] = {
 	{ "plan", cmd_plan,
 	  "[PATH...] [--ref REF] [--repo DIR] [--base REF [--only-changes]] [--backend B]\n"
 	  "       [--format text|json|markdown|github] [--out FILE] [--detailed-exitcode]\n"
-	  "       [--concurrency N]",
+	  "       [--concurrency N] [--artifact-url URL]",
 	  "show what apply would change",
 	  "Compares the configuration with the actual state observed through the backend\n"
 	  "(default: local, the sandbox file .reconciler/sandbox.json; or liveramp, the\n"
@@ -32,28 +34,38 @@ const struct command commands[] = {
 	  "configuration differs from the base's) or as drift (the base's configuration\n"
 	  "would make it too), shown apart, the pull request's first; --only-changes\n"
 	  "leaves drift out. --format github prints workflow annotations at the lines\n"
-	  "that declare each change. --out FILE saves the plan for `apply --plan FILE`.\n"
+	  "that declare each change (the summary first, at most 10 of each type, the most\n"
+	  "severe first, then one notice counting the rest). --out FILE saves the plan for\n"
+	  "`apply --plan FILE`. --format markdown fits in 64,512 bytes (GitHub's 65,536\n"
+	  "less 1,024 for what a CI template appends); when it is cut, its last line names\n"
+	  "the accounts left out and links --artifact-url URL (where CI keeps the plan).\n"
+	  "On an error, --format json prints an error document in the plan schema and\n"
+	  "--format markdown a short error comment, both saying what failed.\n"
 	  "Exit status: 0 ok, 1 error, 2 with --detailed-exitcode when changes are present." },
 	{ "apply", cmd_apply,
 	  "[PATH... | --plan FILE] [--ref REF] [--repo DIR] [--backend B] [--auto-approve]\n"
 	  "       [--dry-run] [--max-deletes N] [--max-changes N] [--lock-timeout SECONDS]\n"
-	  "       [--concurrency N] [--audit-log FILE] [--metrics-file FILE]",
+	  "       [--concurrency N] [--audit-log FILE] [--git-note] [--format text|json]\n"
+	  "       [--metrics-file FILE]",
 	  "make the actual state match the configuration",
 	  "Computes the plan (or reads a saved one, refused when the actual state changed\n"
 	  "since it was made), shows it, asks for `yes` on a terminal (or needs\n"
-	  "--auto-approve), then executes it in dependency order with segment changes in\n"
+	  "--auto-approve; a saved plan needs neither: it is the approval), then\n"
+	  "executes it in dependency order with segment changes in\n"
 	  "batches of at most 500. --max-deletes and --max-changes stop the run before\n"
 	  "the first change (exit 3). --dry-run shows the plan and changes nothing.\n"
 	  "Every apply that decides something is appended to the audit log (--audit-log,\n"
 	  "default .reconciler/audit.jsonl) with the commit it applied (--ref, a saved\n"
-	  "plan's ref, or HEAD when the work tree's configuration is committed), and\n"
-	  "that commit gets the same record as a git note (refs/notes/reconciler)." },
-	{ "show", cmd_show, "FILE [--format text|json|markdown]", "render a saved plan",
+	  "plan's ref, or HEAD when the work tree's configuration is committed); with\n"
+	  "--git-note that commit also gets the same record as a git note\n"
+	  "(refs/notes/reconciler). --format json prints one document: the plan, each\n"
+	  "change with its outcome, the counts and the exit code." },
+	{ "show", cmd_show, "FILE [--format text|json|markdown] [--artifact-url URL]", "render a saved plan",
 	  "Reads a plan saved with `plan --out FILE` and renders it in any format." },
 	{ "drift", cmd_drift,
 	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json|markdown]\n"
 	  "       [--correct] [--max-deletes N] [--max-changes N] [--lock-timeout SECONDS] [--audit-log FILE]\n"
-	  "       [--concurrency N] [--metrics-file FILE]",
+	  "       [--concurrency N] [--artifact-url URL] [--metrics-file FILE]",
 	  "find drift (exit 2), or correct it within safety caps: the scheduled run",
 	  "Plans the configuration against the actual state, like plan, and reports the\n"
 	  "difference: the plan, then a drift line. Accounts that LiveRamp turned inactive at\n"
@@ -67,8 +79,8 @@ const struct command commands[] = {
 	  "Exit status: 0 in sync (or all corrected), 2 drift found (or left, such as ended\n"
 	  "accounts), 3 blocked by safety caps, 1 error." },
 	{ "status", cmd_status,
-	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json|html] [--concurrency N]\n"
-	  "       [--metrics-file FILE]",
+	  "[PATH...] [--ref REF] [--repo DIR] [--backend B] [--format text|json|markdown|html]\n"
+	  "       [--concurrency N] [--metrics-file FILE]",
 	  "show sync state, last deliveries and TTL health of every declared segment",
 	  "For each declared account and segment: in sync or not, the last delivery the\n"
 	  "backend reports (status, time, record count), and its health at the destination,\n"
@@ -119,6 +131,11 @@ const struct command *command_find(const char *name)
 /* The command itself, once the global options are taken out. */
 static int dispatch(int argc, char **argv)
 {
+	/* Off a terminal stdout would be block-buffered: in a CI log, where
+	 * stdout and stderr land in one stream, lines would come out of order
+	 * ("Recorded in the audit log" before "Applying:") and in bursts. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
 		return cmd_help(1, argv) == EXIT_OK ? EXIT_ERROR : EXIT_ERROR;
 	const char *name = argv[1];
@@ -128,7 +145,17 @@ static int dispatch(int argc, char **argv)
 		return cmd_version(1, argv);
 	const struct command *c = command_find(name);
 	if (!c) {
-		fprintf(stderr, "reconciler: '%s' is not a command. See 'reconciler --help'.\n", name);
+		const char *names[sizeof(commands) / sizeof(*commands)];
+		size_t n = 0;
+		for (const struct command *k = commands; k->name; k++)
+			names[n++] = k->name;
+		names[n] = NULL;
+		const char *near = str_suggest(name, names);
+		if (near)
+			fprintf(stderr, "reconciler: '%s' is not a command; did you mean '%s'? "
+					"See 'reconciler --help'.\n", name, near);
+		else
+			fprintf(stderr, "reconciler: '%s' is not a command. See 'reconciler --help'.\n", name);
 		return EXIT_ERROR;
 	}
 	return c->fn(argc - 1, argv + 1);

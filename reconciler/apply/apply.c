@@ -53,7 +53,7 @@ static const char *fold(struct run *run, const char *name)
 	return arena_strdup(&run->arena, run->fold.buf);
 }
 
-enum outcome { DONE, FAILED, SKIPPED };
+enum outcome { DONE, FAILED, SKIPPED, REFUSED };
 
 static void report(struct run *run, const struct change *c, enum outcome how, const char *msg)
 {
@@ -61,6 +61,8 @@ static void report(struct run *run, const struct change *c, enum outcome how, co
 		run->r->applied++;
 	else if (how == SKIPPED)
 		run->r->skipped++;
+	else if (how == REFUSED)
+		run->r->refused++;
 	else
 		run->r->failed++;
 	if (run->o->on_result)
@@ -244,7 +246,7 @@ int apply_plan(struct backend *b, const struct plan *p, const struct state *actu
 			break;
 		}
 		if (c->refused) {
-			report(&run, c, SKIPPED, c->refusal ? c->refusal : "refused");
+			report(&run, c, REFUSED, c->refusal ? c->refusal : "refused");
 			i++;
 			continue;
 		}

@@ -28,7 +28,8 @@ struct apply_options {
 	long max_deletes; /* -1: no cap */
 	long max_changes; /* -1: no cap */
 	/* Called once per change (batched segment changes: once per change in
-	 * the batch). message is NULL on success. */
+	 * the batch). message is NULL on success; a refused change (c->refused)
+	 * comes with ok false and its refusal as message. */
 	void (*on_result)(void *ctx, const struct change *c, bool ok, const char *message);
 	void *ctx;
 	/* When set and non-zero (a signal arrived), apply stops before the next
@@ -40,7 +41,8 @@ struct apply_options {
 struct apply_report {
 	size_t applied;
 	size_t failed;
-	size_t skipped;	  /* depended on a failed change, refused, or not started */
+	size_t skipped;	  /* depended on a failed change, or not started */
+	size_t refused;	  /* refused by the plan (protected accounts): never executed */
 	bool interrupted; /* stopped by o->stop before the end */
 };
 

@@ -99,6 +99,8 @@ struct backend_options {
 	 * (liveramp_observe.c). */
 	const struct state *desired;
 	bool progress;                   /* a progress line on stderr (liveramp; a terminal) */
+	bool progress_log;               /* no terminal: a whole line at most every ... */
+	long progress_every_ms;          /* ... this many ms (0: after every request) */
 };
 
 /* Opens a backend from a spec: "local" (default file .reconciler/sandbox.json

@@ -424,12 +424,19 @@ static void push_pending(struct http_client *c, struct http_request *r, long lon
 	c->pending[c->n_pending++] = r;
 }
 
-static void progress_line(struct http_client *c, const struct http_progress *p, size_t done, size_t n)
+/* n with thousands separators, "1,023", into buf. */
+static const char *counted(char buf[32], size_t n)
 {
-	if (c->cfg.progress && p && log_json_enabled())
-		log_json_progress(p->verb, p->noun, done, n);
-	else if (c->cfg.progress && p)
-		fprintf(stderr, "\r%s: %zu/%zu %s", p->verb, done, n, p->noun);
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%zu", n);
+	size_t o = 0;
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 /* A transfer that ended, its answer not yet looked at. */
@@ -444,9 +451,40 @@ struct run {
 	const struct http_progress *progress;
 	size_t n;
 	size_t finished;
+	long long last_line_ms; /* progress_every_ms: when the last line (or the run) started */
 	struct ended *ended; /* reap's */
 	size_t cap_ended;
 };
+
+/* A terminal gets one line rewritten in place; a log, a whole line at
+ * most every progress_every_ms (none at the start: a short run stays
+ * quiet). */
+static void progress_line(struct run *run, size_t done, size_t n)
+{
+	const struct http_config *cfg = &run->c->cfg;
+	const struct http_progress *p = run->progress;
+	if (!p)
+		return;
+	if (cfg->progress) {
+		if (log_json_enabled())
+			log_json_progress(p->verb, p->noun, done, n);
+		else
+			fprintf(stderr, "\r%s: %zu/%zu %s", p->verb, done, n, p->noun);
+		return;
+	}
+	if (!cfg->progress_log)
+		return;
+	long long now = http_now_ms();
+	if (done == 0) {
+		run->last_line_ms = now;
+		return;
+	}
+	if (now - run->last_line_ms < cfg->progress_every_ms)
+		return;
+	run->last_line_ms = now;
+	char a[32], b[32];
+	fprintf(stderr, "%s: %s/%s %s\n", p->verb, counted(a, done), counted(b, n), p->noun);
+}
 
 /* r has its outcome: tell the caller, and send it again if asked to. */
 static void complete(struct run *run, struct http_request *r)
@@ -462,7 +500,7 @@ static void complete(struct run *run, struct http_request *r)
 		return;
 	}
 	run->finished++;
-	progress_line(run->c, run->progress, run->finished, run->n);
+	progress_line(run, run->finished, run->n);
 }
 
 static void finish_api(struct run *run, struct http_request *r, CURLcode rc, bool sent)
@@ -589,7 +627,7 @@ int http_run(struct http_client *c, struct http_request **reqs, size_t n, const 
 	c->run = &run;
 	for (size_t i = 0; i < n; i++)
 		arm(c, reqs[i]);
-	progress_line(c, progress, 0, n);
+	progress_line(&run, 0, n);
 	while (c->n_pending || c->running) {
 		long long now = http_now_ms();
 		if (c->token_error[0] && !c->token_inflight)

@@ -59,7 +59,12 @@ struct http_config {
 	long retry_base_ms; /* first backoff window */
 	long retry_cap_ms;  /* largest backoff window */
 	int concurrency;    /* transfers in flight */
-	bool progress;      /* a progress line on stderr */
+	bool progress;      /* a progress line on stderr (a terminal: rewritten in place) */
+	/* No terminal (a CI log): a whole progress line at most every
+	 * progress_every_ms (0: after every request), so a long observe shows a
+	 * sign of life without flooding the log. */
+	bool progress_log;
+	long progress_every_ms;
 	bool debug;         /* a redacted trace of every transfer on stderr */
 };
 

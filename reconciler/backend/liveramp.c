@@ -97,6 +97,8 @@ int backend_liveramp_open(struct backend **out, const struct backend_options *op
 		.retry_cap_ms = cfg.retry_base_ms * RETRY_CAP_FACTOR,
 		.concurrency = concurrency(opt),
 		.progress = opt->progress,
+		.progress_log = opt->progress_log,
+		.progress_every_ms = opt->progress_every_ms,
 		.debug = cfg.debug,
 	};
 	struct http_client *http;

@@ -17,6 +17,7 @@
 #include "util/safefile.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
+#include "util/tooldir.h"
 
 #define RULE "backend"
 #define LOCK_POLL_MS 20
@@ -113,7 +114,9 @@ int local_file_mkdir_parent(const char *path, struct diags *d)
 		if (saved != '/' && saved != '\0')
 			continue;
 		*p = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		if (mkdir(dir, 0755) == 0) {
+			tooldir_created(dir);
+		} else if (errno != EEXIST) {
 			diag_error(d, RULE, NULL, "check the path and its permissions",
 				   "cannot create the directory %s: %s", dir, strerror(errno));
 			free(dir);

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
+#include "plan/render_diags.h"
 #include "record/audit.h"
 #include "record/notes.h"
 #include "util/clock.h"
@@ -28,22 +30,55 @@ struct apply_args {
 	const char *plan_file;
 	bool auto_approve;
 	bool dry_run;
+	enum output_format fmt; /* json: one result document on stdout, the log on stderr */
+	FILE *log;              /* where the plan and the progress go: stdout, or stderr for json */
+	bool git_note; /* --git-note: also note the commit (opt-in: a note is a write to the repository) */
 	struct apply_options ao;
 	long lock_timeout_s;
 	const char *audit_log;
 	const char *metrics_file; /* --metrics-file, or NULL */
 };
 
-static void print_result(const struct change *c, bool ok, const char *message)
+/* How one change ended, as the apply log says it: a refusal is neither a
+ * failure nor a dependency skipped. */
+static const char *outcome_word(const struct change *c, bool ok)
 {
+	return ok ? "done" : c->refused ? "refused" : "FAILED";
+}
+
+/* Where each change's outcome goes: the human log, and with --format json
+ * also the result document's list. */
+struct result_log {
+	FILE *out;
+	json_t *results; /* NULL unless --format json */
+};
+
+static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
+{
+	struct result_log *log = ctx;
 	log_change_result(c, ok, message);
 	const char *what = change_action_name(c->action);
+	const char *open = c->refused ? " (" : ": ", *close = c->refused ? ")" : "";
+	if (!message)
+		open = close = "";
 	if (c->kind == KIND_SEGMENT)
-		printf("  %s segment %s on \"%s\": %s%s%s\n", what, c->segment, c->account,
-		       ok ? "done" : "FAILED", message ? ": " : "", message ? message : "");
+		fprintf(log->out, "  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account,
+			outcome_word(c, ok), open, message ? message : "", close);
 	else
-		printf("  %s account \"%s\": %s%s%s\n", what, c->account, ok ? "done" : "FAILED",
-		       message ? ": " : "", message ? message : "");
+		fprintf(log->out, "  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome_word(c, ok), open,
+			message ? message : "", close);
+	if (!log->results)
+		return;
+	json_t *o = json_object();
+	json_object_set_new(o, "action", json_string(what));
+	json_object_set_new(o, "kind", json_string(change_kind_name(c->kind)));
+	json_object_set_new(o, "account", json_string(c->account ? c->account : ""));
+	json_object_set_new(o, "segment", c->segment ? json_string(c->segment) : json_null());
+	json_object_set_new(o, "outcome", json_string(ok ? "done" : c->refused ? "refused"
+							      : message && !strncmp(message, "skipped", 7) ? "skipped"
+							      : "failed"));
+	json_object_set_new(o, "message", message ? json_string(message) : json_null());
+	json_array_append_new(log->results, o);
 }
 
 /* The outcome of each change, printed as it comes, or held until the
@@ -57,6 +92,7 @@ struct held_result {
 
 struct results {
 	bool hold;
+	struct result_log *log;
 	struct held_result *v;
 	size_t n, cap;
 };
@@ -65,7 +101,7 @@ static void on_result(void *ctx, const struct change *c, bool ok, const char *me
 {
 	struct results *rs = ctx;
 	if (!rs->hold) {
-		print_result(c, ok, message);
+		print_result(rs->log, c, ok, message);
 		return;
 	}
 	XGROW(rs->v, rs->cap, rs->n + 1);
@@ -79,9 +115,9 @@ static void release_results(struct results *rs, bool stored, struct apply_report
 	for (size_t i = 0; i < rs->n; i++) {
 		struct held_result *h = &rs->v[i];
 		if (h->ok && !stored)
-			print_result(h->c, false, "not stored: the sandbox could not be written");
+			print_result(rs->log, h->c, false, "not stored: the sandbox could not be written");
 		else
-			print_result(h->c, h->ok, h->message);
+			print_result(rs->log, h->c, h->ok, h->message);
 		free(h->message);
 	}
 	free(rs->v);
@@ -107,6 +143,8 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		{ "repo", required_argument, NULL, 'R' },
 		{ "audit-log", required_argument, NULL, 'A' },
 		{ "metrics-file", required_argument, NULL, 'M' },
+		{ "git-note", no_argument, NULL, 'G' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -117,7 +155,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 	a->lock_timeout_s = DEFAULT_LOCK_TIMEOUT_S;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:p:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("apply", argc, argv, "b:p:h", opts)) != -1) {
 		switch (c) {
 		case 'b': a->po.backend = optarg; break;
 		case 'P': a->plan_file = optarg; break;
@@ -144,6 +182,11 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		case 'R': a->po.src.repo = optarg; break;
 		case 'A': a->audit_log = optarg; break;
 		case 'M': a->metrics_file = optarg; break;
+		case 'G': a->git_note = true; break;
+		case 'f':
+			if (parse_format("apply", optarg, (1u << FORMAT_TEXT) | (1u << FORMAT_JSON), &a->fmt) < 0)
+				return -1;
+			break;
 		case 'h': print_usage("apply", stdout); return 1;
 		default: print_usage("apply", stderr); return -1;
 		}
@@ -163,6 +206,7 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 		fprintf(stderr, "reconciler apply: --audit-log needs a file name\n");
 		return -1;
 	}
+	a->log = a->fmt == FORMAT_JSON ? stderr : stdout;
 	a->po.lock = true;
 	a->po.lock_timeout_ms = (int)(a->lock_timeout_s > 86400 ? 86400000 : a->lock_timeout_s * 1000);
 	return 0;
@@ -231,24 +275,28 @@ static const char *signal_name(int sig)
 
 static bool confirmed(const struct apply_args *a)
 {
-	if (a->auto_approve)
+	/* A saved plan was reviewed when it was made, and apply refuses it when
+	 * the actual state moved since: the plan itself is the approval, as in
+	 * Terraform. */
+	if (a->auto_approve || a->plan_file)
 		return true;
 	if (!isatty(STDIN_FILENO)) {
 		fprintf(stderr, "reconciler apply: not a terminal, so nothing was applied; "
-				"pass --auto-approve to apply without a prompt\n");
+				"pass --auto-approve to apply without a prompt, or apply a reviewed plan "
+				"with --plan FILE\n");
 		return false;
 	}
-	printf("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
-	fflush(stdout);
+	fprintf(a->log, "\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
+	fflush(a->log);
 	char line[64];
 	if (!fgets(line, sizeof(line), stdin)) {
 		if (got_signal)
-			printf("\nApply cancelled (%s): nothing was applied.\n", signal_name(got_signal));
+			fprintf(a->log, "\nApply cancelled (%s): nothing was applied.\n", signal_name(got_signal));
 		return false;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
 	if (strcmp(line, "yes") != 0) {
-		printf("Apply cancelled.\n");
+		fprintf(a->log, "Apply cancelled.\n");
 		return false;
 	}
 	return true;
@@ -323,7 +371,7 @@ static void provenance_of(struct pipeline *pl, const struct apply_args *a, struc
 	}
 }
 
-/* The audit record, then the git note. A record that cannot be written is
+/* The audit record, then (with --git-note) the git note. A record that cannot be written is
  * an error (exit 1): the change is made, but not traceable. A saved plan's
  * commit may be from a repository this run is not in: no note then, with a
  * warning. */
@@ -347,14 +395,14 @@ static int record(struct pipeline *pl, const struct apply_args *a, const struct 
 		.summary = counted.summary,
 		.applied = r->applied,
 		.failed = r->failed,
-		.skipped = r->skipped,
+		.skipped = r->skipped + r->refused,
 	};
 	int rc = 0;
 	if (audit_append(a->audit_log, &rec, d) < 0)
 		rc = -1;
 	else
 		fprintf(stderr, "Recorded in the audit log %s.\n", a->audit_log);
-	if (!pv->commit[0])
+	if (!pv->commit[0] || !a->git_note)
 		return rc;
 	if (pv->dirty) {
 		fprintf(stderr, "The work tree's configuration differs from HEAD (%.12s): no git note "
@@ -384,12 +432,12 @@ static int record(struct pipeline *pl, const struct apply_args *a, const struct 
 /* Shows the plan and executes it. *outcome is set to what the audit log
  * records, or NULL when nothing was decided (dry run, no approval). */
 static int execute(struct pipeline *pl, struct apply_args *a, const char **outcome,
-		   struct apply_report *r, struct diags *d)
+		   struct apply_report *r, struct result_log *log, struct diags *d)
 {
 	struct plan *p = pl->plan;
 	*outcome = NULL;
 	memset(r, 0, sizeof(*r));
-	render_plan(p, FORMAT_TEXT, stdout, a->plan_file, NULL);
+	render_plan(p, FORMAT_TEXT, a->log, a->plan_file, NULL);
 	if (!plan_has_changes(p)) {
 		*outcome = "no_changes";
 		return EXIT_OK;
@@ -400,13 +448,13 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 		return EXIT_BLOCKED;
 	}
 	if (a->dry_run) {
-		printf("\nDry run: nothing was applied.\n");
+		fprintf(a->log, "\nDry run: nothing was applied.\n");
 		return EXIT_OK;
 	}
 	if (!confirmed(a))
 		return got_signal ? 128 + got_signal : EXIT_ERROR;
-	printf("\nApplying:\n");
-	struct results rs = { .hold = pl->backend->ops->stored_at_flush };
+	fprintf(a->log, "\nApplying:\n");
+	struct results rs = { .hold = pl->backend->ops->stored_at_flush, .log = log };
 	a->ao.on_result = on_result;
 	a->ao.ctx = &rs;
 	a->ao.stop = &got_signal;
@@ -417,13 +465,18 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 	if (!stored)
 		rc = -1;
 	release_results(&rs, stored, r);
-	if (r->interrupted)
-		printf("\nApply interrupted (%s): %zu applied, %zu failed, %zu not applied. Run apply "
-		       "again to converge.\n",
-		       signal_name(got_signal), r->applied, r->failed, r->skipped);
-	else
-		printf("\nApply %s: %zu applied, %zu failed, %zu skipped.\n",
-		       rc == 0 ? "complete" : "incomplete", r->applied, r->failed, r->skipped);
+	if (r->interrupted) {
+		fprintf(a->log,
+			"\nApply interrupted (%s): %zu applied, %zu failed, %zu not applied. Run apply "
+			"again to converge.\n",
+			signal_name(got_signal), r->applied, r->failed, r->skipped);
+	} else {
+		fprintf(a->log, "\nApply %s: %zu applied, %zu failed, %zu skipped",
+			rc == 0 ? "complete" : "incomplete", r->applied, r->failed, r->skipped);
+		if (r->refused)
+			fprintf(a->log, ", %zu refused", r->refused);
+		fprintf(a->log, ".\n");
+	}
 	*outcome = r->interrupted ? "interrupted" : rc == 0 ? "applied" : r->applied ? "partial" : "failed";
 	if (r->interrupted) {
 		if (d->n)
@@ -435,6 +488,37 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;
+}
+
+/* --format json: one document on stdout. outcome is what the audit log
+ * records ("applied", "partial", "failed", "blocked", "no_changes"), or
+ * "dry_run", "not_approved", "error" (no plan could be made: the document
+ * then also has "error", "failure" and a null plan). */
+static void print_result_json(const struct pipeline *pl, const char *outcome, int rc,
+			      const struct apply_report *r, json_t *results, const struct diags *d)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "format_version", json_integer(1));
+	json_object_set_new(o, "outcome", json_string(outcome));
+	json_object_set_new(o, "exit_code", json_integer(rc));
+	json_t *counts = json_object();
+	json_object_set_new(counts, "applied", json_integer((json_int_t)r->applied));
+	json_object_set_new(counts, "failed", json_integer((json_int_t)r->failed));
+	json_object_set_new(counts, "skipped", json_integer((json_int_t)r->skipped));
+	json_object_set_new(counts, "refused", json_integer((json_int_t)r->refused));
+	json_object_set_new(o, "counts", counts);
+	json_object_set_new(o, "results", json_incref(results));
+	json_object_set_new(o, "diagnostics", diags_to_json(d));
+	if (!pl->plan) {
+		json_object_set_new(o, "error", json_true());
+		json_object_set_new(o, "failure", json_string(diags_failure_kind(d)));
+	}
+	json_object_set_new(o, "plan", pl->plan ? plan_to_json(pl->plan) : json_null());
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!s || printf("%s\n", s) < 0 || fflush(stdout) != 0)
+		fprintf(stderr, "reconciler apply: cannot write the result to standard output\n");
+	free(s);
+	json_decref(o);
 }
 
 int cmd_apply(int argc, char **argv)
@@ -449,28 +533,29 @@ int cmd_apply(int argc, char **argv)
 		return prc > 0 ? EXIT_OK : EXIT_ERROR;
 	if (parse_only())
 		return EXIT_OK;
-	struct diags d = DIAGS_INIT;
+	struct diags d = DIAGS_INIT, rd = DIAGS_INIT;
 	struct pipeline pl;
+	struct result_log log = { .out = a.log, .results = a.fmt == FORMAT_JSON ? json_array() : NULL };
+	struct apply_report r = { 0 };
 	const char *outcome = NULL;
 	int rc;
 	int lrc = a.plan_file ? load_saved_plan(&pl, &a, &d) : pipeline_plan(&pl, &a.po, &d);
 	if (lrc < 0) {
 		print_diags(&d);
 		rc = EXIT_ERROR;
+		plan_free(pl.plan); /* a saved plan read, then found stale: no plan to report */
+		pl.plan = NULL;
 	} else {
 		struct provenance pv;
 		provenance_of(&pl, &a, &pv);
-		struct apply_report r;
 		struct sigaction old[2];
 		catch_signals(old);
-		rc = execute(&pl, &a, &outcome, &r, &d);
+		rc = execute(&pl, &a, &outcome, &r, &log, &d);
 		if (outcome) {
-			struct diags rd = DIAGS_INIT;
 			if (record(&pl, &a, &pv, outcome, &r, &rd) < 0 && rc == EXIT_OK)
 				rc = EXIT_ERROR;
 			if (rd.n)
 				print_diags(&rd);
-			diags_free(&rd);
 		}
 		restore_signals(old);
 	}
@@ -478,7 +563,14 @@ int cmd_apply(int argc, char **argv)
 	rc = metrics_out_write(&mo, "apply", &pl, NULL,
 			       outcome ? outcome : rc == EXIT_OK ? "not_applied" : "error",
 			       outcome && (!strcmp(outcome, "applied") || !strcmp(outcome, "no_changes")), rc);
+	if (log.results) {
+		diags_move(&d, &rd);
+		const char *shown = outcome ? outcome : !pl.plan ? "error" : a.dry_run ? "dry_run" : "not_approved";
+		print_result_json(&pl, shown, rc, &r, log.results, &d);
+		json_decref(log.results);
+	}
 	pipeline_free(&pl);
 	diags_free(&d);
+	diags_free(&rd);
 	return rc;
 }

@@ -1,6 +1,8 @@
 #include "cmd/common.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include "plan/plan.h"
 #include "rules/check.h"
 #include "util/log_json.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 static const char *const format_names[] = { "text", "json", "markdown", "github", "html" };
@@ -181,8 +184,65 @@ void log_change_result(const struct change *c, bool ok, const char *message)
 	sb_printf(&sb, "%s %s", change_action_name(c->action), c->kind == KIND_SEGMENT ? "segment " : "account");
 	if (c->kind == KIND_SEGMENT)
 		sb_printf(&sb, "%s on", c->segment ? c->segment : "?");
-	sb_printf(&sb, " \"%s\": %s%s%s", c->account ? c->account : "", ok ? "done" : c->refused ? "skipped" : "FAILED",
+	sb_printf(&sb, " \"%s\": %s%s%s", c->account ? c->account : "", ok ? "done" : c->refused ? "refused" : "FAILED",
 		  message ? ": " : "", message ? message : "");
 	log_json_event(ok ? "info" : "error", "apply", sb.buf);
 	sb_release(&sb);
+}
+
+/* The long option closest to what was typed (without its "--" and any
+ * "=VALUE"), as "--name", or NULL. */
+static const char *near_option(const char *typed, const struct option *opts, char *buf, size_t size)
+{
+	size_t n = 0;
+	while (opts[n].name)
+		n++;
+	const char **names = xcalloc(n + 1, sizeof(*names));
+	for (size_t i = 0; i < n; i++)
+		names[i] = opts[i].name;
+	char word[64];
+	const char *eq = strchr(typed, '=');
+	snprintf(word, sizeof(word), "%.*s", (int)(eq ? eq - typed : (ptrdiff_t)strlen(typed)), typed);
+	const char *best = str_suggest(word, names);
+	if (best)
+		snprintf(buf, size, "--%s", best);
+	free(names);
+	return best ? buf : NULL;
+}
+
+int cmd_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+	       const struct option *opts)
+{
+	char spec[64];
+	/* A leading ':' tells a missing value (':') from an unknown option ('?'). */
+	snprintf(spec, sizeof(spec), ":%s", shortopts);
+	opterr = 0;
+	int c = getopt_long(argc, argv, spec, opts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	char shown[8];
+	if (optopt && (strncmp(arg, "--", 2) != 0)) {
+		snprintf(shown, sizeof(shown), "-%c", optopt);
+		arg = shown;
+	}
+	if (c == ':') {
+		fprintf(stderr, "reconciler %s: option '%s' needs a value\n", cmd, arg);
+		return '?';
+	}
+	char buf[64];
+	const char *near = strncmp(arg, "--", 2) == 0 ? near_option(arg + 2, opts, buf, sizeof(buf)) : NULL;
+	if (near)
+		fprintf(stderr, "reconciler %s: unknown option '%s'; did you mean '%s'?\n", cmd, arg, near);
+	else
+		fprintf(stderr, "reconciler %s: unknown option '%s'\n", cmd, arg);
+	return '?';
+}
+
+int no_operands(const char *cmd, int argc, char **argv, int first)
+{
+	if (first >= argc)
+		return 0;
+	fprintf(stderr, "reconciler %s: unexpected argument '%s' (%s takes none)\n", cmd, argv[first], cmd);
+	return -1;
 }

@@ -80,6 +80,17 @@ void print_diags(const struct diags *d);
 /* Writes all of sb to f; returns 0 or -1. */
 int write_all(FILE *f, const struct strbuf *sb);
 
+struct option;
+/* getopt_long for command cmd, reporting a bad option itself in the one
+ * style every command uses: "reconciler CMD: unknown option '--x'; did you
+ * mean '--y'?" or "reconciler CMD: option '--x' needs a value". Returns what
+ * getopt_long returns ('?' for either error). */
+int cmd_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+	       const struct option *opts);
+/* Refuses arguments left after the options where a command takes none:
+ * prints "reconciler CMD: unexpected argument 'X'" and returns -1. */
+int no_operands(const char *cmd, int argc, char **argv, int first);
+
 /* Handles --help / -h as the first option of a command: prints its usage. */
 bool wants_help(int argc, char **argv);
 int print_usage(const char *cmd, FILE *f);

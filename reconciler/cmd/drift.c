@@ -18,11 +18,15 @@
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/drift.h"
+#include "plan/render.h"
 #include "record/audit.h"
 #include "util/clock.h"
 #include "util/log_json.h"
 
 #define DEFAULT_LOCK_TIMEOUT_S 30
+/* The drift line, the hint after it and the correction line: well under
+ * this many bytes (their numbers are the only variable part). */
+#define DRIFT_LINES_ROOM 512
 
 struct drift_args {
 	struct pipeline_options po;
@@ -33,6 +37,7 @@ struct drift_args {
 	long lock_timeout_s;
 	const char *audit_log;
 	const char *metrics_file; /* --metrics-file, or NULL */
+	const char *artifact_url;
 };
 
 static int parse_args(int argc, char **argv, struct drift_args *a)
@@ -50,6 +55,7 @@ static int parse_args(int argc, char **argv, struct drift_args *a)
 		{ "repo", required_argument, NULL, 'R' },
 		{ "audit-log", required_argument, NULL, 'A' },
 		{ "metrics-file", required_argument, NULL, 'M' },
+		{ "artifact-url", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -62,7 +68,7 @@ static int parse_args(int argc, char **argv, struct drift_args *a)
 	const unsigned formats = (1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_MARKDOWN);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:f:p:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("drift", argc, argv, "b:f:p:h", opts)) != -1) {
 		switch (c) {
 		case 'b': a->po.backend = optarg; break;
 		case 'f':
@@ -91,6 +97,10 @@ static int parse_args(int argc, char **argv, struct drift_args *a)
 		case 'R': a->po.src.repo = optarg; break;
 		case 'A': a->audit_log = optarg; break;
 		case 'M': a->metrics_file = optarg; break;
+		case 'U':
+			if (parse_artifact_url("drift", optarg, &a->artifact_url) < 0)
+				return -1;
+			break;
 		case 'h': print_usage("drift", stdout); return 1;
 		default: print_usage("drift", stderr); return -1;
 		}
@@ -114,12 +124,16 @@ static void print_result(void *ctx, const struct change *c, bool ok, const char 
 	if (f == stderr && log_json_enabled())
 		return; /* that event is the line */
 	const char *what = change_action_name(c->action);
+	const char *outcome = ok ? "done" : c->refused ? "refused" : "FAILED";
+	const char *open = c->refused ? " (" : ": ", *close = c->refused ? ")" : "";
+	if (!message)
+		open = close = "";
 	if (c->kind == KIND_SEGMENT)
-		fprintf(f, "  %s segment %s on \"%s\": %s%s%s\n", what, c->segment, c->account,
-			ok ? "done" : c->refused ? "skipped" : "FAILED", message ? ": " : "", message ? message : "");
+		fprintf(f, "  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account, outcome, open,
+			message ? message : "", close);
 	else
-		fprintf(f, "  %s account \"%s\": %s%s%s\n", what, c->account,
-			ok ? "done" : c->refused ? "skipped" : "FAILED", message ? ": " : "", message ? message : "");
+		fprintf(f, "  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome, open,
+			message ? message : "", close);
 }
 
 /* Corrections are traced like applies (record/audit.h). A record that
@@ -142,7 +156,7 @@ static int record(const struct pipeline *pl, const struct drift_args *a, const s
 		.summary = counted.summary,
 		.applied = c->applied,
 		.failed = c->failed,
-		.skipped = c->skipped,
+		.skipped = c->skipped + c->refused,
 	};
 	if (audit_append(a->audit_log, &rec, d) < 0)
 		return -1;
@@ -189,9 +203,13 @@ static int correct(struct pipeline *pl, const struct drift_args *a, const struct
 	c->applied = r.applied;
 	c->failed = r.failed;
 	c->skipped = r.skipped;
+	c->refused = r.refused;
 	c->outcome = rc == 0 ? "applied" : r.applied ? "partial" : "failed";
-	fprintf(out, "\nCorrection %s: %zu applied, %zu failed, %zu skipped.\n", rc == 0 ? "complete" : "incomplete",
+	fprintf(out, "\nCorrection %s: %zu applied, %zu failed, %zu skipped", rc == 0 ? "complete" : "incomplete",
 		r.applied, r.failed, r.skipped);
+	if (r.refused)
+		fprintf(out, ", %zu refused", r.refused);
+	fprintf(out, ".\n");
 	if (rc < 0)
 		return EXIT_ERROR;
 	return s->ended ? EXIT_CHANGES : EXIT_OK;
@@ -224,8 +242,8 @@ static void print_correction_markdown(const struct drift_correction *c)
 		       "nothing was applied.\n",
 		       c->max_deletes, c->max_changes);
 	else if (strcmp(c->outcome, "no_changes") != 0)
-		printf("\n**Correction:** %s: %zu applied, %zu failed, %zu skipped.\n", c->outcome, c->applied, c->failed,
-		       c->skipped);
+		printf("\n**Correction:** %s: %zu applied, %zu failed, %zu skipped, %zu refused.\n", c->outcome,
+		       c->applied, c->failed, c->skipped, c->refused);
 }
 
 int cmd_drift(int argc, char **argv)
@@ -245,6 +263,7 @@ int cmd_drift(int argc, char **argv)
 	struct drift_correction c = { .max_deletes = -1, .max_changes = -1 };
 	int rc;
 	if (pipeline_plan(&pl, &a.po, &d) < 0) {
+		render_failure(a.fmt, &d, NULL);
 		print_diags(&d);
 		rc = EXIT_ERROR;
 		goto out;
@@ -252,7 +271,11 @@ int cmd_drift(int argc, char **argv)
 	struct drift_summary s;
 	drift_summarize(pl.plan, &s);
 	if (a.fmt != FORMAT_JSON) {
-		render_plan(pl.plan, a.fmt, stdout, NULL, NULL);
+		/* Room below the Markdown's limit for the drift and correction
+		 * lines printed after it. */
+		struct render_options ro = { .artifact_url = a.artifact_url,
+					     .max_bytes = MD_DEFAULT_MAX - DRIFT_LINES_ROOM };
+		render_plan_with(pl.plan, a.fmt, stdout, &ro);
 		print_summary(&s, a.correct, a.fmt == FORMAT_MARKDOWN);
 		fflush(stdout);
 	}

@@ -47,7 +47,7 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 	a->out_dir = ".";
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:o:p:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("import", argc, argv, "b:o:p:h", opts)) != -1) {
 		switch (c) {
 		case 'b': a->po.backend = optarg; break;
 		case 'o': a->out_dir = optarg; break;

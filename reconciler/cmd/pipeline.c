@@ -57,15 +57,31 @@ static void stage_end(struct stage_clock *c, const char *stage)
 		fprintf(stderr, "timing: %s wall %.3f cpu %.3f\n", stage, wall, cpu);
 }
 
+/* Off a terminal, how often a long observe says how far it got: every 10 s,
+ * or every RECONCILER_PROGRESS_SECONDS (a tooling aid; 0 for every request,
+ * as the tests use it). */
+static long progress_every_ms(void)
+{
+	const char *v = getenv("RECONCILER_PROGRESS_SECONDS");
+	char *end;
+	long s = v && *v ? strtol(v, &end, 10) : 10;
+	if (v && *v && (*end || s < 0))
+		s = 10;
+	return s * 1000;
+}
+
 int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
 		     const struct settings *settings, struct diags *d)
 {
+	bool tty = isatty(STDERR_FILENO);
 	struct backend_options bo = {
 		.profile = pl->profile,
 		.settings = settings,
 		.concurrency = o->concurrency,
 		/* Machines read JSON progress whether stderr is a terminal or not. */
-		.progress = isatty(STDERR_FILENO) || log_json_enabled(),
+		.progress = tty || log_json_enabled(),
+		.progress_log = !tty && !log_json_enabled(),
+		.progress_every_ms = progress_every_ms(),
 		.desired = pl->desired,
 	};
 	if (backend_open(&pl->backend, o->backend ? o->backend : "local", &bo, d) < 0)
@@ -104,8 +120,8 @@ static int load_base(struct pipeline *pl, const struct pipeline_options *o, stru
 		shown++;
 	}
 	if (errors > shown)
-		diag_warning(d, "git.base", NULL, NULL, "%zu more problems at the base %s are not shown",
-			     errors - shown, o->base);
+		diag_warning(d, "git.base", NULL, NULL, "%zu more problem%s at the base %s %s not shown",
+			     errors - shown, errors - shown == 1 ? "" : "s", o->base, errors - shown == 1 ? "is" : "are");
 	diags_free(&bd);
 	return 0;
 }
@@ -163,6 +179,7 @@ int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct 
 		plan_hold_ended(bp, base, pl->actual, clock_today());
 		plan_tag_origins(p, bp);
 		plan_free(bp);
+		plan_name_removals(p, base);
 		if (o->only_changes) {
 			size_t hidden = plan_drop_drift(p);
 			if (hidden)

@@ -13,11 +13,13 @@
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
+#include "plan/render.h"
 
 struct plan_args {
 	struct pipeline_options po;
 	enum output_format fmt;
 	const char *out_file;
+	const char *artifact_url;
 	bool detailed;
 };
 
@@ -35,6 +37,7 @@ static int parse_args(int argc, char **argv, struct plan_args *a)
 		{ "repo", required_argument, NULL, 'R' },
 		{ "base", required_argument, NULL, 'B' },
 		{ "only-changes", no_argument, NULL, 'O' },
+		{ "artifact-url", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -42,7 +45,7 @@ static int parse_args(int argc, char **argv, struct plan_args *a)
 	a->fmt = FORMAT_TEXT;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:f:o:p:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("plan", argc, argv, "b:f:o:p:h", opts)) != -1) {
 		switch (c) {
 		case 'b': a->po.backend = optarg; break;
 		case 'f':
@@ -60,6 +63,10 @@ static int parse_args(int argc, char **argv, struct plan_args *a)
 		case 'R': a->po.src.repo = optarg; break;
 		case 'B': a->po.base = optarg; break;
 		case 'O': a->po.only_changes = true; break;
+		case 'U':
+			if (parse_artifact_url("plan", optarg, &a->artifact_url) < 0)
+				return -1;
+			break;
 		case 'h': print_usage("plan", stdout); return 1;
 		default: print_usage("plan", stderr); return -1;
 		}
@@ -90,8 +97,7 @@ int cmd_plan(int argc, char **argv)
 	char **prefixes = label_prefixes(a.po.src.ref, a.po.base);
 	int rc = EXIT_OK;
 	if (pipeline_plan(&pl, &a.po, &d) < 0) {
-		if (a.fmt == FORMAT_GITHUB)
-			render_diags_github(&d, (const char *const *)prefixes);
+		render_failure(a.fmt, &d, (const char *const *)prefixes);
 		print_diags(&d);
 		rc = EXIT_ERROR;
 		goto out;
@@ -101,7 +107,9 @@ int cmd_plan(int argc, char **argv)
 		rc = EXIT_ERROR;
 		goto out;
 	}
-	if (render_plan(pl.plan, a.fmt, stdout, a.out_file, (const char *const *)prefixes) < 0) {
+	struct render_options ro = { .json_hint = a.out_file, .file_prefixes = (const char *const *)prefixes,
+				     .artifact_url = a.artifact_url };
+	if (render_plan_with(pl.plan, a.fmt, stdout, &ro) < 0) {
 		fprintf(stderr, "reconciler plan: cannot write the plan to standard output\n");
 		rc = EXIT_ERROR;
 		goto out;

@@ -41,10 +41,10 @@ static int parse_args(int argc, char **argv, struct status_args *a)
 	};
 	memset(a, 0, sizeof(*a));
 	a->fmt = FORMAT_TEXT;
-	const unsigned formats = (1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_HTML);
+	const unsigned formats = (1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_MARKDOWN) | (1u << FORMAT_HTML);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:f:p:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("status", argc, argv, "b:f:p:h", opts)) != -1) {
 		switch (c) {
 		case 'b': a->po.backend = optarg; break;
 		case 'f':
@@ -135,6 +135,8 @@ int cmd_status(int argc, char **argv)
 		status_render_json(r, &out);
 	else if (a.fmt == FORMAT_HTML)
 		status_render_html(r, &out);
+	else if (a.fmt == FORMAT_MARKDOWN)
+		status_render_markdown(r, 0, &out);
 	else
 		status_render_text(r, &out);
 	rc = status_needs_attention(r) ? EXIT_CHANGES : EXIT_OK;

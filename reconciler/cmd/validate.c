@@ -65,7 +65,7 @@ int cmd_validate(int argc, char **argv)
 	struct source_options so = { 0 };
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:p:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("validate", argc, argv, "f:p:h", opts)) != -1) {
 		switch (c) {
 		case 'f':
 			if (parse_format("validate", optarg, FORMATS_VALIDATE, &fmt) < 0)

@@ -2,10 +2,15 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "version.h"
 
 int cmd_version(int argc, char **argv)
 {
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+		return print_usage("version", stdout);
+	if (no_operands("version", argc, argv, 1) < 0)
+		return EXIT_ERROR;
 	printf("%s %s\n", RECONCILER_NAME, RECONCILER_VERSION);
 	return EXIT_OK;
 }
@@ -30,9 +35,13 @@ int cmd_help(int argc, char **argv)
 		print_overview(stdout);
 		return EXIT_OK;
 	}
+	if (argc > 2) {
+		fprintf(stderr, "reconciler help: unexpected argument '%s' (help takes one command)\n", argv[2]);
+		return EXIT_ERROR;
+	}
 	const struct command *c = command_find(argv[1]);
 	if (!c) {
-		fprintf(stderr, "reconciler: no help for '%s': not a command\n", argv[1]);
+		fprintf(stderr, "reconciler help: no help for '%s': not a command\n", argv[1]);
 		return EXIT_ERROR;
 	}
 	printf("usage: reconciler %s %s\n\n%s\n", c->name, c->usage, c->summary);

@@ -245,11 +245,19 @@ static void walk_identifiers(struct loader *L, const struct ynode *n, const stru
 	a->identifiers = arena_alloc(&L->s->arena, n->n * sizeof(*a->identifiers));
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *item = n->items[i];
-		int word;
-		if (!load_word(L, item, w, "identifiers", i + 1, identifier_words, &word))
+		int word = -1;
+		/* A string that is not one of Connect's words is kept as written:
+		 * the rules know what the destination accepts, and say it with a
+		 * "did you mean" among those words only (rules/check.c). */
+		if (item->kind == YNODE_SCALAR && load_scalar_kind(item) == YS_STR && item->len > 0) {
+			for (int k = 0; identifier_words[k]; k++)
+				if (!strcmp(item->str, identifier_words[k]))
+					word = k;
+		} else if (!load_word(L, item, w, "identifiers", i + 1, identifier_words, &word)) {
 			continue;
+		}
 		struct sval *id = &a->identifiers[a->n_identifiers++];
-		id->v = state_strdup(L->s, identifier_words[word]);
+		id->v = state_strdup(L->s, word >= 0 ? identifier_words[word] : item->str);
 		id->pos = load_pos(L, item);
 	}
 	/* A list whose every item was refused above is not declared empty:

@@ -294,6 +294,14 @@ static void emit_segments(struct diff_ctx *x, const struct acct_ref *r, const st
 	}
 }
 
+/* Precision is validated and shown, never sent nor compared: it rides
+ * along on the account's change for the reviewer. */
+static void show_precision(struct diff_ctx *x, struct change *c, const struct account *d)
+{
+	if (d->precision.v && *d->precision.v)
+		c->precision = arena_strdup(&x->out->arena, d->precision.v);
+}
+
 static void emit_rename(struct diff_ctx *x, const struct account *d, const struct account *a)
 {
 	struct field_change f[5];
@@ -308,6 +316,7 @@ static void emit_rename(struct diff_ctx *x, const struct account *d, const struc
 	struct change *c = new_change(x, CHANGE_RENAME, KIND_ACCOUNT, &r);
 	c->account_before = arena_strdup(&x->out->arena, a->name.v ? a->name.v : "");
 	set_fields(x, c, f, n);
+	show_precision(x, c, d);
 }
 
 static void emit_declared(struct diff_ctx *x, const struct account *d, const struct pairing *m)
@@ -316,11 +325,16 @@ static void emit_declared(struct diff_ctx *x, const struct account *d, const str
 	struct field_change f[5];
 	if (!m->actual) {
 		size_t n = account_fields(x, d, NULL, f);
-		set_fields(x, new_change(x, CHANGE_CREATE, KIND_ACCOUNT, &r), f, n);
+		struct change *c = new_change(x, CHANGE_CREATE, KIND_ACCOUNT, &r);
+		set_fields(x, c, f, n);
+		show_precision(x, c, d);
 	} else if (!m->renamed) {
 		size_t n = account_fields(x, d, m->actual, f);
-		if (n)
-			set_fields(x, new_change(x, CHANGE_UPDATE, KIND_ACCOUNT, &r), f, n);
+		if (n) {
+			struct change *c = new_change(x, CHANGE_UPDATE, KIND_ACCOUNT, &r);
+			set_fields(x, c, f, n);
+			show_precision(x, c, d);
+		}
 	}
 	emit_segments(x, &r, d, m->actual);
 }

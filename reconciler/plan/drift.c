@@ -85,6 +85,7 @@ static json_t *correction_json(const struct drift_correction *c)
 	json_object_set_new(o, "applied", json_integer((json_int_t)c->applied));
 	json_object_set_new(o, "failed", json_integer((json_int_t)c->failed));
 	json_object_set_new(o, "skipped", json_integer((json_int_t)c->skipped));
+	json_object_set_new(o, "refused", json_integer((json_int_t)c->refused));
 	return o;
 }
 

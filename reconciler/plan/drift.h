@@ -42,7 +42,7 @@ struct drift_correction {
 	bool requested;
 	const char *outcome;	       /* "applied", "partial", "failed", "blocked", "no_changes" */
 	long max_deletes, max_changes; /* -1: no cap */
-	size_t applied, failed, skipped;
+	size_t applied, failed, skipped, refused;
 };
 
 /* The report document: pretty JSON with a trailing newline. now: seconds

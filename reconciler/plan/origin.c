@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "model/model.h"
 #include "util/arena.h"
 #include "util/hmap.h"
 #include "util/strbuf.h"
@@ -123,4 +124,21 @@ size_t plan_drop_drift(struct plan *p)
 	p->n_changes = k;
 	plan_summarize(p);
 	return dropped;
+}
+
+void plan_name_removals(struct plan *head, const struct state *base)
+{
+	for (size_t i = 0; base && i < head->n_changes; i++) {
+		struct change *c = &head->changes[i];
+		if (c->action != CHANGE_REMOVE || c->segment_name || !c->segment || !c->account)
+			continue;
+		const struct account *a = state_find_account(base, c->account);
+		for (size_t k = 0; a && k < a->n_segments; k++) {
+			const struct segment *g = &a->segments[k];
+			if (g->name.v && *g->name.v && strcmp(g->id, c->segment) == 0) {
+				c->segment_name = arena_strdup(&head->arena, g->name.v);
+				break;
+			}
+		}
+	}
 }

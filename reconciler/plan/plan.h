@@ -74,6 +74,9 @@ struct change {
 	const char *connection_id;
 	const char *manager_id;
 	const char *config_id; /* segment removal: the SegmentConfig id */
+	/* Account changes: the declared precision, shown to the reviewer but
+	 * never sent (LiveRamp support sets it; no API has it), or NULL. */
+	const char *precision;
 	/* Where the configuration declares the change's account or segment
 	 * (plan/locate.h), for annotations; file NULL when nothing declares
 	 * it (the delete of an undeclared account). In memory only: plan

@@ -89,6 +89,8 @@ static json_t *change_to_json(const struct change *c)
 	json_object_set_new(o, "connection_id", jstr(c->connection_id));
 	json_object_set_new(o, "manager_id", jstr(c->manager_id));
 	json_object_set_new(o, "config_id", jstr(c->config_id));
+	if (c->precision) /* shown, never sent: present only when declared */
+		json_object_set_new(o, "precision", json_string(c->precision));
 	return o;
 }
 
@@ -383,7 +385,7 @@ static const char *const change_keys[] = {
     "action",	     "kind",	     "account",	     "origin",	"account_before",
     "segment",	     "segment_name", "segment_type", "fields",	"before",
     "after",	     "rule",	     "reason",	     "refused", "refusal",
-    "connection_id", "manager_id",   "config_id",    NULL};
+    "connection_id", "manager_id",   "config_id",    "precision", NULL};
 
 static int read_kind(struct reader *r, const json_t *o, const char *at, struct change *c)
 {
@@ -437,7 +439,8 @@ static int read_change(struct reader *r, const json_t *o, size_t i)
 	    get_str(r, o, at, "refusal", true, &c->refusal) ||
 	    get_str(r, o, at, "connection_id", true, &c->connection_id) ||
 	    get_str(r, o, at, "manager_id", true, &c->manager_id) ||
-	    get_str(r, o, at, "config_id", true, &c->config_id))
+	    get_str(r, o, at, "config_id", true, &c->config_id) ||
+	    (json_object_get(o, "precision") && get_str(r, o, at, "precision", false, &c->precision)))
 		return -1;
 	if ((c->action == CHANGE_RENAME) != (c->account_before != NULL))
 		return fail(r, at, "account_before",

@@ -29,15 +29,39 @@ struct render_options {
 	/* github: prefixes removed from the front of file labels ("main:" for
 	 * a plan read at a git ref), NULL-terminated; may be NULL */
 	const char *const *file_prefixes;
+	/* markdown: where the CI keeps the plan (linked from the cut message),
+	 * or NULL; render_url_ok() must have accepted it */
+	const char *artifact_url;
 };
+
+/* GitHub's limit on a comment, and what the Markdown leaves below it by
+ * default for the lines a CI template appends (a footer, a link to the
+ * run): every Markdown output fits in MD_DEFAULT_MAX bytes. */
+#define MD_GITHUB_LIMIT 65536
+#define MD_TEMPLATE_ROOM 1024
+#define MD_DEFAULT_MAX (MD_GITHUB_LIMIT - MD_TEMPLATE_ROOM)
+
+/* An artifact URL that can go into Markdown as is: http(s)://, at most
+ * 2,000 bytes, none of the characters that could end a link or open
+ * markup (blanks, quotes, <>, (), [], `, \\, control characters). */
+bool render_url_ok(const char *url);
 
 void plan_render_text(const struct plan *p, const struct render_options *o, struct strbuf *out);
 void plan_render_markdown(const struct plan *p, const struct render_options *o, struct strbuf *out);
-/* GitHub workflow annotations (render_github.c): the plan's diagnostics,
- * then one per change at the line that declares its account or segment
- * (change->at; none for what nothing declares): a notice for what is
- * created, added, updated or renamed, a warning for what is deleted,
- * removed or refused; then the summary as a notice. */
+/* The short comment a command posts when no plan could be made: the same
+ * heading as a plan (a bot finds and updates the one comment by it), what
+ * failed (failure: diags_failure_text), and the diagnostics, within
+ * max_bytes. */
+void plan_render_markdown_failure(const struct diags *d, const char *failure,
+				  const struct render_options *o, struct strbuf *out);
+/* GitHub workflow annotations (render_github.c): the summary as a notice
+ * first, then the diagnostics and one per change at the line that declares
+ * its account or segment (change->at; none for what nothing declares): a
+ * notice for what is created, added, updated or renamed, a warning for what
+ * is deleted, removed or refused. GitHub shows 10 of each type per step, so
+ * at most that many of each are printed, the most severe first (errors,
+ * then warnings: refusals, deletions, removals; then notices), and one
+ * notice counts the rest. */
 void plan_render_github(const struct plan *p, const struct render_options *o, struct strbuf *out);
 
 /* ---- shared by the renderers (render_text.c) -------------------------- */

@@ -29,7 +29,7 @@ void diags_render_text(const struct diags *d, struct strbuf *out, bool color)
 			sb_printf(out, "  hint: %s\n", g->hint);
 	}
 	if (d->dropped)
-		sb_printf(out, "(%zu more diagnostics not shown)\n", d->dropped);
+		sb_printf(out, "(%zu more diagnostic%s not shown)\n", d->dropped, d->dropped == 1 ? "" : "s");
 }
 
 /* GitHub's workflow commands treat '%', CR and LF specially in the message,
@@ -117,6 +117,37 @@ json_t *diags_to_json(const struct diags *d)
 		json_array_append_new(arr, o);
 	}
 	return arr;
+}
+
+const char *diags_failure_kind(const struct diags *d)
+{
+	static const struct {
+		const char *prefix, *kind;
+	} kinds[] = {
+		{ "backend", "backend" }, { "git.", "git" }, { "plan.", "plan" },
+		{ "apply", "apply" },	  { "record.", "apply" },
+	};
+	/* The first kind in this order that any error has: a credential failure
+	 * is reported as such even when other errors come with it. */
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++)
+		for (size_t i = 0; i < d->n; i++)
+			if (d->v[i].severity == DIAG_ERROR && d->v[i].rule &&
+			    strncmp(d->v[i].rule, kinds[k].prefix, strlen(kinds[k].prefix)) == 0)
+				return kinds[k].kind;
+	return "configuration";
+}
+
+const char *diags_failure_text(const char *kind)
+{
+	if (strcmp(kind, "backend") == 0)
+		return "the backend failed: credentials, network or the API";
+	if (strcmp(kind, "git") == 0)
+		return "the git source could not be read";
+	if (strcmp(kind, "plan") == 0)
+		return "the saved plan cannot be used";
+	if (strcmp(kind, "apply") == 0)
+		return "apply failed";
+	return "the configuration has errors";
 }
 
 static const char *str_or_null(const json_t *o, const char *key)

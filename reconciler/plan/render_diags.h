@@ -27,6 +27,15 @@ const char *diags_github_file(const char *file, const char *const *strip);
 void diags_github_escape(struct strbuf *out, const char *s, bool property);
 /* [{"severity","rule","file","line","column","message","hint"}] (new reference) */
 json_t *diags_to_json(const struct diags *d);
+/* What stopped a command, from its errors' rule ids, for people and CI
+ * that must say what failed: "backend" (the backend could not be read or
+ * written: credentials, network, the API), "git" (a ref or repository),
+ * "plan" (a saved plan that cannot be used), "apply" (caps, a change, the
+ * record), or "configuration" (anything else: the YAML and its rules). */
+const char *diags_failure_kind(const struct diags *d);
+/* The same as a sentence: "the configuration has errors", ... */
+const char *diags_failure_text(const char *kind);
+
 /* Reads diagnostics back from the array diags_to_json made; malformed items
  * are skipped. Returns 0, or -1 when arr is not an array. */
 int diags_from_json(struct diags *d, const json_t *arr);

@@ -9,6 +9,7 @@
  */
 #include "plan/render.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "plan/render_diags.h"
@@ -77,6 +78,8 @@ static void describe(struct strbuf *sb, const struct change *c)
 		sb_puts(sb, " ");
 		put_value(sb, &f->after);
 	}
+	if (c->precision)
+		sb_printf(sb, "; precision \"%s\" (shown, never sent)", c->precision);
 	if (c->origin == ORIGIN_CHANGE)
 		sb_puts(sb, " (this pull request)");
 	else if (c->origin == ORIGIN_DRIFT)
@@ -102,11 +105,63 @@ static void put_change(struct strbuf *out, const struct render_options *o, const
 	sb_release(&title);
 }
 
-void plan_render_github(const struct plan *p, const struct render_options *o, struct strbuf *out)
+/* GitHub shows at most 10 annotations of each type per step (and 50 per
+ * job), dropping the rest silently in the order they came: the summary
+ * goes first, then the most severe, and one notice counts what is left. */
+#define GH_PER_TYPE 10
+
+enum { T_ERROR, T_WARNING, T_NOTICE, N_TYPES };
+
+struct gh_budget {
+	size_t left[N_TYPES];
+	size_t hidden;
+};
+
+static bool take(struct gh_budget *b, int type)
 {
-	diags_render_github_in(&p->diags, o->file_prefixes, out);
-	for (size_t i = 0; i < p->n_changes; i++)
-		put_change(out, o, &p->changes[i]);
+	if (b->left[type] == 0) {
+		b->hidden++;
+		return false;
+	}
+	b->left[type]--;
+	return true;
+}
+
+static int diag_type(const struct diag *g)
+{
+	return g->severity == DIAG_ERROR ? T_ERROR : g->severity == DIAG_WARNING ? T_WARNING : T_NOTICE;
+}
+
+static void put_diags_of(struct strbuf *out, const struct render_options *o, const struct diags *d, int type,
+			 struct gh_budget *b)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (diag_type(&d->v[i]) != type || !take(b, type))
+			continue;
+		struct diags one = { .v = &d->v[i], .n = 1 };
+		diags_render_github_in(&one, o->file_prefixes, out);
+	}
+}
+
+/* Changes of one type, the weightiest first: refusals, deletions, removals,
+ * then the rest in plan order. */
+static void put_changes_of(struct strbuf *out, const struct render_options *o, const struct plan *p, int type,
+			   struct gh_budget *b)
+{
+	for (int pass = 0; pass < 4; pass++) {
+		for (size_t i = 0; i < p->n_changes; i++) {
+			const struct change *c = &p->changes[i];
+			int rank = c->refused ? 0 : c->action == CHANGE_DELETE ? 1 : c->action == CHANGE_REMOVE ? 2 : 3;
+			int t = strcmp(level_of(c), "warning") == 0 ? T_WARNING : T_NOTICE;
+			if (rank != pass || t != type || !take(b, type))
+				continue;
+			put_change(out, o, c);
+		}
+	}
+}
+
+static void put_summary(struct strbuf *out, const struct plan *p)
+{
 	struct plan counted = *p; /* plan_summarize only writes summary */
 	plan_summarize(&counted);
 	const struct plan_summary *s = &counted.summary;
@@ -117,10 +172,29 @@ void plan_render_github(const struct plan *p, const struct render_options *o, st
 	}
 	sb_printf(out,
 		  "::notice title=reconciler plan::Plan: %zu to create, %zu to update, %zu to rename, "
-		  "%zu to delete; %zu segments to add, %zu to remove",
+		  "%zu to delete; %zu segment%s to add, %zu to remove",
 		  s->accounts_create, s->accounts_update, s->accounts_rename, s->accounts_delete,
-		  s->segments_add, s->segments_remove);
+		  s->segments_add, s->segments_add == 1 ? "" : "s", s->segments_remove);
 	if (s->refused)
 		sb_printf(out, ", %zu refused", s->refused);
 	sb_puts(out, ".\n");
+}
+
+void plan_render_github(const struct plan *p, const struct render_options *o, struct strbuf *out)
+{
+	put_summary(out, p);
+	size_t total = p->diags.n + p->n_changes;
+	/* The summary is one notice; keep one for "N more" when some must go. */
+	struct gh_budget b = { .left = { GH_PER_TYPE, GH_PER_TYPE, GH_PER_TYPE - 1 } };
+	if (total > 3 * GH_PER_TYPE - 1)
+		b.left[T_NOTICE]--;
+	for (int type = T_ERROR; type < N_TYPES; type++) {
+		put_diags_of(out, o, &p->diags, type, &b);
+		put_changes_of(out, o, p, type, &b);
+	}
+	if (b.hidden)
+		sb_printf(out,
+			  "::notice title=reconciler plan::%zu more annotation%s not shown (GitHub shows %d of "
+			  "each type per step): the plan (artifact, or --format json) has every change.\n",
+			  b.hidden, b.hidden == 1 ? " is" : "s are", GH_PER_TYPE);
 }

@@ -9,17 +9,25 @@
  *    not render Markdown and a backslash would show) it is HTML-escaped;
  *    in Markdown text it is also backslash-escaped, so a name cannot open
  *    a link, emphasis, a heading or a table cell. Newlines become spaces.
- *  - Size: the output never exceeds max_bytes (GitHub refuses comments
- *    over 65,536 characters). Sections are appended whole while they fit,
- *    with room kept for the closing line; the account that does not fit is
- *    shown in part, and the rest are counted in a line that points to the
- *    JSON plan. Only whole sections are appended, so tags always balance.
+ *  - Size: the output never exceeds max_bytes (default MD_DEFAULT_MAX:
+ *    GitHub refuses comments over 65,536 characters, and MD_TEMPLATE_ROOM
+ *    is left for what a CI template appends). Sections are appended whole
+ *    while they fit, with room kept for the closing line; the account that
+ *    does not fit is shown in part, and the accounts left out are named in
+ *    a last line (as many as its budget holds, the rest counted) that
+ *    points to the plan artifact (artifact_url) or the JSON plan. Only
+ *    whole sections are appended, so tags always balance.
  */
 #include "plan/render.h"
+#include "plan/render_md.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_MAX 65536
+#include "util/xalloc.h"
+
+#define DEFAULT_MAX MD_DEFAULT_MAX
 #define ARROW " \xE2\x86\x92 "
 
 static bool html_special(struct strbuf *out, unsigned char c)
@@ -52,7 +60,7 @@ static bool html_special(struct strbuf *out, unsigned char c)
 }
 
 /* For text inside raw HTML (the <summary> line). */
-static void html_text(struct strbuf *out, const char *s)
+void md_html_text(struct strbuf *out, const char *s)
 {
 	for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
 		if (html_special(out, *c))
@@ -65,7 +73,7 @@ static void html_text(struct strbuf *out, const char *s)
 }
 
 /* For text in Markdown (list items, paragraphs, table cells). */
-static void md_text(struct strbuf *out, const char *s)
+void md_text(struct strbuf *out, const char *s)
 {
 	static const char punct[] = "\\`*_{}[]()#+-.!|~";
 	for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
@@ -82,7 +90,7 @@ static void md_text(struct strbuf *out, const char *s)
 	}
 }
 
-static void md_value(struct strbuf *out, const struct value *v)
+void md_value(struct strbuf *out, const struct value *v)
 {
 	if (v->is_list) {
 		if (v->n_items == 0)
@@ -97,98 +105,6 @@ static void md_value(struct strbuf *out, const struct value *v)
 	} else {
 		sb_puts(out, "*none*");
 	}
-}
-
-/* ---- head: title, counts, diagnostics -------------------------------- */
-
-static void put_title(struct strbuf *out, const struct plan *p)
-{
-	sb_puts(out, "### Reconciler plan");
-	if (p->profile) {
-		sb_puts(out, " for ");
-		md_text(out, p->profile);
-	}
-	sb_puts(out, "\n\n");
-}
-
-static void put_counts(struct strbuf *out, const struct plan_summary *s)
-{
-	sb_puts(out, "| Accounts to create | to update | to rename | to delete | Segments to add | to remove "
-		     "| Refused |\n|---:|---:|---:|---:|---:|---:|---:|\n");
-	sb_printf(out, "| %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n\n", s->accounts_create,
-		  s->accounts_update, s->accounts_rename, s->accounts_delete, s->segments_add,
-		  s->segments_remove, s->refused);
-}
-
-static bool is_hex(const char *s)
-{
-	if (!s[0])
-		return false;
-	for (; *s; s++)
-		if (!strchr("0123456789abcdef", *s))
-			return false;
-	return true;
-}
-
-static void put_meta(struct strbuf *out, const struct plan *p)
-{
-	const char *sep = "";
-	if (p->source) {
-		sb_puts(out, "Source: ");
-		md_text(out, p->source);
-		sep = " \xC2\xB7 ";
-	}
-	if (p->backend) {
-		sb_printf(out, "%sBackend: ", sep);
-		md_text(out, p->backend);
-		sep = " \xC2\xB7 ";
-	}
-	if (is_hex(p->fingerprint))
-		sb_printf(out, "%sActual state: `%.12s`", sep, p->fingerprint);
-	sb_printf(out, "%sPrune: %s\n\n",
-		  p->source || p->backend || is_hex(p->fingerprint) ? " \xC2\xB7 " : "",
-		  p->prune ? "on" : "off");
-}
-
-static void diag_line(struct strbuf *out, const struct diag *g)
-{
-	sb_printf(out, "- **%s** ", diag_severity_name(g->severity));
-	md_text(out, g->rule);
-	if (g->file) {
-		sb_puts(out, " at ");
-		md_text(out, g->file);
-		if (g->line)
-			sb_printf(out, ":%u:%u", g->line, g->col);
-	}
-	sb_puts(out, ": ");
-	md_text(out, g->message);
-	if (g->hint) {
-		sb_puts(out, " (hint: ");
-		md_text(out, g->hint);
-		sb_putc(out, ')');
-	}
-	sb_putc(out, '\n');
-}
-
-/* Diagnostics as a list, as many as fit in `room` bytes. */
-static void put_diags(struct strbuf *out, const struct diags *d, size_t room)
-{
-	if (d->n == 0)
-		return;
-	struct strbuf line = STRBUF_INIT;
-	size_t start = out->len, shown = 0;
-	sb_puts(out, "**Diagnostics**\n\n");
-	for (; shown < d->n; shown++) {
-		sb_reset(&line);
-		diag_line(&line, &d->v[shown]);
-		if (out->len - start + line.len > room)
-			break;
-		sb_add(out, line.buf, line.len);
-	}
-	if (shown < d->n || d->dropped)
-		sb_printf(out, "- %zu more diagnostics are not shown.\n", d->n - shown + d->dropped);
-	sb_putc(out, '\n');
-	sb_release(&line);
 }
 
 /* ---- account sections ------------------------------------------------ */
@@ -209,24 +125,81 @@ static const char *sign_of(const struct change *c)
 	}
 }
 
+/* What a reviewer must not miss: an account deleted, or segments removed
+ * (their members drop off at the destination). Such sections come first,
+ * marked. */
+static int weight_of(const struct render_group *g)
+{
+	if (g->head && !g->head->refused && g->head->action == CHANGE_DELETE)
+		return 0;
+	return g->n_remove ? 1 : 2;
+}
+
+/* The fields an update shows (a rename's new name is in its summary). */
+static size_t shown_fields(const struct change *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_fields; i++)
+		n += !(c->action == CHANGE_RENAME && strcmp(c->fields[i].field, "name") == 0);
+	return n;
+}
+
+static void html_value(struct strbuf *out, const struct value *v)
+{
+	if (v->is_list) {
+		for (size_t i = 0; i < v->n_items; i++) {
+			if (i)
+				sb_puts(out, ", ");
+			md_html_text(out, v->items[i]);
+		}
+		if (v->n_items == 0)
+			sb_puts(out, "<i>none</i>");
+	} else if (v->str) {
+		md_html_text(out, v->str);
+	} else {
+		sb_puts(out, "<i>none</i>");
+	}
+}
+
+/* A single-field update said in its summary line: "client_name: Acme →
+ * Acme Inc", so that a reviewer need not open it. */
+static void put_inline_field(struct strbuf *out, const struct change *h)
+{
+	if (!h || h->refused || (h->action != CHANGE_UPDATE && h->action != CHANGE_RENAME) || shown_fields(h) != 1)
+		return;
+	for (size_t i = 0; i < h->n_fields; i++) {
+		const struct field_change *f = &h->fields[i];
+		if (h->action == CHANGE_RENAME && strcmp(f->field, "name") == 0)
+			continue;
+		sb_puts(out, ": <code>");
+		md_html_text(out, f->field);
+		sb_puts(out, "</code> ");
+		html_value(out, &f->before);
+		sb_puts(out, ARROW);
+		html_value(out, &f->after);
+	}
+}
+
 static void put_summary_line(struct strbuf *out, const struct render_group *g)
 {
 	const struct change *h = g->head;
 	const char *name = g->items[0]->account;
-	sb_printf(out, "<details><summary><b>%s</b> ", h ? sign_of(h) : "~");
+	sb_printf(out, "<details><summary>%s<b>%s</b> ", weight_of(g) < 2 ? "\xE2\x9A\xA0\xEF\xB8\x8F " : "",
+		  h ? sign_of(h) : "~");
 	if (h && h->refused) {
 		sb_puts(out, "account ");
-		html_text(out, name);
+		md_html_text(out, name);
 		sb_puts(out, h->action == CHANGE_DELETE ? " is not deleted" : " is not changed");
 	} else if (h && h->action == CHANGE_RENAME) {
 		sb_puts(out, "rename account ");
-		html_text(out, h->account_before);
+		md_html_text(out, h->account_before);
 		sb_puts(out, ARROW);
-		html_text(out, name);
+		md_html_text(out, name);
 	} else {
 		sb_printf(out, "%s account ", h ? change_action_name(h->action) : "change");
-		html_text(out, name);
+		md_html_text(out, name);
 	}
+	put_inline_field(out, h);
 	if (g->n_add || g->n_remove) {
 		sb_puts(out, " (");
 		if (g->n_add)
@@ -270,12 +243,18 @@ static void put_fields(struct strbuf *out, const struct change *c)
 		}
 		sb_putc(out, '\n');
 	}
+	if (c->precision) {
+		sb_puts(out, "- `precision` ");
+		md_text(out, c->precision);
+		sb_puts(out, " *(set by LiveRamp support: shown, never sent)*\n");
+	}
 }
 
 /* One change of a group as list lines. The head's action is already in
  * the summary line; it gets a line of its own only when nothing else would
  * say it (a delete of an account without segments). */
-static void put_item(struct strbuf *out, const struct change *c, const struct render_group *g)
+static void put_item(struct strbuf *out, const struct change *c, const struct render_group *g,
+		     const char *common_note)
 {
 	const struct change *head = g->head;
 	if (c->kind == KIND_SEGMENT) {
@@ -295,7 +274,9 @@ static void put_item(struct strbuf *out, const struct change *c, const struct re
 	}
 	if (c->kind == KIND_ACCOUNT)
 		put_fields(out, c);
-	put_note(out, c->rule, c->reason);
+	/* The TTL sentence of every removal is said once, above the sections. */
+	if (!(common_note && !c->rule && c->reason && strcmp(c->reason, common_note) == 0))
+		put_note(out, c->rule, c->reason);
 }
 
 static const char CLOSE[] = "\n</details>\n\n";
@@ -304,7 +285,7 @@ static const char CLOSE[] = "\n</details>\n\n";
  * fits, the items that fit and a line counting the rest. Returns the number
  * of items left out, or (size_t)-1 when not even the frame fits (nothing
  * appended). */
-static size_t put_group(struct strbuf *out, const struct render_group *g, size_t room)
+static size_t put_group(struct strbuf *out, const struct render_group *g, size_t room, const char *common_note)
 {
 	struct strbuf sec = STRBUF_INIT, line = STRBUF_INIT;
 	put_summary_line(&sec, g);
@@ -313,14 +294,15 @@ static size_t put_group(struct strbuf *out, const struct render_group *g, size_t
 	size_t shown = 0;
 	for (; shown < g->n_items; shown++) {
 		sb_reset(&line);
-		put_item(&line, g->items[shown], g);
+		put_item(&line, g->items[shown], g, common_note);
 		if (sec.len + line.len + reserve > room)
 			break;
 		sb_add(&sec, line.buf, line.len);
 	}
 	size_t left = g->n_items - shown;
 	if (left)
-		sb_printf(&sec, "- %zu more changes of this account are not shown\n", left);
+		sb_printf(&sec, "- %zu more change%s of this account %s not shown\n", left, left == 1 ? "" : "s",
+			  left == 1 ? "is" : "are");
 	sb_puts(&sec, CLOSE);
 	if (sec.len > room || (left && shown == 0)) {
 		left = (size_t)-1;
@@ -332,36 +314,83 @@ static size_t put_group(struct strbuf *out, const struct render_group *g, size_t
 	return left;
 }
 
-static void footer(struct strbuf *out, size_t not_shown, size_t max, const struct render_options *o)
-{
-	if (not_shown)
-		sb_printf(out, "**%zu more account%s not shown**", not_shown,
-			  not_shown == 1 ? " is" : "s are");
-	else
-		sb_puts(out, "**Some changes are not shown**");
-	sb_printf(out, " (a comment is limited to %zu bytes). The full plan is in the JSON plan", max);
-	if (o->json_hint) {
-		sb_puts(out, ": ");
-		md_text(out, o->json_hint);
-	} else {
-		sb_puts(out, " (`reconciler plan --format json`)");
-	}
-	sb_puts(out, ".\n");
-}
-
 struct md_state {
 	struct strbuf *out;
 	size_t max;
-	size_t reserve;	  /* for the footer */
-	size_t not_shown; /* accounts left out */
+	size_t reserve;	    /* for the footer */
+	size_t not_shown;   /* accounts left out */
+	const char **names; /* their names, in the order shown */
+	const char *common_note; /* the removals' TTL sentence, said once; or NULL */
 	bool cut;
 };
+
+/* The last line of a cut comment: how many accounts are left out, their
+ * names (while they fit in room bytes, the rest counted), and where the
+ * whole plan is. */
+static void footer(struct strbuf *out, const struct md_state *m, size_t room, const struct render_options *o)
+{
+	struct strbuf tail = STRBUF_INIT, name = STRBUF_INIT;
+	sb_puts(&tail, ". The full plan is in the ");
+	if (o->artifact_url) {
+		/* render_options promises a URL of safe characters only */
+		sb_printf(&tail, "[plan artifact](%s)", o->artifact_url);
+	} else {
+		sb_puts(&tail, "JSON plan");
+		if (o->json_hint) {
+			sb_puts(&tail, ": ");
+			md_text(&tail, o->json_hint);
+		} else {
+			sb_puts(&tail, " (`reconciler plan --format json`)");
+		}
+	}
+	sb_puts(&tail, ".\n");
+	size_t start = out->len;
+	if (m->not_shown) {
+		sb_puts(out, "**");
+		md_put_count(out, m->not_shown);
+		sb_printf(out, " more account%s not shown**", m->not_shown == 1 ? " is" : "s are");
+	} else {
+		sb_puts(out, "**Some changes are not shown**");
+	}
+	sb_puts(out, " (a comment is limited to ");
+	md_put_count(out, m->max);
+	sb_puts(out, " bytes)");
+	/* Room for ", and 1,234,567 more" after the last name that fits. */
+	const size_t more = 32;
+	size_t named = 0;
+	for (; named < m->not_shown && m->names && m->names[named]; named++) {
+		sb_reset(&name);
+		sb_puts(&name, named ? ", " : ": ");
+		md_text(&name, m->names[named]);
+		if (out->len - start + name.len + more + tail.len > room)
+			break;
+		sb_add(out, name.buf, name.len);
+	}
+	if (named < m->not_shown && named) {
+		sb_puts(out, ", and ");
+		md_put_count(out, m->not_shown - named);
+		sb_puts(out, " more");
+	}
+	sb_add(out, tail.buf, tail.len);
+	sb_release(&tail);
+	sb_release(&name);
+}
 
 static void put_groups(struct md_state *m, const struct plan *p, bool pr_mode, enum change_origin section,
 		       const char *title, bool refused_only)
 {
 	struct render_groups g;
 	render_groups_build(&g, p, pr_mode, section);
+	/* Deletions first, then removals, then the rest; plan order within. */
+	struct render_group *sorted = xcalloc(g.n + 1, sizeof(*sorted));
+	size_t k = 0;
+	for (int w = 0; w <= 2; w++)
+		for (size_t j = 0; j < g.n; j++)
+			if (weight_of(&g.v[j]) == w)
+				sorted[k++] = g.v[j];
+	if (g.n)
+		memcpy(g.v, sorted, g.n * sizeof(*sorted));
+	free(sorted);
 	size_t i = 0;
 	if (title && g.n && !m->cut) {
 		size_t need = strlen(title) + 8;
@@ -374,7 +403,7 @@ static void put_groups(struct md_state *m, const struct plan *p, bool pr_mode, e
 		if (refused_only && !(g.v[i].head && g.v[i].head->refused))
 			continue;
 		size_t room = m->max - m->reserve - m->out->len;
-		size_t left = put_group(m->out, &g.v[i], room);
+		size_t left = put_group(m->out, &g.v[i], room, m->common_note);
 		if (left == (size_t)-1) {
 			m->cut = true;
 			break;
@@ -388,7 +417,7 @@ static void put_groups(struct md_state *m, const struct plan *p, bool pr_mode, e
 	if (m->cut)
 		for (; i < g.n; i++)
 			if (!refused_only || (g.v[i].head && g.v[i].head->refused))
-				m->not_shown++;
+				m->names[m->not_shown++] = g.v[i].items[0]->account;
 	render_groups_free(&g);
 }
 
@@ -433,20 +462,39 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 	plan_summarize(&counted);
 	size_t max = o->max_bytes ? o->max_bytes : DEFAULT_MAX;
 	struct strbuf doc = STRBUF_INIT, foot = STRBUF_INIT;
-	/* The longest footer this plan could need: every account left out. */
-	footer(&foot, p->n_changes, max, o);
-	struct md_state m = {.out = &doc, .max = max, .reserve = foot.len + 2};
+	/* The footer's room: its frame with the largest count, and the names
+	 * of the accounts left out up to a quarter of the comment (past that
+	 * they are counted). */
+	struct md_state m = {.out = &doc, .max = max};
+	size_t names = 0;
+	for (size_t i = 0; i < p->n_changes; i++)
+		if (!i || strcmp(p->changes[i].account ? p->changes[i].account : "",
+				 p->changes[i - 1].account ? p->changes[i - 1].account : "") != 0)
+			names += 2 * strlen(p->changes[i].account ? p->changes[i].account : "") + 2;
+	m.not_shown = p->n_changes;
+	footer(&foot, &m, (size_t)-1, o);
+	m.not_shown = 0;
+	m.names = xcalloc(p->n_changes + 1, sizeof(*m.names));
+	m.reserve = foot.len + 2 + (names < max / 4 ? names : max / 4);
 
-	put_title(&doc, p);
+	md_put_title(&doc, p);
 	bool changes = plan_has_changes(p);
 	if (changes)
-		put_counts(&doc, &counted.summary);
+		md_put_counts(&doc, p);
 	else
 		sb_puts(&doc, "**No changes.** Actual state matches the configuration.\n\n");
-	put_meta(&doc, p);
+	md_put_meta(&doc, p);
+	for (size_t i = 0; i < p->n_changes && !m.common_note; i++)
+		if (p->changes[i].action == CHANGE_REMOVE && !p->changes[i].rule && p->changes[i].reason)
+			m.common_note = p->changes[i].reason;
+	if (m.common_note) {
+		sb_puts(&doc, "> **Segment removals:** ");
+		md_text(&doc, m.common_note);
+		sb_puts(&doc, "\n\n");
+	}
 	size_t used = doc.len + m.reserve;
 	/* Diagnostics may take half of what is left; accounts the rest. */
-	put_diags(&doc, &p->diags, used < max ? (max - used) / 2 : 0);
+	md_put_diags(&doc, &p->diags, used < max ? (max - used) / 2 : 0);
 	if (doc.len + m.reserve > max)
 		m.cut = true;
 
@@ -462,9 +510,10 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 	put_shares(&m, p);
 	if (m.cut) {
 		sb_reset(&foot);
-		footer(&foot, m.not_shown, max, o);
+		footer(&foot, &m, max > doc.len ? max - doc.len : 0, o);
 		sb_add(&doc, foot.buf, foot.len);
 	}
+	free(m.names);
 	/* Only a max_bytes smaller than the title and counts gets here. */
 	if (doc.len > max) {
 		size_t n = max;

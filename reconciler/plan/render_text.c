@@ -223,6 +223,11 @@ static void put_fields(struct strbuf *out, const struct render_options *o, const
 		}
 		sb_putc(out, '\n');
 	}
+	if (c->precision) {
+		sb_puts(out, "        precision ");
+		put_quoted(out, c->precision);
+		sb_puts(out, " (set by LiveRamp support: shown, never sent)\n");
+	}
 }
 
 static void put_item(struct strbuf *out, const struct render_options *o, const struct change *c,
@@ -315,9 +320,9 @@ static void put_summary(struct strbuf *out, const struct plan *p)
 	const struct plan_summary *s = &counted.summary;
 	sb_printf(out,
 		  "Plan: %zu to create, %zu to update, %zu to rename, %zu to delete; "
-		  "%zu segments to add, %zu to remove",
+		  "%zu segment%s to add, %zu to remove",
 		  s->accounts_create, s->accounts_update, s->accounts_rename, s->accounts_delete,
-		  s->segments_add, s->segments_remove);
+		  s->segments_add, s->segments_add == 1 ? "" : "s", s->segments_remove);
 	if (s->refused)
 		sb_printf(out, ", %zu refused", s->refused);
 	if (s->shares_manual)

@@ -12,6 +12,7 @@
 #include "util/safefile.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
+#include "util/tooldir.h"
 #include "version.h"
 
 static json_t *str_or_null(const char *s)
@@ -78,11 +79,15 @@ static int make_parent(const char *path)
 			if (*p != '/')
 				continue;
 			*p = '\0';
-			if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			if (mkdir(dir, 0755) == 0)
+				tooldir_created(dir);
+			else if (errno != EEXIST)
 				rc = -1;
 			*p = '/';
 		}
-		if (rc == 0 && mkdir(dir, 0755) != 0 && errno != EEXIST)
+		if (rc == 0 && mkdir(dir, 0755) == 0)
+			tooldir_created(dir);
+		else if (rc == 0 && errno != EEXIST)
 			rc = -1;
 	}
 	free(dir);

@@ -256,12 +256,21 @@ static void check_required_fields(struct check_ctx *c, const struct account *a)
 
 static void unknown_identifier(struct check_ctx *c, const struct account *a, const struct sval *id)
 {
+	/* Suggest only what the destination accepts: a refused word would
+	 * just trade this error for another. */
 	const char *cands[65];
 	size_t n = 0;
 	for (size_t i = 0; i < c->p->n_identifiers && n < 64; i++)
-		cands[n++] = c->p->identifiers[i].name;
+		if (c->p->identifiers[i].allowed)
+			cands[n++] = c->p->identifiers[i].name;
 	cands[n] = NULL;
 	const char *near = str_suggest(id->v, cands);
+	/* A near miss by truncation ("ctv", "ramp") is too far for an edit
+	 * distance but plain to a reader: an accepted word it begins. */
+	size_t len = strlen(id->v);
+	for (size_t i = 0; !near && len >= 3 && i < n; i++)
+		if (strncmp(cands[i], id->v, len) == 0)
+			near = cands[i];
 	struct strbuf hint = STRBUF_INIT;
 	if (near)
 		sb_printf(&hint, "did you mean '%s'? ", near);

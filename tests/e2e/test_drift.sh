@@ -183,3 +183,39 @@ expect_out "markdown: the correction line" "**Correction:** blocked by safety ca
 run drift --help
 expect_rc "drift --help exits 0" 0
 expect_out "drift --help shows the usage" "usage: reconciler drift"
+
+# Sizes: 4,400 changes of 400 accounts. The Markdown fits GitHub's 65,536 with
+# the 1,024 bytes it leaves for a template (the drift issue adds ~250), keeps
+# the summary and names every account left out; the annotations keep to
+# GitHub's 10 per type per step, the summary first.
+mkdir -p "$TMP/big"
+awk 'BEGIN {
+	print "version: 1"; print "accounts:"
+	for (i = 0; i < 400; i++) {
+		printf "  - name: \"Account number %04d with a longish name\"\n", i
+		print "    client_name: Acme Inc"; print "    identifiers: [cookies]"; print "    segments:"
+		for (k = 0; k < 10; k++) printf "      - {id: \"%d\", name: \"Segment %d of a long list\"}\n", 100000 + i * 10 + k, k
+	}
+}' >"$TMP/big/a.yaml"
+BB="--backend=local:$TMP/big.json"
+run drift "$TMP/big" "$BB" --format markdown
+expect_rc "4,400 changes: drift exits 2" 2
+n=$(printf '%s\n' "$OUT" | wc -c)
+[ "$n" -le 64512 ] && pass "4,400 changes: drift markdown fits 64,512 bytes ($n)" ||
+	fail "4,400 changes: drift markdown fits 64,512 bytes" "$n bytes"
+expect_out "4,400 changes: the summary is kept" "| 400 | 0 | 0 | 0 | 4000 | 0 | 0 |"
+shown=$(printf '%s' "$OUT" | grep -c '^<details>')
+missing=0
+for i in $(seq "$shown" 399); do
+	printf '%s' "$OUT" | tail -n 4 | grep -qF "Account number $(printf %04d "$i") with a longish name" || missing=$((missing + 1))
+done
+[ "$shown" -lt 400 ] && [ "$missing" -eq 0 ] && pass "4,400 changes: every account left out is named ($((400 - shown)))" ||
+	fail "4,400 changes: every account left out is named" "shown $shown, not named $missing"
+expect_out "4,400 changes: the drift line follows" "**Drift:** 4400 changes to correct"
+run plan "$TMP/big" "$BB" --format github
+first=$(printf '%s\n' "$OUT" | head -n 1)
+case "$first" in "::notice title=reconciler plan::Plan: 400 to create"*) pass "annotations: the summary first" ;;
+*) fail "annotations: the summary first" "first line: $first" ;; esac
+[ "$(printf '%s\n' "$OUT" | grep -c '^::notice')" -le 10 ] && pass "annotations: at most 10 notices" ||
+	fail "annotations: at most 10 notices"
+expect_out "annotations: one notice counts the rest" "more annotations are not shown (GitHub shows 10 of each type per step)"

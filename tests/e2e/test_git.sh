@@ -89,7 +89,7 @@ expect_rc "a path absent from the tree exits 1" 1
 expect_err "a path absent from the tree is named with its ref" "main:no/such/dir: error[config.path]"
 
 # ---- apply at a ref: audit log and git note ---------------------------------
-run_in "$R" apply config --ref main "$B" --auto-approve --audit-log "$AUDIT"
+run_in "$R" apply config --ref main "$B" --auto-approve --audit-log "$AUDIT" --git-note
 expect_rc "apply --ref exits 0" 0
 expect_err "apply says where it recorded" "Recorded as a git note on ${MAIN1:0:12}"
 OUT=$(git -C "$R" notes --ref=reconciler show "$MAIN1" 2>&1)
@@ -166,13 +166,13 @@ expect_out "github: a summary notice" "::notice title=reconciler plan::Plan: 0 t
 g checkout -q main
 g merge -q --no-ff -m "Merge feature" feature
 MERGE=$(g rev-parse HEAD)
-run_in "$R" apply config "$B" --auto-approve --audit-log "$AUDIT"
+run_in "$R" apply config "$B" --auto-approve --audit-log "$AUDIT" --git-note
 expect_rc "apply of the clean work tree after the merge exits 0" 0
 OUT=$(git -C "$R" notes --ref=reconciler show "$MERGE" 2>&1)
 expect_json "the merge commit has the apply's note" ".commit == \"$MERGE\" and .outcome == \"applied\" and .ref == null"
 run_in "$R" plan config "$B" --detailed-exitcode
 expect_rc "after the apply, no changes" 0
-run_in "$R" apply config "$B" --auto-approve --audit-log "$AUDIT"
+run_in "$R" apply config "$B" --auto-approve --audit-log "$AUDIT" --git-note
 n=$(git -C "$R" notes --ref=reconciler show "$MERGE" | wc -l)
 expect_eq "a second apply appends to the note" "$n" 2
 OUT=$(git -C "$R" notes --ref=reconciler show "$MERGE" | tail -n 1)
@@ -180,7 +180,7 @@ expect_json "the appended record says no changes" '.outcome == "no_changes"'
 
 # A dirty work tree: the audit log says so, and no note claims the commit.
 sed -i 's/^    status: active$/    status: inactive/' "$R/config/acme.yaml"
-run_in "$R" apply config "$B" --auto-approve --audit-log "$AUDIT"
+run_in "$R" apply config "$B" --auto-approve --audit-log "$AUDIT" --git-note
 expect_rc "apply of a dirty work tree exits 0" 0
 expect_err "a dirty work tree gets no note, and says so" "no git note was written"
 OUT=$(tail -n 1 "$AUDIT")
@@ -188,23 +188,67 @@ expect_json "the audit line marks the work tree dirty" ".dirty == true and .comm
 n=$(git -C "$R" notes --ref=reconciler show "$MERGE" | wc -l)
 expect_eq "a dirty apply adds nothing to the note" "$n" 2
 g checkout -q -- config/acme.yaml
-run_in "$R" apply config "$B" --auto-approve --audit-log "$AUDIT"
+run_in "$R" apply config "$B" --auto-approve --audit-log "$AUDIT" --git-note
 
 # A saved plan made at a ref traces its apply to that commit.
 sed -i 's/^    status: active$/    status: inactive/' "$R/config/acme.yaml"
 g commit -q -a -m "pause"
 PAUSE=$(g rev-parse HEAD)
 run_in "$R" plan config --ref HEAD "$B" --out "$TMP/saved.json"
-run_in "$R" apply --plan "$TMP/saved.json" "$B" --auto-approve --audit-log "$AUDIT"
+run_in "$R" apply --plan "$TMP/saved.json" "$B" --auto-approve --audit-log "$AUDIT" --git-note
 expect_rc "apply --plan of a plan made at a ref exits 0" 0
 OUT=$(git -C "$R" notes --ref=reconciler show "$PAUSE" 2>&1)
 expect_json "the saved plan's commit gets the note" ".commit == \"$PAUSE\" and .ref == \"HEAD\" and (.plan_file | endswith(\"saved.json\"))"
+
+# ---- the quick start inside a repository: no side effects not asked for ---------
+Q="$TMP/quick"
+mkdir -p "$Q/config"
+git -C "$Q" init -q -b main
+git -C "$Q" config user.name "Test User"
+git -C "$Q" config user.email test@example.com
+cp examples/basic/acme.yaml "$Q/config/"
+git -C "$Q" add -A && git -C "$Q" commit -q -m "quick"
+run_in "$Q" apply config --auto-approve
+expect_rc "quick start: apply in a repository exits 0" 0
+if git -C "$Q" notes --ref=reconciler list | grep -q .; then
+	fail "quick start: no git note without --git-note"
+else
+	pass "quick start: no git note without --git-note"
+fi
+if printf '%s' "$ERR" | grep -q "git note"; then fail "quick start: no note is claimed"; else pass "quick start: no note is claimed"; fi
+[ -f "$Q/.reconciler/.gitignore" ] && pass "quick start: .reconciler/ gets its own .gitignore" ||
+	fail "quick start: .reconciler/ gets its own .gitignore"
+st=$(git -C "$Q" status --porcelain)
+[ -z "$st" ] && pass "quick start: .reconciler/ is not untracked" ||
+	fail "quick start: .reconciler/ is not untracked" "git status: $st"
+run_in "$Q" apply config --auto-approve --git-note
+if git -C "$Q" notes --ref=reconciler list | grep -q .; then
+	pass "quick start: --git-note writes the note"
+else
+	fail "quick start: --git-note writes the note"
+fi
+
+# ---- a segment the pull request removes keeps the name the base declared --------
+N="$TMP/named"
+mkdir -p "$N/config"
+git -C "$N" init -q -b main
+git -C "$N" config user.name "Test User"
+git -C "$N" config user.email test@example.com
+cp examples/basic/acme.yaml "$N/config/"
+git -C "$N" add -A && git -C "$N" commit -q -m "named"
+run_in "$N" apply config --auto-approve --backend "local:$TMP/named.json" --audit-log "$TMP/named.jsonl"
+git -C "$N" checkout -q -b drop-named
+sed -i '/id: "31254680"/,/name: Frequent travelers/d' "$N/config/acme.yaml"
+git -C "$N" commit -q -a -m "drop a named segment"
+run_in "$N" plan config --base main --backend "local:$TMP/named.json" --format json
+expect_json "pull request: a removed segment is named from the base" \
+	'[.changes[] | select(.action == "remove")] == [.changes[] | select(.action == "remove" and .segment == "31254680" and .segment_name == "Frequent travelers")] and ([.changes[] | select(.action == "remove")] | length == 1)'
 
 # ---- a config file deleted in a pull request ------------------------------------
 g checkout -q main
 printf 'version: 1\naccounts:\n  - name: Other Co\n    client_name: Other\n    identifiers: [cookies]\n    segments: ["555"]\n' >"$R/config/other.yaml"
 g add -A && g commit -q -m "other"
-run_in "$R" apply config "$B" --auto-approve --audit-log "$AUDIT"
+run_in "$R" apply config "$B" --auto-approve --audit-log "$AUDIT" --git-note
 g checkout -q -b drop-noprune
 g rm -q config/other.yaml && g commit -q -m "drop other"
 run_in "$R" plan config --base main "$B" --format json

@@ -96,6 +96,16 @@ state_json "ctv: ctv_ids sent as CUSTOM_ID with RAMP_ID" \
 	'[.integrationConnections[] | select((.deviceTypes | sort) == ["CUSTOM_ID","RAMP_ID"])] | length == 1'
 state_json "ctv: five segment configs in all" '.segmentConfigs | length == 5'
 
+# Off a terminal, a long observe prints whole progress lines (at most every
+# 10 s; RECONCILER_PROGRESS_SECONDS=0 prints one per request), never '\r'.
+RECONCILER_PROGRESS_SECONDS=0 lr plan "$CTV"
+if printf '%s\n' "$ERR" | grep -Eq '^observing: [0-9,]+/[0-9,]+ '; then pass "no terminal: observe prints progress lines"
+else fail "no terminal: observe prints progress lines"; fi
+if printf '%s' "$ERR" | grep -q $'\r'; then fail "no terminal: no carriage returns"; else pass "no terminal: no carriage returns"; fi
+lr plan "$CTV"
+if printf '%s\n' "$ERR" | grep -q '^observing:'; then fail "no terminal: a short observe stays quiet"
+else pass "no terminal: a short observe stays quiet"; fi
+
 # The same resources observed through the sandbox file give the same state.
 cp "$STATE" "$TMP/copy.json"
 lr plan "$BASIC" "$CTV" --format json

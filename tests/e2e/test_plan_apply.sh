@@ -57,6 +57,19 @@ run plan examples/basic "$B" --format markdown
 expect_out "markdown has collapsed sections" "<details>"
 expect_out "markdown summary first" "| "
 
+# precision: validated, shown wherever the account is, never sent.
+expect_out "markdown shows the declared precision" '- `precision` individual *(set by LiveRamp support: shown, never sent)*'
+run plan examples/basic "$B"
+expect_out "text shows the declared precision" 'precision "individual" (set by LiveRamp support: shown, never sent)'
+run plan examples/basic "$B" --format json
+expect_doc_p() { if [ -z "$OUT" ]; then fail "$1" "stdout is empty"; else expect_json "$@"; fi; }
+expect_doc_p "json shows the declared precision on the account's change" '.changes[0].precision == "individual" and ([.changes[1:][] | has("precision")] | any | not)'
+run plan examples/basic "$B" --format github
+expect_out "annotations show the declared precision" 'precision "individual" (shown, never sent)'
+run plan examples/basic "$B" --out "$TMP/prec.json"
+run show "$TMP/prec.json"
+expect_out "a saved plan keeps the precision" 'precision "individual"'
+
 # Saved plan: apply exactly it; show renders it.
 rm -f "$SB"
 run plan examples/basic "$B" --out "$TMP/p.json"
@@ -68,10 +81,21 @@ run show "$TMP/p.json" --format json
 expect_json "show json equals the plan file" "$(printf '. == %s' "$(cat "$TMP/p.json")")"
 run show "$TMP/p.json" --format markdown
 expect_out "show markdown" "<details>"
-run apply --plan "$TMP/p.json" --auto-approve
-expect_rc "apply --plan exits 0" 0
+# The saved, reviewed plan is the approval: no --auto-approve, no terminal.
+run apply --plan "$TMP/p.json"
+expect_rc "apply --plan exits 0 without --auto-approve" 0
+expect_out "apply --plan applies without --auto-approve" "Apply complete"
 run plan examples/basic "$B"
 expect_out "after applying the saved plan: No changes." "No changes."
+
+# Off a terminal stdout is line-buffered: in one log, stdout and stderr
+# come in the order they were written.
+rm -f "$SB"
+"$BIN" apply examples/basic "$B" --auto-approve --audit-log "$TMP/order.jsonl" >"$TMP/both.log" 2>&1 </dev/null
+a=$(grep -n '^Applying:' "$TMP/both.log" | cut -d: -f1)
+r=$(grep -n '^Recorded in the audit log' "$TMP/both.log" | cut -d: -f1)
+if [ -n "$a" ] && [ -n "$r" ] && [ "$a" -lt "$r" ]; then pass "one log: Applying: before Recorded in the audit log"
+else RC=0; OUT=$(cat "$TMP/both.log"); ERR=""; fail "one log: Applying: before Recorded in the audit log"; fi
 
 # Stale plan: an out-of-band change after the plan was made refuses it, nothing applied.
 rm -f "$SB"
@@ -128,6 +152,16 @@ expect_out "protected deletion is shown as refused" "protected"
 run apply "$TMP/prune" "$B" --auto-approve
 expect_rc "apply with a refused deletion exits 0" 0
 expect_json_file "protected account still there" '[.distributionManagers[].name] | index("Acme Kargo US") != null'
+# A refusal reads as a refusal, never FAILED, and is counted as refused.
+mkdir -p "$TMP/refuse"
+cp "$TMP/prune/"*.yaml "$TMP/refuse/"
+sed -i 's/^    status: active$/    status: inactive/' "$TMP/refuse/"*.yaml
+grep -q 'status: inactive' "$TMP/refuse/"*.yaml || sed -i 's/^    client_name: \(.*\)$/    client_name: \1\n    status: inactive/' "$TMP/refuse/"*.yaml
+run apply "$TMP/refuse" "$B" --auto-approve
+expect_rc "apply with a change and a refused deletion exits 0" 0
+expect_out "a refused deletion reads as refused" 'delete account "Acme Kargo US": refused (protected by settings.protect'
+if printf '%s' "$OUT" | grep -q FAILED; then fail "a refused deletion is never FAILED"; else pass "a refused deletion is never FAILED"; fi
+expect_out "the summary counts it as refused" "0 failed, 0 skipped, 1 refused."
 printf 'version: 1\nsettings:\n  prune: true\naccounts: []\n' >"$TMP/prune/settings.yaml"
 run apply "$TMP/prune" "$B" --auto-approve --max-deletes 1
 expect_rc "prune apply within caps exits 0" 0
@@ -189,6 +223,44 @@ expect_rc "invalid config: plan exits 1" 1
 run apply examples/invalid/kargo-precision.yaml --backend "local:$TMP/never/sandbox.json" --auto-approve
 expect_rc "invalid config: apply exits 1" 1
 [ -e "$TMP/never" ] && fail "invalid config: apply never touches the backend" || pass "invalid config: apply never touches the backend"
+
+# Machine formats on failure: still a document on stdout, exit 1.
+# (jq -e is true on empty input: these checks need a document first.)
+expect_doc() {
+	if [ -z "$OUT" ]; then fail "$1" "stdout is empty"; else expect_json "$@"; fi
+}
+run plan examples/invalid/kargo-precision.yaml "$B" --format json
+expect_rc "failure, json: exit 1" 1
+expect_doc "failure, json: an error document in the plan schema" \
+	'.format_version == 1 and .error == true and .failure == "configuration" and .exit_code == 1 and .changes == [] and ([.diagnostics[] | select(.rule == "kargo.precision")] | length == 1)'
+run plan examples/invalid/kargo-precision.yaml "$B" --format markdown
+expect_rc "failure, markdown: exit 1" 1
+expect_out "failure, markdown: the comment's heading says what failed" "### Reconciler plan: the configuration has errors"
+expect_out "failure, markdown: the diagnostics are listed" "kargo\.precision"
+env -u LIVERAMP_ORG_ID -u LIVERAMP_ACCOUNT_ID -u LIVERAMP_SECRET_KEY -u LIVERAMP_CREDENTIALS_FILE \
+	"$BIN" plan examples/basic --backend liveramp --format json >"$TMP/.out" 2>"$TMP/.err" </dev/null
+RC=$?; OUT=$(cat "$TMP/.out"); ERR=$(cat "$TMP/.err")
+expect_doc "failure, json: missing credentials are a backend failure, not a configuration error" \
+	'.error == true and .failure == "backend"'
+env -u LIVERAMP_ORG_ID -u LIVERAMP_ACCOUNT_ID -u LIVERAMP_SECRET_KEY -u LIVERAMP_CREDENTIALS_FILE \
+	"$BIN" plan examples/basic --backend liveramp --format markdown >"$TMP/.out" 2>"$TMP/.err" </dev/null
+RC=$?; OUT=$(cat "$TMP/.out"); ERR=$(cat "$TMP/.err")
+expect_out "failure, markdown: missing credentials say the backend failed" \
+	"### Reconciler plan: the backend failed: credentials, network or the API"
+run drift examples/invalid/kargo-precision.yaml "$B" --format json
+expect_doc "drift failure, json: the error document" '.error == true and .failure == "configuration"'
+run show "$TMP/bad-plan.json" --format json
+expect_doc "show failure, json: the error document" '.error == true and .failure == "plan"'
+
+# apply --format json: the result of each change, one document on stdout.
+rm -f "$SB"
+run apply examples/basic "$B" --auto-approve --format json
+expect_rc "apply json: exit 0" 0
+expect_doc "apply json: each change with its outcome" \
+	'.outcome == "applied" and .exit_code == 0 and .counts.applied == 4 and ([.results[] | .outcome] == ["done","done","done","done"]) and .results[0].action == "create" and .plan.summary.segments_add == 3'
+expect_err "apply json: the human log goes to stderr" "Apply complete"
+run apply examples/invalid/kargo-precision.yaml "$B" --auto-approve --format json
+expect_doc "apply json on failure: the error document" '.outcome == "error" and .error == true and .failure == "configuration" and .plan == null'
 
 # The lock: a second apply while another holds the lock waits, then stops cleanly.
 rm -f "$SB"

@@ -66,9 +66,9 @@ for debug in 0 1; do
 	for f in text json markdown; do
 		sec show "plan-$debug.json" --format "$f"
 	done
-	sec apply --plan "plan-$debug.json" --auto-approve --backend liveramp
+	sec apply --plan "plan-$debug.json" --auto-approve --backend liveramp --git-note
 	[ "$RC" -eq 0 ] && pass "secrets: apply (debug=$debug) exits 0" || fail "secrets: apply (debug=$debug) exits 0"
-	sec apply config --auto-approve --backend liveramp
+	sec apply config --auto-approve --backend liveramp --git-note
 	sec apply config --dry-run --backend liveramp
 	sec drift config --backend liveramp
 	sec drift config --backend liveramp --format json
@@ -89,7 +89,7 @@ for spec in token:truncated:1:3 token:malformed:1:3 token:500:1:1 token:lost:1:1
 	write_config "$n"
 	n=$((n + 1))
 	sec plan config --backend liveramp --out "plan-fault.json"
-	sec apply config --auto-approve --backend liveramp
+	sec apply config --auto-approve --backend liveramp --git-note
 	sec status config --backend liveramp
 done
 admin DELETE faults >/dev/null

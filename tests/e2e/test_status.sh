@@ -179,3 +179,17 @@ curl -s -X POST --data-binary '{"faults": ["deliveries:503:1:1"]}' "$URL/_admin/
 RECONCILER_NOW=2026-03-02 LIVERAMP_RETRY_BASE_MS=1 run status cfg --backend liveramp --format json
 expect_rc "emulator: a 503 on deliveries is retried" 0
 expect_json "emulator: and the answer read" '[.accounts[0].segments[].health] == ["pending", "pending"]'
+
+# precision: shown with the account in every format, never sent.
+mkdir -p "$TMP/prec"
+cp "$ROOT/examples/basic/acme.yaml" "$TMP/prec/"
+PB="--backend=local:$TMP/prec.json"
+run apply "$TMP/prec" "$PB" --auto-approve --audit-log "$TMP/prec.jsonl"
+run status "$TMP/prec" "$PB"
+expect_out "status text shows the declared precision" 'precision "individual" (shown, never sent)'
+run status "$TMP/prec" "$PB" --format json
+if [ -n "$OUT" ]; then expect_json "status json shows the declared precision" '[.accounts[].precision] == ["individual"]'
+else fail "status json shows the declared precision" "stdout is empty"; fi
+run status "$TMP/prec" "$PB" --format markdown
+expect_out "status markdown shows the declared precision" "<b>Acme Kargo US</b>: in_sync, precision individual"
+

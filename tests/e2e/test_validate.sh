@@ -52,7 +52,7 @@ if [ "$n" -ge 50 ]; then pass "at least 50 invalid inputs checked ($n)"; else fa
 for rule in yaml.syntax schema.required schema.type schema.unknown_field schema.duplicate_key \
 	schema.version account.name account.expire_at kargo.client_name kargo.identifiers \
 	kargo.precision kargo.record_sync kargo.raw_fields kargo.duplicate_segment_names \
-	kargo.segment_name kargo.marketplace; do
+	kargo.segment_name kargo.marketplace segment.id; do
 	if grep -lq "^# expect: error\[$rule\]" examples/invalid/*.yaml; then
 		pass "rule $rule has an example"
 	else

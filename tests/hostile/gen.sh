@@ -202,9 +202,9 @@ acct t-segments-map.yaml schema.type "segments a mapping" "$ok_account, segments
 acct t-segment-bool.yaml schema.type "a segment true" "$ok_account, segments: [true]"
 acct t-segment-null.yaml schema.type "a segment null" "$ok_account, segments: [null]"
 acct t-segment-empty.yaml schema.type "a segment \"\"" "$ok_account, segments: [\"\"]"
-acct t-segment-float.yaml schema.type "a segment 1.5" "$ok_account, segments: [1.5]"
-acct t-segment-inf.yaml schema.type "a segment 1e999" "$ok_account, segments: [1e999]"
-acct t-segment-nan.yaml schema.type "a segment .nan" "$ok_account, segments: [.nan]"
+acct t-segment-float.yaml segment.id "a segment 1.5" "$ok_account, segments: [1.5]"
+acct t-segment-inf.yaml segment.id "a segment 1e999" "$ok_account, segments: [1e999]"
+acct t-segment-nan.yaml segment.id "a segment .nan" "$ok_account, segments: [.nan]"
 acct t-segment-id-list.yaml schema.type "a segment id a list" "$ok_account, segments: [{id: [1]}]"
 acct t-segment-name-map.yaml schema.type "a segment name a mapping" "$ok_account, segments: [{id: 1, name: {a: 1}}]"
 acct t-segment-type-list.yaml schema.type "a segment type a list" "$ok_account, segments: [{id: 1, type: [x]}]"
@@ -218,7 +218,10 @@ doc t-share-allowlisted-string.yaml 1 schema.type y "seller_allowlisted \"true\"
 
 # ---- absurd numbers that are in fact valid ------------------------------------------------
 doc n-segment-huge.yaml 0 - n "a segment id of 30 digits (ids are text: valid)" "version: 1\naccounts:\n  - {$ok_account, segments: [123456789012345678901234567890]}\n"
-doc n-segment-hex.yaml 0 - n "a segment id 0x1F (taken as its text: valid)" "version: 1\naccounts:\n  - {$ok_account, segments: [0x1F]}\n"
+acct t-segment-hex.yaml segment.id "a segment id 0x1F unquoted (YAML reads 31: quote it)" "$ok_account, segments: [0x1F]"
+acct t-segment-zeros.yaml segment.id "a segment id 0012 unquoted (YAML reads 12: quote it)" "$ok_account, segments: [0012]"
+acct t-segment-blanks.yaml segment.id "a segment id with blanks around it" "$ok_account, segments: [\" 55 \"]"
+doc n-segment-hex-quoted.yaml 0 - n "a segment id \"0x1F\" quoted (that exact text: valid)" "version: 1\naccounts:\n  - {$ok_account, segments: [\"0x1F\"]}\n"
 doc n-version-hex.yaml 0 - n "version 0x1 (the integer 1 in YAML 1.2: valid)" "version: 0x1\naccounts: []\n"
 
 # ---- dates ------------------------------------------------------------------------------

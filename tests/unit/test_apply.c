@@ -294,7 +294,9 @@ static void test_refused_changes_are_never_executed(void **state)
 	struct diags d = DIAGS_INIT;
 	assert_int_equal(apply_plan(&m.base, p, actual, &o, &r, &d), 0);
 	assert_string_equal(m.calls, "");
-	assert_int_equal(r.skipped, 1);
+	assert_int_equal(r.refused, 1);
+	assert_int_equal(r.skipped, 0);
+	assert_int_equal(r.failed, 0);
 	diags_free(&d);
 	state_free(actual);
 	plan_free(p);

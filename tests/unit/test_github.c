@@ -173,12 +173,72 @@ static void test_hostile_names_and_origins(void **st)
 	plan_free(p);
 }
 
+
+static size_t lines_with(const char *hay, const char *prefix)
+{
+	size_t n = 0;
+	for (const char *l = hay; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		n += strncmp(l, prefix, strlen(prefix)) == 0;
+	return n;
+}
+
+/* GitHub shows 10 annotations of each type per step: 4,000 changes print
+ * the summary first, at most 10 of each type with the most severe first,
+ * and one notice counting the rest. */
+static void test_annotation_limits(void **st)
+{
+	(void)st;
+	struct plan *p = plan_new();
+	for (size_t i = 0; i < 4000; i++) {
+		struct change *c = plan_add_change(p);
+		c->kind = KIND_SEGMENT;
+		c->action = i < 3000 ? CHANGE_ADD : CHANGE_REMOVE;
+		c->account = "Acme";
+		c->segment = arena_printf(&p->arena, "%zu", 1000 + i);
+	}
+	struct change *c = plan_add_change(p);
+	c->kind = KIND_ACCOUNT;
+	c->action = CHANGE_DELETE;
+	c->account = "Keep";
+	c->refused = true;
+	c->refusal = "protected by settings.protect";
+	diag_warning(&p->diags, "kargo.precision", NULL, NULL, "a warning");
+	plan_summarize(p);
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_github(p, &o, &out);
+	assert_true(strncmp(out.buf, "::notice title=reconciler plan::Plan: ", 38) == 0);
+	assert_true(lines_with(out.buf, "::warning ") <= 10);
+	assert_true(lines_with(out.buf, "::notice ") <= 10);
+	assert_true(lines_with(out.buf, "::error ") <= 10);
+	/* the warnings: the diagnostic, then the refusal, then removals */
+	const char *w = strstr(out.buf, "::warning ");
+	assert_non_null(w);
+	assert_true(strncmp(w, "::warning title=kargo.precision::", 33) == 0);
+	const char *refused = strstr(out.buf, "refused account");
+	const char *removed = strstr(out.buf, "remove segment");
+	assert_non_null(refused);
+	assert_non_null(removed);
+	assert_true(refused < removed);
+	size_t printed = lines_with(out.buf, "::");
+	assert_true(printed <= 30);
+	/* shown: 10 warnings and 8 change notices; the rest is counted */
+	char want[160];
+	snprintf(want, sizeof(want),
+		 "::notice title=reconciler plan::%zu more annotations are not shown (GitHub shows 10 of each type",
+		 (size_t)4000 + 1 + 1 - 10 - 8);
+	assert_non_null(strstr(out.buf, want));
+	sb_release(&out);
+	plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_locate),
 	    cmocka_unit_test(test_annotations),
 	    cmocka_unit_test(test_hostile_names_and_origins),
+	    cmocka_unit_test(test_annotation_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -236,6 +236,58 @@ static void test_report(void **st)
 	state_free(a);
 }
 
+
+/* status --format markdown: the summary first, whole account sections
+ * within 64,512 bytes, and the accounts left out named (the rest counted). */
+static void test_status_markdown_size(void **state)
+{
+	(void)state;
+	struct status_report r = {0};
+	r.profile = "kargo";
+	r.backend = "local";
+	r.destination = "Kargo";
+	r.limits.ttl_days = 35;
+	r.limits.first_delivery_days = 3;
+	r.n_accounts = 3000;
+	r.accounts = calloc(r.n_accounts, sizeof(*r.accounts));
+	struct status_segment *segs = calloc(10, sizeof(*segs));
+	for (size_t k = 0; k < 10; k++) {
+		segs[k].id = "31254678";
+		segs[k].name = "Auto | intenders";
+		segs[k].distributed = true;
+		segs[k].h.health = k == 3 ? HEALTH_STALE : HEALTH_DELIVERED;
+	}
+	char (*names)[32] = calloc(r.n_accounts, sizeof(*names));
+	for (size_t i = 0; i < r.n_accounts; i++) {
+		snprintf(names[i], sizeof(names[i]), "Account %04zu", i);
+		r.accounts[i].name = names[i];
+		r.accounts[i].state = "in_sync";
+		r.accounts[i].segments = segs;
+		r.accounts[i].n_segments = 10;
+	}
+	r.counts.accounts = r.n_accounts;
+	struct strbuf out = STRBUF_INIT;
+	status_render_markdown(&r, 0, &out);
+	assert_true(out.len <= 65536 - 1024);
+	assert_true(out.len > 50000);
+	assert_true(strncmp(out.buf, "### Reconciler status for kargo\n\n| Accounts |", 45) == 0);
+	assert_non_null(strstr(out.buf, "Auto \\| intenders")); /* no cell is split */
+	assert_non_null(strstr(out.buf, "<summary>\xE2\x9A\xA0\xEF\xB8\x8F <b>Account 0000</b>: in_sync (10 segments, 1 stale or failed)"));
+	size_t open = 0;
+	for (const char *c = out.buf; (c = strstr(c, "<details>")); c++)
+		open++;
+	assert_true(open > 10 && open < 3000);
+	char want[96];
+	snprintf(want, sizeof(want), "more accounts are not shown** (a comment is limited to 64,512 bytes): Account %04zu, ",
+		 open);
+	assert_non_null(strstr(out.buf, want));
+	assert_non_null(strstr(out.buf, " more. `reconciler status --format json` has them all.\n"));
+	sb_release(&out);
+	free(names);
+	free(segs);
+	free(r.accounts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +297,7 @@ int main(void)
 	    cmocka_unit_test(test_removals_and_bad_times_ignored),
 	    cmocka_unit_test(test_share_boundaries),
 	    cmocka_unit_test(test_report),
+	    cmocka_unit_test(test_status_markdown_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -167,6 +167,14 @@ static void golden(const char *name, const struct strbuf *got)
 	free(want);
 }
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *s = hay; (s = strstr(s, needle)); s += strlen(needle))
+		n++;
+	return n;
+}
+
 static void test_golden_text(void **st)
 {
 	(void)st;
@@ -193,6 +201,18 @@ static void test_golden_markdown(void **st)
 	struct strbuf out = STRBUF_INIT;
 	plan_render_markdown(p, &o, &out);
 	golden("plan.md", &out);
+	sb_release(&out);
+	plan_free(p);
+}
+
+static void test_golden_github(void **st)
+{
+	(void)st;
+	struct plan *p = representative();
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_github(p, &o, &out);
+	golden("plan.github", &out);
 	sb_release(&out);
 	plan_free(p);
 }
@@ -232,6 +252,23 @@ static void test_golden_pull_request(void **st)
 	plan_render_markdown(p, &o, &out);
 	golden("plan-pr.md", &out);
 	assert_true(strstr(out.buf, "Changes in this pull request") < strstr(out.buf, "Drift (actual state"));
+	/* the counts separate the pull request's changes from drift */
+	assert_non_null(strstr(out.buf, "| **This pull request** | 1 | 1 | 1 | 0 | 3 | 2 | 0 |\n"));
+	assert_non_null(strstr(out.buf, "| Drift | 0 | 0 | 0 | 1 | 0 | 1 | 1 |\n"));
+	/* the TTL sentence once, for three removals */
+	assert_int_equal(count(out.buf, "pass the 35\\-day TTL"), 1);
+	/* a single-field update says its field in the summary line */
+	assert_non_null(strstr(out.buf, "Gamma Media: <code>client_name</code> Gamma \xE2\x86\x92 Gamma Group</summary>"));
+	/* deletions and removals first within a section, marked */
+	assert_true(strstr(out.buf, "\xE2\x9A\xA0\xEF\xB8\x8F <b>-</b> delete account Legacy Co") <
+		    strstr(out.buf, "account Keep Me is not deleted"));
+	assert_true(strstr(out.buf, "update account Beta Foods") < strstr(out.buf, "rename account Gamma Old"));
+	/* full commit ids are cut to 12 in the source line */
+	sb_reset(&out);
+	p->source = "git main@0123456789abcdef0123456789abcdef01234567: config; base origin/main@"
+		    "89abcdef0123456789abcdef0123456789abcdef";
+	plan_render_markdown(p, &o, &out);
+	assert_non_null(strstr(out.buf, "Source: git main@&#8203;0123456789ab: config; base origin/main@&#8203;89abcdef0123 \xC2\xB7"));
 	sb_release(&out);
 	plan_free(p);
 }
@@ -261,14 +298,6 @@ static void test_no_changes(void **st)
 	assert_non_null(strstr(out.buf, "Keep Me is not deleted"));
 	sb_release(&out);
 	plan_free(p);
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-	for (const char *s = hay; (s = strstr(s, needle)); s += strlen(needle))
-		n++;
-	return n;
 }
 
 static const char *last_line(const struct strbuf *sb)
@@ -312,16 +341,23 @@ static void test_markdown_cut_5000_accounts(void **st)
 	struct render_options o = {.json_hint = "plan.json"};
 	struct strbuf out = STRBUF_INIT;
 	plan_render_markdown(p, &o, &out);
-	assert_true(out.len <= 65536);
+	/* GitHub's 65,536 less the 1,024 left for what a template appends */
+	assert_true(out.len <= 65536 - 1024);
 	assert_true(out.len > 60000); /* the limit is used, not wasted */
 	size_t open = count(out.buf, "<details>"), close = count(out.buf, "</details>");
 	assert_int_equal(open, close);
 	assert_true(open > 10 && open < 5000);
 	const char *last = last_line(&out);
-	char want[64];
-	snprintf(want, sizeof(want), "**%zu more accounts are not shown**", 5000 - open);
+	char want[96];
+	size_t left = 5000 - open;
+	snprintf(want, sizeof(want), "**%zu,%03zu more accounts are not shown** (a comment is limited to 64,512 bytes): ",
+		 left / 1000, left % 1000);
 	assert_true(strncmp(last, want, strlen(want)) == 0);
-	assert_non_null(strstr(last, "plan\\.json"));
+	/* the first accounts left out are named, the rest counted */
+	char first[64];
+	snprintf(first, sizeof(first), ": Account number %05zu, Account number %05zu", open, open + 1);
+	assert_non_null(strstr(last, first));
+	assert_non_null(strstr(last, " more. The full plan is in the JSON plan: plan\\.json."));
 	/* The counts are for the whole plan, not for what is shown. */
 	assert_non_null(strstr(out.buf, "| 5000 | 0 | 0 | 0 | 15000 | 0 | 0 |"));
 
@@ -331,6 +367,34 @@ static void test_markdown_cut_5000_accounts(void **st)
 	plan_render_markdown(p, &o, &out);
 	assert_int_equal(count(out.buf, "<details>"), 5000);
 	assert_null(strstr(out.buf, "not shown"));
+	sb_release(&out);
+	plan_free(p);
+}
+
+/* When the accounts left out are few enough, every one is named, and the
+ * line links the plan artifact when the caller passes its URL. */
+static void test_markdown_cut_names_every_account(void **st)
+{
+	(void)st;
+	struct plan *p = many_accounts(300, 60);
+	struct render_options o = {.artifact_url = "https://github.com/o/r/actions/runs/1/artifacts/2"};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_markdown(p, &o, &out);
+	assert_true(out.len <= 65536 - 1024);
+	size_t open = count(out.buf, "<details>");
+	assert_true(open > 1 && open < 300);
+	const char *last = last_line(&out);
+	for (size_t i = open; i < 300; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "Account number %05zu", i);
+		assert_non_null(strstr(last, name));
+	}
+	assert_null(strstr(last, " more. "));
+	assert_non_null(strstr(last, "[plan artifact](https://github.com/o/r/actions/runs/1/artifacts/2)."));
+	assert_true(render_url_ok(o.artifact_url));
+	assert_false(render_url_ok("https://x/a) [evil](http://y"));
+	assert_false(render_url_ok("javascript:alert(1)"));
+	assert_false(render_url_ok("https://x/\n# h"));
 	sb_release(&out);
 	plan_free(p);
 }
@@ -412,16 +476,64 @@ static void test_escaping(void **st)
 	plan_free(p);
 }
 
+
+/* Plurals: one segment is "1 segment", in the text summary and the
+ * annotations' summary alike. */
+static void test_plurals(void **st)
+{
+	(void)st;
+	struct plan *p = plan_new();
+	struct change *c = plan_add_change(p);
+	c->action = CHANGE_ADD;
+	c->kind = KIND_SEGMENT;
+	c->account = "Acme";
+	c->segment = "1";
+	plan_summarize(p);
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_text(p, &o, &out);
+	assert_non_null(strstr(out.buf, "; 1 segment to add, 0 to remove."));
+	sb_reset(&out);
+	plan_render_github(p, &o, &out);
+	assert_non_null(strstr(out.buf, "; 1 segment to add, 0 to remove."));
+	sb_release(&out);
+	plan_free(p);
+}
+
+
+/* The short comment of a plan that could not be made: the same heading,
+ * what failed, the diagnostics. */
+static void test_golden_failure_markdown(void **st)
+{
+	(void)st;
+	struct diags d = DIAGS_INIT;
+	struct pos at = {"config/acme.yaml", 8, 16};
+	diag_error(&d, "kargo.precision", &at, "use individual or household", "precision \"<b>exact</b>\" is not one Kargo takes");
+	diag_error(&d, "backend", NULL, "set LIVERAMP_SECRET_KEY", "no credentials for the Activation API");
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_markdown_failure(&d, "the backend failed: credentials, network or the API", &o, &out);
+	golden("plan-error.md", &out);
+	assert_true(strncmp(out.buf, "### Reconciler plan: the backend failed", 39) == 0);
+	assert_null(strstr(out.buf, "<b>exact"));
+	sb_release(&out);
+	diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_golden_text),
 	    cmocka_unit_test(test_golden_markdown),
 	    cmocka_unit_test(test_golden_json),
+	    cmocka_unit_test(test_golden_github),
 	    cmocka_unit_test(test_golden_pull_request),
 	    cmocka_unit_test(test_no_changes),
+	    cmocka_unit_test(test_plurals),
+	    cmocka_unit_test(test_golden_failure_markdown),
 	    cmocka_unit_test(test_markdown_cut_5000_accounts),
 	    cmocka_unit_test(test_markdown_cut_one_big_account),
+	    cmocka_unit_test(test_markdown_cut_names_every_account),
 	    cmocka_unit_test(test_markdown_tiny_limits),
 	    cmocka_unit_test(test_escaping),
 	};

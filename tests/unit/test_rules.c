@@ -340,6 +340,19 @@ static void test_identifiers(void **state)
 	g = only(&d, "kargo.identifiers", DIAG_ERROR, 4, 9);
 	has(g->hint, "did you mean 'cookies'");
 	diags_free(&d);
+	/* a truncated word: the accepted word it begins */
+	a->identifiers[0].v = "ctv";
+	assert_int_equal(check(s, &d), 1);
+	g = only(&d, "kargo.identifiers", DIAG_ERROR, 4, 9);
+	has(g->hint, "did you mean 'ctv_ids'? Kargo accepts: cookies, ramp_ids, ctv_ids");
+	diags_free(&d);
+	/* never a suggestion the profile refuses */
+	a->identifiers[0].v = "mobile_device_id";
+	assert_int_equal(check(s, &d), 1);
+	g = only(&d, "kargo.identifiers", DIAG_ERROR, 4, 9);
+	assert_null(strstr(g->hint, "mobile_device_ids"));
+	assert_null(strstr(g->hint, "platform_ids"));
+	diags_free(&d);
 	/* declared but empty */
 	a->n_identifiers = 0;
 	assert_int_equal(check(s, &d), 1);
