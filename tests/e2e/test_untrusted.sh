@@ -143,7 +143,7 @@ ln -s ../data/one.yaml "$P/cfg/one.yaml"
 git -C "$P" init -q -b main && git -C "$P" config user.name T && git -C "$P" config user.email t@example.com
 git -C "$P" add -A && git -C "$P" commit -q -m prov
 PSB=$TMP/prov-sandbox.json
-run_in "$P" apply cfg --backend "local:$PSB" --auto-approve
+run_in "$P" apply cfg --backend "local:$PSB" --auto-approve --git-note
 expect_rc "provenance: apply through a committed link exits 0" 0
 OUT=$(tail -n 1 "$P/.reconciler/audit.jsonl")
 expect_json "provenance: a file read through a link makes the record dirty" '.dirty == true'
@@ -151,17 +151,17 @@ if git -C "$P" notes --ref=reconciler list | grep -q .; then fail "provenance: n
 rm "$P/cfg/one.yaml"
 cp "$P/data/one.yaml" "$P/cfg/one.yaml"
 git -C "$P" add -A && git -C "$P" commit -q -m "a real file"
-run_in "$P" apply cfg --backend "local:$PSB" --auto-approve
+run_in "$P" apply cfg --backend "local:$PSB" --auto-approve --git-note
 OUT=$(tail -n 1 "$P/.reconciler/audit.jsonl")
 expect_json "provenance: committed regular files are clean" '.dirty == false'
 if git -C "$P" notes --ref=reconciler list | grep -q .; then pass "provenance: a clean apply writes its note"; else fail "provenance: a clean apply writes its note"; fi
 printf '\n' >>"$P/cfg/one.yaml"
-run_in "$P" apply cfg --backend "local:$PSB" --auto-approve
+run_in "$P" apply cfg --backend "local:$PSB" --auto-approve --git-note
 OUT=$(tail -n 1 "$P/.reconciler/audit.jsonl")
 expect_json "provenance: a modified file is dirty" '.dirty == true'
 git -C "$P" checkout -q cfg/one.yaml
 sed 's/Prov One/Prov Two/' "$P/cfg/one.yaml" >"$P/cfg/two.yaml"
-run_in "$P" apply cfg --backend "local:$PSB" --auto-approve
+run_in "$P" apply cfg --backend "local:$PSB" --auto-approve --git-note
 OUT=$(tail -n 1 "$P/.reconciler/audit.jsonl")
 expect_json "provenance: an untracked file is dirty" '.dirty == true'
 
