@@ -60,6 +60,8 @@ static const struct where the_document = { "the document", NULL, 0, NULL };
  * dropped here, where it is read, so that the rules count, the plan shows
  * and apply sends one and the same string. A name that was trimmed is
  * warned about at its position. */
+#define TRIM_WARNINGS 10
+
 static void trim_name(struct loader *L, const char *key, struct sval *v)
 {
 	if (!v->v)
@@ -73,8 +75,16 @@ static void trim_name(struct loader *L, const char *key, struct sval *v)
 		return;
 	const char *was = v->v;
 	v->v = arena_strndup(&L->s->arena, b, (size_t)(e - b));
-	diag_warning(L->d, "account.name", &v->pos, "remove the blanks around the name in the file",
-		     "%s \"%s\" has blanks around it: it is read as \"%s\"", key, was, v->v);
+	/* A few per file: a generated file of thousands must not crowd the
+	 * errors out of the diagnostics kept. */
+	if (++L->trimmed <= TRIM_WARNINGS)
+		diag_warning(L->d, "account.name", &v->pos, "remove the blanks around the name in the file",
+			     "%s \"%s\" has blanks around it: it is read as \"%s\"", key, was, v->v);
+	else if (L->trimmed == TRIM_WARNINGS + 1)
+		diag_warning(L->d, "account.name", &v->pos, "remove the blanks around the names in the file",
+			     "%s \"%s\" has blanks around it, and maybe more after it: they are read trimmed "
+			     "without a warning each",
+			     key, was);
 }
 
 static void trim_names(struct loader *L, const char *key, struct sval *v, size_t n)
