@@ -191,3 +191,12 @@ $(BUILD)/bench-bin/yaml_events: tests/bench/yaml_events.c $(BUILD)/config.mk
 .PHONY: bench
 bench: $(BIN) $(EMULATOR) $(BENCH_TOOLS)
 	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+# ---- make model (issue 19) ---------------------------------------------------
+# The model-based test's long walks (tests/model/walk.sh); `make test` runs a
+# few short seeds (tests/e2e/test_model.sh).
+MODEL_STEPS ?= 500
+MODEL_SEED ?= 1
+.PHONY: model
+model: $(BIN)
+	@BUILD=$(BUILD) bash tests/model/walk.sh --seed $(MODEL_SEED) --steps $(MODEL_STEPS)

@@ -95,7 +95,11 @@ static void account_after(struct run *run, const struct change *c, const struct 
 		out->segments = NULL;
 		out->n_segments = 0;
 	}
-	out->name.v = c->account;
+	/* The observed name is kept unless the change names a new one: names
+	 * equal but for blanks around them are no change (plan/diff.h), and
+	 * nothing the plan does not show is written. */
+	if (!base || !base->name.v)
+		out->name.v = c->account;
 	for (size_t i = 0; i < c->n_fields; i++) {
 		const struct field_change *f = &c->fields[i];
 		if (strcmp(f->field, "client_name") == 0)

@@ -9,7 +9,8 @@
  *           or end date are not the defaults (ACTIVE, none).
  *   update: a PUT of the IC when its device types or client name differ
  *           from the wanted ones (other properties are kept), then a PUT
- *           of the DM with all three fields.
+ *           of the DM with all three fields when its name, status or end
+ *           date differ (it may carry the end date the DM already has).
  *   delete: DELETE the DM, then the IC.
  *
  * Every write goes through lr_write_run (liveramp_write.c): a create whose
@@ -132,7 +133,7 @@ int lr_create_account(struct backend *b, const struct account *want, struct acco
 {
 	struct liveramp *l = lr_of(b);
 	memset(out, 0, sizeof(*out));
-	if (lr_target(l, d) != 0 || lr_check_account(l, want, d) != 0)
+	if (lr_target(l, d) != 0 || lr_check_account(l, want, d) != 0 || lr_check_end_date(want, NULL, d) != 0)
 		return -1;
 	struct create c = {.want = want};
 	c.body = create_body(l, want, d);
@@ -264,7 +265,7 @@ int lr_update_account(struct backend *b, const struct account_ref *ref, const st
 	const char *label = what_for(&a, "update", ref->name ? ref->name : want->name.v);
 	int rc = update_connection(l, ref, want, label, d);
 	if (rc == 0)
-		rc = lr_put_manager(l, ref->manager_id, want, label, d);
+		rc = lr_update_manager(l, ref->manager_id, want, label, d);
 	arena_free(&a);
 	return rc;
 }

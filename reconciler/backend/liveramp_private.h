@@ -164,8 +164,16 @@ int lr_write_one(struct liveramp *l, struct lr_one *o, const char *what_for, str
 int lr_put_manager(struct liveramp *l, const char *dm_id, const struct account *want, const char *what_for,
 		   struct diags *d);
 /* What the API would refuse, checked before anything is sent: the name
- * and its length, the client name and its property, the end date. */
+ * and its length, the client name and its property, that the end date is
+ * a date (whether it is past: lr_check_end_date). */
 int lr_check_account(const struct liveramp *l, const struct account *want, struct diags *d);
+/* A past end date cannot be set; kept, the manager's end date now (or
+ * NULL), may be carried unchanged. */
+int lr_check_end_date(const struct account *want, const char *kept, struct diags *d);
+/* GETs the DM and PUTs it (lr_put_manager) only when its name, status or
+ * end date differ from want's. */
+int lr_update_manager(struct liveramp *l, const char *dm_id, const struct account *want, const char *what_for,
+		      struct diags *d);
 /* json_dumps (compact) and json_decref: a malloc'ed string. */
 char *lr_dump(json_t *v);
 /* "/v2/COLLECTION/ID", the id escaped; malloc'ed. */

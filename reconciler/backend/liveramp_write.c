@@ -132,7 +132,15 @@ int lr_check_account(const struct liveramp *l, const struct account *want, struc
 			   want->expire_at.v);
 		return -1;
 	}
-	if (want->expire_at.v && days < clock_today()) {
+	return 0;
+}
+
+int lr_check_end_date(const struct account *want, const char *kept, struct diags *d)
+{
+	long days;
+	if (!want->expire_at.v || (kept && strcmp(want->expire_at.v, kept) == 0))
+		return 0;
+	if (date_parse(want->expire_at.v, &days) && days < clock_today()) {
 		diag_error(d, LR_RULE, NULL, "choose a date from today on, or no end date",
 			   "expire_at %s is in the past", want->expire_at.v);
 		return -1;
@@ -228,5 +236,27 @@ int lr_put_manager(struct liveramp *l, const char *dm_id, const struct account *
 	int rc = lr_write_one(l, &o, what_for, d);
 	free(body);
 	free(path);
+	return rc;
+}
+
+/* Only when the manager's name, status or end date differ from want: a
+ * change of client name or identifiers is the connection's alone, and a
+ * manager that ended would refuse its own past end date were it sent as a
+ * new one. */
+int lr_update_manager(struct liveramp *l, const char *dm_id, const struct account *want, const char *what_for,
+		      struct diags *d)
+{
+	struct arena a = ARENA_INIT;
+	struct api_dm dm;
+	long status;
+	char *path = lr_resource_path("distribution-managers", dm_id);
+	int rc = lr_get(l, API_DM, path, &dm, &a, false, &status, d);
+	if (rc == 0 && !dm_holds(&dm, want)) {
+		rc = lr_check_end_date(want, dm.expire_at, d);
+		if (rc == 0)
+			rc = lr_put_manager(l, dm_id, want, what_for, d);
+	}
+	free(path);
+	arena_free(&a);
 	return rc;
 }

@@ -183,11 +183,13 @@ static int check_name(const struct local *l, const struct sandbox_target *t, con
 	return 0;
 }
 
-static int check_expiry(const struct account *want, struct diags *d)
+/* kept: the manager's end date now (an update), or NULL. A past end date
+ * cannot be set, but a write may carry the one the manager already has. */
+static int check_expiry(const struct account *want, const char *kept, struct diags *d)
 {
 	long days;
 	const char *v = want->expire_at.v;
-	if (!v)
+	if (!v || (kept && strcmp(v, kept) == 0))
 		return 0;
 	if (!date_parse(v, &days)) {
 		diag_error(d, RULE, NULL, "write the end date as YYYY-MM-DD",
@@ -224,7 +226,8 @@ static int check_client(const struct sandbox_target *t, const struct account *wa
 static json_t *check_account(const struct local *l, const struct sandbox_target *t,
 			     const struct account *want, const struct sb_dm *self, struct diags *d)
 {
-	if (check_name(l, t, want->name.v, self, d) != 0 || check_expiry(want, d) != 0 ||
+	const char *kept = self ? sandbox_str(self->obj, "expireAt") : NULL;
+	if (check_name(l, t, want->name.v, self, d) != 0 || check_expiry(want, kept, d) != 0 ||
 	    check_client(t, want, d) != 0)
 		return NULL;
 	return mapping_device_types(l->base.profile, want, d);

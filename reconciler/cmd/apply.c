@@ -16,6 +16,7 @@
 #include "cmd/fleet_run.h"
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
+#include "plan/ended.h"
 #include "plan/planfile.h"
 #include "plan/render_diags.h"
 #include "record/audit.h"
@@ -235,6 +236,10 @@ static int load_saved_plan(struct pipeline *pl, const struct apply_args *a, stru
 			   a->plan_file);
 		return -1;
 	}
+	/* The clock may have passed an end date the plan sets since it was
+	 * made: refused before anything is sent, as plan would. */
+	if (plan_check_end_dates(pl->plan, NULL, clock_today(), d) > 0)
+		return -1;
 	return 0;
 }
 

@@ -205,6 +205,33 @@ static int write_all_files(const struct pipeline *pl, const struct target *t, si
 	return rc;
 }
 
+/* An organization with no account still gets DIR and one file, declaring
+ * none: import then plan round-trips for every org, the empty one too. */
+static int import_empty(const struct pipeline *pl, const struct import_args *a, struct diags *d)
+{
+	struct target t = {0};
+	struct strbuf path = STRBUF_INIT, doc = STRBUF_INIT, h = STRBUF_INIT;
+	sb_printf(&path, "%s/%s", a->out_dir, EMIT_EMPTY_FILE_NAME);
+	t.path = path.buf;
+	char today[16];
+	date_format(clock_today(), today);
+	sb_printf(&h, "Imported by `reconciler import` from %s on %s: it has no %s account.", pl->backend->spec,
+		  today, pl->profile->destination_name);
+	emit_empty_file(&doc, h.buf);
+	int rc = EXIT_ERROR;
+	if ((a->force || check_free(&t, 1, d) == 0) && make_dirs(a->out_dir, d) == 0 &&
+	    write_file(t.path, &doc, d) == 0) {
+		printf("No %s accounts found in %s: wrote %s, which declares none.\n", pl->profile->destination_name,
+		       pl->backend->spec, t.path);
+		printf("\nNext: `reconciler plan %s`: it shows no changes.\n", a->out_dir);
+		rc = EXIT_OK;
+	}
+	sb_release(&path);
+	sb_release(&doc);
+	sb_release(&h);
+	return rc;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	struct import_args a;
@@ -224,9 +251,7 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	n = pl.actual->n_accounts;
 	if (n == 0) {
-		printf("No %s accounts found in %s: nothing was written.\n", pl.profile->destination_name,
-		       pl.backend->spec);
-		rc = EXIT_OK;
+		rc = import_empty(&pl, &a, &d);
 		goto out;
 	}
 	t = plan_files(pl.actual, a.out_dir);

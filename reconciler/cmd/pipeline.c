@@ -142,11 +142,7 @@ int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct 
 	memset(pl, 0, sizeof(*pl));
 	struct stage_clock clock;
 	stage_start(&clock);
-	/* A past end date may be one the account already has (it ended by
-	 * itself): only the backend can tell, so those errors alone do not stop
-	 * the pipeline before it observes (rules_settle_end_dates). */
-	if (load_and_check(&o->src, o->profile, &pl->git, &pl->desired, &pl->profile, pl->commit, d) < 0 &&
-	    !rules_only_end_date_errors(pl->desired, d))
+	if (load_and_check(&o->src, o->profile, &pl->git, &pl->desired, &pl->profile, pl->commit, d) < 0)
 		return -1;
 	struct state *base = NULL;
 	char base_commit[GITSRC_HEX] = "";
@@ -157,7 +153,6 @@ int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct 
 	if (pipeline_observe(pl, o, &pl->desired->settings, d) < 0)
 		goto out;
 	stage_end(&clock, "observe");
-	rules_settle_end_dates(pl->desired, pl->actual, d);
 	rules_check_actual(pl->profile, pl->desired, pl->actual, d);
 	diags_sort(d);
 	if (diags_has_errors(d))
@@ -167,6 +162,12 @@ int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct 
 	struct plan *p = pl->plan;
 	plan_diff(p, pl->desired, pl->actual, pl->profile);
 	plan_hold_ended(p, pl->desired, pl->actual, clock_today());
+	/* A past end date is an error only now, and only where the plan
+	 * would set it: an account may keep the one it has. */
+	if (plan_check_end_dates(p, pl->desired, clock_today(), d) > 0) {
+		diags_sort(d);
+		goto out;
+	}
 	plan_list_shares(p, pl->desired, pl->profile, clock_today());
 	plan_locate(p, pl->desired);
 	describe_source(p, pl->desired, o->base, base_commit);

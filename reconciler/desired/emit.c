@@ -200,3 +200,10 @@ void emit_account_file(struct strbuf *out, const struct account *a, const struct
 	}
 	put_segments(out, a, s, p);
 }
+
+void emit_empty_file(struct strbuf *out, const char *header)
+{
+	if (header)
+		put_comment(out, "", header);
+	sb_puts(out, "version: 1\n\naccounts: []\n");
+}

@@ -33,6 +33,11 @@ void emit_yaml_str(struct strbuf *out, const char *s);
 void emit_account_file(struct strbuf *out, const struct account *a, const struct state *s,
 		       const struct profile *p, const char *header);
 
+/* Appends a configuration file that declares no account (the import of an
+ * organization that has none), so that a plan of it has no changes. */
+void emit_empty_file(struct strbuf *out, const char *header);
+#define EMIT_EMPTY_FILE_NAME "no_accounts.yaml" /* no account's file name: those never hold '_' */
+
 /* The file name for an account (without directory): its name in lower
  * case ASCII letters and digits, other characters as '-' (runs of them as
  * one), at most 60 characters, "account" when nothing is left, then

@@ -10,6 +10,7 @@
  */
 #include "walk.h"
 
+#include <ctype.h>
 #include <string.h>
 
 static const char *const settings_keys[] = { "prune", "org_id", "destination_id",
@@ -52,6 +53,45 @@ static const char *const segment_type_words[] = { "onboarding", "data_marketplac
 static const char *const offering_words[] = { "standard", "custom", NULL };
 
 static const struct where the_document = { "the document", NULL, 0, NULL };
+
+/* ---- names ------------------------------------------------------------- */
+
+/* An account name is an identity, compared trimmed: blanks around it are
+ * dropped here, where it is read, so that the rules count, the plan shows
+ * and apply sends one and the same string. A name that was trimmed is
+ * warned about at its position. */
+#define TRIM_WARNINGS 10
+
+static void trim_name(struct loader *L, const char *key, struct sval *v)
+{
+	if (!v->v)
+		return;
+	const char *b = v->v, *e = v->v + strlen(v->v);
+	while (b < e && isspace((unsigned char)*b))
+		b++;
+	while (e > b && isspace((unsigned char)e[-1]))
+		e--;
+	if (b == v->v && *e == '\0')
+		return;
+	const char *was = v->v;
+	v->v = arena_strndup(&L->s->arena, b, (size_t)(e - b));
+	/* A few per file: a generated file of thousands must not crowd the
+	 * errors out of the diagnostics kept. */
+	if (++L->trimmed <= TRIM_WARNINGS)
+		diag_warning(L->d, "account.name", &v->pos, "remove the blanks around the name in the file",
+			     "%s \"%s\" has blanks around it: it is read as \"%s\"", key, was, v->v);
+	else if (L->trimmed == TRIM_WARNINGS + 1)
+		diag_warning(L->d, "account.name", &v->pos, "remove the blanks around the names in the file",
+			     "%s \"%s\" has blanks around it, and maybe more after it: they are read trimmed "
+			     "without a warning each",
+			     key, was);
+}
+
+static void trim_names(struct loader *L, const char *key, struct sval *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		trim_name(L, key, &v[i]);
+}
 
 /* ---- settings ---------------------------------------------------------- */
 
@@ -115,6 +155,7 @@ static void add_protect(struct loader *L, const struct ynode *n, const struct wh
 	struct sval *v;
 	size_t k;
 	load_text_list(L, n, w, "protect", &v, &k);
+	trim_names(L, "protected name", v, k);
 	if (k == 0)
 		return;
 	size_t have = st->n_protect, cap = have ? pow2_at_least(have) : 0;
@@ -271,7 +312,8 @@ static void walk_account_field(struct loader *L, int key, const struct ynode *v,
 	int word;
 	switch (key) {
 	case ACC_NAME:
-		load_text(L, v, w, "name", 0, &a->name);
+		if (load_text(L, v, w, "name", 0, &a->name))
+			trim_name(L, "account name", &a->name);
 		break;
 	case ACC_CLIENT_NAME:
 		if (!load_is_null(v))
@@ -303,6 +345,7 @@ static void walk_account_field(struct loader *L, int key, const struct ynode *v,
 		break;
 	case ACC_PREVIOUS_NAMES:
 		load_text_list(L, v, w, "previous_names", &a->previous_names, &a->n_previous_names);
+		trim_names(L, "previous name", a->previous_names, a->n_previous_names);
 		break;
 	case ACC_SEGMENTS:
 		walk_segments(L, v, w, a);

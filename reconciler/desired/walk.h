@@ -24,6 +24,7 @@ struct loader {
 	struct diags *d;
 	const char *file; /* the document's label, interned in s's arena */
 	bool failed;      /* some schema error was reported for this document */
+	size_t trimmed;   /* names read trimmed so far (walk.c warns for the first few) */
 };
 
 /* Where a node sits, for messages: "segment 12345 of account 'Acme'". */

@@ -1,5 +1,6 @@
 #include "plan/diff.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,14 +144,34 @@ static void field_str(struct diff_ctx *x, struct field_change *f, const char *fi
 	f->after = value_str(x->out, after);
 }
 
+/* Names compared as text, blanks around them aside: the loader trims
+ * declared names, so blanks around an actual one (put there in Connect)
+ * are no difference a configuration could state. */
+static bool same_name_text(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	while (isspace((unsigned char)*a))
+		a++;
+	while (isspace((unsigned char)*b))
+		b++;
+	size_t la = strlen(a), lb = strlen(b);
+	while (la && isspace((unsigned char)a[la - 1]))
+		la--;
+	while (lb && isspace((unsigned char)b[lb - 1]))
+		lb--;
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
 /* Fills f (room for 5) with the fields that differ from `a` to `d`; with
  * a == NULL every field is listed with before = null (a create). The name
- * is compared exactly: a case or whitespace change is an update of it. */
+ * is compared exactly but for blanks around it: a change of case or of
+ * inner blanks is an update of it. */
 static size_t account_fields(struct diff_ctx *x, const struct account *d, const struct account *a,
 			     struct field_change *f)
 {
 	size_t n = 0;
-	if (!a || !same_str(d->name.v, a->name.v))
+	if (!a || !same_name_text(d->name.v, a->name.v))
 		field_str(x, &f[n++], "name", a ? a->name.v : NULL, d->name.v);
 	if (!a || !same_str(d->client_name.v, a->client_name.v))
 		field_str(x, &f[n++], "client_name", a ? a->client_name.v : NULL, d->client_name.v);

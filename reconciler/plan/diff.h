@@ -9,8 +9,11 @@
  *  - Accounts match by folded name (trimmed, case-insensitive). A declared
  *    account with no match whose previous_names name an actual account that
  *    no other declared account claims is one `rename`, not delete + create.
- *  - Matched accounts: client_name, identifiers (a set), status and
- *    expire_at are compared; precision is not (no API can observe it).
+ *  - Matched accounts: name, client_name, identifiers (a set), status and
+ *    expire_at are compared; precision is not (no API can observe it). The
+ *    name compares exactly but for blanks around it: declared names are
+ *    read trimmed, so blanks an actual name has around it (put there in
+ *    Connect) are no change a configuration could ask for.
  *  - Segments compare as sets of ids. Removals explain, from the profile,
  *    that members already delivered stay until the TTL when the destination
  *    has no Record Sync. A Data Marketplace segment config found on a

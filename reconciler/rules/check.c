@@ -210,22 +210,16 @@ static void check_expire_at(struct check_ctx *c, const struct account *a, long t
 	if (days < today) {
 		char buf[16];
 		date_format(today, buf);
-		/* An inactive account with a past end date is how an account that
-		 * ended is recorded (import writes it so): nothing needs sending
-		 * when the backend has the same date, which only plan can tell
-		 * (rules_settle_end_dates). */
-		if (a->status == STATUS_INACTIVE)
-			diag_warning(c->d, "account.expire_at", at,
-				     "plan accepts it only when the account already has this end date",
-				     "expire_at %s of inactive account '%s' has passed (today is %s): kept as "
-				     "the record of an ended account",
-				     e->v, name_of(a), buf);
-		else
-			diag_error(c->d, "account.expire_at", at,
-				   "set a date from today on, or leave expire_at out for no end date",
-				   "expire_at %s of account '%s' is in the past (today is %s); LiveRamp refuses "
-				   "a past end date",
-				   e->v, name_of(a), buf);
+		/* Only a warning here: whether anything would be sent depends on
+		 * the account's actual end date. An account that ended keeps the
+		 * one it has (import writes it so); a past date the plan would
+		 * set is an error there (plan_check_end_dates). */
+		diag_warning(c->d, "account.expire_at", at,
+			     "an account that ended keeps its end date; to distribute again, set a date from "
+			     "today on, or leave expire_at out for no end date",
+			     "expire_at %s of account '%s' has passed (today is %s): it can only be kept, "
+			     "plan refuses to set it",
+			     e->v, name_of(a), buf);
 	}
 }
 

@@ -29,7 +29,9 @@
 
 /* Checks a desired state against the generic account rules and a profile.
  * Appends diagnostics; returns the number of errors added. Dates are
- * compared with clock_today() (RECONCILER_NOW). */
+ * compared with clock_today() (RECONCILER_NOW): an expire_at in the past is
+ * only an account.expire_at warning, since it can be judged only against
+ * the account's actual end date (plan/ended.h). */
 size_t rules_check_desired(const struct profile *p, const struct state *desired, struct diags *d);
 
 /* Checks desired against what the backend reports (catalog types/names):
@@ -43,21 +45,6 @@ size_t rules_check_desired(const struct profile *p, const struct state *desired,
  * account's declaration. Returns the number of errors added. */
 size_t rules_check_actual(const struct profile *p, const struct state *desired, const struct state *actual,
 			  struct diags *d);
-
-/* End dates once the actual state is known. Before observing, a declared
- * expire_at in the past is an account.expire_at error (a warning on an
- * inactive account). An account whose end date passed has ended: LiveRamp
- * turned it inactive by itself, and a config written before that day still
- * says so. So once the backend is read, every such diagnostic is settled:
- * when the actual account has the same end date nothing would be sent, and
- * it becomes a warning saying that the account ended (the plan then leaves
- * it inactive: plan/ended.h); otherwise it is an error (LiveRamp refuses to
- * set a past end date). Dates compare with clock_today(). */
-void rules_settle_end_dates(const struct state *desired, const struct state *actual, struct diags *d);
-/* True when d has errors and every one is an account.expire_at error about
- * a past date of desired: errors that rules_settle_end_dates may settle,
- * so the pipeline observes before deciding. */
-bool rules_only_end_date_errors(const struct state *desired, const struct diags *d);
 
 /* The value of a config field of an account, by the name profiles use in
  * required_fields ("client_name"); NULL for a field accounts do not have. */

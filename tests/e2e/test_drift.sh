@@ -118,10 +118,11 @@ run apply ended "$B2" --auto-approve
 expect_rc "end date: applied before the end date" 0
 export RECONCILER_NOW=2026-04-02
 run validate ended
-expect_rc "end date passed: validate (no backend) refuses the past date" 1
+expect_rc "end date passed: validate (no backend) only warns: it cannot tell kept from set" 0
+expect_err "validate: the warning says the date has passed" "warning[account.expire_at]: expire_at 2026-03-31 of account 'Ending Co' has passed"
 run plan ended "$B2"
 expect_rc "end date passed: plan still works" 0
-expect_err "plan: a warning says the account ended" "ended on its end date 2026-03-31"
+expect_err "plan: the past date is a warning (the account keeps it)" "warning[account.expire_at]"
 expect_out "plan: the reactivation is shown refused" "not changed: it ended on its end date 2026-03-31"
 run drift ended "$B2"
 expect_rc "end date passed: drift exits 2" 2
@@ -167,7 +168,7 @@ jq -e '.distributionManagers[0].status == "ACTIVE" and .distributionManagers[0].
 sed -i 's/expire_at: 2026-12-31/expire_at: 2026-03-15/' ended/a.yaml
 run drift ended "$B2"
 expect_rc "a past end date the account does not have: drift exits 1" 1
-expect_err "and says LiveRamp refuses it" "does not have it already"
+expect_err "and says the plan would set a past date" "error[account.expire_at]: the plan would set expire_at 2026-03-15 on account 'Ending Co'"
 unset RECONCILER_NOW
 
 # ---- Markdown, for an issue body ---------------------------------------------------------

@@ -19,8 +19,21 @@ tree_sum() { (cd "$1" && find . -type f | sort | xargs sha256sum) | sha256sum | 
 # ---- nothing to import ---------------------------------------------------------------
 run import "$B" --out empty
 expect_rc "an empty backend: exit 0" 0
-expect_out "an empty backend: says so" "nothing was written"
-[ -e empty ] && fail "an empty backend: no directory made" || pass "an empty backend: no directory made"
+expect_out "an empty backend: says so" "wrote empty/no_accounts.yaml, which declares none"
+# The README promises DIR is made; import then plan round-trips for every
+# org, the empty one too.
+[ "$(ls empty)" = no_accounts.yaml ] && grep -q '^accounts: \[\]$' empty/no_accounts.yaml &&
+	grep -q '^version: 1$' empty/no_accounts.yaml && pass "an empty backend: DIR made, one file declaring no account" ||
+	fail "an empty backend: DIR made, one file declaring no account"
+run plan empty "$B" --detailed-exitcode
+expect_rc "an empty backend: plan of the import exits 0" 0
+expect_out "an empty backend: plan of the import says No changes." "No changes."
+run import "$B" --out empty
+expect_rc "an empty backend: a second import does not overwrite without --force" 1
+expect_err "an empty backend: it names the file" "empty/no_accounts.yaml already exists"
+run import "$B" --out empty --force
+expect_rc "an empty backend: --force writes it again" 0
+rm -rf empty
 
 # ---- the sandbox --------------------------------------------------------------------
 mkdir -p own
@@ -68,7 +81,7 @@ grep -q 'status: inactive' imported/ending-co.yaml && grep -q 'expire_at: "2026-
 	fail "import: the ended account is written inactive with its end date" "$(cat imported/ending-co.yaml)"
 run validate imported
 expect_rc "import -> validate: exit 0" 0
-expect_err "validate: the ended account's past date is a warning" "kept as the record of an ended account"
+expect_err "validate: the ended account's past date is a warning" "warning[account.expire_at]: expire_at 2026-03-31 of account 'Ending Co' has passed"
 run plan imported "$B" --detailed-exitcode
 expect_rc "import -> plan: exit 0 under --detailed-exitcode" 0
 expect_out "import -> plan: No changes." "No changes."

@@ -498,9 +498,12 @@ void emu_dm_put(struct emu *e, struct emu_request *rq, struct emu_response *rs)
 			goto out;
 		}
 	}
+	/* A past end date cannot be set, but a PUT may carry the one the
+	 * manager already has (a rename of an account that ended). */
 	json_t *expire = json_object_get(in, "expireAt");
+	bool kept = json_equal(expire, json_object_get(dm, "expireAt"));
 	if (!emu_valid_name(json_object_get(in, "name"), rs) ||
-	    !valid_status(json_object_get(in, "status"), rs) || !emu_valid_expire(expire, rs))
+	    !valid_status(json_object_get(in, "status"), rs) || (!kept && !emu_valid_expire(expire, rs)))
 		goto out;
 	json_object_set(dm, "name", json_object_get(in, "name"));
 	json_object_set(dm, "status", json_object_get(in, "status"));

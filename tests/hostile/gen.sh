@@ -225,9 +225,11 @@ doc n-segment-hex-quoted.yaml 0 - n "a segment id \"0x1F\" quoted (that exact te
 doc n-version-hex.yaml 0 - n "version 0x1 (the integer 1 in YAML 1.2: valid)" "version: 0x1\naccounts: []\n"
 
 # ---- dates ------------------------------------------------------------------------------
-for d in 0000-00-00 2026-13-01 2027-02-29 2026-04-31 2026-00-10 2026-1-1 99999-01-01 2027-06-30T00:00:00Z 2020-01-01 -2027-01-01; do
+for d in 0000-00-00 2026-13-01 2027-02-29 2026-04-31 2026-00-10 2026-1-1 99999-01-01 2027-06-30T00:00:00Z -2027-01-01; do
 	acct "date-$d.yaml" account.expire_at "expire_at $d" "$ok_account, expire_at: \"$d\""
 done
+# In the past: only the plan can tell kept from set, so validate warns.
+doc "date-2020-01-01.yaml" 0 - n "expire_at 2020-01-01 (in the past: a warning)" "version: 1\naccounts:\n  - {$ok_account, expire_at: \"2020-01-01\"}\n"
 for d in 9999-12-31 2028-02-29; do
 	doc "date-$d.yaml" 0 - n "expire_at $d (valid)" "version: 1\naccounts:\n  - {$ok_account, expire_at: $d}\n"
 done

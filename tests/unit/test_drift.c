@@ -187,7 +187,9 @@ static size_t count(const struct diags *d, enum diag_severity sev)
 	return n;
 }
 
-static void test_settle_end_dates(void **st)
+/* Past end dates: warnings before the backend is read, an error only
+ * where the plan would set one (an account may keep the one it has). */
+static void test_end_dates_judged_by_the_plan(void **st)
 {
 	setenv("RECONCILER_NOW", "2026-02-01", 1);
 	struct state *d, *a;
@@ -196,36 +198,72 @@ static void test_settle_end_dates(void **st)
 	struct profile *kargo;
 	assert_int_equal(profile_load(&kargo, "kargo", &dg), 0);
 	rules_check_desired(kargo, d, &dg);
-	/* Before observing: three past dates, all errors (active accounts). */
-	assert_int_equal(count(&dg, DIAG_ERROR), 3);
-	assert_true(rules_only_end_date_errors(d, &dg));
-	rules_settle_end_dates(d, a, &dg);
-	/* Ended and Still have the same date at LiveRamp: warnings; Moved
-	 * would send a past date: still an error. */
-	assert_int_equal(count(&dg, DIAG_ERROR), 1);
-	assert_int_equal(count(&dg, DIAG_WARNING), 2);
-	assert_int_equal(dg.errors, 1);
-	assert_int_equal(dg.warnings, 2);
-	for (size_t i = 0; i < dg.n; i++)
-		if (dg.v[i].severity == DIAG_ERROR)
-			assert_non_null(strstr(dg.v[i].message, "'Moved'"));
-		else
-			assert_non_null(strstr(dg.v[i].message, "ended on its end date"));
-	/* Another error alongside: the pipeline stops before observing. */
-	diag_error(&dg, "kargo.client_name", NULL, NULL, "missing");
-	assert_false(rules_only_end_date_errors(d, &dg));
-	diags_free(&dg);
+	/* Before observing: three past dates, warnings only (validate passes). */
+	assert_int_equal(count(&dg, DIAG_WARNING), 3);
+	assert_int_equal(dg.errors, 0);
+	size_t before = dg.n;
 
-	/* Declared inactive with its past date (what import writes): only a
-	 * warning before observing. */
-	state_find_account(d, "Ended")->status = STATUS_INACTIVE;
-	struct diags w = DIAGS_INIT;
-	rules_check_desired(kargo, d, &w);
-	assert_int_equal(count(&w, DIAG_WARNING), 1);
-	assert_int_equal(count(&w, DIAG_ERROR), 2);
-	diags_free(&w);
+	struct plan *p = plan_new();
+	plan_diff(p, d, a, &P);
+	plan_hold_ended(p, d, a, day("2026-02-01"));
+	/* Ended keeps its date (held), Still has it already; Moved would be
+	 * sent a past date: one error, appended, at Moved's expire_at. */
+	assert_int_equal(plan_check_end_dates(p, d, day("2026-02-01"), &dg), 1);
+	assert_int_equal(dg.n, before + 1);
+	assert_int_equal(count(&dg, DIAG_WARNING), 3);
+	const struct diag *g = &dg.v[dg.n - 1];
+	assert_int_equal(g->severity, DIAG_ERROR);
+	assert_string_equal(g->rule, "account.expire_at");
+	assert_non_null(strstr(g->message, "'Moved'"));
+	assert_int_equal(g->line, state_find_account(d, "Moved")->expire_at.pos.line);
+	/* A saved plan has no declarations: the same error, without a place. */
+	struct diags saved = DIAGS_INIT;
+	assert_int_equal(plan_check_end_dates(p, NULL, day("2026-02-01"), &saved), 1);
+	assert_null(saved.v[0].file);
+	diags_free(&saved);
+	/* The day before, nothing is in the past yet. */
+	struct diags early = DIAGS_INIT;
+	assert_int_equal(plan_check_end_dates(p, d, day("2026-01-15"), &early), 0);
+	diags_free(&early);
+	plan_free(p);
+	diags_free(&dg);
 	profile_free(kargo);
 	unsetenv("RECONCILER_NOW");
+	state_free(d);
+	state_free(a);
+}
+
+/* A rename takes over the account of its old name: that one's end date
+ * counts (kept: no error), and it is never reactivated (held). */
+static void test_end_dates_follow_renames(void **st)
+{
+	struct state *d = state_new(), *a = state_new();
+	struct account *r = acct(d, "Acme Retail", STATUS_INACTIVE, "2026-01-31", false);
+	r->previous_names = arena_alloc(&d->arena, sizeof(*r->previous_names));
+	r->previous_names[0].v = state_strdup(d, "Acme Web");
+	r->n_previous_names = 1;
+	struct account *z = acct(d, "Zeta", STATUS_ACTIVE, "2026-01-31", false);
+	z->previous_names = arena_alloc(&d->arena, sizeof(*z->previous_names));
+	z->previous_names[0].v = state_strdup(d, "Old Zeta");
+	z->n_previous_names = 1;
+	acct(a, "Acme Web", STATUS_INACTIVE, "2026-01-31", true);
+	acct(a, "Old Zeta", STATUS_INACTIVE, "2026-01-31", true);
+	state_canonicalize(d);
+	state_canonicalize(a);
+	struct plan *p = plan_new();
+	plan_diff(p, d, a, &P);
+	assert_int_equal(plan_hold_ended(p, d, a, day("2026-02-01")), 1);
+	const struct change *kept = find(p, "Acme Retail", CHANGE_RENAME);
+	assert_non_null(kept);
+	assert_false(kept->refused);
+	const struct change *react = find(p, "Zeta", CHANGE_RENAME);
+	assert_non_null(react);
+	assert_true(react->refused);
+	assert_string_equal(react->rule, RULE_ACCOUNT_ENDED);
+	struct diags dg = DIAGS_INIT;
+	assert_int_equal(plan_check_end_dates(p, d, day("2026-02-01"), &dg), 0);
+	diags_free(&dg);
+	plan_free(p);
 	state_free(d);
 	state_free(a);
 }
@@ -373,7 +411,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hold_ended),	  cmocka_unit_test(test_summary_and_caps),
-	    cmocka_unit_test(test_settle_end_dates), cmocka_unit_test(test_shares),
+	    cmocka_unit_test(test_end_dates_judged_by_the_plan),
+	    cmocka_unit_test(test_end_dates_follow_renames), cmocka_unit_test(test_shares),
 	    cmocka_unit_test(test_rendering),	  cmocka_unit_test(test_timestamps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

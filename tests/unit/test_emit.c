@@ -61,12 +61,19 @@ static void test_strings_round_trip(void **st)
 		struct strbuf doc = STRBUF_INIT;
 		sb_puts(&doc, "version: 1\naccounts:\n  - name: ");
 		emit_yaml_str(&doc, hostile[i]);
-		sb_puts(&doc, "\n    client_name: x\n    identifiers: [cookies]\n");
+		sb_puts(&doc, "\n    client_name: ");
+		emit_yaml_str(&doc, hostile[i]);
+		sb_puts(&doc, "\n    identifiers: [cookies]\n");
 		struct diags d = DIAGS_INIT;
 		struct state *s = load_text(doc.buf, &d);
 		if (d.errors || s->n_accounts != 1)
 			fail_msg("string %zu did not load: %s", i, d.n ? d.v[0].message : doc.buf);
-		assert_string_equal(s->accounts[0]->name.v, hostile[i]);
+		assert_string_equal(s->accounts[0]->client_name.v, hostile[i]);
+		/* A name is read trimmed (one name everywhere), with a warning. */
+		if (strcmp(hostile[i], "  leading and trailing  ") == 0)
+			assert_string_equal(s->accounts[0]->name.v, "leading and trailing");
+		else
+			assert_string_equal(s->accounts[0]->name.v, hostile[i]);
 		state_free(s);
 		diags_free(&d);
 		sb_release(&doc);

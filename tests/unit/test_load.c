@@ -913,6 +913,49 @@ static void test_1000_files_100000_segments(void **state)
 	remove_tree(dir);
 }
 
+/* Names are read trimmed (one name for the rules, the plan, the identity
+ * and what is sent), each trim a warning at the name; previous names and
+ * protected names too. Other strings stay as written. */
+static void test_names_trimmed_where_read(void **state)
+{
+	(void)state;
+	struct diags d = DIAGS_INIT;
+	struct state *s;
+	assert_int_equal(load_str(&s,
+				  "version: 1\n"
+				  "settings:\n"
+				  "  protect: [\" Acme Retail\"]\n"
+				  "accounts:\n"
+				  "  - name: \"  Acme Retail \"\n"
+				  "    previous_names: [\"Acme Web\\t\", Acme Old]\n"
+				  "    client_name: \" Acme \"\n"
+				  "    identifiers: [cookies]\n",
+				  &d),
+			 0);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(count_rule(&d, "account.name"), 3);
+	const struct account *a = s->accounts[0];
+	assert_string_equal(a->name.v, "Acme Retail");
+	assert_pos_at(a->name.pos, 5, 11);
+	assert_string_equal(a->previous_names[0].v, "Acme Web");
+	assert_string_equal(a->previous_names[1].v, "Acme Old");
+	assert_string_equal(s->settings.protect[0].v, "Acme Retail");
+	assert_string_equal(a->client_name.v, " Acme ");
+	const struct diag *g = &d.v[0];
+	bool found = false;
+	for (size_t i = 0; i < d.n; i++)
+		if (d.v[i].line == 5) {
+			g = &d.v[i];
+			found = true;
+		}
+	assert_true(found);
+	assert_int_equal(g->severity, DIAG_WARNING);
+	assert_diag_at(g, 5, 11);
+	assert_non_null(strstr(g->message, "it is read as \"Acme Retail\""));
+	diags_free(&d);
+	state_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -936,6 +979,7 @@ int main(void)
 		cmocka_unit_test(test_collect_missing_path),
 		cmocka_unit_test(test_load_paths_merges_files),
 		cmocka_unit_test(test_load_paths_goes_on_after_errors),
+		cmocka_unit_test(test_names_trimmed_where_read),
 		cmocka_unit_test(test_examples_load_clean),
 		cmocka_unit_test(test_one_file_50000_segments),
 		cmocka_unit_test(test_1000_files_100000_segments),
