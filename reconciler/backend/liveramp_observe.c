@@ -532,6 +532,19 @@ static void managed_account(struct observe *o, const struct acct *ac, struct dia
 		add_account(o, ac, d);
 }
 
+/* Every manager the org lists that is not an account here (on a connection
+ * left alone, of another destination, or not listed): its name is taken
+ * all the same (model.h, struct held_name). */
+static void add_held_names(struct observe *o)
+{
+	for (size_t i = 0; i < o->dms.n; i++) {
+		const struct api_dm *dm = lr_list_item(&o->dms, i);
+		const struct acct *ac = hmap_get(&o->by_ic, dm->ic_id);
+		if (!ac || !managed(o, ac))
+			state_add_held_name(o->s, dm->name, dm->ic_id, dm->id);
+	}
+}
+
 static int observe_all(struct observe *o, struct diags *d)
 {
 	struct liveramp *l = o->l;
@@ -543,6 +556,7 @@ static int observe_all(struct observe *o, struct diags *d)
 	if (read_lists(o, d) != 0)
 		return -1;
 	for_each_target(o, odd_account, d);
+	add_held_names(o);
 	put_listed(o, 0);
 	index_configured(o);
 	if (read_catalog(o, d) != 0)

