@@ -62,3 +62,42 @@ jq '.distributionManagers += [.distributionManagers[0] | .id = "dm-by-hand" | .n
 run plan "$BASIC" --backend "local:$TMP/sb/s2.json"
 expect_rc "dup: local backend: plan exits 1" 1
 expect_err "dup: local backend: account.conflict" "error[account.conflict]"
+
+# ---- 3. 207 items are matched by the id they carry, never by position -------------
+mkdir -p "$TMP/four"
+cat >"$TMP/four/a.yaml" <<'YAML'
+version: 1
+accounts:
+  - name: Four
+    client_name: Acme Inc
+    identifiers: [cookies]
+    segments: ["101", "102", "103", "104"]
+YAML
+for shape in reorder207 anon207; do
+	emu_start "b-$shape" || fail "emulator started"
+	# Create the account, then save a plan of the four additions.
+	sed 's/segments: .*/segments: []/' "$TMP/four/a.yaml" >"$TMP/four-empty.yaml"
+	mkdir -p "$TMP/four0" && cp "$TMP/four-empty.yaml" "$TMP/four0/a.yaml"
+	lr apply "$TMP/four0" --auto-approve
+	lr plan "$TMP/four" --out "$TMP/four-$shape.plan"
+	# LiveRamp now knows only 101 and 102: the others are refused (404).
+	admin GET state | jq '.segments = [{"id": "101", "field": {"id": "f", "name": "f", "audienceId": "a"}, "value": "1", "type": "ONBOARDING"},
+		{"id": "102", "field": {"id": "f", "name": "f", "audienceId": "a"}, "value": "2", "type": "ONBOARDING"}]' >"$TMP/cat.json"
+	admin_state_load "$TMP/cat.json" || fail "$shape: catalog loaded"
+	faults "segments_add:$shape"
+	lr apply --plan "$TMP/four-$shape.plan" --auto-approve
+	expect_rc "$shape: apply exits 1 (two items refused)" 1
+	expect_out "$shape: the summary counts what the API holds" "2 applied, 2 failed"
+	state_ok "$shape: the API holds 101 and 102" '[.segmentConfigs[].segmentID] | sort == ["101", "102"]'
+	if printf '%s\n%s' "$OUT" "$ERR" | grep -E '10[34]' | grep -qiE 'fail|404|not found'; then
+		pass "$shape: 103 and 104 are reported failed"
+	else
+		fail "$shape: 103 and 104 are reported failed"
+	fi
+	if printf '%s\n%s' "$OUT" "$ERR" | grep -E 'segment 10[12]' | grep -qiE 'fail|not found'; then
+		fail "$shape: 101 and 102 are not reported failed"
+	else
+		pass "$shape: 101 and 102 are not reported failed"
+	fi
+	emu_stop
+done

@@ -32,6 +32,12 @@ static const struct {
     {"expired_token", EF_EXPIRED_TOKEN},
     {"partial207", EF_PARTIAL207},
     {"lost", EF_LOST},
+    {"reorder207", EF_REORDER207},
+    {"anon207", EF_ANON207},
+    {"repeat_items", EF_REPEAT_ITEMS},
+    {"cycle_cursor", EF_CYCLE_CURSOR},
+    {"oversize_page", EF_OVERSIZE_PAGE},
+    {"no_array_key", EF_NO_ARRAY_KEY},
 };
 
 #define N_KINDS (sizeof(KINDS) / sizeof(KINDS[0]))
@@ -79,7 +85,8 @@ static int parse_fields(struct emu_fault *f, char **field, size_t n, struct strb
 	if (kind < 0) {
 		sb_printf(err,
 			  "unknown fault '%s' (one of 500, 503, 429, timeout, reset, malformed, truncated, "
-			  "expired_token, partial207, lost)",
+			  "expired_token, partial207, lost, reorder207, anon207, repeat_items, cycle_cursor, "
+			  "oversize_page, no_array_key)",
 			  field[1]);
 		return -1;
 	}
@@ -167,8 +174,10 @@ static bool applies(const struct emu_fault *f, const struct emu_request *rq)
 	    f->cls == -1 || f->cls == (int)rq->cls || (f->cls == EC_LIST && get && rq->cls != EC_TOKEN);
 	if (!cls)
 		return false;
-	if (f->kind == EF_PARTIAL207)
+	if (f->kind == EF_PARTIAL207 || f->kind == EF_REORDER207 || f->kind == EF_ANON207)
 		return rq->cls == EC_SEG_ADD || rq->cls == EC_SEG_REMOVE;
+	if (f->kind >= EF_REPEAT_ITEMS && f->kind <= EF_NO_ARRAY_KEY)
+		return get && rq->cls != EC_TOKEN; /* only pages show them */
 	if (f->kind == EF_EXPIRED_TOKEN)
 		return rq->cls != EC_TOKEN;
 	return true;

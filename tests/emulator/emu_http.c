@@ -182,6 +182,14 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 	case EF_PARTIAL207:
 		rq->partial = true;
 		break;
+	case EF_REORDER207:
+	case EF_ANON207:
+	case EF_REPEAT_ITEMS:
+	case EF_CYCLE_CURSOR:
+	case EF_OVERSIZE_PAGE:
+	case EF_NO_ARRAY_KEY:
+		rq->shape = le->fault;
+		break;
 	default:
 		break;
 	}

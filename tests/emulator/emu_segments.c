@@ -265,6 +265,24 @@ static void add_ctx_init(struct add_ctx *c, struct emu *e, const json_t *dm)
 	c->catalog = catalog_index(e);
 }
 
+/* The 207 as a reorder207 or anon207 fault shapes it: the items in reverse
+ * order, or without their ids (the contract promises neither an order nor
+ * an id). */
+static void shape_207(const struct emu_request *rq, json_t *out)
+{
+	size_t n = json_array_size(out);
+	if (rq->shape == EF_REORDER207) {
+		for (size_t i = 0; i < n / 2; i++) {
+			json_t *a = json_incref(json_array_get(out, i)), *b = json_incref(json_array_get(out, n - 1 - i));
+			json_array_set_new(out, i, b);
+			json_array_set_new(out, n - 1 - i, a);
+		}
+	} else if (rq->shape == EF_ANON207) {
+		for (size_t i = 0; i < n; i++)
+			json_object_del(json_array_get(out, i), "id");
+	}
+}
+
 /* A partial207 fault applies the first half of the batch (rounded down). */
 static size_t applied_count(const struct emu_request *rq, size_t n)
 {
@@ -289,6 +307,7 @@ void emu_configs_add(struct emu *e, struct emu_request *rq, struct emu_response 
 			item_status(out, emu_str(item, "segmentID"), 500, "INTERNAL_SERVER_ERROR",
 				    "not applied: the server failed part of the batch");
 	}
+	shape_207(rq, out);
 	if (!c.changed || emu_store_commit(e, rs) == 0)
 		emu_reply_json(rs, 207, json_incref(out));
 	json_decref(out);
@@ -331,6 +350,7 @@ void emu_configs_remove(struct emu *e, struct emu_request *rq, struct emu_respon
 			item_status(out, emu_str(item, "id"), 500, "INTERNAL_SERVER_ERROR",
 				    "not applied: the server failed part of the batch");
 	}
+	shape_207(rq, out);
 	if (!changed || emu_store_commit(e, rs) == 0)
 		emu_reply_json(rs, 207, json_incref(out));
 	json_decref(out);

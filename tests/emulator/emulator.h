@@ -87,6 +87,13 @@ enum emu_fault_kind {
 	EF_EXPIRED_TOKEN,
 	EF_PARTIAL207,
 	EF_LOST,
+	/* Contract-valid surprises (README, Faults). */
+	EF_REORDER207,
+	EF_ANON207,
+	EF_REPEAT_ITEMS,
+	EF_CYCLE_CURSOR,
+	EF_OVERSIZE_PAGE,
+	EF_NO_ARRAY_KEY,
 };
 
 struct emu_fault {
@@ -162,6 +169,7 @@ struct emu_request {
 	const char *param[2]; /* path parameters in order ({dmId}, {id}) */
 	enum emu_class cls;
 	bool partial; /* partial207 fault: fail the second half of a batch */
+	enum emu_fault_kind shape; /* a fault that changes the shape of a 207 or a page */
 };
 
 struct emu_response {
