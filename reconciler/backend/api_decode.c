@@ -11,6 +11,7 @@
 #include "api_decode.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -340,6 +341,18 @@ size_t api_kind_size(enum api_kind kind)
 	return kind < API_KIND_COUNT ? KINDS[kind].size : 0;
 }
 
+/* Every item struct begins with its id. */
+_Static_assert(offsetof(struct api_destination, id) == 0 && offsetof(struct api_integration, id) == 0 &&
+		       offsetof(struct api_ic, id) == 0 && offsetof(struct api_dm, id) == 0 &&
+		       offsetof(struct api_config, id) == 0 && offsetof(struct api_segment, id) == 0 &&
+		       offsetof(struct api_delivery, id) == 0,
+	       "api_item_id reads the first member");
+
+const char *api_item_id(enum api_kind kind, const void *item)
+{
+	return kind < API_KIND_COUNT ? *(const char *const *)item : NULL;
+}
+
 /* ---- whole bodies ------------------------------------------------------------ */
 
 /* Parses the body; on failure keeps jansson's reason. */
@@ -406,10 +419,13 @@ static int decode_page(struct api_page *out, enum api_kind kind, const char *bod
 		const json_t *arr = json_object_get(root, k->key);
 		if (!json_is_object(root))
 			fail(&x, NULL, "expected an object, got %s", type_name(root));
-		else if (!json_is_array(arr))
-			fail(&x, k->key, "expected an array, got %s", arr ? type_name(arr) : "nothing");
+		else if (arr && !json_is_array(arr))
+			fail(&x, k->key, "expected an array, got %s", type_name(arr));
+		else if (json_array_size(arr) > API_PAGE_MAX)
+			fail(&x, k->key, "%zu items on one page, more than the %d a page may hold",
+			     json_array_size(arr), API_PAGE_MAX);
 		else if (dec_pagination(&x, root, out) == 0 && dec_items(&x, k, arr, out) == 0)
-			rc = 0;
+			rc = 0; /* no array: an empty page */
 	}
 	json_decref(root);
 	if (rc != 0) {

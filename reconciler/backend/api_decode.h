@@ -128,7 +128,11 @@ enum api_kind {
 	API_KIND_COUNT
 };
 
-/* One page of a list. items points to n structs of the kind's type. */
+/* One page of a list. items points to n structs of the kind's type. A
+ * list answer without its array key is an empty page (no property of a
+ * list answer is required); a page of more than API_PAGE_MAX items is
+ * refused before they are decoded. */
+#define API_PAGE_MAX 100
 struct api_page {
 	void *items;
 	size_t n;
@@ -140,6 +144,8 @@ struct api_page {
 const char *api_kind_key(enum api_kind kind);
 /* sizeof the kind's item struct. */
 size_t api_kind_size(enum api_kind kind);
+/* The id of a decoded item of the kind (every item struct has one). */
+const char *api_item_id(enum api_kind kind, const void *item);
 
 int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len,
 		    struct arena *a, const char *what, struct diags *d);

@@ -29,7 +29,7 @@
 #define RULE "backend"
 #define RESPONSE_MAX ((size_t)64 << 20)
 #define RETRY_AFTER_MAX_MS 60000L
-#define PAGE_LIMIT 100
+#define PAGE_LIMIT HTTP_PAGE_LIMIT
 
 long long http_now_ms(void)
 {

@@ -101,3 +101,40 @@ for shape in reorder207 anon207; do
 	fi
 	emu_stop
 done
+
+# ---- 2. lists are walked defensively ----------------------------------------------
+emu_start lists || fail "emulator started"
+lr apply "$BASIC" --auto-approve
+# 100 more accounts (another destination's), so the managers' list has two pages.
+admin GET state | jq '.integrationConnections += [range(100) as $i | .integrationConnections[0]
+		| .id = "9\($i + 1000)" | .integrationID = ["7777", "7778"]]
+	| .distributionManagers += [range(100) as $i | .distributionManagers[0]
+		| .id = "8\($i + 1000)" | .name = "Other \($i)" | .integrationConnectionID = "9\($i + 1000)"]' >"$TMP/lists.json"
+admin_state_load "$TMP/lists.json" || fail "lists: state of 101 accounts loaded"
+faults "list:repeat_items"
+lr plan "$BASIC" --detailed-exitcode
+expect_rc "repeat_items: an org in sync plans no change" 0
+expect_out "repeat_items: No changes" "No changes."
+expect_err "repeat_items: a warning names the list" "GET /v2/distribution-managers"
+expect_err "repeat_items: the warning says what happened" "listed again on a later page, taken once"
+faults "list:cycle_cursor"
+SECONDS=0
+lr plan "$BASIC"
+expect_rc "cycle_cursor: plan exits 1" 1
+expect_err "cycle_cursor: the error names the cycle" "a cursor came back that this walk had seen"
+expect_err "cycle_cursor: the error names the request" "GET /v2/"
+[ "$SECONDS" -lt 60 ] && pass "cycle_cursor: ends in bounded time" || fail "cycle_cursor: ends in bounded time"
+faults "list:oversize_page"
+lr plan "$BASIC"
+expect_rc "oversize_page: plan exits 1" 1
+expect_err "oversize_page: the error says so" "more than the 100"
+admin DELETE faults >/dev/null
+emu_stop
+
+emu_start nokey || fail "emulator started"
+lr apply "$TMP/four0" --auto-approve
+faults "list:no_array_key"
+lr plan "$TMP/four0" --detailed-exitcode
+expect_rc "no_array_key: an empty list without its array key reads as empty" 0
+expect_out "no_array_key: No changes" "No changes."
+emu_stop
