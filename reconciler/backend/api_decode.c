@@ -364,7 +364,9 @@ static json_t *parse(struct dx *x, const char *body, size_t len)
 		return NULL;
 	}
 	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-	if (!root)
+	if (!root && api_body_is_html(body, len))
+		fail(x, NULL, "an HTML page where JSON was expected: a gateway or proxy answered, not the API");
+	else if (!root)
 		fail(x, NULL, "not JSON (%s at byte %d)", je.text, je.position);
 	return root;
 }
@@ -588,10 +590,34 @@ int api_decode_error(struct api_error *out, const char *body, size_t len, struct
 	 * something useful. */
 	if (get_int(&x, root, "httpStatus", false, &status) == 0 && status >= 100 && status <= 599)
 		out->http_status = (int)status;
-	if (get_str(&x, root, "errorCode", false, &out->code) != 0 || !out->code)
+	const json_t *nested = json_object_get(root, "error");
+	if (json_is_object(nested)) { /* {"error": {message, code, requestId}} */
+		get_str(&x, nested, "message", false, &out->message);
+		if (get_str(&x, nested, "code", false, &out->code) != 0 || !out->code) {
+			long long code = 0; /* some send the code as a number */
+			if (get_int(&x, nested, "code", false, &code) == 0 && code)
+				out->code = arena_printf(a, "%lld", code);
+		}
+		get_str(&x, nested, "requestId", false, &out->request_id);
+	}
+	if (!out->code)
+		get_str(&x, root, "errorCode", false, &out->code);
+	if (!out->code && json_is_string(nested)) /* OAuth2 */
 		get_str(&x, root, "error", false, &out->code);
-	if (get_str(&x, root, "message", false, &out->message) != 0 || !out->message)
+	if (!out->message)
+		get_str(&x, root, "message", false, &out->message);
+	if (!out->message)
 		get_str(&x, root, "error_description", false, &out->message);
+	if (!out->request_id)
+		get_str(&x, root, "requestId", false, &out->request_id);
 	json_decref(root);
 	return out->code || out->message || out->http_status ? 0 : -1;
+}
+
+bool api_body_is_html(const char *body, size_t len)
+{
+	size_t i = 0;
+	while (body && i < len && isspace((unsigned char)body[i]))
+		i++;
+	return body && i < len && body[i] == '<';
 }

@@ -34,12 +34,14 @@ struct api_token {
 	long long expires_in;   /* seconds, > 0 */
 };
 
-/* StandardError {httpStatus, errorCode, message}, or an OAuth2 error
+/* StandardError {httpStatus, errorCode, message}, the shape other LiveRamp
+ * APIs use {"error": {message, code, requestId}}, or an OAuth2 error
  * {error, error_description}: whichever fields are present. */
 struct api_error {
 	int http_status; /* 0 when absent */
-	const char *code;    /* errorCode or error; NULL when absent */
-	const char *message; /* message or error_description; NULL when absent */
+	const char *code;    /* errorCode, error.code or error; NULL when absent */
+	const char *message; /* message, error.message or error_description; NULL when absent */
+	const char *request_id; /* requestId (either shape): what support asks for; or NULL */
 };
 
 struct api_destination {
@@ -167,5 +169,8 @@ int api_decode_multi_status(struct api_item_status **items, size_t *n, const cha
 /* An error body. Returns -1 (without a diagnostic: an error answer that is
  * not JSON is common, a proxy's HTML page) when nothing could be read. */
 int api_decode_error(struct api_error *out, const char *body, size_t len, struct arena *a);
+/* Whether a body is an HTML page (a gateway's or proxy's, where JSON was
+ * expected): its first non-blank byte is '<'. */
+bool api_body_is_html(const char *body, size_t len);
 
 #endif

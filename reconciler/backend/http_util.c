@@ -179,6 +179,11 @@ void http_report(const struct http_client *c, const struct http_request *r, cons
 				sb_printf(&msg, " %.80s", e.code);
 			if (e.message)
 				sb_printf(&msg, ": %.300s", e.message);
+			if (e.request_id) /* what LiveRamp support asks for */
+				sb_printf(&msg, " (request id %.100s)", e.request_id);
+		} else if (r->status >= 300 && api_body_is_html(r->response.buf, r->response.len)) {
+			sb_puts(&msg, " with an HTML page, not the API's JSON: a gateway or proxy answered (an "
+				      "address it does not allow, or an outage in front of the API)");
 		}
 		arena_free(&a);
 		if (r->error[0])

@@ -138,3 +138,36 @@ lr plan "$TMP/four0" --detailed-exitcode
 expect_rc "no_array_key: an empty list without its array key reads as empty" 0
 expect_out "no_array_key: No changes" "No changes."
 emu_stop
+
+# ---- 7. bodyless requests, error bodies of both shapes, a gateway's HTML page -------
+emu_start errs || fail "emulator started"
+lr apply "$BASIC" --auto-approve
+mkdir -p "$TMP/prune"
+printf 'version: 1\nsettings:\n  prune: true\naccounts: []\n' >"$TMP/prune/a.yaml"
+RECONCILER_HTTP_DEBUG=1 lr apply "$TMP/prune" --auto-approve
+expect_rc "bodyless: the prune applies" 0
+# The headers of each DELETE of a manager or a connection (the trace ends a
+# request's headers at its first answer line).
+hdrs=$(printf '%s\n' "$ERR" | awk '/^> DELETE \/v2\/(distribution-managers|integration-connections)\/[^\/ ]+ /{on=1; n++} /^< /{on=0} on')
+if [ -n "$hdrs" ] && ! printf '%s' "$hdrs" | grep -qi '^> content-type'; then
+	pass "bodyless: DELETEs of a manager and a connection carry no Content-Type"
+else
+	fail "bodyless: DELETEs of a manager and a connection carry no Content-Type" "$hdrs"
+fi
+faults "list:nested_error:1:1"
+lr plan "$BASIC"
+expect_rc "nested_error: plan exits 1" 1
+expect_err "nested_error: the message is read" "UNPROCESSABLE_ENTITY: injected fault: refused"
+expect_err "nested_error: the request id is shown" "request id req-emu-4711"
+faults "list:html403"
+lr plan "$BASIC"
+expect_rc "html403: plan exits 1" 1
+expect_err "html403: the status is shown" "answered 403"
+expect_err "html403: an HTML page is named as such" "with an HTML page, not the API's JSON"
+if printf '%s' "$ERR" | grep -qi "malformed"; then fail "html403: never called malformed"; else pass "html403: never called malformed"; fi
+faults "list:malformed:1:1"
+LIVERAMP_MAX_RETRIES=0 lr plan "$BASIC"
+expect_rc "html200: plan exits 1" 1
+expect_err "html200: a 200 with an HTML page is named as such" "HTML page"
+admin DELETE faults >/dev/null
+emu_stop

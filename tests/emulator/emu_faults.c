@@ -38,6 +38,8 @@ static const struct {
     {"cycle_cursor", EF_CYCLE_CURSOR},
     {"oversize_page", EF_OVERSIZE_PAGE},
     {"no_array_key", EF_NO_ARRAY_KEY},
+    {"html403", EF_HTML403},
+    {"nested_error", EF_NESTED_ERROR},
 };
 
 #define N_KINDS (sizeof(KINDS) / sizeof(KINDS[0]))
@@ -86,7 +88,7 @@ static int parse_fields(struct emu_fault *f, char **field, size_t n, struct strb
 		sb_printf(err,
 			  "unknown fault '%s' (one of 500, 503, 429, timeout, reset, malformed, truncated, "
 			  "expired_token, partial207, lost, reorder207, anon207, repeat_items, cycle_cursor, "
-			  "oversize_page, no_array_key)",
+			  "oversize_page, no_array_key, html403, nested_error)",
 			  field[1]);
 		return -1;
 	}

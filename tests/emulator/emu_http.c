@@ -182,6 +182,18 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 	case EF_PARTIAL207:
 		rq->partial = true;
 		break;
+	case EF_HTML403: /* an edge's page for an address it does not allow */
+		sb_reset(&rs->body);
+		sb_puts(&rs->body, "<!DOCTYPE html>\n<html><head><title>Access denied</title></head><body>"
+				   "<h1>Error 1020</h1><p>Access denied</p></body></html>\n");
+		rs->status = 403;
+		rs->content_type = "text/html; charset=UTF-8";
+		return;
+	case EF_NESTED_ERROR: /* the error shape of LiveRamp's other APIs */
+		emu_reply_json(rs, 422,
+			       json_pack("{s:{s:s, s:s, s:s}}", "error", "message", "injected fault: refused",
+					 "code", "UNPROCESSABLE_ENTITY", "requestId", "req-emu-4711"));
+		return;
 	case EF_REORDER207:
 	case EF_ANON207:
 	case EF_REPEAT_ITEMS:

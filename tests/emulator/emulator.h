@@ -94,6 +94,9 @@ enum emu_fault_kind {
 	EF_CYCLE_CURSOR,
 	EF_OVERSIZE_PAGE,
 	EF_NO_ARRAY_KEY,
+	/* Error answers beyond the contract, as LiveRamp's edge and other APIs send them. */
+	EF_HTML403,
+	EF_NESTED_ERROR,
 };
 
 struct emu_fault {
