@@ -14,7 +14,8 @@
  * array, walked beside the configs; then, one GET each and concurrently,
  * the segments configured somewhere but missing from the listing. A
  * configured segment that even GET /v2/segments/{id} does not know (404)
- * simply has no catalog entry, as in the sandbox.
+ * simply has no catalog entry, as in the sandbox. An empty catalog (its
+ * first page says total 0) is taken at its word: nothing is looked up.
  *
  * With a desired state, walking the whole catalog is often the longest
  * part of an observe: one cursor chain, 1,000 pages one after the other
@@ -434,6 +435,11 @@ static int read_catalog(struct observe *o, struct diags *d)
 {
 	size_t n;
 	bool partial = lr_list_more(&o->segments);
+	/* An empty catalog (its first and only page says so): LiveRamp lists
+	 * no segment, so looking each one up would be a 404 apiece, the same
+	 * state for thousands of requests. */
+	if (!partial && o->segments.n == 0 && o->segments.total <= 0)
+		return 0;
 	char **ids = missing_segments(o, partial, &n);
 	if (partial && n > pages_left(o)) {
 		size_t from = o->segments.n;

@@ -171,3 +171,39 @@ expect_rc "html200: plan exits 1" 1
 expect_err "html200: a 200 with an HTML page is named as such" "HTML page"
 admin DELETE faults >/dev/null
 emu_stop
+
+# ---- 4. deliveries without segmentID; no per-id lookups against an empty catalog ----
+emu_start deliv || fail "emulator started"
+lr apply "$BASIC" --auto-approve
+lr status "$BASIC" --format json
+expect_json "deliveries: each segment has its delivery" '[.accounts[0].segments[] | .last_delivery != null] | all'
+cp "$TMP/.out" "$TMP/status-named.json"
+faults "deliveries:no_segment_id"
+lr status "$BASIC" --format json
+expect_json "no_segment_id: each segment still has its delivery" '[.accounts[0].segments[] | .last_delivery != null] | all'
+if printf '%s' "$OUT" | jq -e --slurpfile named "$TMP/status-named.json" '[.accounts[0].segments[] | .last_delivery.id] == [$named[0].accounts[0].segments[] | .last_delivery.id]' >/dev/null 2>&1; then
+	pass "no_segment_id: each segment is matched to its own delivery"
+else
+	fail "no_segment_id: each segment is matched to its own delivery"
+fi
+lr status "$BASIC"
+if printf '%s' "$OUT" | grep -q "no delivery reported"; then fail "no_segment_id: never 'no delivery reported'"; else pass "no_segment_id: never 'no delivery reported'"; fi
+admin DELETE faults >/dev/null
+emu_stop
+
+# An org whose segment catalog is empty (its first page says total 0): an
+# in-sync plan of named segments looks none of them up one by one.
+emu_start empty || fail "emulator started"
+mkdir -p "$TMP/named"
+{
+	printf 'version: 1\naccounts:\n  - name: Named\n    client_name: Acme Inc\n    identifiers: [cookies]\n    segments:\n'
+	for i in $(seq 1 30); do printf '      - {id: "5%03d", name: "Segment %d"}\n' "$i" "$i"; done
+} >"$TMP/named/a.yaml"
+lr apply "$TMP/named" --auto-approve
+expect_rc "empty catalog: apply" 0
+curl -s -X DELETE "$URL/_admin/requests" >/dev/null
+lr plan "$TMP/named" --detailed-exitcode
+expect_rc "empty catalog: in sync" 0
+n=$(admin GET requests | jq '[.[] | select(.path | test("^/v2/segments/."))] | length')
+[ "$n" = 0 ] && pass "empty catalog: no per-id segment lookups" || fail "empty catalog: no per-id segment lookups" "$n lookups"
+emu_stop

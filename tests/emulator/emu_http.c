@@ -200,6 +200,7 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 	case EF_CYCLE_CURSOR:
 	case EF_OVERSIZE_PAGE:
 	case EF_NO_ARRAY_KEY:
+	case EF_NO_SEGMENT_ID:
 		rq->shape = le->fault;
 		break;
 	default:

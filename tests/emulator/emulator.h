@@ -94,6 +94,7 @@ enum emu_fault_kind {
 	EF_CYCLE_CURSOR,
 	EF_OVERSIZE_PAGE,
 	EF_NO_ARRAY_KEY,
+	EF_NO_SEGMENT_ID,
 	/* Error answers beyond the contract, as LiveRamp's edge and other APIs send them. */
 	EF_HTML403,
 	EF_NESTED_ERROR,
