@@ -335,12 +335,12 @@ void emu_page(struct emu_request *rq, struct emu_response *rs, const char *key, 
 {
 	long limit, start = 0;
 	if (parse_limit(rq, &limit) != 0) {
-		emu_error(rs, 400, "BAD_REQUEST", "limit must be an integer from 1 to 100");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "limit must be an integer from 1 to 100");
 		return;
 	}
 	const char *after = emu_query(rq, "after");
 	if (after && *after && (start = cursor_start(after, items)) < 0) {
-		emu_error(rs, 400, "BAD_REQUEST", "after is not a cursor this endpoint returned");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "after is not a cursor this endpoint returned");
 		return;
 	}
 	size_t total = json_array_size(items), end = (size_t)start + (size_t)limit;
