@@ -108,8 +108,10 @@ lr apply "$BASIC" --auto-approve
 # 100 more accounts (another destination's), so the managers' list has two pages.
 admin GET state | jq '.integrationConnections += [range(100) as $i | .integrationConnections[0]
 		| .id = "9\($i + 1000)" | .integrationID = ["7777", "7778"]]
-	| .distributionManagers += [range(100) as $i | .distributionManagers[0]
-		| .id = "8\($i + 1000)" | .name = "Other \($i)" | .integrationConnectionID = "9\($i + 1000)"]' >"$TMP/lists.json"
+	| [range(100) as $i | .distributionManagers[0]
+		| .id = "8\($i + 1000)" | .name = "Other \($i)" | .integrationConnectionID = "9\($i + 1000)"] as $others
+	| .distributionManagers = $others[0:99] + .distributionManagers + $others[99:]' >"$TMP/lists.json"
+# (the account's manager is the last item of the first page: the one repeated)
 admin_state_load "$TMP/lists.json" || fail "lists: state of 101 accounts loaded"
 faults "list:repeat_items"
 lr plan "$BASIC" --detailed-exitcode
