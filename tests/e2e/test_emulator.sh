@@ -128,7 +128,7 @@ check "a call for another org is 403" $?
 
 # ---- explore ------------------------------------------------------------
 api GET /v2/destinations
-json_ok "destinations list Kargo (no logoUrl when it has none: it is a URL)" '."v2/Destinations"[0] == {"id": "1001", "name": "Kargo"} and ._pagination.total == 1 and ._pagination.after == null'
+json_ok "destinations list Kargo (a logoUrl that is a URL)" '."v2/Destinations"[0] == {"id": "1001", "name": "Kargo", "logoUrl": "https://logo.invalid/destinations/1001.png"} and ._pagination.total == 1 and ._pagination.after == null'
 api GET /v2/destinations/1001/integrations
 json_ok "integrations of Kargo carry requiredProperties" '.integrations[0].id == "2001" and (.integrations[0].deviceTypes | index("RAMP_ID")) != null'
 api GET /v2/destinations/999

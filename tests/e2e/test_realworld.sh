@@ -10,7 +10,12 @@
 mkdir -p "$TMP/ex"
 cp -r examples/basic "$TMP/ex/"
 BASIC=$TMP/ex/basic
-lr() { run "$@" --backend liveramp; }
+# Applies keep their audit log in $TMP, never in the checkout.
+lr() {
+	local extra=()
+	[ "$1" = apply ] && extra=(--audit-log "$TMP/audit.jsonl")
+	run "$@" "${extra[@]}" --backend liveramp
+}
 state_ok() { # NAME JQ-FILTER: the emulator's state satisfies the filter
 	if admin GET state | jq -e "$2" >/dev/null 2>&1; then pass "$1"; else fail "$1" "state fails: $2"; fi
 }
@@ -57,7 +62,7 @@ emu_stop
 
 # The sandbox backend keeps the same promise.
 mkdir -p "$TMP/sb"
-run apply "$BASIC" --backend "local:$TMP/sb/s.json" --auto-approve
+run apply "$BASIC" --backend "local:$TMP/sb/s.json" --auto-approve --audit-log "$TMP/audit.jsonl"
 jq '.distributionManagers += [.distributionManagers[0] | .id = "dm-by-hand" | .name = "x"]' "$TMP/sb/s.json" >"$TMP/sb/s2.json"
 run plan "$BASIC" --backend "local:$TMP/sb/s2.json"
 expect_rc "dup: local backend: plan exits 1" 1

@@ -68,10 +68,14 @@ static json_t *pick(const json_t *item, const char *const *keys, const char *con
 static json_t *destination_view(const json_t *d)
 {
 	const char *logo = emu_str(d, "logoUrl");
+	/* logoUrl is required and a URL: a state that has none gets one that
+	 * names nothing (.invalid is reserved for that). */
 	json_t *out = json_pack("{s:s, s:s}", "id", emu_str(d, "id"), "name", emu_str(d, "name"));
-	/* logoUrl is a URL (format url): one the state leaves empty is left out. */
 	if (logo && *logo)
 		json_object_set_new(out, "logoUrl", json_string(logo));
+	else
+		json_object_set_new(out, "logoUrl", json_pack("s++", "https://logo.invalid/destinations/",
+							       emu_str(d, "id"), ".png"));
 	return out;
 }
 
