@@ -185,6 +185,8 @@ static int batch_accept(struct lr_write *w, const struct http_request *r, struct
 		const struct api_item_status *it = &items[j];
 		uintptr_t k = it->id ? (uintptr_t)hmap_get(&by_key, it->id) : 0;
 		all_ok = all_ok && it->http_status < 300;
+		if (k && answer[k - 1])
+			all_ok = false; /* one item answered twice: another may not be */
 		if (k && !answer[k - 1]) {
 			size_t i = b->sent[k - 1];
 			answer[k - 1] = it->http_status;
