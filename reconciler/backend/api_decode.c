@@ -11,6 +11,7 @@
 #include "api_decode.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -340,6 +341,18 @@ size_t api_kind_size(enum api_kind kind)
 	return kind < API_KIND_COUNT ? KINDS[kind].size : 0;
 }
 
+/* Every item struct begins with its id. */
+_Static_assert(offsetof(struct api_destination, id) == 0 && offsetof(struct api_integration, id) == 0 &&
+		       offsetof(struct api_ic, id) == 0 && offsetof(struct api_dm, id) == 0 &&
+		       offsetof(struct api_config, id) == 0 && offsetof(struct api_segment, id) == 0 &&
+		       offsetof(struct api_delivery, id) == 0,
+	       "api_item_id reads the first member");
+
+const char *api_item_id(enum api_kind kind, const void *item)
+{
+	return kind < API_KIND_COUNT ? *(const char *const *)item : NULL;
+}
+
 /* ---- whole bodies ------------------------------------------------------------ */
 
 /* Parses the body; on failure keeps jansson's reason. */
@@ -351,7 +364,9 @@ static json_t *parse(struct dx *x, const char *body, size_t len)
 		return NULL;
 	}
 	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-	if (!root)
+	if (!root && api_body_is_html(body, len))
+		fail(x, NULL, "an HTML page where JSON was expected: a gateway or proxy answered, not the API");
+	else if (!root)
 		fail(x, NULL, "not JSON (%s at byte %d)", je.text, je.position);
 	return root;
 }
@@ -406,10 +421,13 @@ static int decode_page(struct api_page *out, enum api_kind kind, const char *bod
 		const json_t *arr = json_object_get(root, k->key);
 		if (!json_is_object(root))
 			fail(&x, NULL, "expected an object, got %s", type_name(root));
-		else if (!json_is_array(arr))
-			fail(&x, k->key, "expected an array, got %s", arr ? type_name(arr) : "nothing");
+		else if (arr && !json_is_array(arr))
+			fail(&x, k->key, "expected an array, got %s", type_name(arr));
+		else if (json_array_size(arr) > API_PAGE_MAX)
+			fail(&x, k->key, "%zu items on one page, more than the %d a page may hold",
+			     json_array_size(arr), API_PAGE_MAX);
 		else if (dec_pagination(&x, root, out) == 0 && dec_items(&x, k, arr, out) == 0)
-			rc = 0;
+			rc = 0; /* no array: an empty page */
 	}
 	json_decref(root);
 	if (rc != 0) {
@@ -556,26 +574,4 @@ int api_decode_multi_status(struct api_item_status **items, size_t *n, const cha
 	if (rc != 0)
 		report(&x, what, d);
 	return rc;
-}
-
-int api_decode_error(struct api_error *out, const char *body, size_t len, struct arena *a)
-{
-	struct dx x = {.a = a, .where = ""};
-	long long status = 0;
-	memset(out, 0, sizeof(*out));
-	json_t *root = body && len ? json_loadb(body, len, 0, NULL) : NULL;
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return -1;
-	}
-	/* Each field is read on its own: a half-right error body still says
-	 * something useful. */
-	if (get_int(&x, root, "httpStatus", false, &status) == 0 && status >= 100 && status <= 599)
-		out->http_status = (int)status;
-	if (get_str(&x, root, "errorCode", false, &out->code) != 0 || !out->code)
-		get_str(&x, root, "error", false, &out->code);
-	if (get_str(&x, root, "message", false, &out->message) != 0 || !out->message)
-		get_str(&x, root, "error_description", false, &out->message);
-	json_decref(root);
-	return out->code || out->message || out->http_status ? 0 : -1;
 }

@@ -34,12 +34,14 @@ struct api_token {
 	long long expires_in;   /* seconds, > 0 */
 };
 
-/* StandardError {httpStatus, errorCode, message}, or an OAuth2 error
+/* StandardError {httpStatus, errorCode, message}, the shape other LiveRamp
+ * APIs use {"error": {message, code, requestId}}, or an OAuth2 error
  * {error, error_description}: whichever fields are present. */
 struct api_error {
 	int http_status; /* 0 when absent */
-	const char *code;    /* errorCode or error; NULL when absent */
-	const char *message; /* message or error_description; NULL when absent */
+	const char *code;    /* errorCode, error.code or error; NULL when absent */
+	const char *message; /* message, error.message or error_description; NULL when absent */
+	const char *request_id; /* requestId (either shape): what support asks for; or NULL */
 };
 
 struct api_destination {
@@ -128,7 +130,11 @@ enum api_kind {
 	API_KIND_COUNT
 };
 
-/* One page of a list. items points to n structs of the kind's type. */
+/* One page of a list. items points to n structs of the kind's type. A
+ * list answer without its array key is an empty page (no property of a
+ * list answer is required); a page of more than API_PAGE_MAX items is
+ * refused before they are decoded. */
+#define API_PAGE_MAX 100
 struct api_page {
 	void *items;
 	size_t n;
@@ -140,6 +146,8 @@ struct api_page {
 const char *api_kind_key(enum api_kind kind);
 /* sizeof the kind's item struct. */
 size_t api_kind_size(enum api_kind kind);
+/* The id of a decoded item of the kind (every item struct has one). */
+const char *api_item_id(enum api_kind kind, const void *item);
 
 int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len,
 		    struct arena *a, const char *what, struct diags *d);
@@ -161,5 +169,8 @@ int api_decode_multi_status(struct api_item_status **items, size_t *n, const cha
 /* An error body. Returns -1 (without a diagnostic: an error answer that is
  * not JSON is common, a proxy's HTML page) when nothing could be read. */
 int api_decode_error(struct api_error *out, const char *body, size_t len, struct arena *a);
+/* Whether a body is an HTML page (a gateway's or proxy's, where JSON was
+ * expected): its first non-blank byte is '<'. */
+bool api_body_is_html(const char *body, size_t len);
 
 #endif

@@ -30,7 +30,7 @@
 
 #define RULE "backend"
 #define RETRY_AFTER_MAX_MS 60000L
-#define PAGE_LIMIT 100
+#define PAGE_LIMIT HTTP_PAGE_LIMIT
 
 long long http_now_ms(void)
 {
@@ -257,6 +257,8 @@ static struct curl_slist *api_headers(struct http_client *c, const struct http_r
 	h = curl_slist_append(h, "Accept: application/json");
 	if (r->body.len)
 		h = curl_slist_append(h, "Content-Type: application/json");
+	else if (r->method != HTTP_GET) /* no body: no type (curl would say form-urlencoded) */
+		h = curl_slist_append(h, "Content-Type:");
 	return curl_slist_append(h, "Expect:");
 }
 
@@ -399,7 +401,10 @@ int http_classify(struct http_client *c, struct http_request *r, CURLcode rc, bo
 	if (r->status >= 500 || garbled(r)) {
 		r->outcome = HTTP_LOST;
 		if (r->status < 500)
-			snprintf(r->error, sizeof(r->error), "the answer's body is not JSON");
+			snprintf(r->error, sizeof(r->error), "%s",
+				 api_body_is_html(r->response.buf, r->response.len)
+				     ? "the answer is an HTML page, not JSON: a gateway or proxy answered, not the API"
+				     : "the answer's body is not JSON");
 		return can_retry && r->resend_lost ? HTTP_V_RETRY : HTTP_V_DONE;
 	}
 	r->outcome = HTTP_ANSWERED;

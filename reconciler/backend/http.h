@@ -134,6 +134,8 @@ void http_client_free(struct http_client *c);
  * marked resend_lost. Releases what r held before. */
 void http_request_init(struct http_request *r, const struct http_client *c, enum http_method method,
 		       const char *path, const char *body);
+/* The `limit` every page asks for (the contract's maximum). */
+#define HTTP_PAGE_LIMIT 100
 /* Sets r to GET one page of a list: limit=100, the filter query (or NULL),
  * and after=cursor (NULL: the first page). */
 void http_request_page(struct http_request *r, const struct http_client *c, const char *path,

@@ -226,6 +226,11 @@ void http_report(const struct http_client *c, const struct http_request *r, cons
 				http_put_scrubbed(&msg, c, " ", e.code, 80, "");
 			if (e.message)
 				http_put_scrubbed(&msg, c, ": ", e.message, 300, "");
+			if (e.request_id) /* what LiveRamp support asks for */
+				sb_printf(&msg, " (request id %.100s)", e.request_id);
+		} else if (r->status >= 300 && api_body_is_html(r->response.buf, r->response.len)) {
+			sb_puts(&msg, " with an HTML page, not the API's JSON: a gateway or proxy answered (an "
+				      "address it does not allow, or an outage in front of the API)");
 		}
 		arena_free(&a);
 		if (r->error[0])

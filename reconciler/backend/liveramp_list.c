@@ -7,6 +7,13 @@
  * the page's `after` cursor, until the cursor is null. So the pages of one
  * list follow each other, while many lists (the segment configs of every
  * distribution manager) run side by side on the multi handle.
+ *
+ * Every answer is hostile until checked, and the contract allows more than
+ * a naive walk survives: an item listed again on a later page (the same
+ * id) is taken once, with a warning naming the list; a cursor seen before
+ * in the same walk (a cycle of any period) or a page holding more items
+ * than asked ends the list with an error naming the request, so that a
+ * walk takes bounded time and memory.
  */
 #include <string.h>
 
@@ -34,11 +41,14 @@ void lr_list_init(struct lr_list *ls, struct liveramp *l, enum api_kind kind, co
 void lr_list_release(struct lr_list *ls)
 {
 	free(ls->items);
+	hmap_free(&ls->ids);
+	hmap_free(&ls->cursors);
 	http_request_release(&ls->req);
 	diags_free(&ls->diags);
 	memset(ls, 0, sizeof(*ls));
 }
 
+/* Appends the page's items, each id once per walk. */
 static void append_items(struct lr_list *ls, const struct api_page *page)
 {
 	size_t size = api_kind_size(ls->kind);
@@ -49,9 +59,16 @@ static void append_items(struct lr_list *ls, const struct api_page *page)
 		ls->items = xrealloc(ls->items, cap * size);
 		ls->cap = cap;
 	}
-	if (page->n)
-		memcpy(ls->items + ls->n * size, page->items, page->n * size);
-	ls->n += page->n;
+	for (size_t i = 0; i < page->n; i++) {
+		const char *item = (const char *)page->items + i * size;
+		const char *id = api_item_id(ls->kind, item);
+		if (hmap_put(&ls->ids, id, (void *)1, NULL) == 1) {
+			ls->repeated++;
+			continue;
+		}
+		memcpy(ls->items + ls->n * size, item, size);
+		ls->n++;
+	}
 }
 
 static bool page_done(struct http_request *r, void *ctx)
@@ -68,6 +85,13 @@ static bool page_done(struct http_request *r, void *ctx)
 		ls->bad = true;
 		return false;
 	}
+	if (page.n > HTTP_PAGE_LIMIT) {
+		diag_error(&ls->diags, LR_RULE, NULL, "retry later; report it to LiveRamp with the request named here",
+			   "%s: a page of %zu items, more than the %d asked for; the list is not read", r->what,
+			   page.n, HTTP_PAGE_LIMIT);
+		ls->bad = true;
+		return false;
+	}
 	append_items(ls, &page);
 	ls->total = page.total;
 	ls->resume = page.after;
@@ -75,13 +99,14 @@ static bool page_done(struct http_request *r, void *ctx)
 		ls->on_page(ls, ls->on_page_ctx);
 	if (!page.after)
 		return false;
-	if (++ls->pages >= MAX_PAGES || (ls->last_after && strcmp(ls->last_after, page.after) == 0)) {
-		diag_error(&ls->diags, LR_RULE, NULL, "retry later; report it to LiveRamp if it persists",
-			   "%s: the list does not end (the same cursor twice, or %u pages)", r->what, MAX_PAGES);
+	if (hmap_get(&ls->cursors, page.after) || ++ls->pages >= MAX_PAGES) {
+		diag_error(&ls->diags, LR_RULE, NULL, "retry later; report it to LiveRamp with the request named here",
+			   "%s: the list does not end (%s)", r->what,
+			   ls->pages >= MAX_PAGES ? "too many pages" : "a cursor came back that this walk had seen");
 		ls->bad = true;
 		return false;
 	}
-	ls->last_after = page.after;
+	hmap_put(&ls->cursors, page.after, (void *)1, NULL);
 	if (ls->one_page)
 		return false;
 	http_request_page(r, ls->l->http, ls->path, ls->filter, page.after);
@@ -103,6 +128,13 @@ int lr_list_check(struct liveramp *l, struct lr_list *ls, struct diags *d)
 	if (ls->bad) {
 		diags_move(d, &ls->diags);
 		return -1;
+	}
+	if (ls->repeated) {
+		diag_warning(d, LR_RULE, NULL, "nothing to do; report it to LiveRamp if it persists",
+			     "GET %s%s%s: %zu item%s listed again on a later page, taken once", ls->path,
+			     ls->filter ? "?" : "", ls->filter ? ls->filter : "", ls->repeated,
+			     ls->repeated == 1 ? "" : "s");
+		ls->repeated = 0; /* warned once */
 	}
 	if (!http_ok(&ls->req)) {
 		char what_for[96];

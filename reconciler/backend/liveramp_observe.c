@@ -14,7 +14,8 @@
  * array, walked beside the configs; then, one GET each and concurrently,
  * the segments configured somewhere but missing from the listing. A
  * configured segment that even GET /v2/segments/{id} does not know (404)
- * simply has no catalog entry, as in the sandbox.
+ * simply has no catalog entry, as in the sandbox. An empty catalog (its
+ * first page says total 0) is taken at its word: nothing is looked up.
  *
  * With a desired state, walking the whole catalog is often the longest
  * part of an observe: one cursor chain, 1,000 pages one after the other
@@ -434,6 +435,11 @@ static int read_catalog(struct observe *o, struct diags *d)
 {
 	size_t n;
 	bool partial = lr_list_more(&o->segments);
+	/* An empty catalog (its first and only page says so): LiveRamp lists
+	 * no segment, so looking each one up would be a 404 apiece, the same
+	 * state for thousands of requests. */
+	if (!partial && o->segments.n == 0 && o->segments.total <= 0)
+		return 0;
 	char **ids = missing_segments(o, partial, &n);
 	if (partial && n > pages_left(o)) {
 		size_t from = o->segments.n;
@@ -532,6 +538,19 @@ static void managed_account(struct observe *o, const struct acct *ac, struct dia
 		add_account(o, ac, d);
 }
 
+/* Every manager the org lists that is not an account here (on a connection
+ * left alone, of another destination, or not listed): its name is taken
+ * all the same (model.h, struct held_name). */
+static void add_held_names(struct observe *o)
+{
+	for (size_t i = 0; i < o->dms.n; i++) {
+		const struct api_dm *dm = lr_list_item(&o->dms, i);
+		const struct acct *ac = hmap_get(&o->by_ic, dm->ic_id);
+		if (!ac || !managed(o, ac))
+			state_add_held_name(o->s, dm->name, dm->ic_id, dm->id);
+	}
+}
+
 static int observe_all(struct observe *o, struct diags *d)
 {
 	struct liveramp *l = o->l;
@@ -543,6 +562,7 @@ static int observe_all(struct observe *o, struct diags *d)
 	if (read_lists(o, d) != 0)
 		return -1;
 	for_each_target(o, odd_account, d);
+	add_held_names(o);
 	put_listed(o, 0);
 	index_configured(o);
 	if (read_catalog(o, d) != 0)

@@ -68,7 +68,9 @@ struct lr_list {
 	char *items;         /* n structs of the kind's type; heap, lr_list_release */
 	size_t n, cap;
 	unsigned pages;
-	const char *last_after;
+	struct hmap ids;     /* item id -> 1: an item repeated across pages is taken once */
+	struct hmap cursors; /* every `after` seen in this walk: one seen again is a cycle */
+	size_t repeated;     /* items taken once though listed again */
 	long long total;     /* _pagination.total of the last page; -1 when not sent */
 	bool one_page;       /* stop after the next page; lr_list_run again goes on */
 	const char *resume;  /* the cursor after the last page read; NULL at the end */

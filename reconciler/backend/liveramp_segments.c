@@ -1,10 +1,13 @@
 /*
  * Segment-config batches: POST and DELETE /v2/distribution-managers/{dm}/
  * segment-configs, at most BACKEND_BATCH_MAX items, answered 207 with one
- * status per item, in order.
+ * status per item, in no promised order (batch_accept matches them by id).
  *
  * Decision 9: an item whose httpStatus is >= 300 failed. A 4xx item is
- * reported (results[i]) and never sent again. A 5xx or 429 item, like a
+ * reported (results[i]) and never sent again, unless reading back shows
+ * that the API holds it after all. Nothing is reported done that the
+ * manager's configs do not hold (read after write where the answer is
+ * unclear). A 5xx or 429 item, like a
  * whole batch whose answer was lost, goes through lr_write_run's policy:
  * the manager's configs are listed again, and only the items not yet done
  * (adds not present, removes still present) are sent again.
@@ -12,6 +15,7 @@
  * Decision 8: DELETE names SegmentConfig ids, [{"id": config_id}], built
  * in one function (remove_item) so it is one line to change.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,8 +80,87 @@ static void item_failed(struct batch *b, size_t i, const struct api_item_status 
 		   st->code && st->message ? ": " : "", st->message ? st->message : "");
 }
 
-/* Reads the 207 item by item. An answer that cannot be read is treated
- * like a lost one: the listing tells what happened. */
+/* What a 207 says of the items it could not be matched to (see
+ * batch_accept): how many answered ok, refused (4xx), or "try again". */
+struct pool {
+	size_t ok, refused, retry;
+	const struct api_item_status *first_refused;
+};
+
+/* The key an answer item can name a sent item by: the segment id of an
+ * add, the config id of a removal. */
+static const char *sent_key(const struct batch *b, size_t i)
+{
+	return b->add ? b->segs[i].id : b->segs[i].config_id;
+}
+
+static bool retryable(int status)
+{
+	return status >= 500 || status == 429;
+}
+
+/* Settles every sent item that is not confirmed done by the answer, by
+ * listing the manager's configs (read after write): an item the API holds
+ * is done, whatever its answer said; one it does not hold failed (matched
+ * to a 4xx, or unmatched while the answer's unmatched failures are all
+ * 4xx: sending it again gets the same no) or is sent again (a 5xx or 429,
+ * or nothing explains it). Returns 1 when some are to be sent again. */
+static int settle(struct lr_write *w, const struct pool *pool, const int *answer, struct diags *d)
+{
+	struct batch *b = w->ctx;
+	struct arena a = ARENA_INIT;
+	struct lr_list ls;
+	lr_list_init(&ls, w->l, API_CONFIG, b->path, NULL, &a);
+	struct lr_list *lists[] = {&ls};
+	bool read = lr_list_run(w->l, lists, 1, NULL, d) == 0;
+	struct hmap held = HMAP_INIT;
+	for (size_t j = 0; read && j < ls.n; j++) {
+		const struct api_config *c = lr_list_item(&ls, j);
+		hmap_put(&held, b->add ? c->segment_id : c->id, (void *)c, NULL);
+	}
+	int again = 0;
+	for (size_t k = 0; k < b->n_sent; k++) {
+		size_t i = b->sent[k];
+		struct batch_item_result *r = &b->results[i];
+		int st = answer[k];
+		if (st > 0 && st < 300)
+			continue; /* confirmed by its own item */
+		if (!read) {
+			if (st == 0)
+				set_result(r, false, 0, "not confirmed: the answer did not name it, and reading "
+							"the segment configs back failed");
+			b->pending[i] = false;
+			continue;
+		}
+		bool there = hmap_get(&held, sent_key(b, i)) != NULL;
+		if (there == b->add) {
+			set_result(r, true, b->add ? 201 : 200, "%s", "");
+			b->pending[i] = false;
+		} else if (st > 0 && !retryable(st)) {
+			b->pending[i] = false; /* refused: item_failed said why */
+		} else if (st == 0 && pool->refused && !pool->retry) {
+			item_failed(b, i, pool->first_refused);
+			b->pending[i] = false;
+		} else {
+			if (st == 0)
+				set_result(r, false, 503, "not confirmed: the answer did not name it, and the "
+							  "distribution manager does not hold it");
+			again = 1;
+		}
+	}
+	hmap_free(&held);
+	lr_list_release(&ls);
+	arena_free(&a);
+	return again;
+}
+
+/* Reads the 207. The contract promises no order, and does not say whether
+ * an add's item names the segment or the new config (a removal's names
+ * the config sent), so items are matched by the id they carry, each sent
+ * item once; an item that names nothing sent is unmatched. When every item
+ * answered ok and as many as were sent, all are done; otherwise settle()
+ * reads back what the API holds before anything is reported. An answer
+ * that cannot be read is treated like a lost one: the listing tells. */
 static int batch_accept(struct lr_write *w, const struct http_request *r, struct diags *d)
 {
 	struct batch *b = w->ctx;
@@ -85,26 +168,55 @@ static int batch_accept(struct lr_write *w, const struct http_request *r, struct
 	struct diags ignored = DIAGS_INIT;
 	struct api_item_status *items;
 	size_t n;
-	int again = 1;
-	if (api_decode_multi_status(&items, &n, r->response.buf, r->response.len, &a, r->what, &ignored) == 0 &&
-	    n == b->n_sent) {
-		again = 0;
-		for (size_t k = 0; k < n; k++) {
-			size_t i = b->sent[k];
-			int st = items[k].http_status;
-			if (st < 300) {
-				set_result(&b->results[i], true, st, "%s", "");
-				b->pending[i] = false;
-			} else if (st >= 500 || st == 429) {
-				item_failed(b, i, &items[k]); /* kept, in case we give up */
-				again = 1;
-			} else {
-				item_failed(b, i, &items[k]);
-				b->pending[i] = false;
-			}
-		}
+	if (api_decode_multi_status(&items, &n, r->response.buf, r->response.len, &a, r->what, &ignored) != 0) {
+		diags_free(&ignored);
+		arena_free(&a);
+		return 1;
 	}
 	diags_free(&ignored);
+	/* answer[k]: the status of the item matched to the k-th sent, 0: none. */
+	int *answer = xcalloc(b->n_sent ? b->n_sent : 1, sizeof(*answer));
+	struct hmap by_key = HMAP_INIT; /* key -> k + 1 */
+	for (size_t k = 0; k < b->n_sent; k++)
+		hmap_put(&by_key, sent_key(b, b->sent[k]), (void *)(uintptr_t)(k + 1), NULL);
+	struct pool pool = {0};
+	bool all_ok = n == b->n_sent;
+	for (size_t j = 0; j < n; j++) {
+		const struct api_item_status *it = &items[j];
+		uintptr_t k = it->id ? (uintptr_t)hmap_get(&by_key, it->id) : 0;
+		all_ok = all_ok && it->http_status < 300;
+		if (k && answer[k - 1])
+			all_ok = false; /* one item answered twice: another may not be */
+		if (k && !answer[k - 1]) {
+			size_t i = b->sent[k - 1];
+			answer[k - 1] = it->http_status;
+			if (it->http_status < 300) {
+				set_result(&b->results[i], true, it->http_status, "%s", "");
+				b->pending[i] = false;
+			} else {
+				item_failed(b, i, it); /* kept: settle() decides */
+			}
+		} else if (it->http_status < 300) {
+			pool.ok++;
+		} else if (retryable(it->http_status)) {
+			pool.retry++;
+		} else if (!pool.refused++) {
+			pool.first_refused = it;
+		}
+	}
+	int again = 0;
+	if (all_ok) {
+		for (size_t k = 0; k < b->n_sent; k++) {
+			size_t i = b->sent[k];
+			if (!answer[k])
+				set_result(&b->results[i], true, b->add ? 201 : 200, "%s", "");
+			b->pending[i] = false;
+		}
+	} else {
+		again = settle(w, &pool, answer, d);
+	}
+	hmap_free(&by_key);
+	free(answer);
 	arena_free(&a);
 	return again;
 }
@@ -119,27 +231,23 @@ static int batch_check(struct lr_write *w, struct diags *d)
 	struct lr_list *lists[] = {&ls};
 	int rc = -1;
 	if (lr_list_run(w->l, lists, 1, NULL, d) == 0) {
-		struct hmap by_segment = HMAP_INIT, by_id = HMAP_INIT;
+		struct hmap held = HMAP_INIT;
 		for (size_t j = 0; j < ls.n; j++) {
 			const struct api_config *c = lr_list_item(&ls, j);
-			hmap_put(&by_segment, c->segment_id, (void *)c, NULL);
-			hmap_put(&by_id, c->id, (void *)c, NULL);
+			hmap_put(&held, b->add ? c->segment_id : c->id, (void *)c, NULL);
 		}
 		rc = LR_DONE;
 		for (size_t i = 0; i < b->n; i++) {
 			if (!b->pending[i])
 				continue;
-			bool done = b->add ? hmap_get(&by_segment, b->segs[i].id) != NULL
-					   : hmap_get(&by_id, b->segs[i].config_id) == NULL;
-			if (done) {
+			if ((hmap_get(&held, sent_key(b, i)) != NULL) == b->add) {
 				set_result(&b->results[i], true, b->add ? 201 : 200, "%s", "");
 				b->pending[i] = false;
 			} else {
 				rc = LR_NOT_DONE;
 			}
 		}
-		hmap_free(&by_segment);
-		hmap_free(&by_id);
+		hmap_free(&held);
 	}
 	lr_list_release(&ls);
 	arena_free(&a);

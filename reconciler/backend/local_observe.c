@@ -126,6 +126,23 @@ static void report_odd_connection(const struct sb_ic *ic, struct diags *d)
 			     ic->id, ic->n_dms);
 }
 
+/* Every manager on a connection that is not an account here: its name is
+ * taken in the org all the same (model.h, struct held_name). */
+static void add_held_names(struct state *s, const struct sandbox *sb, const struct sandbox_target *t, bool found)
+{
+	size_t it = 0;
+	void *v;
+	while (hmap_next(&sb->dms, &it, NULL, &v)) {
+		const struct sb_dm *dm = v;
+		if (!dm || !dm->obj)
+			continue;
+		const struct sb_ic *ic = dm->ic;
+		if (found && ic && ic->obj && ic->n_dms == 1 && sandbox_ic_in_target(ic, t))
+			continue;
+		state_add_held_name(s, sandbox_str(dm->obj, "name"), ic ? ic->id : NULL, dm->id);
+	}
+}
+
 int sandbox_observe(struct sandbox *sb, const struct profile *p, const struct sandbox_pins *pins,
 		    const char *source, struct state **out, struct diags *d)
 {
@@ -133,7 +150,9 @@ int sandbox_observe(struct sandbox *sb, const struct profile *p, const struct sa
 	s->source = state_strdup(s, source);
 	add_catalog(s, sb);
 	struct sandbox_target t;
-	if (sandbox_find_target(sb, p, pins, &t)) {
+	bool found = sandbox_find_target(sb, p, pins, &t);
+	add_held_names(s, sb, &t, found);
+	if (found) {
 		size_t it = 0;
 		void *v;
 		while (hmap_next(&sb->ics, &it, NULL, &v)) {

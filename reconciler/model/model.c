@@ -21,6 +21,7 @@ void state_free(struct state *s)
 	free(s->accounts);
 	free(s->shares);
 	free(s->catalog);
+	free(s->held);
 	hmap_free(&s->catalog_index);
 	hmap_free(&s->name_index);
 	arena_free(&s->arena);
@@ -33,6 +34,16 @@ struct account *state_add_account(struct state *s)
 	struct account *a = arena_alloc(&s->arena, sizeof(*a));
 	s->accounts[s->n_accounts++] = a;
 	return a;
+}
+
+void state_add_held_name(struct state *s, const char *name, const char *connection_id,
+			 const char *manager_id)
+{
+	XGROW(s->held, s->cap_held, s->n_held + 1);
+	struct held_name *h = &s->held[s->n_held++];
+	h->name = state_strdup(s, name ? name : "");
+	h->connection_id = connection_id ? state_strdup(s, connection_id) : NULL;
+	h->manager_id = state_strdup(s, manager_id ? manager_id : "");
 }
 
 struct share *state_add_share(struct state *s)
@@ -126,6 +137,13 @@ void state_index(struct state *s)
 	}
 }
 
+/* By manager id: one order whatever the backend's list order. */
+static int held_cmp(const void *x, const void *y)
+{
+	const struct held_name *a = x, *b = y;
+	return strcmp(a->manager_id, b->manager_id);
+}
+
 void state_canonicalize(struct state *s)
 {
 	struct keyed *k = xcalloc(s->n_accounts ? s->n_accounts : 1, sizeof(*k));
@@ -145,6 +163,8 @@ void state_canonicalize(struct state *s)
 			qsort(a->segments, a->n_segments, sizeof(*a->segments), segment_cmp);
 	}
 	free(k);
+	if (s->n_held > 1)
+		qsort(s->held, s->n_held, sizeof(*s->held), held_cmp);
 	state_index(s);
 }
 
@@ -238,6 +258,11 @@ void state_fingerprint(const struct state *s, char out[65])
 			fp_str(&c, 'C', g->config_id);
 			fp_str(&c, 't', segment_type_api_name(g->type));
 		}
+	}
+	/* Only when present, so that states without any keep their digest. */
+	for (size_t i = 0; i < s->n_held; i++) {
+		fp_str(&c, 'H', s->held[i].name);
+		fp_str(&c, 'h', s->held[i].manager_id);
 	}
 	sha256_hex(&c, out);
 }

@@ -116,6 +116,16 @@ struct catalog_entry {
 	enum segment_type type;
 };
 
+/* A distribution manager name the backend reports on a connection it does
+ * not manage (one with several managers, another destination's, a manager
+ * whose connection is not listed). Names are unique in the org whatever
+ * the tool manages, so such a name is taken (actual state only). */
+struct held_name {
+	const char *name;
+	const char *connection_id;
+	const char *manager_id;
+};
+
 struct state {
 	struct arena arena;
 	struct account **accounts;
@@ -129,6 +139,9 @@ struct state {
 	size_t n_catalog;
 	size_t cap_catalog;
 	struct hmap catalog_index; /* id -> struct catalog_entry*, see state_catalog_find */
+	struct held_name *held; /* names held by managers not managed; sorted by canonicalize */
+	size_t n_held;
+	size_t cap_held;
 	struct hmap name_index;    /* folded name -> struct account*, built by state_index */
 	const char *source;        /* human description of where the state came from */
 };
@@ -143,6 +156,10 @@ struct share *state_add_share(struct state *s);
 struct catalog_entry *state_catalog_put(struct state *s, const char *id, const char *name,
 					enum segment_type type);
 const struct catalog_entry *state_catalog_find(const struct state *s, const char *id);
+/* Records a name held by a manager the backend does not manage (strings
+ * copied; connection_id may be NULL). */
+void state_add_held_name(struct state *s, const char *name, const char *connection_id,
+			 const char *manager_id);
 
 /* Sorts accounts by folded name, and within each account identifiers by
  * name and segments by id, so that renderings and fingerprints do not depend
@@ -165,7 +182,8 @@ const char *segment_type_api_name(enum segment_type t);       /* "ONBOARDING" */
 bool segment_type_from_api(const char *s, enum segment_type *out);
 
 /* A stable digest (SHA-256, hex) of the observable content of a state:
- * accounts, their fields, remote ids, segment configs and catalog types.
+ * accounts, their fields, remote ids, segment configs and catalog types,
+ * and the names held by managers not managed (when there are any).
  * Used as the fingerprint a saved plan is bound to. out: 65 bytes. */
 void state_fingerprint(const struct state *s, char out[65]);
 

@@ -8,8 +8,8 @@
  * rule id from the public list, the position of the offending value when the
  * state has one, and a hint saying what to do instead.
  *
- * Generic rule ids: account.name, account.expire_at, segment.duplicate,
- * segment.unknown, share.shared_on. Profile rule ids, "<profile id>.<rule>":
+ * Generic rule ids: account.name, account.expire_at, account.conflict,
+ * segment.duplicate, segment.unknown, share.shared_on. Profile rule ids, "<profile id>.<rule>":
  * <field> for each required account field (client_name), identifiers,
  * precision, record_sync, raw_fields, duplicate_segment_names, segment_name,
  * marketplace.
@@ -42,7 +42,10 @@ size_t rules_check_desired(const struct profile *p, const struct state *desired,
  * Actual accounts that are undeclared and carry DATA_MARKETPLACE configs ->
  * <id>.marketplace warning (not touched unless declared); declared ones
  * carrying undeclared DATA_MARKETPLACE configs -> the same warning, at the
- * account's declaration. Returns the number of errors added. */
+ * account's declaration. A declared name held by a manager the backend does
+ * not manage (actual->held) -> "account.conflict" error when the account
+ * would be created or renamed into it, a warning when it exists already.
+ * Returns the number of errors added. */
 size_t rules_check_actual(const struct profile *p, const struct state *desired, const struct state *actual,
 			  struct diags *d);
 

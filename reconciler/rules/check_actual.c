@@ -159,6 +159,51 @@ static void check_observed_marketplace(struct check_ctx *c, const struct account
 	hmap_free(&wanted);
 }
 
+/* Names are unique in the org whatever the tool manages (Decision 1): a
+ * declared name held by a manager observe left alone would be a second
+ * account of that name once created or renamed into. So it is refused
+ * before anything is sent, saying what holds it. */
+static void check_held_names(struct check_ctx *c, const struct state *desired, const struct state *actual,
+			     const struct hmap *idx)
+{
+	if (actual->n_held == 0)
+		return;
+	struct hmap held = HMAP_INIT; /* folded name -> first struct held_name */
+	for (size_t i = 0; i < actual->n_held; i++) {
+		const char *key = ctx_fold(c, actual->held[i].name);
+		if (!hmap_get(&held, key))
+			hmap_put(&held, key, (void *)&actual->held[i], NULL);
+	}
+	for (size_t i = 0; i < desired->n_accounts; i++) {
+		const struct account *a = desired->accounts[i];
+		const struct held_name *h = a->name.v ? hmap_get(&held, ctx_fold(c, a->name.v)) : NULL;
+		if (!h)
+			continue;
+		size_t k = match_actual(c, a, idx);
+		const struct account *managed = k ? actual->accounts[k - 1] : NULL;
+		if (managed && strcmp(ctx_fold(c, managed->name.v), ctx_fold(c, a->name.v)) == 0) {
+			/* It exists already, so nothing is created: the second one
+			 * is someone's to remove, and the plan goes on. */
+			diag_warning(c->d, "account.conflict", pos_or(&a->name.pos, &a->pos),
+				     "remove the extra distribution manager in LiveRamp Connect",
+				     "account '%s' is not unique in the organization: the name is also held by "
+				     "distribution manager %s%s%s, which reconciler does not manage",
+				     a->name.v, h->manager_id, h->connection_id ? " on integration connection " : "",
+				     h->connection_id ? h->connection_id : "");
+			continue;
+		}
+		diag_error(c->d, "account.conflict", pos_or(&a->name.pos, &a->pos),
+			   "remove the extra distribution manager in LiveRamp Connect, or rename the "
+			   "declaration; nothing was sent",
+			   "account '%s' %s: the name is held by distribution manager %s%s%s, which reconciler "
+			   "does not manage (names are unique in the organization)",
+			   a->name.v, managed ? "cannot be renamed into that name" : "cannot be created",
+			   h->manager_id, h->connection_id ? " on integration connection " : "",
+			   h->connection_id ? h->connection_id : "");
+	}
+	hmap_free(&held);
+}
+
 size_t rules_check_actual(const struct profile *p, const struct state *desired, const struct state *actual,
 			  struct diags *d)
 {
@@ -176,6 +221,7 @@ size_t rules_check_actual(const struct profile *p, const struct state *desired, 
 			declared_as[k - 1] = a;
 		check_declared_segments(&c, a, k ? actual->accounts[k - 1] : NULL, actual);
 	}
+	check_held_names(&c, desired, actual, &idx);
 	if (!p->marketplace_allowed)
 		for (size_t i = 0; i < actual->n_accounts; i++)
 			check_observed_marketplace(&c, actual->accounts[i], declared_as[i], actual);

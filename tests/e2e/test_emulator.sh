@@ -128,7 +128,7 @@ check "a call for another org is 403" $?
 
 # ---- explore ------------------------------------------------------------
 api GET /v2/destinations
-json_ok "destinations list Kargo" '."v2/Destinations"[0] == {"id": "1001", "name": "Kargo", "logoUrl": ""} and ._pagination.total == 1 and ._pagination.after == null'
+json_ok "destinations list Kargo (a logoUrl that is a URL)" '."v2/Destinations"[0] == {"id": "1001", "name": "Kargo", "logoUrl": "https://logo.invalid/destinations/1001.png"} and ._pagination.total == 1 and ._pagination.after == null'
 api GET /v2/destinations/1001/integrations
 json_ok "integrations of Kargo carry requiredProperties" '.integrations[0].id == "2001" and (.integrations[0].deviceTypes | index("RAMP_ID")) != null'
 api GET /v2/destinations/999
@@ -144,17 +144,21 @@ check "a wrong method is 405 with Allow" $?
 # ---- integration connections and managers ----------------------------------
 IC_BODY='{"integrationID": ["1001", "2001"], "deviceTypes": ["WEB", "RAMP_ID"], "properties": [{"propertyKey": "client_name", "propertyValue": "Acme Inc"}], "distributionManagerName": "Acme Kargo US"}'
 api POST /v2/integration-connections '{"integrationID": ["1001", "2001"], "deviceTypes": ["WEB"], "properties": []}'
-[ "$CODE" = 400 ]
-check "an IC without the required property is 400" $?
+[ "$CODE" = 422 ]
+check "an IC without the required property is 422" $?
 api POST /v2/integration-connections '{"integrationID": ["1001", "9999"], "deviceTypes": ["WEB"], "properties": [{"propertyKey": "client_name", "propertyValue": "x"}]}'
 [ "$CODE" = 404 ]
 check "an IC of an unknown integration is 404" $?
 api POST /v2/integration-connections '{"integrationID": ["1001", "2001"], "deviceTypes": ["SMOKE_SIGNAL"], "properties": [{"propertyKey": "client_name", "propertyValue": "x"}]}'
-[ "$CODE" = 400 ]
-check "an IC with an unknown device type is 400" $?
+[ "$CODE" = 422 ]
+check "an IC with an unknown device type is 422" $?
 api POST /v2/integration-connections '{"integrationID": ["1001", "2001"],'
-[ "$CODE" = 400 ] && printf '%s' "$OUT" | jq -e '.errorCode == "BAD_REQUEST"' >/dev/null
-check "a malformed JSON body is 400" $?
+[ "$CODE" = 422 ] && printf '%s' "$OUT" | jq -e '.errorCode == "BAD_REQUEST"' >/dev/null
+check "a malformed JSON body is 422" $?
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" -H "LR-Org-ID: $ORG" \
+	--data-binary '{"integrationID": ["1001", "2001"]}' "$BASE/v2/integration-connections")
+[ "$CODE" = 415 ]
+check "a JSON body sent as form-urlencoded is 415" $?
 api POST /v2/integration-connections "$IC_BODY"
 [ "$CODE" = 201 ]
 check "an IC with distributionManagerName is created (201)" $?
@@ -166,18 +170,18 @@ DM=$(printf '%s' "$OUT" | jq -r '."v2/DistributionManagers"[0].id // empty')
 
 NAME51=$(printf 'n%.0s' $(seq 51))
 api POST /v2/distribution-managers "{\"name\": \"$NAME51\", \"integrationConnectionID\": \"$IC\", \"status\": \"ACTIVE\", \"expireAt\": null}"
-[ "$CODE" = 400 ]
-check "a DM name of 51 characters is 400" $?
+[ "$CODE" = 422 ]
+check "a DM name of 51 characters is 422" $?
 api POST /v2/distribution-managers "{\"name\": \"${NAME51:1}\", \"integrationConnectionID\": \"$IC\", \"status\": \"ACTIVE\", \"expireAt\": null}"
 [ "$CODE" = 201 ]
 check "a DM name of 50 characters is created" $?
 DM2=$(printf '%s' "$OUT" | jq -r '.id // empty')
 api POST /v2/distribution-managers "{\"name\": \"Old\", \"integrationConnectionID\": \"$IC\", \"status\": \"ACTIVE\", \"expireAt\": \"2001-01-01\"}"
-[ "$CODE" = 400 ]
-check "a DM with an expireAt in the past is 400" $?
+[ "$CODE" = 422 ]
+check "a DM with an expireAt in the past is 422" $?
 api PUT "/v2/distribution-managers/$DM" '{"name": "Acme Kargo US", "status": "INACTIVE"}'
-[ "$CODE" = 400 ]
-check "PUT of a DM without expireAt is 400" $?
+[ "$CODE" = 422 ]
+check "PUT of a DM without expireAt is 422" $?
 api PUT "/v2/distribution-managers/$DM" '{"name": "Acme Kargo US", "status": "ACTIVE", "expireAt": "2999-12-31"}'
 [ "$CODE" = 200 ]
 check "PUT of a DM with all three fields is 200" $?
@@ -187,11 +191,11 @@ json_ok "the PUT is visible" '.expireAt == "2999-12-31"'
 # ---- segment configs: batches, 207, pagination -----------------------------
 batch "$DM" 0 501 >"$TMP/b501.json"
 api POST "/v2/distribution-managers/$DM/segment-configs" "@$TMP/b501.json"
-[ "$CODE" = 400 ]
-check "a batch of 501 items is 400" $?
+[ "$CODE" = 207 ] && printf '%s' "$OUT" | jq -e 'length == 501 and all(.[]; .status.httpStatus == 422 and (.status.errorCode | type) == "string")' >/dev/null
+check "a batch of 501 items is a 207 refusing each (422)" $?
 api POST "/v2/distribution-managers/$DM/segment-configs" '[]'
-[ "$CODE" = 400 ]
-check "an empty batch is 400" $?
+[ "$CODE" = 207 ] && [ "$OUT" = "[]" ]
+check "an empty batch is an empty 207" $?
 batch "$DM" 0 150 >"$TMP/b1.json"
 batch "$DM" 150 250 >"$TMP/b2.json"
 api POST "/v2/distribution-managers/$DM/segment-configs" "@$TMP/b1.json"
@@ -203,8 +207,8 @@ n2=$(printf '%s' "$OUT" | jq '[.[] | select(.status.httpStatus == 201)] | length
 check "batches answer 207 with one 201 per item" $?
 
 api POST "/v2/distribution-managers/$DM/segment-configs" "$(jq -nc --arg dm "$DM" '[{segmentID: "new-1", segmentType: "ONBOARDING", distributionManagerID: $dm}, {segmentID: "seg7", segmentType: "ONBOARDING", distributionManagerID: $dm}, {segmentID: "x", segmentType: "NOPE", distributionManagerID: $dm}]')"
-json_ok "207 items report 201, 409 (duplicate) and 400 in order" \
-	'[.[].status.httpStatus] == [201, 409, 400] and .[1].id == "seg7" and .[1].status.errorCode != null and .[0].status.errorCode == null'
+json_ok "207 items report 201, 409 (duplicate) and 422 in order, every errorCode a string" \
+	'[.[].status.httpStatus] == [201, 409, 422] and .[1].id == "seg7" and all(.[]; (.status.errorCode | type) == "string" and (.id | type) == "string")'
 
 ids=""
 after=""
@@ -225,11 +229,11 @@ check "a walk with limit=100 and after sees every config once (251 in 3 pages)" 
 api GET "/v2/distribution-managers/$DM/segment-configs"
 json_ok "limit defaults to 10" '(.segmentConfigs | length) == 10 and ._pagination.after != null'
 api GET "/v2/distribution-managers/$DM/segment-configs?limit=101"
-[ "$CODE" = 400 ]
-check "limit=101 is 400" $?
+[ "$CODE" = 422 ]
+check "limit=101 is 422" $?
 api GET "/v2/distribution-managers/$DM/segment-configs?after=zz"
-[ "$CODE" = 400 ]
-check "a made-up cursor is 400" $?
+[ "$CODE" = 422 ]
+check "a made-up cursor is 422" $?
 
 api GET "/v2/distribution-managers/$DM/segment-configs?limit=100"
 cursor=$(printf '%s' "$OUT" | jq -r '._pagination.after')

@@ -61,7 +61,7 @@ admin POST faults '{"faults": []}' >/dev/null
 admin POST faults '{"faults": ["list:redirect"]}' >/dev/null
 run plan acme.yaml --backend liveramp
 expect_rc "redirect: a 302 to another host is an error (exit 1)" 1
-expect_err "redirect: the error names the Location" "not followed: Location http://198.51.100.7:9/v2/elsewhere"
+expect_err "redirect: the error names the Location" "not followed: Location http://127.0.0.2:9/v2/elsewhere"
 admin POST faults '{"faults": ["token:redirect_scheme:1:1"]}' >/dev/null
 run plan acme.yaml --backend liveramp
 expect_rc "redirect: a token endpoint redirecting to file: is an error (exit 1)" 1

@@ -37,6 +37,15 @@ static const struct {
     {"redirect_scheme", EF_REDIRECT_SCHEME},
     {"huge", EF_HUGE},
     {"slow", EF_SLOW},
+    {"reorder207", EF_REORDER207},
+    {"anon207", EF_ANON207},
+    {"repeat_items", EF_REPEAT_ITEMS},
+    {"cycle_cursor", EF_CYCLE_CURSOR},
+    {"oversize_page", EF_OVERSIZE_PAGE},
+    {"no_array_key", EF_NO_ARRAY_KEY},
+    {"no_segment_id", EF_NO_SEGMENT_ID},
+    {"html403", EF_HTML403},
+    {"nested_error", EF_NESTED_ERROR},
 };
 
 #define N_KINDS (sizeof(KINDS) / sizeof(KINDS[0]))
@@ -84,7 +93,9 @@ static int parse_fields(struct emu_fault *f, char **field, size_t n, struct strb
 	if (kind < 0) {
 		sb_printf(err,
 			  "unknown fault '%s' (one of 500, 503, 429, timeout, reset, malformed, truncated, "
-			  "expired_token, partial207, lost)",
+			  "expired_token, partial207, lost, reorder207, anon207, repeat_items, cycle_cursor, "
+			  "oversize_page, no_array_key, no_segment_id, html403, "
+			  "nested_error)",
 			  field[1]);
 		return -1;
 	}
@@ -172,8 +183,10 @@ static bool applies(const struct emu_fault *f, const struct emu_request *rq)
 	    f->cls == -1 || f->cls == (int)rq->cls || (f->cls == EC_LIST && get && rq->cls != EC_TOKEN);
 	if (!cls)
 		return false;
-	if (f->kind == EF_PARTIAL207)
+	if (f->kind == EF_PARTIAL207 || f->kind == EF_REORDER207 || f->kind == EF_ANON207)
 		return rq->cls == EC_SEG_ADD || rq->cls == EC_SEG_REMOVE;
+	if (f->kind >= EF_REPEAT_ITEMS && f->kind <= EF_NO_SEGMENT_ID)
+		return get && rq->cls != EC_TOKEN; /* only pages show them */
 	if (f->kind == EF_EXPIRED_TOKEN)
 		return rq->cls != EC_TOKEN;
 	return true;

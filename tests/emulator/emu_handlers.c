@@ -68,8 +68,15 @@ static json_t *pick(const json_t *item, const char *const *keys, const char *con
 static json_t *destination_view(const json_t *d)
 {
 	const char *logo = emu_str(d, "logoUrl");
-	return json_pack("{s:s, s:s, s:s}", "id", emu_str(d, "id"), "name", emu_str(d, "name"), "logoUrl",
-			 logo ? logo : "");
+	/* logoUrl is required and a URL: a state that has none gets one that
+	 * names nothing (.invalid is reserved for that). */
+	json_t *out = json_pack("{s:s, s:s}", "id", emu_str(d, "id"), "name", emu_str(d, "name"));
+	if (logo && *logo)
+		json_object_set_new(out, "logoUrl", json_string(logo));
+	else
+		json_object_set_new(out, "logoUrl", json_pack("s++", "https://logo.invalid/destinations/",
+							       emu_str(d, "id"), ".png"));
+	return out;
 }
 
 static json_t *integration_view(const json_t *it)
@@ -168,7 +175,7 @@ static bool valid_object(const json_t *in, struct emu_response *rs)
 {
 	if (json_is_object(in))
 		return true;
-	emu_error(rs, 400, "BAD_REQUEST", "the request body must be a JSON object");
+	emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "the request body must be a JSON object");
 	return false;
 }
 
@@ -177,11 +184,11 @@ bool emu_valid_name(const json_t *name, struct emu_response *rs)
 	const char *s = json_string_value(name);
 	size_t bad;
 	if (!s || !utf8_valid(s, strlen(s), &bad) || strspn(s, " \t\r\n") == strlen(s)) {
-		emu_error(rs, 400, "BAD_REQUEST", "name must be a non-empty string");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "name must be a non-empty string");
 		return false;
 	}
 	if (utf8_length(s) > NAME_MAX_CHARS) {
-		emu_error(rs, 400, "BAD_REQUEST", "name must be at most %d characters; it has %zu",
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "name must be at most %d characters; it has %zu",
 			  NAME_MAX_CHARS, utf8_length(s));
 		return false;
 	}
@@ -194,11 +201,11 @@ bool emu_valid_expire(const json_t *v, struct emu_response *rs)
 	if (json_is_null(v))
 		return true;
 	if (!json_is_string(v) || !local_api_date(json_string_value(v), &days)) {
-		emu_error(rs, 400, "BAD_REQUEST", "expireAt must be a date (YYYY-MM-DD) or null");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "expireAt must be a date (YYYY-MM-DD) or null");
 		return false;
 	}
 	if (days < clock_today()) {
-		emu_error(rs, 400, "BAD_REQUEST", "expireAt %s is in the past", json_string_value(v));
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "expireAt %s is in the past", json_string_value(v));
 		return false;
 	}
 	return true;
@@ -208,7 +215,7 @@ static bool valid_status(const json_t *v, struct emu_response *rs)
 {
 	if (json_is_string(v) && in_list(json_string_value(v), STATUSES))
 		return true;
-	emu_error(rs, 400, "BAD_REQUEST", "status must be ACTIVE or INACTIVE");
+	emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "status must be ACTIVE or INACTIVE");
 	return false;
 }
 
@@ -218,7 +225,7 @@ static json_t *integration_of(struct emu *e, const json_t *pair, struct emu_resp
 	const char *dest = json_string_value(json_array_get(pair, 0));
 	const char *id = json_string_value(json_array_get(pair, 1));
 	if (!json_is_array(pair) || json_array_size(pair) != 2 || !dest || !id) {
-		emu_error(rs, 400, "BAD_REQUEST", "integrationID must be [destinationId, integrationId]");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "integrationID must be [destinationId, integrationId]");
 		return NULL;
 	}
 	json_t *it = find_integration(e, dest, id);
@@ -230,7 +237,7 @@ static json_t *integration_of(struct emu *e, const json_t *pair, struct emu_resp
 static bool valid_device_types(const json_t *types, const json_t *integ, struct emu_response *rs)
 {
 	if (!json_is_array(types)) {
-		emu_error(rs, 400, "BAD_REQUEST", "deviceTypes must be an array of device types");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "deviceTypes must be an array of device types");
 		return false;
 	}
 	const json_t *allowed = json_object_get(integ, "deviceTypes");
@@ -240,11 +247,11 @@ static bool valid_device_types(const json_t *types, const json_t *integ, struct 
 	{
 		const char *s = json_string_value(t);
 		if (!s || !in_list(s, DEVICE_TYPES)) {
-			emu_error(rs, 400, "BAD_REQUEST", "deviceTypes[%zu] is not a DeviceType", i);
+			emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "deviceTypes[%zu] is not a DeviceType", i);
 			return false;
 		}
 		if (json_array_size(allowed) > 0 && !json_array_has(allowed, s)) {
-			emu_error(rs, 400, "BAD_REQUEST", "the integration does not accept device type %s",
+			emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "the integration does not accept device type %s",
 				  s);
 			return false;
 		}
@@ -270,14 +277,14 @@ static bool valid_properties(const json_t *props, const json_t *integ, struct em
 	size_t i;
 	json_t *p;
 	if (!json_is_array(props)) {
-		emu_error(rs, 400, "BAD_REQUEST",
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY",
 			  "properties must be an array of {propertyKey, propertyValue}");
 		return false;
 	}
 	json_array_foreach(props, i, p)
 	{
 		if (!emu_str(p, "propertyKey") || !emu_str(p, "propertyValue")) {
-			emu_error(rs, 400, "BAD_REQUEST",
+			emu_error(rs, 422, "UNPROCESSABLE_ENTITY",
 				  "properties[%zu] needs string propertyKey and propertyValue", i);
 			return false;
 		}
@@ -287,7 +294,7 @@ static bool valid_properties(const json_t *props, const json_t *integ, struct em
 		const char *name = emu_str(p, "name");
 		const char *v = name ? property_value(props, name) : NULL;
 		if (name && (!v || !*v)) {
-			emu_error(rs, 400, "BAD_REQUEST", "the integration requires a value for property %s",
+			emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "the integration requires a value for property %s",
 				  name);
 			return false;
 		}
@@ -380,7 +387,7 @@ void emu_ic_put(struct emu *e, struct emu_request *rq, struct emu_response *rs)
 	json_t *integ = ic_integration(e, ic);
 	json_t *props = json_object_get(in, "properties"), *types = json_object_get(in, "deviceTypes");
 	if (!props || !types) {
-		emu_error(rs, 400, "BAD_REQUEST", "a PUT needs both properties and deviceTypes");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "a PUT needs both properties and deviceTypes");
 		goto out;
 	}
 	if (!valid_device_types(types, integ, rs) || !valid_properties(props, integ, rs))
@@ -437,7 +444,7 @@ void emu_dm_create(struct emu *e, struct emu_request *rq, struct emu_response *r
 	const char *ic_id = emu_str(in, "integrationConnectionID");
 	json_t *status = json_object_get(in, "status"), *expire = json_object_get(in, "expireAt");
 	if (!ic_id) {
-		emu_error(rs, 400, "BAD_REQUEST", "integrationConnectionID is required");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "integrationConnectionID is required");
 		goto out;
 	}
 	if (!find_ic(e, ic_id, rs) || (status && !valid_status(status, rs)) ||
@@ -493,7 +500,7 @@ void emu_dm_put(struct emu *e, struct emu_request *rq, struct emu_response *rs)
 	static const char *const REQUIRED[] = {"name", "status", "expireAt"};
 	for (size_t i = 0; i < 3; i++) {
 		if (!json_object_get(in, REQUIRED[i])) {
-			emu_error(rs, 400, "BAD_REQUEST",
+			emu_error(rs, 422, "UNPROCESSABLE_ENTITY",
 				  "a PUT needs name, status and expireAt; %s is missing", REQUIRED[i]);
 			goto out;
 		}

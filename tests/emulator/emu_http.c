@@ -224,7 +224,7 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 	case EF_REDIRECT:
 	case EF_REDIRECT_SCHEME:
 		emu_error(rs, 302, "FOUND", "moved");
-		rs->location = le->fault == EF_REDIRECT ? "http://198.51.100.7:9/v2/elsewhere" : "file:///etc/passwd";
+		rs->location = le->fault == EF_REDIRECT ? "http://127.0.0.2:9/v2/elsewhere" : "file:///etc/passwd";
 		return;
 	case EF_HUGE:
 		huge_body(rs);
@@ -234,6 +234,27 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 		rs->content_type = "application/json";
 		rs->slow = true;
 		return;
+	case EF_HTML403: /* an edge's page for an address it does not allow */
+		sb_reset(&rs->body);
+		sb_puts(&rs->body, "<!DOCTYPE html>\n<html><head><title>Access denied</title></head><body>"
+				   "<h1>Error 1020</h1><p>Access denied</p></body></html>\n");
+		rs->status = 403;
+		rs->content_type = "text/html; charset=UTF-8";
+		return;
+	case EF_NESTED_ERROR: /* the error shape of LiveRamp's other APIs */
+		emu_reply_json(rs, 422,
+			       json_pack("{s:{s:s, s:s, s:s}}", "error", "message", "injected fault: refused",
+					 "code", "UNPROCESSABLE_ENTITY", "requestId", "req-emu-4711"));
+		return;
+	case EF_REORDER207:
+	case EF_ANON207:
+	case EF_REPEAT_ITEMS:
+	case EF_CYCLE_CURSOR:
+	case EF_OVERSIZE_PAGE:
+	case EF_NO_ARRAY_KEY:
+	case EF_NO_SEGMENT_ID:
+		rq->shape = le->fault;
+		break;
 	default:
 		break;
 	}

@@ -44,12 +44,27 @@ void emu_error(struct emu_response *rs, unsigned status, const char *code, const
 	sb_release(&msg);
 }
 
+/* Whether the request says its body is JSON (application/json, any
+ * parameters). The admin API takes whatever curl sends. */
+static bool says_json(const struct emu_request *rq)
+{
+	if (strncmp(rq->path, "/v2/", 4) != 0)
+		return true;
+	const char *ct = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen("application/json");
+	return ct && strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
 json_t *emu_body_json(struct emu_request *rq, struct emu_response *rs)
 {
 	json_error_t jerr;
+	if (!says_json(rq)) {
+		emu_error(rs, 415, "UNSUPPORTED_MEDIA_TYPE", "the request body must be sent as application/json");
+		return NULL;
+	}
 	json_t *v = json_loadb(rq->body, rq->body_len, JSON_DECODE_ANY, &jerr);
 	if (!v)
-		emu_error(rs, 400, "BAD_REQUEST",
+		emu_error(rs, strncmp(rq->path, "/v2/", 4) == 0 ? 422 : 400, "BAD_REQUEST",
 			  "the request body is not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
 			  jerr.column);
 	return v;

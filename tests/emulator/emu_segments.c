@@ -7,8 +7,8 @@
  * the order given: [{"id", "status": {httpStatus, errorCode, message}}].
  * A created item carries the new config's id, a failed one the segmentID
  * it asked for (DELETE: the config id it named). Success statuses are 201
- * (created) and 200 (deleted), with errorCode null. Item failures:
- *   400  the item is not {segmentID, segmentType, distributionManagerID}
+ * (created) and 200 (deleted), with errorCode "OK". Item failures:
+ *   422  the item is not {segmentID, segmentType, distributionManagerID}
  *        naming this DM, or its type differs from the catalog's
  *   404  segmentID not in the catalog (only when the catalog is not empty:
  *        an empty catalog accepts any id); DELETE: no such config on this DM
@@ -173,24 +173,39 @@ void emu_configs_drop_for(struct emu *e, const char *dm_id)
 
 /* ---- batches ------------------------------------------------------------- */
 
-/* The batch array, or NULL after answering 400. */
+/* One item of a 207: StandardError's three fields, all strings (a success
+ * too has an errorCode); an item naming nothing has no id. */
+static void item_status(json_t *out, const char *id, int status, const char *code, const char *message)
+{
+	json_t *item = json_pack("{s:{s:i, s:s, s:s}}", "status", "httpStatus", status, "errorCode",
+				 code ? code : "OK", "message", message);
+	if (id)
+		json_object_set_new(item, "id", json_string(id));
+	json_array_append_new(out, item);
+}
+
+/* The batch array, or NULL after answering. The contract lists only 207
+ * and 404 here: an empty batch is an empty 207, a body that is not an
+ * array a 422 (its answer for what it cannot process), and a batch over
+ * BATCH_MAX a 207 refusing every item. */
 static json_t *batch_body(struct emu_request *rq, struct emu_response *rs)
 {
 	json_t *in = emu_body_json(rq, rs);
-	if (in && (!json_is_array(in) || json_array_size(in) < 1 || json_array_size(in) > BATCH_MAX)) {
-		emu_error(rs, 400, "BAD_REQUEST",
-			  "the body must be a JSON array of 1 to %d items; it has %zu", BATCH_MAX,
-			  json_is_array(in) ? json_array_size(in) : (size_t)0);
+	if (in && !json_is_array(in)) {
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "the body must be a JSON array of 1 to %d items",
+			  BATCH_MAX);
+		json_decref(in);
+		return NULL;
+	}
+	if (in && (json_array_size(in) == 0 || json_array_size(in) > BATCH_MAX)) {
+		json_t *out = json_array();
+		for (size_t i = 0; json_array_size(in) > BATCH_MAX && i < json_array_size(in); i++)
+			item_status(out, NULL, 422, "UNPROCESSABLE_ENTITY", "a batch holds at most 500 items");
+		emu_reply_json(rs, 207, out);
 		json_decref(in);
 		return NULL;
 	}
 	return in;
-}
-
-static void item_status(json_t *out, const char *id, int status, const char *code, const char *message)
-{
-	json_array_append_new(out, json_pack("{s:s?, s:{s:i, s:s?, s:s}}", "id", id, "status", "httpStatus",
-					     status, "errorCode", code, "message", message));
 }
 
 struct add_ctx {
@@ -209,7 +224,7 @@ static void add_one(struct add_ctx *c, const json_t *item, json_t *out)
 	const char *seg = emu_str(item, "segmentID"), *type = emu_str(item, "segmentType");
 	const char *dm = emu_str(item, "distributionManagerID");
 	if (!seg || !is_segment_type(type) || !dm || strcmp(dm, c->dm_id) != 0) {
-		item_status(out, seg, 400, "BAD_REQUEST",
+		item_status(out, seg, 422, "UNPROCESSABLE_ENTITY",
 			    "each item needs segmentID, segmentType (ONBOARDING or DATA_MARKETPLACE) and the "
 			    "distributionManagerID of the URL");
 		return;
@@ -220,7 +235,7 @@ static void add_one(struct add_ctx *c, const json_t *item, json_t *out)
 		return;
 	}
 	if (known && strcmp(emu_str(known, "type"), type) != 0) {
-		item_status(out, seg, 400, "BAD_REQUEST", "segmentType differs from the segment's type");
+		item_status(out, seg, 422, "UNPROCESSABLE_ENTITY", "segmentType differs from the segment's type");
 		return;
 	}
 	if (hmap_get(&c->configured, seg)) {
@@ -265,6 +280,24 @@ static void add_ctx_init(struct add_ctx *c, struct emu *e, const json_t *dm)
 	c->catalog = catalog_index(e);
 }
 
+/* The 207 as a reorder207 or anon207 fault shapes it: the items in reverse
+ * order, or without their ids (the contract promises neither an order nor
+ * an id). */
+static void shape_207(const struct emu_request *rq, json_t *out)
+{
+	size_t n = json_array_size(out);
+	if (rq->shape == EF_REORDER207) {
+		for (size_t i = 0; i < n / 2; i++) {
+			json_t *a = json_incref(json_array_get(out, i)), *b = json_incref(json_array_get(out, n - 1 - i));
+			json_array_set_new(out, i, b);
+			json_array_set_new(out, n - 1 - i, a);
+		}
+	} else if (rq->shape == EF_ANON207) {
+		for (size_t i = 0; i < n; i++)
+			json_object_del(json_array_get(out, i), "id");
+	}
+}
+
 /* A partial207 fault applies the first half of the batch (rounded down). */
 static size_t applied_count(const struct emu_request *rq, size_t n)
 {
@@ -289,6 +322,7 @@ void emu_configs_add(struct emu *e, struct emu_request *rq, struct emu_response 
 			item_status(out, emu_str(item, "segmentID"), 500, "INTERNAL_SERVER_ERROR",
 				    "not applied: the server failed part of the batch");
 	}
+	shape_207(rq, out);
 	if (!c.changed || emu_store_commit(e, rs) == 0)
 		emu_reply_json(rs, 207, json_incref(out));
 	json_decref(out);
@@ -301,7 +335,7 @@ static bool remove_one(struct emu *e, const char *dm_id, const json_t *item, jso
 {
 	const char *id = emu_str(item, "id");
 	if (!id) {
-		item_status(out, NULL, 400, "BAD_REQUEST", "each item needs the id of a segment config");
+		item_status(out, NULL, 422, "UNPROCESSABLE_ENTITY", "each item needs the id of a segment config");
 		return false;
 	}
 	json_t *arr = emu_array(e, "segmentConfigs"), *cfg = emu_find(arr, id);
@@ -331,6 +365,7 @@ void emu_configs_remove(struct emu *e, struct emu_request *rq, struct emu_respon
 			item_status(out, emu_str(item, "id"), 500, "INTERNAL_SERVER_ERROR",
 				    "not applied: the server failed part of the batch");
 	}
+	shape_207(rq, out);
 	if (!changed || emu_store_commit(e, rs) == 0)
 		emu_reply_json(rs, 207, json_incref(out));
 	json_decref(out);
@@ -354,7 +389,7 @@ void emu_segments_list(struct emu *e, struct emu_request *rq, struct emu_respons
 {
 	const char *field = emu_query(rq, "fieldName"), *value = emu_query(rq, "valueName");
 	if (!field != !value) {
-		emu_error(rs, 400, "BAD_REQUEST", "fieldName and valueName go together");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "fieldName and valueName go together");
 		return;
 	}
 	if (!field) { /* the whole catalog: no copy of it per page */
@@ -421,8 +456,15 @@ void emu_deliveries_list(struct emu *e, struct emu_request *rq, struct emu_respo
 	json_t *d;
 	json_array_foreach(emu_array(e, "deliveries"), i, d)
 	{
-		if (json_is_object(d) && delivery_matches(d, ic, segs))
+		if (!json_is_object(d) || !delivery_matches(d, ic, segs))
+			continue;
+		if (rq->shape == EF_NO_SEGMENT_ID) { /* optional in the contract: left out */
+			json_t *copy = json_deep_copy(d);
+			json_object_del(copy, "segmentID");
+			json_array_append_new(items, copy);
+		} else {
 			json_array_append(items, d);
+		}
 	}
 	emu_page(rq, rs, "v2/Deliveries", items, delivery_view);
 	json_decref(items);

@@ -335,29 +335,49 @@ void emu_page(struct emu_request *rq, struct emu_response *rs, const char *key, 
 {
 	long limit, start = 0;
 	if (parse_limit(rq, &limit) != 0) {
-		emu_error(rs, 400, "BAD_REQUEST", "limit must be an integer from 1 to 100");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "limit must be an integer from 1 to 100");
 		return;
 	}
 	const char *after = emu_query(rq, "after");
 	if (after && *after && (start = cursor_start(after, items)) < 0) {
-		emu_error(rs, 400, "BAD_REQUEST", "after is not a cursor this endpoint returned");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "after is not a cursor this endpoint returned");
 		return;
 	}
 	size_t total = json_array_size(items), end = (size_t)start + (size_t)limit;
 	if (end > total)
 		end = total;
+	size_t from = (size_t)start, next_at = end;
+	/* repeat_items: each page after the first begins with the item before
+	 * the cursor again, and goes one less far (limit 1 would not move). */
+	if (rq->shape == EF_REPEAT_ITEMS && from > 0 && limit > 1) {
+		from--;
+		if (end > from + (size_t)limit)
+			end = from + (size_t)limit;
+		next_at = end;
+	}
 	json_t *page = json_array();
-	for (size_t i = (size_t)start; i < end; i++)
+	for (size_t i = from; i < end; i++)
 		json_array_append_new(page, view(json_array_get(items, i)));
+	/* oversize_page: one more item than asked (the first again if need be). */
+	while (rq->shape == EF_OVERSIZE_PAGE && total > 0 && json_array_size(page) <= (size_t)limit)
+		json_array_append_new(page, view(json_array_get(items, from < total ? from : 0)));
 	json_t *next = json_null();
-	if (end < total) {
+	/* cycle_cursor: A -> B -> A, two cursors that are each valid. */
+	if (rq->shape == EF_CYCLE_CURSOR && total >= 2)
+		next_at = start == 1 ? 2 : 1;
+	if (next_at < total || (rq->shape == EF_CYCLE_CURSOR && total >= 2)) {
 		char *c;
-		cursor_encode(&c, end, item_id(json_array_get(items, end - 1)));
+		cursor_encode(&c, next_at, item_id(json_array_get(items, next_at - 1)));
 		json_decref(next);
 		next = json_string(c);
 		free(c);
 	}
-	emu_reply_json(rs, 200,
-		       json_pack("{s:o, s:{s:o, s:I}}", key, page, "_pagination", "after", next, "total",
-				 (json_int_t)total));
+	json_t *body = json_pack("{s:{s:o, s:I}}", "_pagination", "after", next, "total", (json_int_t)total);
+	/* no_array_key: an empty page without its array (no property of a
+	 * list answer is required). */
+	if (rq->shape == EF_NO_ARRAY_KEY && json_array_size(page) == 0)
+		json_decref(page);
+	else
+		json_object_set_new(body, key, page);
+	emu_reply_json(rs, 200, body);
 }

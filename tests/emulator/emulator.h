@@ -94,6 +94,17 @@ enum emu_fault_kind {
 	EF_REDIRECT_SCHEME, /* 302 to another scheme (file:) */
 	EF_HUGE,            /* 200 with a body over 64 MiB */
 	EF_SLOW,            /* 200 whose body trickles, one byte every 100 ms, without end */
+	/* Contract-valid surprises (README, Faults). */
+	EF_REORDER207,
+	EF_ANON207,
+	EF_REPEAT_ITEMS,
+	EF_CYCLE_CURSOR,
+	EF_OVERSIZE_PAGE,
+	EF_NO_ARRAY_KEY,
+	EF_NO_SEGMENT_ID,
+	/* Error answers beyond the contract, as LiveRamp's edge and other APIs send them. */
+	EF_HTML403,
+	EF_NESTED_ERROR,
 };
 
 struct emu_fault {
@@ -186,6 +197,7 @@ struct emu_request {
 	const char *param[2]; /* path parameters in order ({dmId}, {id}) */
 	enum emu_class cls;
 	bool partial; /* partial207 fault: fail the second half of a batch */
+	enum emu_fault_kind shape; /* a fault that changes the shape of a 207 or a page */
 };
 
 struct emu_response {

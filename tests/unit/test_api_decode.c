@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "backend/api_decode.h"
+#include "util/strbuf.h"
 
 struct fx {
 	struct arena a;
@@ -198,10 +199,58 @@ static void test_created_and_errors(void **state)
 	assert_int_equal(api_decode_error(&e, BODY("{\"error\":\"invalid_grant\",\"error_description\":\"no\"}"), &f->a),
 			 0);
 	assert_string_equal(e.code, "invalid_grant");
+	assert_null(e.request_id);
+	/* The other shape LiveRamp's APIs use, with the id support asks for. */
+	assert_int_equal(api_decode_error(&e, BODY("{\"error\":{\"message\":\"no access\",\"code\":\"FORBIDDEN\","
+						   "\"requestId\":\"req-7f3\"}}"),
+					  &f->a),
+			 0);
+	assert_string_equal(e.code, "FORBIDDEN");
+	assert_string_equal(e.message, "no access");
+	assert_string_equal(e.request_id, "req-7f3");
+	assert_int_equal(api_decode_error(&e, BODY("{\"error\":{\"message\":\"m\",\"code\":403}}"), &f->a), 0);
+	assert_string_equal(e.code, "403");
+	assert_int_equal(api_decode_error(&e, BODY("{\"httpStatus\":400,\"errorCode\":\"B\",\"message\":\"m\","
+						   "\"requestId\":\"r1\"}"),
+					  &f->a),
+			 0);
+	assert_string_equal(e.request_id, "r1");
+	assert_true(api_body_is_html(BODY("  \n<!DOCTYPE html><html>403</html>")));
+	assert_false(api_body_is_html(BODY("{\"a\":1}")));
+	assert_false(api_body_is_html(NULL, 0));
 	assert_int_equal(api_decode_error(&e, BODY("<html>502</html>"), &f->a), -1);
 	assert_int_equal(api_decode_error(&e, BODY("{}"), &f->a), -1);
 	assert_int_equal(api_decode_error(&e, NULL, 0, &f->a), -1);
 	assert_int_equal(f->d.n, 0); /* error bodies never add diagnostics */
+}
+
+/* No property of a list answer is required: an empty list may come
+ * without its array key. A page holding more than a page may hold is
+ * refused before its items are decoded. */
+static void test_missing_array_key_and_oversize(void **state)
+{
+	struct fx *f = *state;
+	struct api_page p;
+	assert_int_equal(api_decode_page(&p, API_DM, BODY("{}"), &f->a, NULL, &f->d), 0);
+	assert_int_equal(p.n, 0);
+	assert_null(p.after);
+	assert_int_equal(api_decode_page(&p, API_CONFIG, BODY("{\"_pagination\":{\"after\":null,\"total\":0}}"), &f->a,
+					 NULL, &f->d),
+			 0);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(p.total, 0);
+	assert_int_equal(f->d.n, 0);
+	struct strbuf body = STRBUF_INIT;
+	sb_puts(&body, "{\"v2/Destinations\":[");
+	for (int i = 0; i <= API_PAGE_MAX; i++)
+		sb_printf(&body, "%s{\"id\":\"%d\",\"name\":\"d\"}", i ? "," : "", i);
+	sb_puts(&body, "]}");
+	assert_int_equal(api_decode_page(&p, API_DESTINATION, body.buf, body.len, &f->a, "GET /v2/destinations", &f->d),
+			 -1);
+	assert_int_equal(f->d.n, 1);
+	assert_non_null(strstr(f->d.v[0].message, "101 items on one page"));
+	assert_non_null(strstr(f->d.v[0].message, "GET /v2/destinations"));
+	sb_release(&body);
 }
 
 /* ---- malformed answers -------------------------------------------------------------- */
@@ -218,9 +267,9 @@ struct bad {
 static const struct bad BAD[] = {
 	{PAGE, API_DM, "", "empty"},
 	{PAGE, API_DM, "not json", "not JSON"},
+	{PAGE, API_DM, "<html><body>403 Forbidden</body></html>", "an HTML page where JSON was expected"},
 	{PAGE, API_DM, "{\"v2/DistributionManagers\":[", "not JSON"},
 	{PAGE, API_DM, "[]", "expected an object"},
-	{PAGE, API_DM, "{}", "v2/DistributionManagers"},
 	{PAGE, API_DM, "{\"v2/DistributionManagers\":{}}", "expected an array"},
 	{PAGE, API_DM, "{\"v2/DistributionManagers\":[1]}", "v2/DistributionManagers[0]"},
 	{PAGE, API_DM, "{\"v2/DistributionManagers\":[{\"id\":8,\"name\":\"a\",\"integrationConnectionID\":\"7\","
@@ -356,6 +405,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_token, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multi_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_created_and_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_array_key_and_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncations, setup, teardown),
 	};

@@ -606,6 +606,45 @@ static void test_actual_duplicate_names(void **state)
 	state_free(s);
 }
 
+/* Names are unique in the org: one held by a manager the backend does
+ * not manage is refused for a create and for a rename into it (folded),
+ * and only warned about on an account that exists already. */
+static void test_actual_held_names(void **state)
+{
+	(void)state;
+	struct diags d = DIAGS_INIT;
+	struct state *s = state_new(), *act = state_new();
+	account(s, "Acme Web", 1);
+	assert_int_equal(check_actual(s, act, &d), 0);
+	state_add_held_name(act, " acme WEB", "ic-7", "dm-9");
+	assert_int_equal(check_actual(s, act, &d), 1);
+	const struct diag *g = only(&d, "account.conflict", DIAG_ERROR, 1, 9);
+	has(g->message, "cannot be created");
+	has(g->message, "dm-9");
+	has(g->message, "ic-7");
+	has(g->hint, "Connect");
+	diags_free(&d);
+	/* a rename of an existing account into the held name */
+	struct account *old = state_add_account(act);
+	old->name = sv(act, "Acme Old", 0, 0);
+	old->connection_id = "ic-1";
+	old->manager_id = "dm-1";
+	state_index(act);
+	struct account *a = s->accounts[0];
+	push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "Acme Old", 5, 20));
+	assert_int_equal(check_actual(s, act, &d), 1);
+	has(only(&d, "account.conflict", DIAG_ERROR, 1, 9)->message, "cannot be renamed");
+	diags_free(&d);
+	/* the account exists under that name too: nothing is created, a warning */
+	old->name = sv(act, "Acme Web", 0, 0);
+	state_index(act);
+	assert_int_equal(check_actual(s, act, &d), 0);
+	only(&d, "account.conflict", DIAG_WARNING, 1, 9);
+	diags_free(&d);
+	state_free(act);
+	state_free(s);
+}
+
 static void test_actual_undeclared_marketplace(void **state)
 {
 	(void)state;
@@ -708,6 +747,7 @@ int main(void)
 	    cmocka_unit_test(test_actual_unknown_segment),
 	    cmocka_unit_test(test_actual_duplicate_names),
 	    cmocka_unit_test(test_actual_undeclared_marketplace),
+	    cmocka_unit_test(test_actual_held_names),
 	    cmocka_unit_test(test_rule_ids_are_distinct),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
