@@ -14,7 +14,7 @@ ACTION=$ROOT/ci/github/action
 for i in command paths backend format args deb; do
 	grep -q "^  $i:" "$ACTION/action.yml" && pass "action: input $i" || fail "action: input $i"
 done
-for o in exit-code plan-path audit-log-path; do
+for o in exit-code plan-path audit-log-path output-path log-path; do
 	grep -q "^  $o:" "$ACTION/action.yml" && pass "action: output $o" || fail "action: output $o"
 done
 grep -q '^  using: composite' "$ACTION/action.yml" && pass "action: composite" || fail "action: composite"
@@ -145,6 +145,9 @@ act validate RECONCILER_FORMAT=github
 expect_rc "action validate: an error fails the step" 1
 expect_out "action validate: annotations reach the log" "::error file=config/bad.yaml"
 summary_has "action validate: the summary names the error" "kargo.client_name"
+act validate
+grep -qF kargo.client_name "$(output log-path)" && pass "action validate: log-path holds the diagnostics" ||
+	fail "action validate: log-path holds the diagnostics" "$(output log-path)"
 rm config/bad.yaml
 
 act plan RECONCILER_ARGS='$(touch pwned) `touch pwned2`'

@@ -110,6 +110,7 @@ abs() { case $1 in "" | /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 	echo "plan-path=$(abs "$plan_path")"
 	echo "audit-log-path=$(abs "$audit_log")"
 	echo "output-path=$output"
+	echo "log-path=$out_dir/$cmd.stderr"
 } >>"$OUTPUTS"
 
 case $rc in
