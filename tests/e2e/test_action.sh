@@ -155,6 +155,16 @@ act plan RECONCILER_ARGS='$(touch pwned) `touch pwned2`'
 act frobnicate
 expect_rc "action: an unknown command fails" 1
 
+# fleet: the orgs under a root (paths), for a matrix; no backend.
+mkdir -p fleet/acme fleet/globex
+printf 'version: 1\nsettings: {org_id: org-acme}\naccounts: []\n' >fleet/acme/a.yaml
+printf 'version: 1\nsettings: {org_id: org-globex}\naccounts: []\n' >fleet/globex/a.yaml
+act fleet RECONCILER_PATHS=fleet RECONCILER_FORMAT=github-matrix
+expect_rc "action fleet: lists the orgs" 0
+jq -e '.include | map(.org) == ["acme", "globex"]' "$(output output-path)" >/dev/null &&
+	pass "action fleet: output-path holds the matrix" || fail "action fleet: output-path holds the matrix" "$OUT"
+expect_out "action fleet: no --backend" "reconciler fleet fleet --format github-matrix"
+
 # ---- actionlint --------------------------------------------------------------
 if command -v actionlint >/dev/null 2>&1; then
 	mkdir -p "$TMP/lint/.github/workflows" "$TMP/lint/ci/github"

@@ -153,12 +153,13 @@ expect_in "gitlab drift: the drift command" ci/gitlab/reconciler.gitlab-ci.yml '
 expect_in "gitlab drift: correction within caps" ci/gitlab/reconciler.gitlab-ci.yml '^reconciler drift .*--correct .*--max-deletes'
 # Fleets: the list job feeds a matrix; each org gets its own job, its own
 # environment (its credentials) and, for applies, its own concurrency group.
-expect_in "fleet plan: the affected orgs as a matrix" ci/github/fleet-plan.yml '^reconciler fleet .*--base "origin/\$BASE_REF" --format github-matrix'
-expect_in "fleet plan: one org's plan per job" ci/github/fleet-plan.yml '^reconciler plan "\$ORG_PATH" --base .*--format markdown'
-expect_in "fleet apply: the orgs a push changed" ci/github/fleet-apply.yml '^reconciler fleet .*--ref "\$GITHUB_SHA" --base "\$BEFORE" --format github-matrix'
-expect_in "fleet apply: one org's apply with caps" ci/github/fleet-apply.yml '^reconciler apply "\$ORG_PATH" --ref "\$GITHUB_SHA".*--auto-approve.*--max-deletes .*--max-changes '
+expect_in "fleet plan: the affected orgs as a matrix" ci/github/fleet-plan.yml '^reconciler fleet .*--format github-matrix --base origin/\$\{\{github\.base_ref\}\}'
+expect_in "fleet plan: one org's plan per job" ci/github/fleet-plan.yml '^reconciler plan \$\{\{matrix\.path\}\} .*--format markdown --base '
+expect_in "fleet apply: the orgs a push changed" ci/github/fleet-apply.yml '^reconciler fleet .*--format github-matrix --ref \$\{\{github\.sha\}\} --base \$\{\{github\.event\.before\}\}'
+expect_in "fleet apply: every org by hand" ci/github/fleet-apply.yml '^reconciler fleet .*--format github-matrix --ref \$\{\{github\.sha\}\}$'
+expect_in "fleet apply: one org's apply with caps" ci/github/fleet-apply.yml '^reconciler apply \$\{\{matrix\.path\}\} .*--auto-approve --ref \$\{\{github\.sha\}\} --max-deletes .*--max-changes '
 expect_in "fleet drift: every org" ci/github/fleet-drift.yml '^reconciler fleet .*--format github-matrix'
-expect_in "fleet drift: one org's drift" ci/github/fleet-drift.yml '^reconciler drift "\$ORG_PATH" '
+expect_in "fleet drift: one org's drift" ci/github/fleet-drift.yml '^reconciler drift \$\{\{matrix\.path\}\} '
 expect_in "gitlab fleet: a parallel:matrix from the list" ci/gitlab/fleet.gitlab-ci.yml '^reconciler fleet .*--format gitlab'
 expect_in "kubernetes: drift for one org" ci/kubernetes/drift-cronjob.yaml '^reconciler drift "\$ORG_PATH" --backend liveramp'
 for want in 'matrix: ${{ fromJSON(needs.orgs.outputs.matrix) }}' 'environment: ${{ matrix.org }}' \
@@ -209,7 +210,7 @@ has "github apply: keeps the plan" $A '^            plan.json'
 has "github plan: keeps the plan" $P '^            plan.json'
 # The Action writes the Markdown of its step to the job summary
 # (tests/e2e/test_action.sh): each template runs its main command there.
-for t in $P $A $D; do
+for t in $P $A $D ci/github/fleet-plan.yml ci/github/fleet-apply.yml ci/github/fleet-drift.yml; do
 	grep -qE '^        uses: \./ci/github/action' $t && pass "$t: runs reconciler through the Action" ||
 		fail "$t: runs reconciler through the Action"
 	if grep -qE 'git clone|make .*install|apt-get' $t; then fail "$t: no clone, apt-get or build of its own"
