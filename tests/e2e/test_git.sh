@@ -173,8 +173,8 @@ ACCT=$(grep -n '^  - name: Acme Kargo US$' "$R/config/acme.yaml" | cut -d: -f1)
 run_in "$R" plan config --ref removal --base main "$B" --format github
 expect_out "github: a removed segment is annotated on its account's line, naming the base's declaration" \
 	"::warning file=config/acme.yaml,line=$ACCT,col=5,title=reconciler%3A remove segment::remove segment 31254679 \"Auto intenders\" from account \"Acme Kargo US\"; precision \"individual\" (shown, never sent) (this pull request) (shown on the account's line: the configuration no longer declares the segment; the base branch declares it at config/acme.yaml:$BASE_SEG)"
-run_in "$R" plan config --ref removal --base main "$B"
-expect_out "text: precision is shown for the account (segment changes only)" 'precision "individual"'
+run_in "$R" plan config --ref removal --base main --only-changes "$B"
+expect_out "text: precision is shown for an account whose only change is a segment" 'precision "individual"'
 
 # ---- merge, then apply: the note lands on the merge commit ---------------------
 g checkout -q main
