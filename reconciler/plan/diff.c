@@ -344,20 +344,27 @@ static void emit_declared(struct diff_ctx *x, const struct account *d, const str
 {
 	struct acct_ref r = acct_ref(x, d->name.v, m->actual);
 	struct field_change f[5];
+	size_t first = x->out->n_changes;
 	if (!m->actual) {
 		size_t n = account_fields(x, d, NULL, f);
 		struct change *c = new_change(x, CHANGE_CREATE, KIND_ACCOUNT, &r);
 		set_fields(x, c, f, n);
-		show_precision(x, c, d);
 	} else if (!m->renamed) {
 		size_t n = account_fields(x, d, m->actual, f);
 		if (n) {
 			struct change *c = new_change(x, CHANGE_UPDATE, KIND_ACCOUNT, &r);
 			set_fields(x, c, f, n);
-			show_precision(x, c, d);
 		}
 	}
 	emit_segments(x, &r, d, m->actual);
+	/* Every change of the account carries it, segments included: an
+	 * account whose only changes are segments is shown too, and a
+	 * reviewer sees its precision there as well. */
+	if (first < x->out->n_changes) {
+		show_precision(x, &x->out->changes[first], d);
+		for (size_t i = first + 1; i < x->out->n_changes; i++)
+			x->out->changes[i].precision = x->out->changes[first].precision;
+	}
 }
 
 static void emit_undeclared(struct diff_ctx *x, const struct account *a, const char *key)

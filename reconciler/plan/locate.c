@@ -30,10 +30,12 @@ void plan_locate(struct plan *p, const struct state *desired)
 			if (c->kind == KIND_SEGMENT) {
 				const struct segment *g =
 				    c->segment ? account_find_segment(a, c->segment) : NULL;
+				/* Not the `segments:` list's position: that is its
+				 * first item's line, another segment's. */
 				if (g && g->pos.file)
 					at = g->pos;
-				else if (!g && a->segments_pos.file)
-					at = a->segments_pos;
+				else if (!g)
+					c->at_account = true;
 			}
 		}
 		c->at = keep(p, &labels, at);

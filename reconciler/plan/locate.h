@@ -5,9 +5,9 @@
  *
  * Pure: reads the desired state the plan was computed from, writes each
  * change's `at` (the file label copied into the plan's arena). A segment
- * removal points at the account's `segments:` list (the removed id is not
- * written anywhere); a change of an undeclared account (prune) has no
- * position.
+ * the configuration no longer declares (a removal) points at its account's
+ * line, with at_account set (the removed id is not written anywhere); a
+ * change of an undeclared account (prune) has no position.
  */
 #ifndef RECONCILER_PLAN_LOCATE_H
 #define RECONCILER_PLAN_LOCATE_H

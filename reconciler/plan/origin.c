@@ -130,15 +130,20 @@ void plan_name_removals(struct plan *head, const struct state *base)
 {
 	for (size_t i = 0; base && i < head->n_changes; i++) {
 		struct change *c = &head->changes[i];
-		if (c->action != CHANGE_REMOVE || c->segment_name || !c->segment || !c->account)
+		if (c->action != CHANGE_REMOVE || !c->segment || !c->account)
 			continue;
 		const struct account *a = state_find_account(base, c->account);
 		for (size_t k = 0; a && k < a->n_segments; k++) {
 			const struct segment *g = &a->segments[k];
-			if (g->name.v && *g->name.v && strcmp(g->id, c->segment) == 0) {
+			if (strcmp(g->id, c->segment) != 0)
+				continue;
+			if (!c->segment_name && g->name.v && *g->name.v)
 				c->segment_name = arena_strdup(&head->arena, g->name.v);
-				break;
+			if (g->pos.file) {
+				c->at_base = g->pos;
+				c->at_base.file = arena_strdup(&head->arena, g->pos.file);
 			}
+			break;
 		}
 	}
 }

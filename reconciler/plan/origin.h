@@ -34,9 +34,10 @@ size_t plan_tag_origins(struct plan *head, const struct plan *base);
 
 struct state;
 /* A segment the pull request removes is no longer declared at the head, so
- * its change may carry no name; the base branch declared one: every remove
- * without a segment name gets the name base declares for that segment of
- * that account (copied into head's arena). */
+ * its change may carry no name and has no line of its own; the base branch
+ * declared both: every remove gets the name base declares for that segment
+ * of that account when it has none, and at_base, where base declares it
+ * (copied into head's arena). */
 void plan_name_removals(struct plan *head, const struct state *base);
 
 /* Drops the changes tagged drift (plan --only-changes) and recounts the

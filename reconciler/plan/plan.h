@@ -82,6 +82,13 @@ struct change {
 	 * it (the delete of an undeclared account). In memory only: plan
 	 * files do not carry it. */
 	struct pos at;
+	/* A segment change whose segment the head declares nowhere (a
+	 * removal): `at` is its account's line, the nearest line that exists
+	 * in the pull request's files. at_base is where the base branch
+	 * declared the segment (plan --base), file NULL when unknown. Both
+	 * let the annotation say where it points and why. In memory only. */
+	bool at_account;
+	struct pos at_base;
 };
 
 /* A Data Marketplace custom share the configuration declares, still within

@@ -72,6 +72,10 @@ struct render_group {
 	const struct change **items; /* every change of the group, head included */
 	size_t n_items;
 	size_t n_add, n_remove; /* segment changes, for summaries */
+	/* The account's declared precision, from any of its changes (a plan
+	 * file may carry it on the account's change only), or NULL: shown
+	 * once per account, whatever its changes are. */
+	const char *precision;
 };
 
 struct render_groups {

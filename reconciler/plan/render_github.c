@@ -47,7 +47,7 @@ static void put_value(struct strbuf *sb, const struct value *v)
 }
 
 /* "add segment 1004 "Auto intenders" to account "Acme"" */
-static void describe(struct strbuf *sb, const struct change *c)
+static void describe(struct strbuf *sb, const struct render_options *o, const struct change *c)
 {
 	const char *acct = c->account ? c->account : "";
 	if (c->kind == KIND_SEGMENT) {
@@ -84,6 +84,15 @@ static void describe(struct strbuf *sb, const struct change *c)
 		sb_puts(sb, " (this pull request)");
 	else if (c->origin == ORIGIN_DRIFT)
 		sb_puts(sb, " (drift: actual state differs from the base branch)");
+	/* The segment's own line is gone from the pull request's files, and
+	 * GitHub can only annotate those: say where this points instead. */
+	if (c->at_account && c->at.file) {
+		sb_puts(sb, " (shown on the account's line: the configuration no longer declares the segment");
+		if (c->at_base.file)
+			sb_printf(sb, "; the base branch declares it at %s:%u",
+				  diags_github_file(c->at_base.file, o->file_prefixes), c->at_base.line);
+		sb_putc(sb, ')');
+	}
 	if (c->reason)
 		sb_printf(sb, ". %s", c->reason);
 }
@@ -91,7 +100,7 @@ static void describe(struct strbuf *sb, const struct change *c)
 static void put_change(struct strbuf *out, const struct render_options *o, const struct change *c)
 {
 	struct strbuf msg = STRBUF_INIT, title = STRBUF_INIT;
-	describe(&msg, c);
+	describe(&msg, o, c);
 	sb_printf(&title, "reconciler: %s %s", c->refused ? "refused" : change_action_name(c->action),
 		  change_kind_name(c->kind));
 	sb_printf(out, "::%s ", level_of(c));

@@ -243,11 +243,6 @@ static void put_fields(struct strbuf *out, const struct change *c)
 		}
 		sb_putc(out, '\n');
 	}
-	if (c->precision) {
-		sb_puts(out, "- `precision` ");
-		md_text(out, c->precision);
-		sb_puts(out, " *(set by LiveRamp support: shown, never sent)*\n");
-	}
 }
 
 /* One change of a group as list lines. The head's action is already in
@@ -289,6 +284,11 @@ static size_t put_group(struct strbuf *out, const struct render_group *g, size_t
 {
 	struct strbuf sec = STRBUF_INIT, line = STRBUF_INIT;
 	put_summary_line(&sec, g);
+	if (g->precision) {
+		sb_puts(&sec, "- `precision` ");
+		md_text(&sec, g->precision);
+		sb_puts(&sec, " *(set by LiveRamp support: shown, never sent)*\n");
+	}
 	/* Room for the close and for the "N more" line in the worst case. */
 	const size_t reserve = sizeof(CLOSE) + 64;
 	size_t shown = 0;

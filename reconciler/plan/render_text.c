@@ -58,6 +58,8 @@ void render_groups_build(struct render_groups *g, const struct plan *p, bool pr_
 		grp->n_items++;
 		if (c->kind == KIND_ACCOUNT && !grp->head)
 			grp->head = c;
+		if (!grp->precision && c->precision)
+			grp->precision = c->precision;
 		if (c->action == CHANGE_ADD)
 			grp->n_add++;
 		else if (c->action == CHANGE_REMOVE)
@@ -223,11 +225,6 @@ static void put_fields(struct strbuf *out, const struct render_options *o, const
 		}
 		sb_putc(out, '\n');
 	}
-	if (c->precision) {
-		sb_puts(out, "        precision ");
-		put_quoted(out, c->precision);
-		sb_puts(out, " (set by LiveRamp support: shown, never sent)\n");
-	}
 }
 
 static void put_item(struct strbuf *out, const struct render_options *o, const struct change *c,
@@ -263,6 +260,11 @@ static void put_item(struct strbuf *out, const struct render_options *o, const s
 static void put_group(struct strbuf *out, const struct render_options *o, const struct render_group *g)
 {
 	put_header(out, o, g);
+	if (g->precision) {
+		sb_puts(out, "        precision ");
+		put_quoted(out, g->precision);
+		sb_puts(out, " (set by LiveRamp support: shown, never sent)\n");
+	}
 	for (size_t i = 0; i < g->n_items; i++)
 		put_item(out, o, g->items[i], g->head);
 	sb_putc(out, '\n');

@@ -194,6 +194,12 @@ static void put_account(const struct status_report *r, const struct status_accou
 			sb_puts(out, "no end date");
 		}
 	}
+	/* Declared only, never sent: the page shows it as the other formats do. */
+	if (a->precision) {
+		sb_puts(out, " &#183; precision ");
+		esc(out, a->precision);
+		sb_puts(out, " (shown, never sent)");
+	}
 	sb_puts(out, "</span></div>\n");
 	if (a->n_segments) {
 		sb_printf(out, "<table><thead><tr><th>Segment</th><th>Name</th><th>Sync</th><th>Delivery</th>"

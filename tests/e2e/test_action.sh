@@ -14,7 +14,7 @@ ACTION=$ROOT/ci/github/action
 for i in command paths backend format args deb; do
 	grep -q "^  $i:" "$ACTION/action.yml" && pass "action: input $i" || fail "action: input $i"
 done
-for o in exit-code plan-path audit-log-path; do
+for o in exit-code plan-path audit-log-path output-path log-path; do
 	grep -q "^  $o:" "$ACTION/action.yml" && pass "action: output $o" || fail "action: output $o"
 done
 grep -q '^  using: composite' "$ACTION/action.yml" && pass "action: composite" || fail "action: composite"
@@ -145,12 +145,25 @@ act validate RECONCILER_FORMAT=github
 expect_rc "action validate: an error fails the step" 1
 expect_out "action validate: annotations reach the log" "::error file=config/bad.yaml"
 summary_has "action validate: the summary names the error" "kargo.client_name"
+act validate
+grep -qF kargo.client_name "$(output log-path)" && pass "action validate: log-path holds the diagnostics" ||
+	fail "action validate: log-path holds the diagnostics" "$(output log-path)"
 rm config/bad.yaml
 
 act plan RECONCILER_ARGS='$(touch pwned) `touch pwned2`'
 [ ! -e pwned ] && [ ! -e pwned2 ] && pass "action: args are split, never run" || fail "action: args are split, never run"
 act frobnicate
 expect_rc "action: an unknown command fails" 1
+
+# fleet: the orgs under a root (paths), for a matrix; no backend.
+mkdir -p fleet/acme fleet/globex
+printf 'version: 1\nsettings: {org_id: org-acme}\naccounts: []\n' >fleet/acme/a.yaml
+printf 'version: 1\nsettings: {org_id: org-globex}\naccounts: []\n' >fleet/globex/a.yaml
+act fleet RECONCILER_PATHS=fleet RECONCILER_FORMAT=github-matrix
+expect_rc "action fleet: lists the orgs" 0
+jq -e '.include | map(.org) == ["acme", "globex"]' "$(output output-path)" >/dev/null &&
+	pass "action fleet: output-path holds the matrix" || fail "action fleet: output-path holds the matrix" "$OUT"
+expect_out "action fleet: no --backend" "reconciler fleet fleet --format github-matrix"
 
 # ---- actionlint --------------------------------------------------------------
 if command -v actionlint >/dev/null 2>&1; then

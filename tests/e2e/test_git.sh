@@ -158,9 +158,23 @@ expect_json "work tree as the head: the same origins" \
 
 run_in "$R" plan config --ref feature --base main "$B" --format github
 expect_out "github: the PR's segment annotated at its line" \
-	"::notice file=config/acme.yaml,line=$NEWLINE,col=9,title=reconciler%3A add segment::add segment 31254681 to account \"Acme Kargo US\" (this pull request)"
+	"::notice file=config/acme.yaml,line=$NEWLINE,col=9,title=reconciler%3A add segment::add segment 31254681 to account \"Acme Kargo US\"; precision \"individual\" (shown, never sent) (this pull request)"
 expect_out "github: drift is annotated as drift" "(drift: actual state differs from the base branch)"
 expect_out "github: a summary notice" "::notice title=reconciler plan::Plan: 0 to create, 1 to update"
+
+# A pull request that removes a segment: its line is gone at the head, so
+# the annotation goes on the account's line (not on the segment above it)
+# and says where the base branch declares the segment.
+BASE_SEG=$(g show main:config/acme.yaml | grep -n '^      - id: "31254679"$' | cut -d: -f1)
+g checkout -q -b removal main
+sed -i '/^      - id: "31254679"$/,/^        name: Auto intenders$/d' "$R/config/acme.yaml"
+g commit -q -a -m "remove segment 31254679"
+ACCT=$(grep -n '^  - name: Acme Kargo US$' "$R/config/acme.yaml" | cut -d: -f1)
+run_in "$R" plan config --ref removal --base main "$B" --format github
+expect_out "github: a removed segment is annotated on its account's line, naming the base's declaration" \
+	"::warning file=config/acme.yaml,line=$ACCT,col=5,title=reconciler%3A remove segment::remove segment 31254679 \"Auto intenders\" from account \"Acme Kargo US\"; precision \"individual\" (shown, never sent) (this pull request) (shown on the account's line: the configuration no longer declares the segment; the base branch declares it at config/acme.yaml:$BASE_SEG)"
+run_in "$R" plan config --ref removal --base main --only-changes "$B"
+expect_out "text: precision is shown for an account whose only change is a segment" 'precision "individual"'
 
 # ---- merge, then apply: the note lands on the merge commit ---------------------
 g checkout -q main

@@ -14,6 +14,7 @@ accounts:
   - name: Acme Kargo US
     client_name: Acme Inc
     identifiers: [cookies]
+    precision: individual
     segments: ["1001", {id: "1002", name: "Auto <intenders> & co"}]
   - name: "<script>alert(1)</script>"
     client_name: Acme Inc
@@ -38,6 +39,7 @@ else pass "html: no script, no link, nothing fetched"; fi
 expect_out "html: a policy forbids any fetch" "default-src 'none'"
 expect_out "html: a hostile account name is escaped" "&lt;script&gt;alert(1)&lt;/script&gt;"
 expect_out "html: a segment name is escaped" "Auto &lt;intenders&gt; &amp; co"
+expect_out "html: the declared precision is shown with its account" "precision individual (shown, never sent)"
 first_total=$(printf '%s' "$OUT" | grep -n 'id="totals"' | head -1 | cut -d: -f1)
 first_account=$(printf '%s' "$OUT" | grep -n 'class="account"' | head -1 | cut -d: -f1)
 if [ -n "$first_total" ] && [ -n "$first_account" ] && [ "$first_total" -lt "$first_account" ]; then

@@ -1,7 +1,8 @@
 /*
  * GitHub annotations for a plan: where each change is located in the
  * configuration (plan/locate.h: the account's line, the segment's item, the
- * `segments:` list for a removal, nothing for an undeclared account), the
+ * account's line for a removal, saying so and where the base branch
+ * declared it, nothing for an undeclared account), the
  * level and wording of each annotation, ref prefixes left out of file
  * names, and hostile names that must not end an annotation early.
  */
@@ -18,6 +19,7 @@
 #include "model/model.h"
 #include "plan/diff.h"
 #include "plan/locate.h"
+#include "plan/origin.h"
 #include "plan/plan.h"
 #include "plan/render.h"
 #include "rules/profile.h"
@@ -48,7 +50,9 @@ static struct account *account(struct state *s, const char *name, bool actual, u
 		a->manager_id = arena_printf(&s->arena, "dm-%s", name);
 	} else {
 		a->pos = at(s, "main:config/acme.yaml", line, 5);
-		a->segments_pos = at(s, "main:config/acme.yaml", line + 3, 5);
+		/* As the loader has it: the list's first item, another
+		 * segment's line (see add_segment). */
+		a->segments_pos = at(s, "main:config/acme.yaml", line + 4, 9);
 	}
 	return a;
 }
@@ -107,7 +111,9 @@ static void test_locate(void **st)
 	assert_string_equal(add->at.file, "main:config/acme.yaml");
 	assert_int_equal(add->at.line, 7); /* the segment's item */
 	assert_string_equal(rm->account, "Acme");
-	assert_int_equal(rm->at.line, 6); /* the account's segments: list */
+	assert_int_equal(rm->at.line, 3); /* the account's line, not segment 1's */
+	assert_true(rm->at_account);
+	assert_false(add->at_account);
 	assert_null(del->at.file);	  /* Stranger is declared nowhere */
 	state_free(d);
 	state_free(a);
@@ -129,12 +135,47 @@ static void test_annotations(void **st)
 			       "::notice file=config/acme.yaml,line=7,col=9,"
 			       "title=reconciler%3A add segment::add segment 1 to account \"Acme\"\n"));
 	assert_non_null(strstr(out.buf,
-			       "::warning file=config/acme.yaml,line=6,col=5,"
-			       "title=reconciler%3A remove segment::remove segment 3 from account \"Acme\""));
+			       "::warning file=config/acme.yaml,line=3,col=5,"
+			       "title=reconciler%3A remove segment::remove segment 3 from account \"Acme\" "
+			       "(shown on the account's line: the configuration no longer declares the "
+			       "segment)"));
 	assert_non_null(
 	    strstr(out.buf, "::warning title=reconciler%3A delete account::delete account \"Stranger\""));
 	assert_non_null(strstr(out.buf, "::notice title=reconciler plan::Plan: 0 to create"));
 	assert_null(strstr(out.buf, "main:"));
+	sb_release(&out);
+	state_free(d);
+	state_free(a);
+	plan_free(p);
+}
+
+/* Pull-request mode: the base branch declared the removed segment; the
+ * annotation, on the account's line at the head, says where, with the
+ * base ref's prefix left out like every file name. */
+static void test_removal_declared_at_base(void **st)
+{
+	(void)st;
+	struct state *d, *a;
+	struct plan *p = make_plan(&d, &a);
+	struct state *base = state_new();
+	struct account *ba = account(base, "Acme", false, 3);
+	add_segment(base, ba, "2", 7);
+	add_segment(base, ba, "3", 8);
+	ba->segments[1].pos.file = state_strdup(base, "origin/main:config/acme.yaml");
+	ba->segments[1].name.v = state_strdup(base, "Lapsed buyers");
+	state_canonicalize(base);
+	plan_name_removals(p, base);
+	state_free(base);
+	const char *prefixes[] = {"main:", "origin/main:", NULL};
+	struct render_options o = {.file_prefixes = prefixes};
+	struct strbuf out = STRBUF_INIT;
+	plan_render_github(p, &o, &out);
+	assert_non_null(strstr(out.buf, "::warning file=config/acme.yaml,line=3,col=5,"
+					"title=reconciler%3A remove segment::remove segment 3 \"Lapsed buyers\" "
+					"from account \"Acme\" (shown on the account's line: the configuration no "
+					"longer declares the segment; the base branch declares it at "
+					"config/acme.yaml:8)"));
+	assert_null(strstr(out.buf, "origin/main:"));
 	sb_release(&out);
 	state_free(d);
 	state_free(a);
@@ -237,6 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_locate),
 	    cmocka_unit_test(test_annotations),
+	    cmocka_unit_test(test_removal_declared_at_base),
 	    cmocka_unit_test(test_hostile_names_and_origins),
 	    cmocka_unit_test(test_annotation_limits),
 	};

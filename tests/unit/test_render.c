@@ -89,6 +89,7 @@ static struct plan *representative(void)
 	acme->expire_at = sv(d, "2027-01-31");
 	segments(d, acme, false, "1001:Auto intenders", "1002", NULL);
 	struct account *beta = account(d, "Beta Foods", "Beta", false);
+	beta->precision = sv(d, "household");
 	segments(d, beta, false, "2000:Snackers", "2003:Organic buyers", NULL);
 	struct account *gamma = account(d, "Gamma Media", "Gamma Group", false);
 	gamma->previous_names = arena_alloc(&d->arena, sizeof(struct sval));
@@ -224,6 +225,47 @@ static void test_golden_json(void **st)
 	struct strbuf out = STRBUF_INIT;
 	assert_int_equal(plan_write_json(p, &out), 0);
 	golden("plan.json", &out);
+	sb_release(&out);
+	plan_free(p);
+}
+
+/* Precision shows wherever the account does, once per account: an account
+ * whose only changes are segments too; JSON carries it on each change, and
+ * a plan file that has it on one change only still shows it. */
+static void test_precision_everywhere(void **st)
+{
+	(void)st;
+	struct state *d = state_new(), *a = state_new();
+	struct account *da = account(d, "Delta", "Delta Inc", false);
+	da->precision = sv(d, "household");
+	segments(d, da, false, "5001", "5002", NULL);
+	segments(a, account(a, "Delta", "Delta Inc", true), true, NULL);
+	state_canonicalize(d);
+	state_canonicalize(a);
+	struct plan *p = plan_new();
+	plan_diff(p, d, a, &P);
+	state_free(d);
+	state_free(a);
+	assert_int_equal(p->n_changes, 2);
+	const char *text = "precision \"household\" (set by LiveRamp support", *md = "- `precision` household *(set";
+	struct render_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	for (int pass = 0; pass < 2; pass++) {
+		sb_reset(&out);
+		plan_render_text(p, &o, &out);
+		assert_int_equal(count(out.buf, text), 1);
+		sb_reset(&out);
+		plan_render_markdown(p, &o, &out);
+		assert_int_equal(count(out.buf, md), 1);
+		p->changes[0].precision = NULL; /* as an older plan file has it */
+	}
+	p->changes[0].precision = p->changes[1].precision;
+	sb_reset(&out);
+	plan_render_github(p, &o, &out);
+	assert_int_equal(count(out.buf, "precision \"household\" (shown, never sent)"), 2);
+	sb_reset(&out);
+	assert_int_equal(plan_write_json(p, &out), 0);
+	assert_int_equal(count(out.buf, "\"precision\": \"household\""), 2);
 	sb_release(&out);
 	plan_free(p);
 }
@@ -528,6 +570,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_json),
 	    cmocka_unit_test(test_golden_github),
 	    cmocka_unit_test(test_golden_pull_request),
+	    cmocka_unit_test(test_precision_everywhere),
 	    cmocka_unit_test(test_no_changes),
 	    cmocka_unit_test(test_plurals),
 	    cmocka_unit_test(test_golden_failure_markdown),

@@ -13,9 +13,9 @@ out_dir=$TEMP/reconciler-out
 mkdir -p "$out_dir"
 
 case $cmd in
-validate | plan | apply | drift | status) ;;
+validate | plan | apply | drift | status | fleet) ;;
 *)
-	echo "::error title=reconciler::unknown command '$cmd' (validate, plan, apply, drift or status)"
+	echo "::error title=reconciler::unknown command '$cmd' (validate, plan, apply, drift, status or fleet)"
 	exit 1
 	;;
 esac
@@ -37,7 +37,8 @@ if ! has_arg --plan; then
 	read -r -a paths <<<"${RECONCILER_PATHS:-.}"
 fi
 argv=("$cmd" "${paths[@]}")
-[ "$cmd" = validate ] || argv+=(--backend "${RECONCILER_BACKEND:-liveramp}")
+# validate reads no backend; fleet only lists the orgs under a root (paths).
+case $cmd in validate | fleet) ;; *) argv+=(--backend "${RECONCILER_BACKEND:-liveramp}") ;; esac
 
 plan_path="" audit_log=""
 case $cmd in
@@ -110,6 +111,7 @@ abs() { case $1 in "" | /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 	echo "plan-path=$(abs "$plan_path")"
 	echo "audit-log-path=$(abs "$audit_log")"
 	echo "output-path=$output"
+	echo "log-path=$out_dir/$cmd.stderr"
 } >>"$OUTPUTS"
 
 case $rc in
