@@ -182,6 +182,18 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 	case EF_PARTIAL207:
 		rq->partial = true;
 		break;
+	case EF_400:
+		emu_error(rs, 400, "BAD_REQUEST", "injected fault: bad request");
+		return;
+	case EF_404:
+		emu_error(rs, 404, "NOT_FOUND", "injected fault: not found");
+		return;
+	case EF_409:
+		emu_error(rs, 409, "CONFLICT", "injected fault: conflict");
+		return;
+	case EF_422:
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "injected fault: unprocessable entity");
+		return;
 	default:
 		break;
 	}

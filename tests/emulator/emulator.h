@@ -87,6 +87,11 @@ enum emu_fault_kind {
 	EF_EXPIRED_TOKEN,
 	EF_PARTIAL207,
 	EF_LOST,
+	/* refusals: not applied, answered with that status (exactly-once tests) */
+	EF_400,
+	EF_404,
+	EF_409,
+	EF_422,
 };
 
 struct emu_fault {
@@ -96,6 +101,7 @@ struct emu_fault {
 	double rate;	/* 0..1 */
 	long remaining; /* -1: unlimited */
 	long fired;
+	bool after;	/* armed only once the fault before it has fired (pairs) */
 };
 
 struct emu_token {
