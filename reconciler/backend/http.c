@@ -394,6 +394,13 @@ int http_classify(struct http_client *c, struct http_request *r, CURLcode rc, bo
 	return HTTP_V_DONE;
 }
 
+long http_client_wait_ms(struct http_client *c, const struct http_request *r, int attempt)
+{
+	long delay = http_client_backoff_ms(c, attempt);
+	long after = r->priv.retry_after_ms > RETRY_AFTER_MAX_MS ? RETRY_AFTER_MAX_MS : r->priv.retry_after_ms;
+	return after > delay ? after : delay;
+}
+
 long long http_retry_delay(struct http_client *c, const struct http_request *r)
 {
 	long delay = http_client_backoff_ms(c, r->attempts - 1);

@@ -40,6 +40,7 @@ static const struct {
     {"404", EF_404},
     {"409", EF_409},
     {"422", EF_422},
+    {"echo400", EF_ECHO400},
 };
 
 #define N_KINDS (sizeof(KINDS) / sizeof(KINDS[0]))
@@ -87,7 +88,7 @@ static int parse_fields(struct emu_fault *f, char **field, size_t n, struct strb
 	if (kind < 0) {
 		sb_printf(err,
 			  "unknown fault '%s' (one of 500, 503, 429, timeout, reset, malformed, truncated, "
-			  "expired_token, partial207, lost, 400, 404, 409, 422)",
+			  "expired_token, partial207, lost, 400, 404, 409, 422, echo400)",
 			  field[1]);
 		return -1;
 	}

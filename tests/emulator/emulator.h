@@ -92,6 +92,7 @@ enum emu_fault_kind {
 	EF_404,
 	EF_409,
 	EF_422,
+	EF_ECHO400, /* 400 whose message echoes the Authorization header and the body */
 };
 
 struct emu_fault {
