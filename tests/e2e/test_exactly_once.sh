@@ -163,4 +163,27 @@ for cls in token update segments_add; do
 done
 
 emu_stop
+
+# ---- a failure no retry can mend is not retried -----------------------------------------
+# A self-signed certificate: one connection, however large the budget
+# (the debug trace shows curl's "Trying" once per connection).
+if command -v openssl >/dev/null 2>&1; then
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/tls.key" -out "$TMP/tls.crt" -days 2 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+	openssl s_server -accept 127.0.0.1:0 -cert "$TMP/tls.crt" -key "$TMP/tls.key" -www \
+		>"$TMP/tls.out" 2>&1 </dev/null &
+	echo $! >>"$TMP/.emulator-pids"
+	for _ in $(seq 1 100); do grep -q '^ACCEPT' "$TMP/tls.out" && break; sleep 0.05; done
+	TLS_PORT=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$TMP/tls.out")
+	LIVERAMP_API_URL=https://127.0.0.1:$TLS_PORT LIVERAMP_TOKEN_URL=https://127.0.0.1:$TLS_PORT/token \
+		LIVERAMP_MAX_RETRIES=3 RECONCILER_HTTP_DEBUG=1 run plan after --backend liveramp
+	n=$(printf '%s' "$ERR" | grep -c '^\* *Trying ')
+	if [ "$RC" -eq 1 ] && [ "$n" = 1 ]; then
+		pass "exactly once: a certificate failure is not retried (one connection)"
+	else
+		fail "exactly once: a certificate failure is not retried (one connection)" "connections: $n"
+	fi
+else
+	fail "exactly once: openssl is installed (for the TLS check)"
+fi
 true

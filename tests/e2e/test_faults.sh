@@ -265,6 +265,11 @@ pairs() {
 	RUN_TAG=.pairs
 	emu_start pairs --timeout-s 2 || { echo "not ok - pairs: emulator started"; return; }
 	export LIVERAMP_TIMEOUT=1 LIVERAMP_MAX_RETRIES=3
+	if [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary '{"faults": ["list:500:::after"]}' "$URL/_admin/faults")" = 400 ]; then
+		echo "ok - pairs: a first fault cannot be 'after' another"
+	else
+		echo "not ok - pairs: a first fault cannot be 'after' another"
+	fi
 	while IFS='|' read -r name specs expect cls; do
 		why=""
 		admin DELETE faults >/dev/null
