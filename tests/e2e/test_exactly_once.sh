@@ -89,6 +89,20 @@ for cls in $WRITES; do
 	done
 done
 
+# Refused items of a 207 (the other half applied): the batch is not sent
+# again for them, and the refusal is reported.
+for cls in segments_add segments_remove; do
+	name="exactly once: $cls items refused with 409 in a 207"
+	arm "$cls:partial409"
+	LIVERAMP_MAX_RETRIES=3 run apply after --backend liveramp --auto-approve --audit-log "$W/audit.jsonl"
+	n=$(sends "$cls")
+	if crashed || [ "$RC" -ne 1 ]; then fail "$name: exit 1" "sent $n times"
+	elif [ "$n" != 1 ]; then fail "$name: the batch sent exactly once" "sent $n times"
+	elif ! printf '%s' "$ERR$OUT" | grep -q "409"; then fail "$name: the refusal is reported"
+	else pass "$name: exit 1, the batch sent once, the refusal reported"
+	fi
+done
+
 # ---- retryable: retried within the budget ----------------------------------------------
 # hint_exhausted KIND: what a write that ran out of retries says.
 hint_exhausted() {

@@ -41,6 +41,7 @@ static const struct {
     {"409", EF_409},
     {"422", EF_422},
     {"echo400", EF_ECHO400},
+    {"partial409", EF_PARTIAL409},
 };
 
 #define N_KINDS (sizeof(KINDS) / sizeof(KINDS[0]))
@@ -88,7 +89,7 @@ static int parse_fields(struct emu_fault *f, char **field, size_t n, struct strb
 	if (kind < 0) {
 		sb_printf(err,
 			  "unknown fault '%s' (one of 500, 503, 429, timeout, reset, malformed, truncated, "
-			  "expired_token, partial207, lost, 400, 404, 409, 422, echo400)",
+			  "expired_token, partial207, lost, 400, 404, 409, 422, echo400, partial409)",
 			  field[1]);
 		return -1;
 	}
@@ -188,7 +189,7 @@ static bool applies(const struct emu_fault *f, const struct emu_request *rq)
 	    f->cls == -1 || f->cls == (int)rq->cls || (f->cls == EC_LIST && get && rq->cls != EC_TOKEN);
 	if (!cls)
 		return false;
-	if (f->kind == EF_PARTIAL207)
+	if (f->kind == EF_PARTIAL207 || f->kind == EF_PARTIAL409)
 		return rq->cls == EC_SEG_ADD || rq->cls == EC_SEG_REMOVE;
 	if (f->kind == EF_EXPIRED_TOKEN)
 		return rq->cls != EC_TOKEN;

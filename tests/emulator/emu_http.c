@@ -182,6 +182,9 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 	case EF_PARTIAL207:
 		rq->partial = true;
 		break;
+	case EF_PARTIAL409:
+		rq->partial = rq->refuse_rest = true;
+		break;
 	case EF_400:
 		emu_error(rs, 400, "BAD_REQUEST", "injected fault: bad request");
 		return;

@@ -93,6 +93,7 @@ enum emu_fault_kind {
 	EF_409,
 	EF_422,
 	EF_ECHO400, /* 400 whose message echoes the Authorization header and the body */
+	EF_PARTIAL409, /* partial207 whose second half is refused with 409 items */
 };
 
 struct emu_fault {
@@ -169,6 +170,7 @@ struct emu_request {
 	const char *param[2]; /* path parameters in order ({dmId}, {id}) */
 	enum emu_class cls;
 	bool partial; /* partial207 fault: fail the second half of a batch */
+	bool refuse_rest; /* partial409: that half refused (409), not failed (500) */
 };
 
 struct emu_response {

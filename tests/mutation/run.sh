@@ -77,12 +77,24 @@ run_suite() {
 		return 1
 		;;
 	e2e/*)
-		timeout 900 bash "tests/e2e/${s#e2e/}.sh" >"$log" 2>&1
+		# In a session of its own, so that the first "not ok" can stop it
+		# and everything it started (its EXIT trap stops its emulators).
+		setsid bash "tests/e2e/${s#e2e/}.sh" >"$log" 2>&1 </dev/null &
+		local pid=$! waited=0
+		while kill -0 "$pid" 2>/dev/null; do
+			if grep -q '^not ok' "$log" || [ "$waited" -ge 9000 ]; then
+				kill -TERM -- "-$pid" 2>/dev/null
+				break
+			fi
+			sleep 0.1
+			waited=$((waited + 1))
+		done
+		wait "$pid"
 		rc=$?
 		if [ "$rc" -eq 0 ] && ! grep -q '^not ok' "$log" && grep -q '^ok' "$log"; then return 0; fi
 		WHY=$(grep -m1 '^not ok' "$log" | sed 's/^not ok - //')
 		[ -z "$WHY" ] && WHY="exit $rc"
-		[ "$rc" -eq 124 ] && WHY="timed out"
+		[ "$waited" -ge 9000 ] && WHY="timed out"
 		return 1
 		;;
 	esac
@@ -93,7 +105,8 @@ run_suite() {
 units_of() { tr ' ' '\n' <<<"$1" | sed -n 's|^unit/|build/tests/|p' | tr '\n' ' '; }
 
 # ---- the baseline: every suite named must pass unmutated -------------------------------
-all_suites=$(for i in $(seq 1 "$N"); do field "$i" suites; done | tr ' ' '\n' | grep . | sort -u | tr '\n' ' ')
+selected() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$(field "$1" id),"* ]]; }
+all_suites=$(for i in $(seq 1 "$N"); do selected "$i" && field "$i" suites; done | tr ' ' '\n' | grep . | sort -u | tr '\n' ' ')
 say "mutation: building the scratch copy"
 # shellcheck disable=SC2046
 if ! build $(units_of "$all_suites"); then
@@ -133,7 +146,7 @@ printf '%-28s %-9s %-24s %s\n' MUTANT RESULT "KILLED BY" "CHECK / WHY" >"$table"
 start=$(date +%s)
 for i in $(seq 1 "$N"); do
 	id=$(field "$i" id)
-	if [ -n "$ONLY" ] && [[ ",$ONLY," != *",$id,"* ]]; then continue; fi
+	selected "$i" || continue
 	file=$(field "$i" file) from=$(field "$i" from) to=$(field "$i" to) suites=$(field "$i" suites)
 	equiv=$(field "$i" equivalent)
 	[ -f "$SCRATCH/pristine/$file" ] || { mkdir -p "$(dirname "$SCRATCH/pristine/$file")"; cp "$file" "$SCRATCH/pristine/$file"; }
