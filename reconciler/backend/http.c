@@ -376,7 +376,10 @@ int http_classify(struct http_client *c, struct http_request *r, CURLcode rc, bo
 			return HTTP_V_DONE;
 		return can_retry && (!sent || r->resend_lost) ? HTTP_V_RETRY : HTTP_V_DONE;
 	}
-	if ((r->status == 401 || r->status == 403) && !r->priv.reauthed) {
+	/* One refresh per request, unless the token it was refused with had
+	 * already been dropped (another request's refusal, or an expiry):
+	 * that refusal says nothing about the credentials. */
+	if ((r->status == 401 || r->status == 403) && (!r->priv.reauthed || r->priv.token_gen != c->token_gen)) {
 		r->outcome = HTTP_NOT_SENT;
 		return HTTP_V_REAUTH;
 	}
@@ -463,11 +466,15 @@ static void finish_api(struct run *run, struct http_request *r, CURLcode rc, boo
 	struct http_client *c = run->c;
 	switch (http_classify(c, r, rc, sent)) {
 	case HTTP_V_REAUTH:
-		r->priv.reauthed = true;
 		/* Only the first request refused with the current token drops
-		 * it; the others just wait for the new one. */
-		if (r->priv.token_gen == c->token_gen)
+		 * it (and uses up its refresh); the others just wait for the
+		 * new one. The generation moves on with the drop, so that later
+		 * refusals of the dropped token are seen as such. */
+		if (r->priv.token_gen == c->token_gen) {
+			r->priv.reauthed = true;
 			http_token_forget(c);
+			c->token_gen++;
+		}
 		push_pending(c, r, 0);
 		break;
 	case HTTP_V_RETRY:
