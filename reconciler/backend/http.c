@@ -376,10 +376,7 @@ int http_classify(struct http_client *c, struct http_request *r, CURLcode rc, bo
 			return HTTP_V_DONE;
 		return can_retry && (!sent || r->resend_lost) ? HTTP_V_RETRY : HTTP_V_DONE;
 	}
-	/* One refresh per request, unless the token it was refused with had
-	 * already been dropped (another request's refusal, or an expiry):
-	 * that refusal says nothing about the credentials. */
-	if ((r->status == 401 || r->status == 403) && (!r->priv.reauthed || r->priv.token_gen != c->token_gen)) {
+	if ((r->status == 401 || r->status == 403) && !r->priv.reauthed) {
 		r->outcome = HTTP_NOT_SENT;
 		return HTTP_V_REAUTH;
 	}

@@ -165,6 +165,10 @@ for cls in token update segments_add; do
 	arm "$cls:echo400"
 	LIVERAMP_MAX_RETRIES=1 run apply after --backend liveramp --auto-approve --audit-log "$W/audit.jsonl"
 	all="$OUT$ERR$(cat "$W/audit.jsonl")"
+	# The debug trace shows the echoing body too: scrubbed there as well.
+	arm "$cls:echo400"
+	LIVERAMP_MAX_RETRIES=1 RECONCILER_HTTP_DEBUG=1 run apply after --backend liveramp --auto-approve --audit-log "$W/audit.jsonl"
+	all="$all$OUT$ERR"
 	if [ "$RC" -ne 1 ] || ! printf '%s' "$ERR" | grep -qF "injected fault: refused"; then
 		fail "$name: the echo reached the report"
 	elif printf '%s' "$all" | grep -qF "$SECRET"; then
