@@ -149,6 +149,12 @@ run: $(BIN)
 test: $(BIN) unit-tests $(if $(EMU_SRC),$(EMULATOR)) fuzz-replay
 	@BUILD=$(BUILD) sh tests/run.sh
 
+# The mutation campaign (tests/mutation/): builds each mutant in a scratch
+# copy of the tree, never in this one. Slow, so not part of `make test`.
+.PHONY: mutation
+mutation:
+	@bash tests/mutation/run.sh
+
 asan:
 	$(MAKE) BUILD=build/asan SANITIZE=1 CFLAGS="-O1 -g" test
 

@@ -411,6 +411,13 @@ int http_classify(struct http_client *c, struct http_request *r, CURLcode rc, bo
 	return HTTP_V_DONE;
 }
 
+long http_client_wait_ms(struct http_client *c, const struct http_request *r, int attempt)
+{
+	long delay = http_client_backoff_ms(c, attempt);
+	long after = r->priv.retry_after_ms > RETRY_AFTER_MAX_MS ? RETRY_AFTER_MAX_MS : r->priv.retry_after_ms;
+	return after > delay ? after : delay;
+}
+
 long long http_retry_delay(struct http_client *c, const struct http_request *r)
 {
 	long delay = http_client_backoff_ms(c, r->attempts - 1);
@@ -513,11 +520,15 @@ static void finish_api(struct run *run, struct http_request *r, CURLcode rc, boo
 	struct http_client *c = run->c;
 	switch (http_classify(c, r, rc, sent)) {
 	case HTTP_V_REAUTH:
-		r->priv.reauthed = true;
 		/* Only the first request refused with the current token drops
-		 * it; the others just wait for the new one. */
-		if (r->priv.token_gen == c->token_gen)
+		 * it (and uses up its refresh); the others just wait for the
+		 * new one. The generation moves on with the drop, so that later
+		 * refusals of the dropped token are seen as such. */
+		if (r->priv.token_gen == c->token_gen) {
+			r->priv.reauthed = true;
 			http_token_forget(c);
+			c->token_gen++;
+		}
 		push_pending(c, r, 0);
 		break;
 	case HTTP_V_RETRY:

@@ -176,6 +176,9 @@ void http_report(const struct http_client *c, const struct http_request *r, cons
 /* The backoff before retry number `attempt` (0 first): a uniformly random
  * delay in [0, min(cap, base * 2^attempt)] drawn from the client's PRNG. */
 long http_client_backoff_ms(struct http_client *c, int attempt);
+/* The wait before the caller's own retry number `attempt` of r: that
+ * backoff, or r's Retry-After when longer (capped like the loop's). */
+long http_client_wait_ms(struct http_client *c, const struct http_request *r, int attempt);
 
 /* ---- pure helpers (unit-tested) ------------------------------------------- */
 

@@ -59,7 +59,8 @@ int lr_write_run(struct lr_write *w, struct diags *d)
 			http_report(l->http, &r, w->what_for, NULL, d);
 			break;
 		}
-		sleep_ms(http_client_backoff_ms(l->http, round));
+		/* A 503's Retry-After holds for the read-back too. */
+		sleep_ms(http_client_wait_ms(l->http, &r, round));
 		int done = w->check(w, d);
 		if (done < 0) {
 			diag_error(d, LR_RULE, NULL,

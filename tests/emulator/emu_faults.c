@@ -1,13 +1,17 @@
 /*
  * Fault injection: which failure, if any, a request gets.
  *
- * A fault is "CLASS:KIND[:RATE][:COUNT]": CLASS is an endpoint class (see
+ * A fault is "CLASS:KIND[:RATE][:COUNT][:after]": CLASS is an endpoint class (see
  * emu_class_name) or "*"; `list` matches every authenticated GET, segments
  * and deliveries included. RATE is a probability in [0, 1] (default 1),
  * COUNT how many times it may fire (default: no limit). Faults are tried
  * in the order given and the first that fires wins; a fault that cannot
  * apply to a request (partial207 outside segment batches, expired_token on
- * the token endpoint) is skipped without being counted.
+ * the token endpoint) is skipped without being counted. A fault marked
+ * `after` is armed only once the fault listed just before it has fired:
+ * that pairs faults in time (a lost write, then its read-back failing),
+ * which two independent faults cannot do, since the second would already
+ * fire on the reads that come before the write.
  *
  * Decisions use their own splitmix64 stream seeded by --seed, so the same
  * seed and the same sequence of requests give the same faults.
@@ -46,6 +50,12 @@ static const struct {
     {"no_segment_id", EF_NO_SEGMENT_ID},
     {"html403", EF_HTML403},
     {"nested_error", EF_NESTED_ERROR},
+    {"400", EF_400},
+    {"404", EF_404},
+    {"409", EF_409},
+    {"422", EF_422},
+    {"echo400", EF_ECHO400},
+    {"partial409", EF_PARTIAL409},
 };
 
 #define N_KINDS (sizeof(KINDS) / sizeof(KINDS[0]))
@@ -95,7 +105,7 @@ static int parse_fields(struct emu_fault *f, char **field, size_t n, struct strb
 			  "unknown fault '%s' (one of 500, 503, 429, timeout, reset, malformed, truncated, "
 			  "expired_token, partial207, lost, reorder207, anon207, repeat_items, cycle_cursor, "
 			  "oversize_page, no_array_key, no_segment_id, html403, "
-			  "nested_error)",
+			  "nested_error, 400, 404, 409, 422, echo400, partial409)",
 			  field[1]);
 		return -1;
 	}
@@ -118,14 +128,21 @@ static int parse_fields(struct emu_fault *f, char **field, size_t n, struct strb
 			return -1;
 		}
 	}
+	if (n > 4) {
+		if (strcmp(field[4], "after") != 0) {
+			sb_printf(err, "'%s' is not 'after'", field[4]);
+			return -1;
+		}
+		f->after = true;
+	}
 	return 0;
 }
 
 int emu_fault_parse(struct emu_fault *f, const char *spec, struct strbuf *err)
 {
-	char *copy = xstrdup(spec), *field[5], *p = copy;
+	char *copy = xstrdup(spec), *field[6], *p = copy;
 	size_t n = 0;
-	while (n < 5) {
+	while (n < 6) {
 		field[n++] = p;
 		p = strchr(p, ':');
 		if (!p)
@@ -133,8 +150,8 @@ int emu_fault_parse(struct emu_fault *f, const char *spec, struct strbuf *err)
 		*p++ = '\0';
 	}
 	int rc;
-	if (n < 2 || n > 4) {
-		sb_printf(err, "fault '%s' is not CLASS:KIND[:RATE][:COUNT]", spec);
+	if (n < 2 || n > 5) {
+		sb_printf(err, "fault '%s' is not CLASS:KIND[:RATE][:COUNT][:after]", spec);
 		rc = -1;
 	} else {
 		rc = parse_fields(f, field, n, err);
@@ -169,6 +186,11 @@ int emu_faults_set(struct emu *e, const char *const *specs, size_t n, struct str
 			free_faults(v, i);
 			return -1;
 		}
+		if (i == 0 && v[i].after) {
+			sb_printf(err, "fault '%s': 'after' needs a fault before it", specs[i]);
+			free_faults(v, 1);
+			return -1;
+		}
 	}
 	emu_faults_clear(e);
 	e->faults = v;
@@ -183,7 +205,7 @@ static bool applies(const struct emu_fault *f, const struct emu_request *rq)
 	    f->cls == -1 || f->cls == (int)rq->cls || (f->cls == EC_LIST && get && rq->cls != EC_TOKEN);
 	if (!cls)
 		return false;
-	if (f->kind == EF_PARTIAL207 || f->kind == EF_REORDER207 || f->kind == EF_ANON207)
+	if (f->kind == EF_PARTIAL207 || f->kind == EF_REORDER207 || f->kind == EF_ANON207 || f->kind == EF_PARTIAL409)
 		return rq->cls == EC_SEG_ADD || rq->cls == EC_SEG_REMOVE;
 	if (f->kind >= EF_REPEAT_ITEMS && f->kind <= EF_NO_SEGMENT_ID)
 		return get && rq->cls != EC_TOKEN; /* only pages show them */
@@ -198,7 +220,7 @@ enum emu_fault_kind emu_fault_pick(struct emu *e, const struct emu_request *rq)
 		return EF_NONE;
 	for (size_t i = 0; i < e->n_faults; i++) {
 		struct emu_fault *f = &e->faults[i];
-		if (f->remaining == 0 || !applies(f, rq))
+		if (f->remaining == 0 || !applies(f, rq) || (f->after && e->faults[i - 1].fired == 0))
 			continue;
 		if (f->rate < 1.0 && rng_unit(&e->fault_rng) >= f->rate)
 			continue;
@@ -221,6 +243,8 @@ json_t *emu_faults_json(struct emu *e)
 						"kind", emu_fault_name(f->kind), "rate", f->rate, "remaining",
 						f->remaining < 0 ? json_null() : json_integer(f->remaining),
 						"fired", (json_int_t)f->fired));
+		if (f->after)
+			json_object_set_new(json_array_get(list, i), "after", json_true());
 	}
 	return json_pack("{s:o, s:I, s:I}", "faults", list, "latency_ms", (json_int_t)e->latency_ms,
 			 "timeout_s", (json_int_t)e->timeout_s);

@@ -255,6 +255,29 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 	case EF_NO_SEGMENT_ID:
 		rq->shape = le->fault;
 		break;
+	case EF_PARTIAL409:
+		rq->partial = rq->refuse_rest = true;
+		break;
+	case EF_400:
+		emu_error(rs, 400, "BAD_REQUEST", "injected fault: bad request");
+		return;
+	case EF_404:
+		emu_error(rs, 404, "NOT_FOUND", "injected fault: not found");
+		return;
+	case EF_409:
+		emu_error(rs, 409, "CONFLICT", "injected fault: conflict");
+		return;
+	case EF_422:
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "injected fault: unprocessable entity");
+		return;
+	case EF_ECHO400: {
+		/* Servers that echo what they were sent: the client must scrub
+		 * its secret (token request body) and its token (header). */
+		const char *h = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+		emu_error(rs, 400, "BAD_REQUEST", "injected fault: refused Authorization: %.200s body: %.200s",
+			  h ? h : "", rq->body ? rq->body : "");
+		return;
+	}
 	default:
 		break;
 	}

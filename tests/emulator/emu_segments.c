@@ -304,6 +304,15 @@ static size_t applied_count(const struct emu_request *rq, size_t n)
 	return rq->partial ? n / 2 : n;
 }
 
+/* The other half: failed (500, partial207) or refused (409, partial409). */
+static void not_applied(const struct emu_request *rq, json_t *out, const char *id)
+{
+	if (rq->refuse_rest)
+		item_status(out, id, 409, "CONFLICT", "not applied: the server refused part of the batch");
+	else
+		item_status(out, id, 500, "INTERNAL_SERVER_ERROR", "not applied: the server failed part of the batch");
+}
+
 void emu_configs_add(struct emu *e, struct emu_request *rq, struct emu_response *rs)
 {
 	json_t *dm = find_dm(e, rq->param[0], rs);
@@ -319,8 +328,7 @@ void emu_configs_add(struct emu *e, struct emu_request *rq, struct emu_response 
 		if (i < apply)
 			add_one(&c, item, out);
 		else
-			item_status(out, emu_str(item, "segmentID"), 500, "INTERNAL_SERVER_ERROR",
-				    "not applied: the server failed part of the batch");
+			not_applied(rq, out, emu_str(item, "segmentID"));
 	}
 	shape_207(rq, out);
 	if (!c.changed || emu_store_commit(e, rs) == 0)
@@ -362,8 +370,7 @@ void emu_configs_remove(struct emu *e, struct emu_request *rq, struct emu_respon
 		if (i < apply)
 			changed |= remove_one(e, rq->param[0], item, out);
 		else
-			item_status(out, emu_str(item, "id"), 500, "INTERNAL_SERVER_ERROR",
-				    "not applied: the server failed part of the batch");
+			not_applied(rq, out, emu_str(item, "id"));
 	}
 	shape_207(rq, out);
 	if (!changed || emu_store_commit(e, rs) == 0)

@@ -105,6 +105,13 @@ enum emu_fault_kind {
 	/* Error answers beyond the contract, as LiveRamp's edge and other APIs send them. */
 	EF_HTML403,
 	EF_NESTED_ERROR,
+	/* refusals: not applied, answered with that status (exactly-once tests) */
+	EF_400,
+	EF_404,
+	EF_409,
+	EF_422,
+	EF_ECHO400, /* 400 whose message echoes the Authorization header and the body */
+	EF_PARTIAL409, /* partial207 whose second half is refused with 409 items */
 };
 
 struct emu_fault {
@@ -114,6 +121,7 @@ struct emu_fault {
 	double rate;	/* 0..1 */
 	long remaining; /* -1: unlimited */
 	long fired;
+	bool after;	/* armed only once the fault before it has fired (pairs) */
 };
 
 struct emu_token {
@@ -198,6 +206,7 @@ struct emu_request {
 	enum emu_class cls;
 	bool partial; /* partial207 fault: fail the second half of a batch */
 	enum emu_fault_kind shape; /* a fault that changes the shape of a 207 or a page */
+	bool refuse_rest; /* partial409: that half refused (409), not failed (500) */
 };
 
 struct emu_response {

@@ -60,6 +60,33 @@ static void test_destinations_page(void **state)
 	assert_int_equal(f->d.n, 0);
 }
 
+/* Pages at the list limit (100) and one past it: a server may send more
+ * than it was asked for; every item is kept, in order. */
+static void page_of(struct fx *f, int n)
+{
+	struct strbuf b = STRBUF_INIT;
+	sb_puts(&b, "{\"v2/DistributionManagers\":[");
+	for (int i = 0; i < n; i++)
+		sb_printf(&b, "%s{\"id\":\"dm%d\",\"name\":\"Page %d\",\"integrationConnectionID\":\"ic%d\","
+			  "\"status\":\"ACTIVE\",\"expireAt\":null}", i ? "," : "", i, i, i);
+	sb_puts(&b, "],\"_pagination\":{\"after\":\"next\",\"total\":500}}");
+	struct api_page p;
+	assert_int_equal(api_decode_page(&p, API_DM, b.buf, b.len, &f->a, "GET", &f->d), 0);
+	assert_int_equal(p.n, (size_t)n);
+	const struct api_dm *v = p.items;
+	assert_string_equal(v[0].id, "dm0");
+	assert_string_equal(v[n - 1].name, n == 100 ? "Page 99" : "Page 100");
+	assert_string_equal(p.after, "next");
+	assert_int_equal(f->d.n, 0);
+	sb_release(&b);
+}
+
+static void test_pages_at_the_limit(void **state)
+{
+	page_of(*state, 100);
+	page_of(*state, 101);
+}
+
 static void test_last_page_and_no_pagination(void **state)
 {
 	struct fx *f = *state;
@@ -398,6 +425,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_destinations_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_last_page_and_no_pagination, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pages_at_the_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_integration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manager, setup, teardown),

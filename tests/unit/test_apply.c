@@ -168,6 +168,33 @@ static void test_create_then_its_segments_in_batches_of_500(void **state)
 	plan_free(p);
 }
 
+/* At the limit and one past it: 500 is one batch, 501 is 500 + 1. */
+static void batches_of(int n, const char *want_calls)
+{
+	struct plan *p = plan_new();
+	add_account_change(p, CHANGE_CREATE, "Acme", NULL);
+	add_segment_changes(p, CHANGE_ADD, "Acme", NULL, n);
+	plan_summarize(p);
+	struct state *actual = state_new();
+	struct mock m;
+	mock_init(&m);
+	struct apply_options o = no_caps();
+	struct apply_report r;
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(apply_plan(&m.base, p, actual, &o, &r, &d), 0);
+	assert_string_equal(m.calls, want_calls);
+	assert_int_equal(r.applied, n + 1);
+	diags_free(&d);
+	state_free(actual);
+	plan_free(p);
+}
+
+static void test_batches_at_the_limit(void **state)
+{
+	batches_of(500, "create(Acme);add(dm-new,500);");
+	batches_of(501, "create(Acme);add(dm-new,500);add(dm-new,1);");
+}
+
 static void test_failed_create_skips_its_segments_only(void **state)
 {
 	struct plan *p = plan_new();
@@ -337,6 +364,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_then_its_segments_in_batches_of_500),
+		cmocka_unit_test(test_batches_at_the_limit),
 		cmocka_unit_test(test_failed_create_skips_its_segments_only),
 		cmocka_unit_test(test_item_failures_are_reported_and_work_goes_on),
 		cmocka_unit_test(test_a_signal_stops_before_the_next_change),

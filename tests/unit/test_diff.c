@@ -253,6 +253,25 @@ static void test_equal_states_no_changes(void **st)
 	state_free(a);
 }
 
+/* Other identifiers, as many as before: still an update of them (a set
+ * compared by size alone would miss it). */
+static void test_identifiers_swapped_same_count(void **st)
+{
+	(void)st;
+	struct state *d = state_new(), *a = state_new();
+	struct account *x = account(d, "Acme", false);
+	struct account *y = account(a, "Acme", true);
+	identifiers(d, x, (const char *[]){"ramp_ids", "ctv_ids"}, 2);
+	identifiers(a, y, (const char *[]){"cookies", "ramp_ids"}, 2);
+	struct plan *p = diff(d, a);
+	assert_shape(p, "update:Acme");
+	assert_non_null(field(&p->changes[0], "identifiers"));
+	assert_int_equal(p->changes[0].n_fields, 1);
+	plan_free(p);
+	state_free(d);
+	state_free(a);
+}
+
 static void test_case_insensitive_match(void **st)
 {
 	(void)st;
@@ -631,6 +650,7 @@ int main(void)
 	    cmocka_unit_test(test_update_each_field),
 	    cmocka_unit_test(test_equal_states_no_changes),
 	    cmocka_unit_test(test_case_insensitive_match),
+	    cmocka_unit_test(test_identifiers_swapped_same_count),
 	    cmocka_unit_test(test_remove_has_ttl_reason),
 	    cmocka_unit_test(test_unmanaged_untouched_without_prune),
 	    cmocka_unit_test(test_prune_deletes_after_removals),

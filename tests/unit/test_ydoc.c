@@ -294,6 +294,40 @@ static void test_invalid_utf8(void **state)
 	diags_free(&d);
 }
 
+/* "\0" in a quoted scalar would cut the C string there: refused. */
+static void test_nul_escape(void **state)
+{
+	(void)state;
+	struct diags d = DIAGS_INIT;
+	struct ydoc *doc;
+	assert_int_equal(parse(&doc, "a: \"x\\0y\"\n", &d), -1);
+	assert_null(doc);
+	const struct diag *g = find_rule(&d, "yaml.syntax");
+	assert_non_null(g);
+	assert_non_null(strstr(g->message, "NUL"));
+	diags_free(&d);
+}
+
+/* The size limit, at the limit and one byte past it (a comment only). */
+static void test_size_at_the_limit(void **state)
+{
+	(void)state;
+	char *text = malloc(YDOC_MAX_BYTES + 1);
+	assert_non_null(text);
+	memset(text, 'x', YDOC_MAX_BYTES + 1);
+	text[0] = '#';
+	struct diags d = DIAGS_INIT;
+	struct ydoc *doc = NULL;
+	assert_int_equal(ydoc_parse(&doc, "t.yaml", text, YDOC_MAX_BYTES, &d), 0);
+	ydoc_free(doc);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(ydoc_parse(&doc, "t.yaml", text, YDOC_MAX_BYTES + 1, &d), -1);
+	assert_null(doc);
+	assert_non_null(find_rule(&d, "yaml.syntax"));
+	diags_free(&d);
+	free(text);
+}
+
 static void test_nul_byte(void **state)
 {
 	(void)state;
@@ -439,6 +473,8 @@ int main(void)
 		cmocka_unit_test(test_non_scalar_key_refused),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_nul_escape),
+		cmocka_unit_test(test_size_at_the_limit),
 		cmocka_unit_test(test_control_character_has_position),
 		cmocka_unit_test(test_deep_nesting_refused),
 		cmocka_unit_test(test_multi_document_refused),
