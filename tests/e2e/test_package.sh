@@ -107,7 +107,7 @@ done
 [ -z "$missing" ] && pass "package: man page and completions hold every command and option of --help" ||
 	fail "package: man page and completions hold every command and option of --help" "missing:$missing"
 vals=$(bash -c '. "$1"; COMP_WORDS=(reconciler status --format ""); COMP_CWORD=3; _reconciler; echo "${COMPREPLY[*]}"' _ "$COMP")
-[ "$vals" = "text json html" ] && pass "package: bash completes status --format values" ||
+[ "$vals" = "text json markdown html" ] && pass "package: bash completes status --format values" ||
 	fail "package: bash completes status --format values" "$vals"
 if command -v man >/dev/null 2>&1; then
 	warn=$(man --warnings -l "$R/usr/share/man/man1/reconciler.1.gz" 2>&1 >/dev/null)
