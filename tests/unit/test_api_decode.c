@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "backend/api_decode.h"
+#include "backend/http.h"
 #include "util/strbuf.h"
 
 struct fx {
@@ -60,8 +61,10 @@ static void test_destinations_page(void **state)
 	assert_int_equal(f->d.n, 0);
 }
 
-/* Pages at the list limit (100) and one past it: a server may send more
- * than it was asked for; every item is kept, in order. */
+/* Pages at the list limit (100) and one past it: a page of 100 is kept
+ * whole, in order; a page holding more than any request asks for is
+ * refused with a diagnostic before its items are decoded (a hostile or
+ * broken server could otherwise grow the process without bound). */
 static void page_of(struct fx *f, int n)
 {
 	struct strbuf b = STRBUF_INIT;
@@ -71,14 +74,21 @@ static void page_of(struct fx *f, int n)
 			  "\"status\":\"ACTIVE\",\"expireAt\":null}", i ? "," : "", i, i, i);
 	sb_puts(&b, "],\"_pagination\":{\"after\":\"next\",\"total\":500}}");
 	struct api_page p;
-	assert_int_equal(api_decode_page(&p, API_DM, b.buf, b.len, &f->a, "GET", &f->d), 0);
+	size_t diags_before = f->d.n;
+	int rc = api_decode_page(&p, API_DM, b.buf, b.len, &f->a, "GET", &f->d);
+	sb_release(&b);
+	if (n > HTTP_PAGE_LIMIT) {
+		assert_int_equal(rc, -1);
+		assert_int_equal(f->d.n, diags_before + 1);
+		return;
+	}
+	assert_int_equal(rc, 0);
 	assert_int_equal(p.n, (size_t)n);
 	const struct api_dm *v = p.items;
 	assert_string_equal(v[0].id, "dm0");
-	assert_string_equal(v[n - 1].name, n == 100 ? "Page 99" : "Page 100");
+	assert_string_equal(v[n - 1].name, "Page 99");
 	assert_string_equal(p.after, "next");
-	assert_int_equal(f->d.n, 0);
-	sb_release(&b);
+	assert_int_equal(f->d.n, diags_before);
 }
 
 static void test_pages_at_the_limit(void **state)
