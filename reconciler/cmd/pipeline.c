@@ -123,8 +123,8 @@ static void note_drift(struct diags *d, const struct pipeline *pl, const char *b
 	if (pl->scope)
 		sb_printf(&sb, "%sonly the %zu account%s this pull request touches %s read (--only-changes): "
 			       "drift elsewhere was not read",
-			  hidden ? "; " : "", pl->desired->n_accounts, pl->desired->n_accounts == 1 ? "" : "s",
-			  pl->desired->n_accounts == 1 ? "was" : "were");
+			  hidden ? "; " : "", pl->scope->n_accounts, pl->scope->n_accounts == 1 ? "" : "s",
+			  pl->scope->n_accounts == 1 ? "was" : "were");
 	if (sb.len)
 		diag_add(d, DIAG_NOTE, "plan.drift", NULL, "run `reconciler plan` without --only-changes to see the drift",
 			 "%s", sb.buf);

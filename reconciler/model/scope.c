@@ -90,7 +90,9 @@ static void add_name(struct scope *sc, struct strbuf *fold, const char *name)
 		hmap_put(&sc->names, arena_strdup(&sc->arena, fold->buf), (void *)1, NULL);
 }
 
-/* The accounts of s whose key the other side does not hold. */
+/* The accounts of s whose key the other side does not hold. An account
+ * whose name is in scope already (the same account changed, or the one a
+ * rename at the head takes over) is not counted twice. */
 static void add_differing(struct scope *sc, const struct state *s, const struct hmap *other)
 {
 	struct strbuf key = STRBUF_INIT, fold = STRBUF_INIT;
@@ -99,7 +101,8 @@ static void add_differing(struct scope *sc, const struct state *s, const struct 
 		account_key(&key, a);
 		if (hmap_get(other, key.buf))
 			continue;
-		sc->n_accounts++;
+		if (!scope_has_name(sc, a->name.v))
+			sc->n_accounts++;
 		add_name(sc, &fold, a->name.v);
 		for (size_t j = 0; j < a->n_previous_names; j++)
 			add_name(sc, &fold, a->previous_names[j].v);

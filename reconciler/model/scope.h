@@ -28,7 +28,7 @@
 struct scope {
 	struct hmap names; /* folded account name -> (void *)1; keys in arena */
 	struct arena arena;
-	size_t n_accounts; /* head and base accounts that differ */
+	size_t n_accounts; /* accounts touched: a changed or renamed one counts once */
 };
 
 /* The touched accounts of head against base (both canonicalized by the

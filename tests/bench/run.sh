@@ -269,9 +269,9 @@ scenario() {
 		ok="too small"
 	else
 		r="$(fmt "$(calc "$TOOL / $ycpu")")x"
-		ok=$(met "$TOOL / $ycpu" "<=" 3)
+		ok=$(met "$TOOL / $ycpu" "<=" 2)
 	fi
-	row "$S" "CPU load+check+diff" "$(fmt "$TOOL" 3) s" "$(fmt "$ycpu" 3) s libyaml" "$r" "<= 3x" "$ok"
+	row "$S" "CPU load+check+diff" "$(fmt "$TOOL" 3) s" "$(fmt "$ycpu" 3) s libyaml" "$r" "<= 2x" "$ok"
 
 	# 5. peak memory of the plan (liveramp), and of the local sandbox.
 	RSS=$(rss_mb "$W/$S.req")
