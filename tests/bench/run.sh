@@ -10,7 +10,7 @@
 #
 # Environment (all optional):
 #   BUILD              where the binaries are (default build)
-#   BENCH_SCENARIOS    default "100x10 1000x100 1x50000"
+#   BENCH_SCENARIOS    default "100x10 1000x100 1x50000" (empty: none)
 #   BENCH_RSS_SIZES    extra N x M sizes for the memory / CPU scaling rows,
 #                      default "250x100 500x100" (with 1000x100: 3 sizes)
 #   BENCH_BARE         sizes whose segments are declared by bare id (no
@@ -36,7 +36,7 @@ EMU=$ROOT/$BUILD/emulator
 GEN=$ROOT/$BUILD/bench-bin/bench_gen
 YEV=$ROOT/$BUILD/bench-bin/yaml_events
 CURLOBS=$ROOT/tests/bench/curl_observe.sh
-SCENARIOS=${BENCH_SCENARIOS:-100x10 1000x100 1x50000}
+SCENARIOS=${BENCH_SCENARIOS-100x10 1000x100 1x50000}
 RSS_SIZES=${BENCH_RSS_SIZES-250x100 500x100}
 BARE=${BENCH_BARE-1000x100}
 LAT=${BENCH_LATENCY_MS:-20}
@@ -293,7 +293,8 @@ cpu %U %S" -o "$W/$S.py.rss" python3 -c 'import json, sys; json.load(open(sys.ar
 		LCPU=$(cpu_s "$W/$S.local")
 		PCPU=$(cpu_s "$W/$S.py")
 		cmd "/usr/bin/time -f '%U %S %M' reconciler plan DIR/config --backend local:COPY_OF_state.json; the same of python3 -c 'import json,sys; json.load(open(sys.argv[1]))' COPY_OF_state.json"
-		if [ "$(echo "$PCPU < 0.05" | bc)" = 1 ]; then r="-"; ok="too small"; else
+		# Python's own start (about 0.05 s) would be most of a small file's figure.
+		if [ "$(echo "$PCPU < 0.15" | bc)" = 1 ]; then r="-"; ok="too small"; else
 			r="$(fmt "$(calc "$LCPU / $PCPU")")x"; ok=$(met "$LCPU / $PCPU" "<=" 1); fi
 		row "$S" "CPU local plan vs json.load" "$(fmt "$LCPU") s" "$(fmt "$PCPU") s, $(fmt "$(rss_mb "$W/$S.py")" 0) MB json.load" \
 			"$r" "<= 1.0x" "$ok"
