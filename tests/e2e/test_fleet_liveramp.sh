@@ -43,7 +43,7 @@ expect_rc "plan --fleet through the API: changes, exit 2" 2
 expect_json "every org is planned with its own credentials" \
 	'[.orgs[] | [.name, .outcome, .plan.summary.accounts_create]] == [["acme","changes",1],["globex","changes",1],["initech","changes",1]]'
 no_secret "no secret in a fleet plan's output"
-run apply --fleet "$F" --backend liveramp --auto-approve
+run apply --fleet "$F" --backend liveramp --auto-approve --audit-log "$TMP/audit.jsonl"
 expect_rc "apply --fleet through the API exits 0" 0
 run plan --fleet "$F" --backend liveramp --detailed-exitcode
 expect_rc "re-plan through the API: no changes" 0
@@ -58,7 +58,7 @@ no_secret "no secret in a fleet apply's output"
 # ---- a broken org --------------------------------------------------------------
 printf 'version: 1\naccounts: [\n' >"$F/initech/broken.yaml"
 printf 'version: 1\naccounts:\n  - name: acme Two\n    client_name: acme Inc\n    identifiers: [cookies]\n' >"$F/acme/b.yaml"
-run apply --fleet "$F" --backend liveramp --auto-approve
+run apply --fleet "$F" --backend liveramp --auto-approve --audit-log "$TMP/audit.jsonl"
 expect_rc "a broken org fails the fleet apply (exit 1)" 1
 expect_eq "the other orgs are applied" "$(names "$STATE")" "acme Kargo,acme Two"
 rm "$F/initech/broken.yaml" "$F/acme/b.yaml"
