@@ -62,5 +62,8 @@ expect_no_out() {
 }
 # expect_json NAME JQ-FILTER: stdout is JSON and the filter is true
 expect_json() {
-	if printf '%s' "$OUT" | jq -e "$2" >/dev/null 2>&1; then pass "$1"; else fail "$1" "jq filter false: $2"; fi
+	# jq -e exits 0 on empty input: an empty OUT must fail, not pass unseen.
+	if [ -z "$OUT" ]; then
+		fail "$1" "no JSON to check (empty output) for: $2"
+	elif printf '%s' "$OUT" | jq -e "$2" >/dev/null 2>&1; then pass "$1"; else fail "$1" "jq filter false: $2"; fi
 }
