@@ -18,6 +18,7 @@
 
 #include "model/delivery.h"
 #include "model/model.h"
+#include "model/scope.h"
 #include "rules/profile.h"
 #include "util/diag.h"
 
@@ -98,6 +99,11 @@ struct backend_options {
 	 * and the plan need for it instead of the whole segment catalog
 	 * (liveramp_observe.c). */
 	const struct state *desired;
+	/* Pull-request mode (model/scope.h): the accounts to read, or NULL
+	 * for all (borrowed; outlives the backend). liveramp reads the
+	 * segment configs of these managers only and reports no other
+	 * account; the caller filters what a backend reports all the same. */
+	const struct scope *scope;
 	bool progress;                   /* a progress line on stderr (liveramp; a terminal) */
 	bool progress_log;               /* no terminal: a whole line at most every ... */
 	long progress_every_ms;          /* ... this many ms (0: after every request) */

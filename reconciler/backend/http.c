@@ -9,6 +9,11 @@
  * and a token is at hand, lets curl work, then decides for each finished
  * transfer: done, retry later, or wait for a new token. Requests never
  * block each other: a request in backoff leaves its slot to the next.
+ *
+ * Which ready request goes first (http_sched.c): those others wait for
+ * (`first`), then the one on the longest cursor chain (`chain`), then the
+ * oldest. A page whose list goes on keeps its slot for the next page
+ * (reap), so a long walk never waits behind a queue of one-shots.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -138,6 +143,7 @@ void http_request_init(struct http_request *r, const struct http_client *c, enum
 	if (body)
 		sb_puts(&r->body, body);
 	r->resend_lost = method == HTTP_GET || method == HTTP_PUT;
+	r->chain = 0; /* a one-shot, unless a list says otherwise (liveramp_list.c) */
 	set_what(r, path, NULL);
 }
 
@@ -539,7 +545,6 @@ static void finish_api(struct run *run, struct http_request *r, CURLcode rc, boo
 	}
 }
 
-static void start_ready(struct http_client *c, long long now);
 
 /* Ends the finished transfers, refills their slots with waiting requests,
  * and only then reads the answers: decoding a page takes time that the
@@ -564,9 +569,12 @@ static void reap(struct run *run, bool *any)
 		XGROW(run->ended, run->cap_ended, n + 1);
 		run->ended[n++] = (struct ended){r, rc, end_transfer(c, r, rc)};
 	}
+	size_t held = 0;
+	for (size_t i = 0; i < n; i++)
+		held += run->ended[i].r->chain > 1;
 	if (n && c->n_pending) {
 		int still = 0;
-		start_ready(c, http_now_ms());
+		http_start_ready(c, http_now_ms(), held);
 		curl_multi_perform(c->multi, &still);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -586,36 +594,6 @@ static void fail_pending(struct run *run)
 		snprintf(r->error, sizeof(r->error), "%s", c->token_error);
 		complete(run, r);
 	}
-}
-
-/* Starts every ready request there is room and a token for. */
-static void start_ready(struct http_client *c, long long now)
-{
-	/* Those that others wait for (r->first) go first. */
-	for (int pass = 0; pass < 2; pass++) {
-		size_t keep = 0;
-		for (size_t i = 0; i < c->n_pending; i++) {
-			struct http_request *r = c->pending[i];
-			if (r->first == (pass == 0) && r->priv.not_before <= now &&
-			    c->running - c->token_inflight < (size_t)c->cfg.concurrency && http_token_valid(c, now))
-				http_start(c, r, false);
-			else
-				c->pending[keep++] = r;
-		}
-		c->n_pending = keep;
-	}
-}
-
-/* How long the loop may sleep: until the next backoff ends, at most 1 s. */
-static long wait_ms(const struct http_client *c, long long now)
-{
-	long long next = now + 1000;
-	for (size_t i = 0; i < c->n_pending; i++)
-		if (c->pending[i]->priv.not_before > now && c->pending[i]->priv.not_before < next)
-			next = c->pending[i]->priv.not_before;
-	if (!c->token_inflight && c->token_not_before > now && c->token_not_before < next)
-		next = c->token_not_before;
-	return next > now ? (long)(next - now) : 0;
 }
 
 static void arm(struct http_client *c, struct http_request *r)
@@ -649,13 +627,13 @@ int http_run(struct http_client *c, struct http_request **reqs, size_t n, const 
 		if (c->token_error[0] && !c->token_inflight)
 			fail_pending(&run);
 		http_token_maybe_start(c, now);
-		start_ready(c, now);
+		http_start_ready(c, now, 0);
 		int still = 0;
 		curl_multi_perform(c->multi, &still);
 		bool any = false;
 		reap(&run, &any);
 		if (!any && (c->n_pending || c->running))
-			curl_multi_poll(c->multi, NULL, 0, (int)wait_ms(c, http_now_ms()), NULL);
+			curl_multi_poll(c->multi, NULL, 0, (int)http_wait_ms(c, http_now_ms()), NULL);
 	}
 	c->run = outer;
 	free(run.ended);

@@ -108,6 +108,13 @@ struct http_request {
 	char what[160];     /* "POST /v2/integration-connections", for messages */
 	bool resend_lost;   /* safe to send again after a lost answer */
 	bool first;         /* sent before the other waiting requests: others wait for it */
+	/* Requests still to go one after the other on this request's cursor
+	 * chain, itself included (the pages left of a list; 0 for a one-shot
+	 * request). Among ready requests the longest chain goes first
+	 * (after `first`): it is the critical path of the run. And when a
+	 * transfer whose chain goes on (chain > 1) ends, its slot is kept
+	 * for its next page instead of going to another request. */
+	unsigned chain;
 	http_done_fn *on_done;
 	void *ctx;
 	/* results */

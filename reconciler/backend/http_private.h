@@ -62,6 +62,14 @@ void http_put_scrubbed(struct strbuf *msg, const struct http_client *c, const ch
  * r->location, control characters replaced, cut to fit. */
 void http_keep_location(struct http_request *r, const char *data, size_t len);
 
+/* http_sched.c */
+/* Starts ready requests, most urgent first, while there is room (less
+ * `held` slots, kept for the next pages of chains that just ended) and a
+ * token. */
+void http_start_ready(struct http_client *c, long long now, size_t held);
+/* How long the loop may sleep: until the next backoff ends, at most 1 s. */
+long http_wait_ms(const struct http_client *c, long long now);
+
 /* http_token.c */
 bool http_token_valid(const struct http_client *c, long long now);
 /* Starts the token request when requests wait for a token and none is on

@@ -118,6 +118,7 @@ int backend_liveramp_open(struct backend **out, const struct backend_options *op
 	l->pin_destination = pin(opt->settings, true);
 	l->pin_integration = pin(opt->settings, false);
 	l->desired = opt->desired;
+	l->scope = opt->scope;
 	*out = &l->base;
 	return 0;
 }

@@ -71,6 +71,18 @@ static void append_items(struct lr_list *ls, const struct api_page *page)
 	}
 }
 
+/* The pages this walk still has to read, the next one included, as far
+ * as _pagination.total tells (at least 1): the length of its cursor
+ * chain, which the HTTP engine sends first (http.h, chain). A list read
+ * one page per run has a chain of one in that run. */
+static unsigned chain_left(const struct lr_list *ls)
+{
+	if (ls->one_page || ls->total < 0 || (unsigned long long)ls->total <= ls->n)
+		return 1;
+	unsigned long long left = ((unsigned long long)ls->total - ls->n + HTTP_PAGE_LIMIT - 1) / HTTP_PAGE_LIMIT;
+	return left > MAX_PAGES ? MAX_PAGES : (unsigned)left;
+}
+
 static bool page_done(struct http_request *r, void *ctx)
 {
 	struct lr_list *ls = ctx;
@@ -111,6 +123,7 @@ static bool page_done(struct http_request *r, void *ctx)
 		return false;
 	http_request_page(r, ls->l->http, ls->path, ls->filter, page.after);
 	r->first = ls->first;
+	r->chain = chain_left(ls);
 	return true;
 }
 
@@ -121,6 +134,7 @@ static void arm(struct liveramp *l, struct lr_list *ls)
 	ls->req.on_done = page_done;
 	ls->req.ctx = ls;
 	ls->req.first = ls->first;
+	ls->req.chain = chain_left(ls);
 }
 
 int lr_list_check(struct liveramp *l, struct lr_list *ls, struct diags *d)

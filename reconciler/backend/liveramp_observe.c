@@ -7,7 +7,9 @@
  * Requests: the connections, the managers and the first page of the
  * segment catalog side by side; then the segment configs of every manager,
  * all managers at once (`concurrency` in flight, a progress line when
- * asked); then what is still missing from the catalog, below.
+ * asked); then what is still missing from the catalog, below. In
+ * pull-request mode (backend_options.scope) only the managers the pull
+ * request touches have their configs read, and only they are accounts.
  *
  * Without a desired state (import, apply --plan) the catalog is the whole
  * of GET /v2/segments, as the sandbox's catalog is its whole `segments`
@@ -100,6 +102,14 @@ static bool managed(const struct observe *o, const struct acct *ac)
 	return ac->has_ic && ac->n_dms == 1 && o->l->target_known && lr_ic_in_target(o->l, &ac->ic);
 }
 
+/* In pull-request mode only the accounts the pull request touches are
+ * read (model/scope.h): the others' configs would only show drift. Known
+ * from the manager's name, which comes on its page, before its configs. */
+static bool wanted(const struct observe *o, const struct acct *ac)
+{
+	return managed(o, ac) && (!o->l->scope || scope_has_name(o->l->scope, ac->dm.name));
+}
+
 /* Starts reading the segment configs of ac once it is known to be managed.
  * A second manager may still turn up: then what was read is not used. */
 static void prepare_configs(struct observe *o, struct acct *ac)
@@ -115,7 +125,7 @@ static void prepare_configs(struct observe *o, struct acct *ac)
 
 static void maybe_start(struct observe *o, struct acct *ac)
 {
-	if (ac->started || !managed(o, ac))
+	if (ac->started || !wanted(o, ac))
 		return;
 	prepare_configs(o, ac);
 	lr_list_start(o->l, &ac->configs);
@@ -255,7 +265,7 @@ static int read_lists(struct observe *o, struct diags *d)
 	size_t n_late = 0;
 	for (size_t i = 0; i < o->n_accts; i++) {
 		struct acct *ac = o->accts[i];
-		if (!managed(o, ac))
+		if (!wanted(o, ac))
 			continue;
 		if (!ac->started) { /* not expected: started when its last piece came */
 			prepare_configs(o, ac);
@@ -324,7 +334,7 @@ static void index_declared(struct observe *o, const struct state *desired)
 static void index_configured(struct observe *o)
 {
 	for (size_t i = 0; i < o->n_accts; i++) {
-		if (!managed(o, o->accts[i]))
+		if (!wanted(o, o->accts[i]))
 			continue;
 		const struct lr_list *cl = &o->accts[i]->configs;
 		for (size_t j = 0; j < cl->n; j++) {
@@ -534,7 +544,7 @@ static void odd_account(struct observe *o, const struct acct *ac, struct diags *
 
 static void managed_account(struct observe *o, const struct acct *ac, struct diags *d)
 {
-	if (ac->n_dms == 1)
+	if (wanted(o, ac))
 		add_account(o, ac, d);
 }
 

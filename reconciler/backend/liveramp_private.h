@@ -35,6 +35,7 @@ struct liveramp {
 	char *pin_destination; /* settings.destination_id, or NULL */
 	char *pin_integration;
 	const struct state *desired; /* backend_options.desired: borrowed, or NULL */
+	const struct scope *scope;   /* backend_options.scope: borrowed, or NULL (all) */
 	/* The profile's destination and integration, found once (liveramp_list.c). */
 	bool target_known;
 	const char *destination_id;

@@ -219,6 +219,18 @@ static int load_saved_plan(struct pipeline *pl, const struct apply_args *a, stru
 	memset(pl, 0, sizeof(*pl));
 	if (plan_read_file(&pl->plan, a->plan_file, d) < 0)
 		return -1;
+	/* Its fingerprint covers only the accounts the pull request touched,
+	 * and drift elsewhere was never read: applying it as if it covered
+	 * the org would bind nothing. Refused before anything is observed. */
+	if (pl->plan->partial) {
+		diag_error(d, "plan.file", NULL,
+			   "apply the merged configuration (`reconciler apply PATH`), or save a plan made "
+			   "without --only-changes",
+			   "%s was made with --only-changes and read only the accounts its pull request "
+			   "touches; it cannot be applied",
+			   a->plan_file);
+		return -1;
+	}
 	const char *profile = a->po.profile ? a->po.profile : pl->plan->profile;
 	if (profile_load(&pl->profile, profile, d) < 0)
 		return -1;

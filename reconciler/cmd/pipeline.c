@@ -83,6 +83,7 @@ int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
 		.progress_log = !tty && !log_json_enabled(),
 		.progress_every_ms = progress_every_ms(),
 		.desired = pl->desired,
+		.scope = pl->scope,
 	};
 	if (backend_open(&pl->backend, o->backend ? o->backend : "local", &bo, d) < 0)
 		return -1;
@@ -91,7 +92,43 @@ int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
 			return -1;
 		pl->locked = true;
 	}
-	return pl->backend->ops->observe(pl->backend, &pl->actual, d);
+	if (pl->backend->ops->observe(pl->backend, &pl->actual, d) < 0)
+		return -1;
+	if (pl->scope)
+		scope_filter(pl->actual, pl->scope);
+	return 0;
+}
+
+/* --only-changes shows the pull request's changes alone, so only the
+ * accounts it touches are observed and diffed (model/scope.h); the rules
+ * of the desired state have run over all of it by then. */
+static void narrow_to_touched(struct pipeline *pl, struct state *base)
+{
+	scope_touched(&pl->scope, base, pl->desired);
+	if (!pl->scope)
+		return;
+	scope_filter(pl->desired, pl->scope);
+	scope_filter(base, pl->scope);
+}
+
+/* The one plan.drift note of --only-changes: what it hid, and, when the
+ * observe was narrowed, that drift elsewhere was not read. */
+static void note_drift(struct diags *d, const struct pipeline *pl, const char *base, size_t hidden)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (hidden)
+		sb_printf(&sb, "%zu change%s from drift (actual state differs from the base %s) %s not shown "
+			       "(--only-changes)",
+			  hidden, hidden == 1 ? "" : "s", base, hidden == 1 ? "is" : "are");
+	if (pl->scope)
+		sb_printf(&sb, "%sonly the %zu account%s this pull request touches %s read (--only-changes): "
+			       "drift elsewhere was not read",
+			  hidden ? "; " : "", pl->scope->n_accounts, pl->scope->n_accounts == 1 ? "" : "s",
+			  pl->scope->n_accounts == 1 ? "was" : "were");
+	if (sb.len)
+		diag_add(d, DIAG_NOTE, "plan.drift", NULL, "run `reconciler plan` without --only-changes to see the drift",
+			 "%s", sb.buf);
+	sb_release(&sb);
 }
 
 /* The base configuration, leniently (see pipeline.h). Returns -1 only when
@@ -148,6 +185,8 @@ int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct 
 	char base_commit[GITSRC_HEX] = "";
 	if (o->base && load_base(pl, o, &base, base_commit, d) < 0)
 		return -1;
+	if (base && o->only_changes)
+		narrow_to_touched(pl, base);
 	int rc = -1;
 	stage_end(&clock, "load+check");
 	if (pipeline_observe(pl, o, &pl->desired->settings, d) < 0)
@@ -181,15 +220,9 @@ int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct 
 		plan_tag_origins(p, bp);
 		plan_free(bp);
 		plan_name_removals(p, base);
-		if (o->only_changes) {
-			size_t hidden = plan_drop_drift(p);
-			if (hidden)
-				diag_add(d, DIAG_NOTE, "plan.drift", NULL,
-					 "run `reconciler plan` without --only-changes to see them",
-					 "%zu change%s from drift (actual state differs from the base "
-					 "%s) %s not shown (--only-changes)",
-					 hidden, hidden == 1 ? "" : "s", o->base, hidden == 1 ? "is" : "are");
-		}
+		if (o->only_changes)
+			note_drift(d, pl, o->base, plan_drop_drift(p));
+		p->partial = pl->scope != NULL;
 	}
 	diags_move(&p->diags, d);
 	stage_end(&clock, "check+diff");
@@ -206,6 +239,7 @@ void pipeline_free(struct pipeline *pl)
 			pl->backend->ops->unlock(pl->backend);
 		backend_close(pl->backend);
 	}
+	scope_free(pl->scope);
 	plan_free(pl->plan);
 	state_free(pl->actual);
 	state_free(pl->desired);

@@ -29,6 +29,7 @@ struct pipeline {
 	struct state *actual;
 	struct plan *plan;
 	struct gitsrc *git;	    /* open when a ref was read */
+	struct scope *scope;	    /* --only-changes: the accounts read (model/scope.h), or NULL */
 	char commit[GITSRC_HEX];    /* the commit the desired state came from, or "" */
 	bool locked;
 };

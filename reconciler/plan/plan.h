@@ -127,6 +127,10 @@ struct plan {
 	const char *backend;  /* "local:.reconciler/sandbox.json" */
 	const char *profile;  /* "kargo" */
 	bool prune;
+	/* --only-changes observed only the accounts the pull request touches:
+	 * the fingerprint is of that part alone, so apply --plan refuses it
+	 * (the plan file's "partial": true). */
+	bool partial;
 	struct diags diags;
 	struct plan_share *shares;
 	size_t n_shares;

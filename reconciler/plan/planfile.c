@@ -127,6 +127,8 @@ json_t *plan_to_json(const struct plan *p)
 	json_object_set_new(o, "profile", jstr(p->profile));
 	json_object_set_new(o, "prune", json_boolean(p->prune));
 	json_object_set_new(o, "fingerprint", jstr(p->fingerprint));
+	if (p->partial)
+		json_object_set_new(o, "partial", json_true());
 	json_object_set_new(o, "summary", summary_to_json(&counted.summary));
 	json_t *changes = json_array();
 	for (size_t i = 0; i < p->n_changes; i++)
@@ -574,7 +576,8 @@ static int read_header(struct reader *r, const json_t *root)
 {
 	static const char *const top[] = {"format_version", "tool",	   "source",	  "backend",
 					  "profile",	    "prune",	   "fingerprint", "summary",
-					  "changes",	    "shares",	   "diagnostics", NULL};
+					  "changes",	    "shares",	   "diagnostics", "partial",
+					  NULL};
 	static const char *const tool_keys[] = {"name", "version", NULL};
 	const json_t *v, *tool;
 	/* The version first: a newer format is reported as such, not as the
@@ -604,7 +607,8 @@ static int read_header(struct reader *r, const json_t *root)
 	return get_str(r, root, "", "source", true, &r->p->source) ||
 		       get_str(r, root, "", "backend", true, &r->p->backend) ||
 		       get_str(r, root, "", "profile", true, &r->p->profile) ||
-		       get_bool(r, root, "", "prune", &r->p->prune) || read_fingerprint(r, root)
+		       get_bool(r, root, "", "prune", &r->p->prune) || read_fingerprint(r, root) ||
+		       (json_object_get(root, "partial") && get_bool(r, root, "", "partial", &r->p->partial))
 		   ? -1
 		   : 0;
 }

@@ -101,6 +101,29 @@ static void assert_round_trip(const char *doc)
 	diags_free(&d);
 }
 
+/* A plan from a partial observe (--only-changes) says so in the file, and
+ * only then: apply --plan refuses it by that field. */
+static void test_partial(void **st)
+{
+	(void)st;
+	struct plan *p = sample();
+	char *doc = write_doc(p);
+	assert_null(strstr(doc, "\"partial\""));
+	free(doc);
+	p->partial = true;
+	doc = write_doc(p);
+	assert_non_null(strstr(doc, "\"partial\": true"));
+	assert_round_trip(doc);
+	struct diags d = DIAGS_INIT;
+	struct plan *back = NULL;
+	assert_int_equal(plan_read_json(&back, doc, strlen(doc), "plan.json", &d), 0);
+	assert_true(back->partial);
+	plan_free(back);
+	diags_free(&d);
+	free(doc);
+	plan_free(p);
+}
+
 static void test_round_trip(void **st)
 {
 	(void)st;
@@ -292,6 +315,7 @@ static const struct bad bads[] = {
     {"tool not object", NULL, "tool", "[]", "tool: must be an object"},
     {"source number", NULL, "source", "12", "source: must be a string or null"},
     {"prune string", NULL, "prune", "\"false\"", "prune: must be true or false"},
+    {"partial string", NULL, "partial", "\"yes\"", "partial: must be true or false"},
     {"short fingerprint", NULL, "fingerprint", "\"abc123\"", "fingerprint"},
     {"upper-case fingerprint", NULL, "fingerprint",
      "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"", "fingerprint"},
@@ -394,7 +418,7 @@ int main(void)
 	    cmocka_unit_test(test_round_trip),	      cmocka_unit_test(test_round_trip_golden),
 	    cmocka_unit_test(test_summary_recounted), cmocka_unit_test(test_invalid_utf8_written),
 	    cmocka_unit_test(test_file_round_trip),   cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_deep_nesting),
+	    cmocka_unit_test(test_deep_nesting),      cmocka_unit_test(test_partial),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

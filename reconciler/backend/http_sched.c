@@ -1,0 +1,62 @@
+/*
+ * Which waiting request the HTTP loop sends next (http.c's run), and how
+ * long the loop may sleep.
+ *
+ * Ready requests go in this order: those others wait for (`first`: the
+ * pages of the lists that find the accounts), then the one on the longest
+ * cursor chain (`chain`: a list's pages left, http.h), then the oldest.
+ * The pages of one list can only follow each other, so the longest chain
+ * bounds the whole run: started late, it makes the run late however many
+ * slots are free; a one-shot request is on no chain and can wait.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "http_private.h"
+
+/* The order ready requests go in (the top of this file). */
+static unsigned long long urgency(const struct http_request *r)
+{
+	return ((unsigned long long)r->first << 32) | r->chain;
+}
+
+/* The most urgent ready request (the oldest of equals), or SIZE_MAX. */
+static size_t most_urgent(const struct http_client *c, long long now)
+{
+	size_t best = SIZE_MAX;
+	for (size_t i = 0; i < c->n_pending; i++) {
+		const struct http_request *r = c->pending[i];
+		if (r->priv.not_before <= now && (best == SIZE_MAX || urgency(r) > urgency(c->pending[best])))
+			best = i;
+	}
+	return best;
+}
+
+/* Starts ready requests, most urgent first, while there is room (less
+ * `held` slots kept for the next pages of chains that just ended) and a
+ * token. A pass per slot: at most `concurrency` scans of the list. */
+void http_start_ready(struct http_client *c, long long now, size_t held)
+{
+	size_t room = (size_t)c->cfg.concurrency;
+	while (c->running - c->token_inflight + held < room && http_token_valid(c, now)) {
+		size_t i = most_urgent(c, now);
+		if (i == SIZE_MAX)
+			break;
+		struct http_request *r = c->pending[i];
+		memmove(&c->pending[i], &c->pending[i + 1], (c->n_pending - i - 1) * sizeof(*c->pending));
+		c->n_pending--;
+		http_start(c, r, false);
+	}
+}
+
+/* How long the loop may sleep: until the next backoff ends, at most 1 s. */
+long http_wait_ms(const struct http_client *c, long long now)
+{
+	long long next = now + 1000;
+	for (size_t i = 0; i < c->n_pending; i++)
+		if (c->pending[i]->priv.not_before > now && c->pending[i]->priv.not_before < next)
+			next = c->pending[i]->priv.not_before;
+	if (!c->token_inflight && c->token_not_before > now && c->token_not_before < next)
+		next = c->token_not_before;
+	return next > now ? (long)(next - now) : 0;
+}
