@@ -21,6 +21,7 @@
 #include "status/health.h"
 #include "status/report.h"
 #include "util/text.h"
+#include "account_fixture.h"
 
 #define DAY 86400LL
 /* 2026-01-01T00:00:00Z */
@@ -124,28 +125,6 @@ static void test_share_boundaries(void **st)
 
 /* ---- the report -------------------------------------------------------------- */
 
-static struct account *acct(struct state *s, const char *name, const char *ic, const char *const *segs, size_t n)
-{
-	struct account *a = state_add_account(s);
-	a->name.v = state_strdup(s, name);
-	a->client_name.v = state_strdup(s, "Co");
-	a->identifiers = arena_alloc(&s->arena, sizeof(*a->identifiers));
-	a->identifiers[0].v = state_strdup(s, "cookies");
-	a->n_identifiers = 1;
-	a->segments = arena_alloc(&s->arena, (n + 1) * sizeof(*a->segments));
-	for (size_t i = 0; i < n; i++) {
-		a->segments[i].id = state_strdup(s, segs[i]);
-		if (ic)
-			a->segments[i].config_id = arena_printf(&s->arena, "sc-%s", segs[i]);
-	}
-	a->n_segments = n;
-	if (ic) {
-		a->connection_id = state_strdup(s, ic);
-		a->manager_id = arena_printf(&s->arena, "dm-%s", ic);
-	}
-	return a;
-}
-
 static void add_delivery(struct delivery_list *l, const char *ic, const char *seg, enum delivery_status st,
 			 const char *at, long long records)
 {
@@ -165,10 +144,10 @@ static void test_report(void **st)
 	struct state *d = state_new(), *a = state_new();
 	const char *want[] = {"1", "2", "3", "4", "5"};
 	const char *have[] = {"1", "2", "3", "4", "9"};
-	acct(d, "Acme", NULL, want, 5);
-	acct(d, "New Co", NULL, want, 1);
-	acct(a, "Acme", "ic1", have, 5);
-	acct(a, "Stranger", "ic2", have, 1);
+	fixture_account(d, "Acme", NULL, want, 5);
+	fixture_account(d, "New Co", NULL, want, 1);
+	fixture_account(a, "Acme", "ic1", have, 5);
+	fixture_account(a, "Stranger", "ic2", have, 1);
 	struct share *sh = state_add_share(d);
 	sh->segment.v = "9001";
 	sh->buyer.v = "Buyer";

@@ -24,34 +24,13 @@
 #include "record/metrics.h"
 #include "status/report.h"
 #include "util/log_json.h"
+#include "account_fixture.h"
 
 #define DAY 86400LL
 #define T0 1767225600LL /* 2026-01-01T00:00:00Z */
 
 static const struct profile P = { .id = "kargo", .destination_name = "Kargo", .ttl_days = 35,
 				  .first_delivery_days = 3, .marketplace_share_days = 3 };
-
-static struct account *make_account(struct state *s, const char *name, const char *ic, const char *const *segs, size_t n)
-{
-	struct account *a = state_add_account(s);
-	a->name.v = state_strdup(s, name);
-	a->client_name.v = state_strdup(s, "Co");
-	a->identifiers = arena_alloc(&s->arena, sizeof(*a->identifiers));
-	a->identifiers[0].v = state_strdup(s, "cookies");
-	a->n_identifiers = 1;
-	a->segments = arena_alloc(&s->arena, (n + 1) * sizeof(*a->segments));
-	for (size_t i = 0; i < n; i++) {
-		a->segments[i].id = state_strdup(s, segs[i]);
-		if (ic)
-			a->segments[i].config_id = arena_printf(&s->arena, "sc-%s", segs[i]);
-	}
-	a->n_segments = n;
-	if (ic) {
-		a->connection_id = state_strdup(s, ic);
-		a->manager_id = arena_printf(&s->arena, "dm-%s", ic);
-	}
-	return a;
-}
 
 static void add_delivery(struct delivery_list *l, const char *ic, const char *seg, enum delivery_status st,
 			 const char *at)
@@ -81,10 +60,10 @@ static void build(struct fixture *f)
 	f->actual = state_new();
 	const char *want[] = { "1", "2", "3" };
 	const char *have[] = { "1", "2", "9" };
-	make_account(f->desired, "Acme", NULL, want, 3);
-	make_account(f->desired, HOSTILE, NULL, want, 1);
-	make_account(f->actual, "Acme", "ic1", have, 3);
-	make_account(f->actual, HOSTILE, "ic2", have, 1);
+	fixture_account(f->desired, "Acme", NULL, want, 3);
+	fixture_account(f->desired, HOSTILE, NULL, want, 1);
+	fixture_account(f->actual, "Acme", "ic1", have, 3);
+	fixture_account(f->actual, HOSTILE, "ic2", have, 1);
 	state_canonicalize(f->desired);
 	state_canonicalize(f->actual);
 	f->plan = plan_new();
