@@ -14,7 +14,7 @@
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
 #include "cmd/fleet_run.h"
-#include "cmd/pipeline.h"
+#include "reconcile/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/ended.h"
 #include "plan/planfile.h"

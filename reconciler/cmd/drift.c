@@ -15,7 +15,7 @@
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
 #include "cmd/fleet_run.h"
-#include "cmd/pipeline.h"
+#include "reconcile/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/drift.h"
 #include "plan/render.h"

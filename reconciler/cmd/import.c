@@ -18,7 +18,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
-#include "cmd/pipeline.h"
+#include "reconcile/pipeline.h"
 #include "desired/emit.h"
 #include "util/clock.h"
 #include "util/hmap.h"

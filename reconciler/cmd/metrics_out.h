@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "cmd/pipeline.h"
+#include "reconcile/pipeline.h"
 #include "status/report.h"
 
 struct metrics_out {

@@ -10,7 +10,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "cmd/fleet_run.h"
-#include "cmd/pipeline.h"
+#include "reconcile/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
 #include "plan/render.h"

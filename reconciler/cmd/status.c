@@ -14,7 +14,7 @@
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
 #include "cmd/fleet_run.h"
-#include "cmd/pipeline.h"
+#include "reconcile/pipeline.h"
 #include "status/report.h"
 #include "util/clock.h"
 #include "util/hmap.h"

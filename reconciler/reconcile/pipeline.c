@@ -1,4 +1,4 @@
-#include "cmd/pipeline.h"
+#include "reconcile/pipeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
