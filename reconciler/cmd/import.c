@@ -1,7 +1,7 @@
 /*
  * reconciler import: adopt the destination accounts an organization
  * already has. Observes the backend and writes one configuration file per
- * account (desired/emit.h), which validates and plans to "No changes." on
+ * account (import/emit.h), which validates and plans to "No changes." on
  * the same backend.
  *
  * It never overwrites a file without --force: when any file it would
@@ -19,7 +19,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "reconcile/pipeline.h"
-#include "desired/emit.h"
+#include "import/emit.h"
 #include "util/clock.h"
 #include "util/hmap.h"
 #include "util/safefile.h"

@@ -14,7 +14,7 @@
 #include <git2.h>
 
 #include "desired/load.h"
-#include "desired/ydoc.h"
+#include "yaml/ydoc.h"
 #include "util/arena.h"
 #include "util/hmap.h"
 #include "util/xalloc.h"

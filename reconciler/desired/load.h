@@ -32,7 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "desired/ydoc.h"
+#include "yaml/ydoc.h"
 #include "model/model.h"
 #include "util/diag.h"
 

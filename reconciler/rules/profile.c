@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "desired/ydoc.h"
+#include "yaml/ydoc.h"
 #include "rules/embedded.h"
 #include "rules/profile_walk.h"
 #include "util/hmap.h"

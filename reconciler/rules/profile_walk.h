@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "desired/ydoc.h"
+#include "yaml/ydoc.h"
 #include "util/arena.h"
 #include "util/diag.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "desired/load.h"
-#include "desired/ydoc.h"
+#include "yaml/ydoc.h"
 #include "model/model.h"
 #include "rules/check.h"
 #include "rules/profile.h"

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "desired/emit.h"
+#include "import/emit.h"
 #include "desired/load.h"
 #include "plan/diff.h"
 #include "rules/check.h"

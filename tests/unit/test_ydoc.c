@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "desired/ydoc.h"
+#include "yaml/ydoc.h"
 #include "util/strbuf.h"
 
 static int parse(struct ydoc **doc, const char *text, struct diags *d)

@@ -1,7 +1,7 @@
 /*
- * Writing configuration (desired/emit.h).
+ * Writing configuration (import/emit.h).
  */
-#include "desired/emit.h"
+#include "import/emit.h"
 
 #include <ctype.h>
 #include <stdbool.h>
