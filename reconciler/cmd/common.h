@@ -1,6 +1,6 @@
 /*
- * What every command shares: the load-and-check front of the pipeline,
- * output formats, colour and diagnostics printing. Kept here so that each
+ * What every command shares: output formats, colour, option helpers and
+ * diagnostics printing (the run itself is reconcile/). Kept here so that each
  * cmd/NAME.c reads as its own options plus a few calls.
  */
 #ifndef RECONCILER_CMD_COMMON_H
@@ -9,9 +9,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "desired/git.h"
-#include "model/model.h"
-#include "rules/profile.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
 
@@ -42,32 +39,6 @@ int parse_count(const char *cmd, const char *opt, const char *s, long *out);
 /* --concurrency N: 1..256. */
 int parse_concurrency(const char *cmd, const char *s, int *out);
 
-/* Where a command reads the desired state: the work tree, or the tree of a
- * git ref (--ref REF, in the repository of --repo DIR or of the current
- * directory). */
-struct source_options {
-	const char *const *paths; /* none: "." */
-	size_t n_paths;
-	const char *ref;  /* NULL: the work tree */
-	const char *repo; /* NULL: the repository containing the current directory */
-};
-
-/* Opens the repository of so (once: *git is kept open for the caller, who
- * closes it with gitsrc_close). */
-int open_repo(const struct source_options *so, struct gitsrc **git, struct diags *d);
-/* Loads the desired state from so: the work tree, or ref (opening *git
- * when it is NULL). commit receives the commit id for a ref, "" otherwise. */
-int load_desired(const struct source_options *so, const char *ref, struct gitsrc **git,
-		 struct state **out, char commit[GITSRC_HEX], struct diags *d);
-
-/* The front of every pipeline: load the destination profile, load the YAML
- * from so (default "."), run the desired-state rules. *desired and
- * *profile are set whenever they could be loaded (possibly with errors in
- * d), so the caller can still report; the caller frees them (and closes
- * *git). Returns 0 when nothing is an error, -1 otherwise. */
-int load_and_check(const struct source_options *so, const char *profile_name,
-		   struct gitsrc **git, struct state **desired, struct profile **profile,
-		   char commit[GITSRC_HEX], struct diags *d);
 /* The file-label prefixes GitHub annotations leave out: "REF:" for ref and
  * for base when they are set (either may be NULL). A NULL-terminated list;
  * free it with free_label_prefixes(). */
@@ -100,7 +71,5 @@ int print_usage(const char *cmd, FILE *f);
  * report on stdout is unchanged. */
 struct change;
 void log_change_result(const struct change *c, bool ok, const char *message);
-
-#define DEFAULT_PROFILE "kargo"
 
 #endif

@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "plan/render_diags.h"
+#include "reconcile/source.h"
 
 static size_t count_segments(const struct state *s)
 {

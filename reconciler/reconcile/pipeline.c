@@ -6,7 +6,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd/common.h"
 #include "plan/diff.h"
 #include "plan/ended.h"
 #include "plan/locate.h"

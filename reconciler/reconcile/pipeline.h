@@ -10,16 +10,16 @@
  * still plans (what the file declares then shows as the pull request's
  * change). A base ref that does not exist is an error.
  */
-#ifndef RECONCILER_CMD_PIPELINE_H
-#define RECONCILER_CMD_PIPELINE_H
+#ifndef RECONCILER_RECONCILE_PIPELINE_H
+#define RECONCILER_RECONCILE_PIPELINE_H
 
 #include <stdbool.h>
 
 #include "backend/backend.h"
-#include "cmd/common.h"
 #include "desired/git.h"
 #include "model/model.h"
 #include "plan/plan.h"
+#include "reconcile/source.h"
 #include "rules/profile.h"
 
 struct pipeline {
