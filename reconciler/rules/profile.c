@@ -21,7 +21,7 @@
 
 #include "yaml/ydoc.h"
 #include "rules/embedded.h"
-#include "rules/profile_walk.h"
+#include "yaml/walk.h"
 #include "util/hmap.h"
 #include "util/strbuf.h"
 #include "util/text.h"

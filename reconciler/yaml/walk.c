@@ -1,7 +1,7 @@
 /*
  * The typed-mapping walker behind profile loading: see profile_walk.h.
  */
-#include "rules/profile_walk.h"
+#include "yaml/walk.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
