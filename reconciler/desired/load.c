@@ -302,7 +302,7 @@ static const char *const root_keys[] = { "version", "settings", "accounts", "mar
 					  NULL };
 enum { ROOT_VERSION, ROOT_SETTINGS, ROOT_ACCOUNTS, ROOT_SHARES };
 
-static const struct where root_where = { "the document", NULL, 0, NULL };
+static const struct ywhere root_where = { "the document", NULL, 0, NULL };
 
 #define VERSION_HINT "write `version: 1`"
 
@@ -325,25 +325,25 @@ static bool int_value(const char *s, long *out)
 
 static void check_version(struct loader *L, const struct ynode *v)
 {
-	enum yscalar k = v->kind == YNODE_SCALAR ? load_scalar_kind(v) : YS_STR;
+	enum yscalar k = v->kind == YNODE_SCALAR ? yscalar_kind(v) : YS_STR;
 	long n;
 	if (v->kind == YNODE_SCALAR && k == YS_INT && int_value(v->str, &n) && n == 1)
 		return;
 	if (v->kind == YNODE_SCALAR && k == YS_NULL) {
-		load_err(L, v, "schema.version", VERSION_HINT, "missing version: the value is empty");
+		yw_err(&L->w, v, "schema.version", VERSION_HINT, "missing version: the value is empty");
 	} else if (v->kind == YNODE_SCALAR && (k == YS_INT || k == YS_FLOAT)) {
-		load_err(L, v, "schema.version", "this reconciler reads version 1; " VERSION_HINT,
+		yw_err(&L->w, v, "schema.version", "this reconciler reads version 1; " VERSION_HINT,
 			 "unsupported config version %s", v->str);
 	} else {
-		load_err_type(L, v, &root_where, "version", 0, "the integer 1",
-			      VERSION_HINT " (a number, without quotes)");
+		yw_err_type(&L->w, v, &root_where, "version", 0, "the integer 1", NULL,
+			    VERSION_HINT " (a number, without quotes)");
 	}
 }
 
 static void walk_list(struct loader *L, const struct ynode *n, const char *key,
 		      void (*item)(struct loader *, const struct ynode *, size_t))
 {
-	if (!load_list(L, n, &root_where, key) || n->kind != YNODE_SEQ)
+	if (!yw_list(&L->w, n, &root_where, key) || n->kind != YNODE_SEQ)
 		return;
 	for (size_t i = 0; i < n->n; i++)
 		item(L, n->items[i], i + 1);
@@ -354,7 +354,7 @@ static void walk_root(struct loader *L, const struct ynode *root)
 	bool has_version = false, has_accounts = false;
 	for (size_t i = 0; i < root->n; i++) {
 		const struct ynode *v = root->items[i];
-		switch (load_key(L, root->keys[i], root_keys, &root_where)) {
+		switch (yw_key(&L->w, root->keys[i], root_keys, &root_where)) {
 		case ROOT_VERSION:
 			has_version = true;
 			check_version(L, v);
@@ -374,10 +374,10 @@ static void walk_root(struct loader *L, const struct ynode *root)
 		}
 	}
 	if (!has_version)
-		load_err(L, root, "schema.version", VERSION_HINT " at the top of the file",
+		yw_err(&L->w, root, "schema.version", VERSION_HINT " at the top of the file",
 			 "missing version: write `version: 1`");
 	if (!has_accounts)
-		load_err_required(L, root, &root_where, "accounts",
+		yw_err_required(&L->w, root, &root_where, "accounts",
 				  "write `accounts: []` in a file that declares no account");
 }
 
@@ -385,17 +385,17 @@ int desired_load_doc(struct state *s, const struct ydoc *doc, struct diags *d)
 {
 	const struct ynode *root = doc->root;
 	/* No document at all, or `---` alone: nothing declared here. */
-	if (load_is_null(root))
+	if (yw_is_null(root))
 		return 0;
-	struct loader L = { .s = s, .d = d, .file = state_strdup(s, doc->file) };
+	struct loader L = { .w = { .arena = &s->arena, .d = d, .file = state_strdup(s, doc->file) }, .s = s };
 	if (root->kind != YNODE_MAP) {
-		load_err_type(&L, root, &root_where, NULL, 0,
-			      "a mapping with `version` and `accounts`",
-			      "start the file with `version: 1` and `accounts:`");
+		yw_err_type(&L.w, root, &root_where, NULL, 0,
+			    "a mapping with `version` and `accounts`", NULL,
+			    "start the file with `version: 1` and `accounts:`");
 		return -1;
 	}
 	walk_root(&L, root);
-	return L.failed ? -1 : 0;
+	return L.w.failed ? -1 : 0;
 }
 
 /* ---- many files -------------------------------------------------------- */

@@ -52,7 +52,7 @@ static const char *const segment_type_words[] = { "onboarding", "data_marketplac
 /* enum marketplace_offering minus OFFERING_UNKNOWN. */
 static const char *const offering_words[] = { "standard", "custom", NULL };
 
-static const struct where the_document = { "the document", NULL, 0, NULL };
+static const struct ywhere the_document = { "the document", NULL, 0, NULL };
 
 /* ---- names ------------------------------------------------------------- */
 
@@ -78,10 +78,10 @@ static void trim_name(struct loader *L, const char *key, struct sval *v)
 	/* A few per file: a generated file of thousands must not crowd the
 	 * errors out of the diagnostics kept. */
 	if (++L->trimmed <= TRIM_WARNINGS)
-		diag_warning(L->d, "account.name", &v->pos, "remove the blanks around the name in the file",
+		diag_warning(L->w.d, "account.name", &v->pos, "remove the blanks around the name in the file",
 			     "%s \"%s\" has blanks around it: it is read as \"%s\"", key, was, v->v);
 	else if (L->trimmed == TRIM_WARNINGS + 1)
-		diag_warning(L->d, "account.name", &v->pos, "remove the blanks around the names in the file",
+		diag_warning(L->w.d, "account.name", &v->pos, "remove the blanks around the names in the file",
 			     "%s \"%s\" has blanks around it, and maybe more after it: they are read trimmed "
 			     "without a warning each",
 			     key, was);
@@ -98,33 +98,33 @@ static void trim_names(struct loader *L, const char *key, struct sval *v, size_t
 static void report_conflict(struct loader *L, const struct ynode *n, const char *key,
 			    const char *now, const char *before, const struct pos *first)
 {
-	load_err(L, n, "schema.conflict",
+	yw_err(&L->w, n, "schema.conflict",
 		 "settings apply to the whole configuration: set each one in one file, or to the "
 		 "same value everywhere",
 		 "setting '%s' is %s here but %s at %s:%u:%u", key, now, before, first->file,
 		 first->line, first->col);
 }
 
-static void set_prune(struct loader *L, const struct ynode *n, const struct where *w)
+static void set_prune(struct loader *L, const struct ynode *n, const struct ywhere *w)
 {
 	struct settings *st = &L->s->settings;
 	bool v;
-	if (load_is_null(n) || !load_bool(L, n, w, "prune", &v))
+	if (yw_is_null(n) || !yw_bool(&L->w, n, w, "prune", &v))
 		return;
 	if (!st->prune_pos.file) {
 		st->prune = v;
-		st->prune_pos = load_pos(L, n);
+		st->prune_pos = yw_pos(&L->w, n);
 	} else if (st->prune != v) {
 		report_conflict(L, n, "prune", v ? "true" : "false", st->prune ? "true" : "false",
 				&st->prune_pos);
 	}
 }
 
-static void set_text(struct loader *L, const struct ynode *n, const struct where *w,
+static void set_text(struct loader *L, const struct ynode *n, const struct ywhere *w,
 		     const char *key, struct sval *slot)
 {
 	struct sval v;
-	if (load_is_null(n) || !load_text(L, n, w, key, 0, &v))
+	if (yw_is_null(n) || !load_text(L, n, w, key, 0, &v))
 		return;
 	if (!slot->v) {
 		*slot = v;
@@ -149,7 +149,7 @@ static size_t pow2_at_least(size_t n)
 /* Protected names accumulate over files. The array's capacity is implied by
  * its length (the next power of two), so appending stays linear overall
  * without a capacity field in the model. */
-static void add_protect(struct loader *L, const struct ynode *n, const struct where *w)
+static void add_protect(struct loader *L, const struct ynode *n, const struct ywhere *w)
 {
 	struct settings *st = &L->s->settings;
 	struct sval *v;
@@ -171,19 +171,19 @@ static void add_protect(struct loader *L, const struct ynode *n, const struct wh
 
 void load_walk_settings(struct loader *L, const struct ynode *n)
 {
-	static const struct where w = { "settings", NULL, 0, NULL };
-	if (load_is_null(n))
+	static const struct ywhere w = { "settings", NULL, 0, NULL };
+	if (yw_is_null(n))
 		return;
 	if (n->kind != YNODE_MAP) {
-		load_err_type(L, n, &the_document, "settings", 0, "a mapping",
-			      "write settings as `key: value` lines indented under `settings:`");
+		yw_err_type(&L->w, n, &the_document, "settings", 0, "a mapping", NULL,
+			    "write settings as `key: value` lines indented under `settings:`");
 		return;
 	}
 	L->s->settings.present = true;
 	struct settings *st = &L->s->settings;
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *v = n->items[i];
-		switch (load_key(L, n->keys[i], settings_keys, &w)) {
+		switch (yw_key(&L->w, n->keys[i], settings_keys, &w)) {
 		case SET_PRUNE: set_prune(L, v, &w); break;
 		case SET_ORG_ID: set_text(L, v, &w, "org_id", &st->org_id); break;
 		case SET_DESTINATION_ID: set_text(L, v, &w, "destination_id", &st->destination_id); break;
@@ -196,7 +196,7 @@ void load_walk_settings(struct loader *L, const struct ynode *n)
 
 /* ---- segments ---------------------------------------------------------- */
 
-static bool walk_segment_map(struct loader *L, const struct ynode *n, const struct where *w,
+static bool walk_segment_map(struct loader *L, const struct ynode *n, const struct ywhere *w,
 			     struct segment *seg)
 {
 	bool has_id = false;
@@ -204,41 +204,41 @@ static bool walk_segment_map(struct loader *L, const struct ynode *n, const stru
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *v = n->items[i];
 		struct sval id;
-		switch (load_key(L, n->keys[i], segment_keys, w)) {
+		switch (yw_key(&L->w, n->keys[i], segment_keys, w)) {
 		case SEG_ID:
 			has_id = true;
 			if (load_id(L, v, w, "id", 0, &id))
 				seg->id = id.v;
 			break;
 		case SEG_NAME:
-			if (!load_is_null(v))
+			if (!yw_is_null(v))
 				load_text(L, v, w, "name", 0, &seg->name);
 			break;
 		case SEG_TYPE:
-			if (!load_is_null(v) && load_word(L, v, w, "type", 0, segment_type_words, &word)) {
+			if (!yw_is_null(v) && yw_word(&L->w, v, w, "type", 0, segment_type_words, &word)) {
 				seg->type = (enum segment_type)word;
-				seg->type_pos = load_pos(L, v);
+				seg->type_pos = yw_pos(&L->w, v);
 			}
 			break;
 		case SEG_OFFERING:
-			if (!load_is_null(v) && load_word(L, v, w, "offering", 0, offering_words, &word))
+			if (!yw_is_null(v) && yw_word(&L->w, v, w, "offering", 0, offering_words, &word))
 				seg->offering = (enum marketplace_offering)(word + 1);
 			break;
 		default: break;
 		}
 	}
 	if (!has_id)
-		load_err_required(L, n, w, "id", "give the LiveRamp segment id: `id: 12345`");
+		yw_err_required(&L->w, n, w, "id", "give the LiveRamp segment id: `id: 12345`");
 	return seg->id != NULL;
 }
 
 /* One item of `segments:`: a bare id, or a mapping with an id. Fills *seg
  * and returns true when the item is usable. */
-static bool walk_segment(struct loader *L, const struct ynode *n, const struct where *aw,
+static bool walk_segment(struct loader *L, const struct ynode *n, const struct ywhere *aw,
 			 size_t index, struct segment *seg)
 {
 	memset(seg, 0, sizeof(*seg));
-	seg->pos = load_pos(L, n);
+	seg->pos = yw_pos(&L->w, n);
 	if (n->kind == YNODE_SCALAR) {
 		struct sval id;
 		if (!load_id(L, n, aw, "segments", index, &id))
@@ -247,22 +247,22 @@ static bool walk_segment(struct loader *L, const struct ynode *n, const struct w
 		return true;
 	}
 	if (n->kind != YNODE_MAP) {
-		load_err_type(L, n, aw, "segments", index, "a segment id or a mapping with an id",
-			      "write `- 12345` or `- {id: 12345, name: ...}`");
+		yw_err_type(&L->w, n, aw, "segments", index, "a segment id or a mapping with an id", NULL,
+			    "write `- 12345` or `- {id: 12345, name: ...}`");
 		return false;
 	}
-	struct where w = { "segment", NULL, index, aw };
+	struct ywhere w = { "segment", NULL, index, aw };
 	const struct ynode *id = ynode_get(n, "id");
-	if (id && id->kind == YNODE_SCALAR && !load_is_null(id))
+	if (id && id->kind == YNODE_SCALAR && !yw_is_null(id))
 		w.label = id->str;
 	return walk_segment_map(L, n, &w, seg);
 }
 
-static void walk_segments(struct loader *L, const struct ynode *n, const struct where *aw,
+static void walk_segments(struct loader *L, const struct ynode *n, const struct ywhere *aw,
 			  struct account *a)
 {
-	a->segments_pos = load_pos(L, n);
-	if (!load_list(L, n, aw, "segments") || n->kind != YNODE_SEQ || n->n == 0)
+	a->segments_pos = yw_pos(&L->w, n);
+	if (!yw_list(&L->w, n, aw, "segments") || n->kind != YNODE_SEQ || n->n == 0)
 		return;
 	/* Sized for every item up front: one allocation however long the list. */
 	a->segments = arena_alloc(&L->s->arena, n->n * sizeof(*a->segments));
@@ -273,11 +273,11 @@ static void walk_segments(struct loader *L, const struct ynode *n, const struct 
 
 /* ---- accounts ---------------------------------------------------------- */
 
-static void walk_identifiers(struct loader *L, const struct ynode *n, const struct where *w,
+static void walk_identifiers(struct loader *L, const struct ynode *n, const struct ywhere *w,
 			     struct account *a)
 {
-	a->identifiers_pos = load_pos(L, n);
-	if (!load_list(L, n, w, "identifiers"))
+	a->identifiers_pos = yw_pos(&L->w, n);
+	if (!yw_list(&L->w, n, w, "identifiers"))
 		return;
 	if (n->kind != YNODE_SEQ || n->n == 0) {
 		a->identifiers_declared = true; /* empty: the rules' to report */
@@ -290,16 +290,16 @@ static void walk_identifiers(struct loader *L, const struct ynode *n, const stru
 		/* A string that is not one of Connect's words is kept as written:
 		 * the rules know what the destination accepts, and say it with a
 		 * "did you mean" among those words only (rules/check.c). */
-		if (item->kind == YNODE_SCALAR && load_scalar_kind(item) == YS_STR && item->len > 0) {
+		if (item->kind == YNODE_SCALAR && yscalar_kind(item) == YS_STR && item->len > 0) {
 			for (int k = 0; identifier_words[k]; k++)
 				if (!strcmp(item->str, identifier_words[k]))
 					word = k;
-		} else if (!load_word(L, item, w, "identifiers", i + 1, identifier_words, &word)) {
+		} else if (!yw_word(&L->w, item, w, "identifiers", i + 1, identifier_words, &word)) {
 			continue;
 		}
 		struct sval *id = &a->identifiers[a->n_identifiers++];
 		id->v = state_strdup(L->s, word >= 0 ? identifier_words[word] : item->str);
-		id->pos = load_pos(L, item);
+		id->pos = yw_pos(&L->w, item);
 	}
 	/* A list whose every item was refused above is not declared empty:
 	 * the rules would otherwise report the same line a second time. */
@@ -307,7 +307,7 @@ static void walk_identifiers(struct loader *L, const struct ynode *n, const stru
 }
 
 static void walk_account_field(struct loader *L, int key, const struct ynode *v,
-			       const struct where *w, struct account *a)
+			       const struct ywhere *w, struct account *a)
 {
 	int word;
 	switch (key) {
@@ -316,32 +316,32 @@ static void walk_account_field(struct loader *L, int key, const struct ynode *v,
 			trim_name(L, "account name", &a->name);
 		break;
 	case ACC_CLIENT_NAME:
-		if (!load_is_null(v))
+		if (!yw_is_null(v))
 			load_text(L, v, w, "client_name", 0, &a->client_name);
 		break;
 	case ACC_IDENTIFIERS:
 		walk_identifiers(L, v, w, a);
 		break;
 	case ACC_PRECISION:
-		if (!load_is_null(v))
+		if (!yw_is_null(v))
 			load_text(L, v, w, "precision", 0, &a->precision);
 		break;
 	case ACC_STATUS:
-		if (!load_is_null(v) && load_word(L, v, w, "status", 0, status_words, &word)) {
+		if (!yw_is_null(v) && yw_word(&L->w, v, w, "status", 0, status_words, &word)) {
 			a->status = (enum account_status)word;
-			a->status_pos = load_pos(L, v);
+			a->status_pos = yw_pos(&L->w, v);
 		}
 		break;
 	case ACC_EXPIRE_AT:
 		/* Kept as written: whether it is a real date, and not in the
 		 * past, is checked by the rules (account.expire_at). */
-		a->expire_at.pos = load_pos(L, v);
-		if (!load_is_null(v))
+		a->expire_at.pos = yw_pos(&L->w, v);
+		if (!yw_is_null(v))
 			load_text(L, v, w, "expire_at", 0, &a->expire_at);
 		break;
 	case ACC_PROTECTED:
-		if (!load_is_null(v) && load_bool(L, v, w, "protected", &a->protect))
-			a->protect_pos = load_pos(L, v);
+		if (!yw_is_null(v) && yw_bool(&L->w, v, w, "protected", &a->protect))
+			a->protect_pos = yw_pos(&L->w, v);
 		break;
 	case ACC_PREVIOUS_NAMES:
 		load_text_list(L, v, w, "previous_names", &a->previous_names, &a->n_previous_names);
@@ -351,11 +351,11 @@ static void walk_account_field(struct loader *L, int key, const struct ynode *v,
 		walk_segments(L, v, w, a);
 		break;
 	case ACC_RECORD_SYNC:
-		if (!load_is_null(v) && load_bool(L, v, w, "record_sync", &a->record_sync))
-			a->record_sync_pos = load_pos(L, v);
+		if (!yw_is_null(v) && yw_bool(&L->w, v, w, "record_sync", &a->record_sync))
+			a->record_sync_pos = yw_pos(&L->w, v);
 		break;
 	case ACC_RAW_FIELDS:
-		a->raw_fields_pos = load_pos(L, v);
+		a->raw_fields_pos = yw_pos(&L->w, v);
 		load_text_list(L, v, w, "raw_fields", &a->raw_fields, &a->n_raw_fields);
 		break;
 	default:
@@ -366,31 +366,31 @@ static void walk_account_field(struct loader *L, int key, const struct ynode *v,
 void load_walk_account(struct loader *L, const struct ynode *n, size_t index)
 {
 	if (n->kind != YNODE_MAP) {
-		load_err_type(L, n, &the_document, "accounts", index, "a mapping (one account)",
-			      "start each account with `- name: ...`");
+		yw_err_type(&L->w, n, &the_document, "accounts", index, "a mapping (one account)", NULL,
+			    "start each account with `- name: ...`");
 		return;
 	}
 	/* The name is looked up first so that every message about this
 	 * account can say which one it is. */
-	struct where w = { "account", NULL, index, NULL };
+	struct ywhere w = { "account", NULL, index, NULL };
 	const struct ynode *name = ynode_get(n, "name");
-	if (name && name->kind == YNODE_SCALAR && !load_is_null(name))
+	if (name && name->kind == YNODE_SCALAR && !yw_is_null(name))
 		w.label = name->str;
 
 	struct account *a = state_add_account(L->s);
-	a->pos = load_pos(L, n);
+	a->pos = yw_pos(&L->w, n);
 	bool seen[ACC_N_KEYS] = { false };
 	for (size_t i = 0; i < n->n; i++) {
-		int key = load_key(L, n->keys[i], account_keys, &w);
+		int key = yw_key(&L->w, n->keys[i], account_keys, &w);
 		if (key < 0)
 			continue;
 		seen[key] = true;
 		walk_account_field(L, key, n->items[i], &w, a);
 	}
 	if (!seen[ACC_NAME])
-		load_err_required(L, n, &w, "name", "every account needs `name:`, its identity");
+		yw_err_required(&L->w, n, &w, "name", "every account needs `name:`, its identity");
 	if (!seen[ACC_IDENTIFIERS])
-		load_err_required(L, n, &w, "identifiers",
+		yw_err_required(&L->w, n, &w, "identifiers",
 				  "list the identifier types to send, e.g. `identifiers: [cookies]`");
 	/* Without a name there is no identity to plan against: leave it out
 	 * (it is the last one added, so this is a pop). */
@@ -403,18 +403,18 @@ void load_walk_account(struct loader *L, const struct ynode *n, size_t index)
 void load_walk_share(struct loader *L, const struct ynode *n, size_t index)
 {
 	if (n->kind != YNODE_MAP) {
-		load_err_type(L, n, &the_document, "marketplace_shares", index, "a mapping (one share)",
-			      "write `- {segment: ..., buyer: ..., shared_on: YYYY-MM-DD}`");
+		yw_err_type(&L->w, n, &the_document, "marketplace_shares", index, "a mapping (one share)", NULL,
+			    "write `- {segment: ..., buyer: ..., shared_on: YYYY-MM-DD}`");
 		return;
 	}
-	struct where w = { "marketplace share", NULL, index, NULL };
+	struct ywhere w = { "marketplace share", NULL, index, NULL };
 	struct share sh;
 	memset(&sh, 0, sizeof(sh));
-	sh.pos = load_pos(L, n);
+	sh.pos = yw_pos(&L->w, n);
 	bool seen[SH_N_KEYS] = { false };
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *v = n->items[i];
-		int key = load_key(L, n->keys[i], share_keys, &w);
+		int key = yw_key(&L->w, n->keys[i], share_keys, &w);
 		if (key < 0)
 			continue;
 		seen[key] = true;
@@ -423,8 +423,8 @@ void load_walk_share(struct loader *L, const struct ynode *n, size_t index)
 		case SH_BUYER: load_text(L, v, &w, "buyer", 0, &sh.buyer); break;
 		case SH_SHARED_ON: load_text(L, v, &w, "shared_on", 0, &sh.shared_on); break;
 		case SH_SELLER_ALLOWLISTED:
-			if (!load_is_null(v))
-				load_bool(L, v, &w, "seller_allowlisted", &sh.seller_allowlisted);
+			if (!yw_is_null(v))
+				yw_bool(&L->w, v, &w, "seller_allowlisted", &sh.seller_allowlisted);
 			break;
 		default: break;
 		}
@@ -432,7 +432,7 @@ void load_walk_share(struct loader *L, const struct ynode *n, size_t index)
 	static const char *const required[] = { "segment", "buyer", "shared_on" };
 	for (int k = SH_SEGMENT; k <= SH_SHARED_ON; k++)
 		if (!seen[k])
-			load_err_required(L, n, &w, required[k],
+			yw_err_required(&L->w, n, &w, required[k],
 					  "a share needs segment, buyer and shared_on");
 	if (sh.segment.v && sh.buyer.v && sh.shared_on.v)
 		*state_add_share(L->s) = sh;

@@ -2,8 +2,8 @@
  * Profile loader: YAML (embedded or from disk) -> struct profile.
  *
  * The shape of a profile is described by the field tables below, and the
- * walker (profile_walk.h) refuses anything they do not describe: an unknown key, a value of
- * the wrong type, a missing required key. A profile is the rule table the
+ * typed walker (yaml/walk.h) refuses anything they do not describe: an unknown key, a value
+ * of the wrong type, a missing required key. A profile is the rule table the
  * checks trust, so a typo must stop the program rather than silently turn a
  * rule off. Every problem is a diagnostic with rule "profile" and the
  * position in the profile file.
@@ -21,11 +21,11 @@
 
 #include "yaml/ydoc.h"
 #include "rules/embedded.h"
-#include "yaml/walk.h"
 #include "util/hmap.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "yaml/walk.h"
 
 #define PROFILE_RULE "profile"
 #define PROFILE_VERSION 1u
@@ -41,78 +41,79 @@ static const char *const account_fields[] = {"client_name", NULL};
 // clang-format off
 /* One field per line reads as the profile's schema. */
 #define F(k, kind, req, member) { k, kind, req, offsetof(struct profile, member), 0, NULL, NULL }
-#define FMAP(k, req, tbl) { k, PW_MAP, req, 0, 0, &tbl, NULL }
-#define FFN(k, req, fn) { k, PW_CUSTOM, req, 0, 0, NULL, fn }
+#define FMAP(k, req, tbl) { k, YW_MAP, req, 0, 0, &tbl, NULL }
+#define FFN(k, req, fn) { k, YW_CUSTOM, req, 0, 0, NULL, fn }
 #define TABLE(name, what, ...) \
-	static const struct pw_field name##_fields[] = { __VA_ARGS__ }; \
-	static const struct pw_table name = { what, name##_fields, \
+	static const struct yw_field name##_fields[] = { __VA_ARGS__ }; \
+	static const struct yw_table name = { what, name##_fields, \
 					      sizeof(name##_fields) / sizeof(name##_fields[0]) }
 
-static void parse_identifiers(struct pwalk *w, const struct ynode *n);
-static void parse_levels(struct pwalk *w, const struct ynode *n);
-static void parse_required_fields(struct pwalk *w, const struct ynode *n);
-static void parse_version(struct pwalk *w, const struct ynode *n);
-static void parse_id(struct pwalk *w, const struct ynode *n);
+#define CUSTOM_ARGS struct ywalk *w, const struct ynode *n, const struct ywhere *where, void *target
+static void parse_identifiers(CUSTOM_ARGS);
+static void parse_levels(CUSTOM_ARGS);
+static void parse_required_fields(CUSTOM_ARGS);
+static void parse_version(CUSTOM_ARGS);
+static void parse_id(CUSTOM_ARGS);
 
 #define FI(k, kind, req, member) { k, kind, req, offsetof(struct profile_identifier, member), 0, NULL, NULL }
-TABLE(identifier_table, "an identifier",
-      FI("allowed", PW_BOOL, true, allowed),
-      FI("label", PW_STR, true, label),
-      { "device_types", PW_STR_LIST, true, offsetof(struct profile_identifier, device_types),
+TABLE(identifier_table, "identifier",
+      FI("allowed", YW_BOOL, true, allowed),
+      FI("label", YW_STR, true, label),
+      { "device_types", YW_STR_LIST, true, offsetof(struct profile_identifier, device_types),
 	offsetof(struct profile_identifier, n_device_types), NULL, NULL },
-      FI("note", PW_STR, false, note));
+      FI("note", YW_STR, false, note));
 TABLE(precision_table, "precision",
       FFN("levels", true, parse_levels),
-      F("note", PW_STR, false, precision_note));
+      F("note", YW_STR, false, precision_note));
 TABLE(record_sync_table, "record_sync",
-      F("allowed", PW_BOOL, true, record_sync),
-      F("reason", PW_STR, false, record_sync_reason));
+      F("allowed", YW_BOOL, true, record_sync),
+      F("reason", YW_STR, false, record_sync_reason));
 TABLE(raw_fields_table, "raw_fields",
-      F("allowed", PW_BOOL, true, raw_fields),
-      F("reason", PW_STR, false, raw_fields_reason));
+      F("allowed", YW_BOOL, true, raw_fields),
+      F("reason", YW_STR, false, raw_fields_reason));
 TABLE(dup_names_table, "duplicate_segment_names",
-      F("allowed", PW_BOOL, true, duplicate_segment_names),
-      F("reason", PW_STR, false, duplicate_segment_names_reason));
-TABLE(name_max_table, "account.name_max",
-      F("api", PW_UINT, true, account_name_max),
-      F("connect", PW_UINT, true, account_name_max_connect));
+      F("allowed", YW_BOOL, true, duplicate_segment_names),
+      F("reason", YW_STR, false, duplicate_segment_names_reason));
+TABLE(name_max_table, "name_max",
+      F("api", YW_UINT, true, account_name_max),
+      F("connect", YW_UINT, true, account_name_max_connect));
 TABLE(account_table, "account",
       FFN("required_fields", true, parse_required_fields),
-      F("client_property_word", PW_STR, false, client_name_property_hint),
+      F("client_property_word", YW_STR, false, client_name_property_hint),
       FMAP("name_max", true, name_max_table));
 TABLE(segments_table, "segments",
-      F("name_max", PW_UINT, true, segment_name_max));
+      F("name_max", YW_UINT, true, segment_name_max));
 TABLE(marketplace_table, "data_marketplace",
-      F("allowed", PW_BOOL, true, marketplace_allowed),
-      F("reason", PW_STR, false, marketplace_reason),
-      F("standard_hint", PW_STR, false, marketplace_standard_hint),
-      F("custom_hint", PW_STR, false, marketplace_custom_hint),
-      F("share_delivery_days", PW_UINT, false, marketplace_share_days),
-      { "custom_share_steps", PW_STR_LIST, false, offsetof(struct profile, marketplace_share_steps),
+      F("allowed", YW_BOOL, true, marketplace_allowed),
+      F("reason", YW_STR, false, marketplace_reason),
+      F("standard_hint", YW_STR, false, marketplace_standard_hint),
+      F("custom_hint", YW_STR, false, marketplace_custom_hint),
+      F("share_delivery_days", YW_UINT, false, marketplace_share_days),
+      { "custom_share_steps", YW_STR_LIST, false, offsetof(struct profile, marketplace_share_steps),
 	offsetof(struct profile, n_marketplace_share_steps), NULL, NULL },
-      F("changes_note", PW_STR, false, marketplace_changes_note));
+      F("changes_note", YW_STR, false, marketplace_changes_note));
 TABLE(profile_table, "the profile",
       FFN("version", true, parse_version),
       FFN("id", true, parse_id),
-      F("destination", PW_STR, true, destination_name),
-      F("integration", PW_STR, true, integration_name),
+      F("destination", YW_STR, true, destination_name),
+      F("integration", YW_STR, true, integration_name),
       FFN("identifiers", true, parse_identifiers),
       FMAP("precision", true, precision_table),
-      F("ttl_days", PW_UINT, true, ttl_days),
-      F("first_delivery_days", PW_UINT, true, first_delivery_days),
-      F("refresh_days", PW_UINT, true, refresh_days),
+      F("ttl_days", YW_UINT, true, ttl_days),
+      F("first_delivery_days", YW_UINT, true, first_delivery_days),
+      F("refresh_days", YW_UINT, true, refresh_days),
       FMAP("record_sync", true, record_sync_table),
       FMAP("raw_fields", true, raw_fields_table),
       FMAP("duplicate_segment_names", true, dup_names_table),
       FMAP("account", true, account_table),
       FMAP("segments", true, segments_table),
-      F("oauth_required", PW_BOOL, true, oauth_required),
-      F("liveramp_action_to_activate", PW_BOOL, true, activation_needs_liveramp),
+      F("oauth_required", YW_BOOL, true, oauth_required),
+      F("liveramp_action_to_activate", YW_BOOL, true, activation_needs_liveramp),
       FMAP("data_marketplace", true, marketplace_table),
-      F("delivery_stats", PW_BOOL, true, delivery_stats),
-      F("conversions_api", PW_BOOL, true, conversions_api),
-      F("exposure_logs", PW_TRI, false, exposure_logs),
-      F("audiences_per_seat_limit", PW_LONG_OR_NULL, false, audiences_per_seat_limit));
+      F("delivery_stats", YW_BOOL, true, delivery_stats),
+      F("conversions_api", YW_BOOL, true, conversions_api),
+      F("exposure_logs", YW_TRI, false, exposure_logs),
+      F("audiences_per_seat_limit", YW_LONG_OR_NULL, false, audiences_per_seat_limit));
 // clang-format on
 
 /* ---- custom parts ------------------------------------------------------------ */
@@ -128,31 +129,31 @@ static bool is_word(const char *s, size_t max)
 	return true;
 }
 
-static void parse_version(struct pwalk *w, const struct ynode *n)
+static void parse_version(CUSTOM_ARGS)
 {
 	unsigned v;
-	if (pw_uint(w, n, "version", &v) && v != PROFILE_VERSION)
-		pw_fail(w, n, "this reconciler reads profile version 1",
-			"profile version %s is not supported", n->str);
+	if (yw_uint(w, n, where, "version", YW_UINT_MAX, &v) && v != PROFILE_VERSION)
+		yw_err(w, n, PROFILE_RULE, "this reconciler reads profile version 1",
+		       "profile version %s is not supported", n->str);
 }
 
-static void parse_id(struct pwalk *w, const struct ynode *n)
+static void parse_id(CUSTOM_ARGS)
 {
 	const char *id;
-	if (!pw_str(w, n, "id", &id))
+	if (!yw_text(w, n, where, "id", 0, true, &id))
 		return;
 	if (!is_word(id, PROFILE_ID_MAX)) {
-		pw_fail(w, n, "use lower-case letters, digits, '_' or '-' (at most 32): it prefixes rule ids",
-			"profile id '%s' is not a plain word", id);
+		yw_err(w, n, PROFILE_RULE, "use lower-case letters, digits, '_' or '-' (at most 32): it prefixes rule ids",
+		       "profile id '%s' is not a plain word", id);
 		return;
 	}
-	((struct profile *)w->user)->id = id;
+	((struct profile *)target)->id = id;
 }
 
 /* A device type maps to one identifier at most, so that an observed
  * device type reads back as exactly one config word. seen: device type ->
  * identifier name, both borrowed from the YAML tree. */
-static void check_device_types(struct pwalk *w, const struct ynode *name, const struct ynode *ident,
+static void check_device_types(struct ywalk *w, const struct ynode *name, const struct ynode *ident,
 			       struct hmap *seen)
 {
 	const struct ynode *list = ynode_get(ident, "device_types");
@@ -164,66 +165,83 @@ static void check_device_types(struct pwalk *w, const struct ynode *name, const 
 			continue;
 		const char *other = hmap_get(seen, t->str);
 		if (other)
-			pw_fail(w, t, "map each API device type to one identifier",
-				"device type '%s' is already mapped by identifier '%s'", t->str, other);
+			yw_err(w, t, PROFILE_RULE, "map each API device type to one identifier",
+			       "device type '%s' is already mapped by identifier '%s'", t->str, other);
 		else
 			hmap_put(seen, t->str, (void *)name->str, NULL);
 	}
 }
 
-static void parse_identifiers(struct pwalk *w, const struct ynode *n)
+/* The keys of a mapping whose keys are names (identifiers, precision
+ * levels, required fields): an empty one names nothing. */
+static bool name_key(struct ywalk *w, const struct ynode *k, const struct ywhere *where)
 {
-	if (!pw_map(w, n, "identifiers"))
+	if (k->kind == YNODE_SCALAR && k->len > 0)
+		return true;
+	struct strbuf place = STRBUF_INIT;
+	yw_subject(&place, where, NULL, 0);
+	yw_err(w, k, PROFILE_RULE, "keys are plain words", "a key in %s is empty", place.buf);
+	sb_release(&place);
+	return false;
+}
+
+static void parse_identifiers(CUSTOM_ARGS)
+{
+	const struct ywhere in = { "identifiers", NULL, 0, where };
+	if (!yw_map(w, n, where, "identifiers"))
 		return;
-	struct profile *p = w->user;
+	struct profile *p = target;
 	p->identifiers = arena_alloc(&p->arena, (n->n ? n->n : 1) * sizeof(*p->identifiers));
 	struct hmap seen = HMAP_INIT;
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *k = n->keys[i];
-		if (!pw_key_ok(w, k, "identifiers"))
+		if (!name_key(w, k, &in))
 			continue;
 		if (!is_word(k->str, 64)) {
-			pw_fail(w, k, "identifier names are config words: lower-case, digits, '_'",
-				"identifier name '%s' is not a plain word", k->str);
+			yw_err(w, k, PROFILE_RULE, "identifier names are config words: lower-case, digits, '_'",
+			       "identifier name '%s' is not a plain word", k->str);
 			continue;
 		}
 		struct profile_identifier *id = &p->identifiers[p->n_identifiers++];
-		id->name = pw_strdup(w, k->str);
-		pw_walk(w, n->items[i], &identifier_table, id);
+		id->name = arena_strdup(w->arena, k->str);
+		const struct ywhere one = { "identifier", id->name, 0, where };
+		yw_walk(w, n->items[i], &identifier_table, &one, id);
 		check_device_types(w, k, n->items[i], &seen);
 	}
 	hmap_free(&seen);
 	if (n->n == 0)
-		pw_fail(w, n, "list the identifiers the destination accepts or refuses",
-			"the profile lists no identifiers");
+		yw_err(w, n, PROFILE_RULE, "list the identifiers the destination accepts or refuses",
+		       "the profile lists no identifiers");
 }
 
-static void parse_levels(struct pwalk *w, const struct ynode *n)
+static void parse_levels(CUSTOM_ARGS)
 {
-	if (!pw_map(w, n, "precision.levels"))
+	const struct ywhere in = { "levels", NULL, 0, where };
+	if (!yw_map(w, n, where, "levels"))
 		return;
-	struct profile *p = w->user;
+	struct profile *p = target;
 	p->precisions = arena_alloc(&p->arena, (n->n ? n->n : 1) * sizeof(*p->precisions));
 	for (size_t i = 0; i < n->n; i++) {
-		if (!pw_key_ok(w, n->keys[i], "precision.levels"))
+		if (!name_key(w, n->keys[i], &in))
 			continue;
 		struct profile_precision *lv = &p->precisions[p->n_precisions++];
-		lv->name = pw_strdup(w, n->keys[i]->str);
-		pw_bool(w, n->items[i], n->keys[i]->str, &lv->allowed);
+		lv->name = arena_strdup(w->arena, n->keys[i]->str);
+		yw_bool(w, n->items[i], &in, n->keys[i]->str, &lv->allowed);
 	}
 }
 
-static void parse_required_fields(struct pwalk *w, const struct ynode *n)
+static void parse_required_fields(CUSTOM_ARGS)
 {
-	if (!pw_map(w, n, "account.required_fields"))
+	const struct ywhere in = { "required_fields", NULL, 0, where };
+	if (!yw_map(w, n, where, "required_fields"))
 		return;
-	struct profile *p = w->user;
+	struct profile *p = target;
 	size_t cap = n->n ? n->n : 1;
 	p->required_account_fields = arena_alloc(&p->arena, cap * sizeof(char *));
 	p->required_account_field_descriptions = arena_alloc(&p->arena, cap * sizeof(char *));
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *k = n->keys[i];
-		if (!pw_key_ok(w, k, "account.required_fields"))
+		if (!name_key(w, k, &in))
 			continue;
 		bool known = false;
 		for (const char *const *f = account_fields; *f; f++)
@@ -233,45 +251,44 @@ static void parse_required_fields(struct pwalk *w, const struct ynode *n)
 			struct strbuf hint = STRBUF_INIT;
 			sb_printf(&hint, "%s%s%sconfigs can carry: client_name", near ? "did you mean '" : "",
 				  near ? near : "", near ? "'? " : "");
-			pw_fail(w, k, hint.buf, "'%s' is not an account field a config can carry", k->str);
+			yw_err(w, k, PROFILE_RULE, hint.buf, "'%s' is not an account field a config can carry", k->str);
 			sb_release(&hint);
 			continue;
 		}
 		size_t j = p->n_required_account_fields;
-		if (!pw_str(w, n->items[i], k->str, &p->required_account_field_descriptions[j]))
+		if (!yw_text(w, n->items[i], &in, k->str, 0, true, &p->required_account_field_descriptions[j]))
 			continue;
-		p->required_account_fields[j] = pw_strdup(w, k->str);
+		p->required_account_fields[j] = arena_strdup(w->arena, k->str);
 		p->n_required_account_fields++;
 	}
 }
 
 /* A rule that refuses something must say why: the reason is what the user
  * reads in the diagnostic. */
-static void need_reason(struct pwalk *w, const struct ynode *root, const char *section, bool allowed,
+static void need_reason(struct ywalk *w, const struct ynode *root, const char *section, bool allowed,
 			const char *reason)
 {
 	if (allowed || reason)
 		return;
-	pw_fail(w, pw_key_node(root, section), "add 'reason:' saying why the destination refuses it",
-		"%s is refused but gives no reason", section);
+	yw_err(w, yw_key_node(root, section), PROFILE_RULE, "add 'reason:' saying why the destination refuses it",
+	       "%s is refused but gives no reason", section);
 }
 
-static void check_whole(struct pwalk *w, const struct ynode *root)
+static void check_whole(struct ywalk *w, const struct ynode *root, const struct profile *p)
 {
-	const struct profile *p = w->user;
 	need_reason(w, root, "record_sync", p->record_sync, p->record_sync_reason);
 	need_reason(w, root, "raw_fields", p->raw_fields, p->raw_fields_reason);
 	need_reason(w, root, "data_marketplace", p->marketplace_allowed, p->marketplace_reason);
 	if (!p->marketplace_allowed && (!p->marketplace_standard_hint || !p->marketplace_custom_hint))
-		pw_fail(w, pw_key_node(root, "data_marketplace"),
-			"add standard_hint and custom_hint: what to do instead, per kind of segment",
-			"data_marketplace is refused but says nothing to do instead");
+		yw_err(w, yw_key_node(root, "data_marketplace"), PROFILE_RULE,
+		       "add standard_hint and custom_hint: what to do instead, per kind of segment",
+		       "data_marketplace is refused but says nothing to do instead");
 	if (p->account_name_max == 0)
-		pw_fail(w, pw_key_node(root, "account"), "name limits are at least 1",
-			"account.name_max.api of 0 would refuse every name");
+		yw_err(w, yw_key_node(root, "account"), PROFILE_RULE, "name limits are at least 1",
+		       "account.name_max.api of 0 would refuse every name");
 	if (p->segment_name_max == 0)
-		pw_fail(w, pw_key_node(root, "segments"), "name limits are at least 1",
-			"segments.name_max of 0 would refuse every name");
+		yw_err(w, yw_key_node(root, "segments"), PROFILE_RULE, "name limits are at least 1",
+		       "segments.name_max of 0 would refuse every name");
 }
 
 /* ---- entry points ------------------------------------------------------------ */
@@ -292,16 +309,16 @@ static int build(struct profile **out, const struct ydoc *doc, struct diags *d)
 	struct profile *p = xcalloc(1, sizeof(*p));
 	p->exposure_logs = -1;
 	p->audiences_per_seat_limit = -1;
-	struct pwalk w = {.arena = &p->arena, .d = d, .rule = PROFILE_RULE, .user = p};
+	struct ywalk w = {.arena = &p->arena, .d = d, .rule = PROFILE_RULE};
 	if (!doc->root) {
 		struct pos at = {doc->file, 1, 1};
 		diag_error(d, PROFILE_RULE, &at, "a profile needs at least id, destination and its rules",
 			   "the profile is empty");
 		w.failed = true;
 	} else {
-		pw_walk(&w, doc->root, &profile_table, p);
+		yw_walk(&w, doc->root, &profile_table, NULL, p);
 		if (!w.failed)
-			check_whole(&w, doc->root);
+			check_whole(&w, doc->root, p);
 	}
 	if (w.failed) {
 		profile_free(p);
