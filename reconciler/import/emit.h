@@ -12,8 +12,8 @@
  *
  * Pure: no I/O; the caller writes the text where it wants.
  */
-#ifndef RECONCILER_DESIRED_EMIT_H
-#define RECONCILER_DESIRED_EMIT_H
+#ifndef RECONCILER_IMPORT_EMIT_H
+#define RECONCILER_IMPORT_EMIT_H
 
 #include <stdbool.h>
 

@@ -294,14 +294,22 @@ static void check_whole(struct ywalk *w, const struct ynode *root, const struct 
 /* ---- entry points ------------------------------------------------------------ */
 
 /* Problems the YAML layer finds in a profile (syntax, duplicate keys) are
- * problems of the profile: they carry its rule id like the others. */
+ * problems of the profile: each is told again with its rule id, like the
+ * others (those tmp only counted are counted in d too). */
 static void as_profile_diags(struct diags *d, struct diags *tmp)
 {
+	size_t errors = 0, warnings = 0;
 	for (size_t i = 0; i < tmp->n; i++) {
-		free(tmp->v[i].rule);
-		tmp->v[i].rule = xstrdup(PROFILE_RULE);
+		const struct diag *g = &tmp->v[i];
+		struct pos at = {g->file, g->line, g->col};
+		diag_add(d, g->severity, PROFILE_RULE, g->file ? &at : NULL, g->hint, "%s", g->message);
+		errors += g->severity == DIAG_ERROR;
+		warnings += g->severity == DIAG_WARNING;
 	}
-	diags_move(d, tmp);
+	d->errors += tmp->errors - errors;
+	d->warnings += tmp->warnings - warnings;
+	d->dropped += tmp->dropped;
+	diags_free(tmp);
 }
 
 static int build(struct profile **out, const struct ydoc *doc, struct diags *d)

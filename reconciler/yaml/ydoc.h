@@ -15,8 +15,8 @@
  * The tree and all its strings live in the document's arena: ydoc_free()
  * releases everything.
  */
-#ifndef RECONCILER_DESIRED_YDOC_H
-#define RECONCILER_DESIRED_YDOC_H
+#ifndef RECONCILER_YAML_YDOC_H
+#define RECONCILER_YAML_YDOC_H
 
 #include <stdbool.h>
 #include <stddef.h>
