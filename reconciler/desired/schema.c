@@ -8,16 +8,6 @@
 #include <ctype.h>
 #include <string.h>
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 static void set_sval(struct loader *L, const struct ynode *n, struct sval *out)
 {
 	out->v = state_strdup(L->s, n->str);
@@ -46,7 +36,7 @@ static bool number_in_disguise(const struct ynode *n, enum yscalar k)
 	if (!n->plain || !s[0])
 		return false;
 	if (k == YS_INT || k == YS_FLOAT)
-		return !(s[0] >= '1' && s[0] <= '9' && all_digits(s)) && strcmp(s, "0") != 0;
+		return !(s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == strlen(s)) && strcmp(s, "0") != 0;
 	if (s[0] == '0' && s[1] == 'b' && s[2])
 		return strspn(s + 2, "01") == strlen(s + 2);
 	const char *p = s + (*s == '-' || *s == '+');
