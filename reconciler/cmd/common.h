@@ -33,6 +33,8 @@ enum output_format {
  * against the real parser this way. */
 bool parse_only(void);
 
+/* The names of enum output_format, in order, NULL-terminated. */
+extern const char *const format_names[];
 /* Parses a --format value among the allowed set; prints the error itself. */
 int parse_format(const char *cmd, const char *s, unsigned allowed, enum output_format *out);
 /* Colour on a terminal only, never when NO_COLOR is set (and not empty) or TERM=dumb. */
@@ -79,21 +81,6 @@ void free_label_prefixes(char **v);
 void print_diags(const struct diags *d);
 /* Writes all of sb to f; returns 0 or -1. */
 int write_all(FILE *f, const struct strbuf *sb);
-
-struct option;
-/* getopt_long for command cmd, reporting a bad option itself in the one
- * style every command uses: "reconciler CMD: unknown option '--x'; did you
- * mean '--y'?" or "reconciler CMD: option '--x' needs a value". Returns what
- * getopt_long returns ('?' for either error). */
-int cmd_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
-	       const struct option *opts);
-/* Refuses arguments left after the options where a command takes none:
- * prints "reconciler CMD: unexpected argument 'X'" and returns -1. */
-int no_operands(const char *cmd, int argc, char **argv, int first);
-
-/* Handles --help / -h as the first option of a command: prints its usage. */
-bool wants_help(int argc, char **argv);
-int print_usage(const char *cmd, FILE *f);
 
 /* With --log-format json: one event per change apply (or drift --correct)
  * executed, level info, or error when it failed; rule "apply". The human

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/groups.h"
 #include "fleet/fleet.h"
 #include "util/xalloc.h"
 
@@ -27,23 +28,20 @@ struct fleet_cli {
 	int budget;
 	bool correct;
 	bool help;
+	const struct opt *table; /* the command's options */
 	char **keep; /* the org's own options, for every child */
 	size_t n_keep;
 };
 
-/* Long options that take a value, across plan, apply, drift and status;
- * the short ones are b, f, o, p. Needed to tell values from PATHs. */
-static const char *const with_value[] = {
-	"backend", "format", "out", "profile", "concurrency", "ref", "repo", "base", "max-deletes",
-	"max-changes", "lock-timeout", "audit-log", "plan", "fleet", "org", NULL,
-};
-
-static bool takes_value(const char *name, size_t len)
+/* Whether the long option name (len bytes) takes a value: by the
+ * command's own table, or one of the fleet's. Needed to tell values from
+ * PATHs. */
+static bool takes_value(const struct fleet_cli *c, const char *name, size_t len)
 {
-	for (size_t i = 0; with_value[i]; i++)
-		if (strlen(with_value[i]) == len && strncmp(with_value[i], name, len) == 0)
-			return true;
-	return false;
+	const struct opt *o = opt_find_long(c->table, name, len);
+	if (!o)
+		o = opt_find_long(opt_fleet, name, len);
+	return o && o->argname;
 }
 
 bool fleet_requested(int argc, char **argv)
@@ -79,11 +77,11 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 			attached = eq != NULL;
 			if (eq)
 				value = eq + 1;
-			else if (takes_value(name, len) && i + 1 < argc)
+			else if (takes_value(c, name, len) && i + 1 < argc)
 				value = argv[++i];
-		} else if (a[0] == '-' && a[1] && strchr("bfop", a[1])) {
-			static const char *const longs[] = { "backend", "format", "out", "profile" };
-			name = longs[strchr("bfop", a[1]) - "bfop"];
+		} else if (a[0] == '-' && a[1] && opt_find_short(c->table, a[1]) &&
+			   opt_find_short(c->table, a[1])->argname) {
+			name = opt_find_short(c->table, a[1])->long_name;
 			len = strlen(name);
 			value = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
 			attached = a[2] != '\0';
@@ -97,7 +95,7 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 			return -1;
 		}
 #define IS(s) (len == strlen(s) && strncmp(name, s, len) == 0)
-		if (takes_value(name, len) && !value) {
+		if (takes_value(c, name, len) && !value) {
 			fprintf(stderr, "reconciler %s: --%.*s needs a value\n", cmd, (int)len, name);
 			return -1;
 		}
@@ -177,16 +175,16 @@ static char **child_argv(const char *cmd, const struct fleet_cli *c, const char 
 
 /* The options are checked once, by the command's own parser, before any
  * org runs: a typo is one message, not one per org. */
-static int check_options(const char *cmd, int (*fn)(int, char **), const struct fleet_cli *c)
+static int check_options(const struct command *cmd, const struct fleet_cli *c)
 {
-	char **v = child_argv(cmd, c, NULL, c->plan, c->out, "1");
+	char **v = child_argv(cmd->name, c, NULL, c->plan, c->out, "1");
 	int n = 0;
 	while (v[n])
 		n++;
 	const char *was = getenv("RECONCILER_PARSE_ONLY");
 	char *saved = was ? xstrdup(was) : NULL;
 	setenv("RECONCILER_PARSE_ONLY", "1", 1);
-	int rc = fn(n, v);
+	int rc = command_run(cmd, n, v);
 	if (saved)
 		setenv("RECONCILER_PARSE_ONLY", saved, 1);
 	else
@@ -392,10 +390,11 @@ static int load_orgs(const struct fleet_cli *c, struct fleet **f)
 	return rc;
 }
 
-int fleet_run(const char *cmd, int (*fn)(int, char **), int argc, char **argv)
+int fleet_run(const struct command *command, int argc, char **argv)
 {
-	struct fleet_cli c = { 0 };
-	if (split_args(cmd, argc, argv, &c) < 0 || check_options(cmd, fn, &c) != EXIT_OK) {
+	const char *cmd = command->name;
+	struct fleet_cli c = { .table = command->ops->options };
+	if (split_args(cmd, argc, argv, &c) < 0 || check_options(command, &c) != EXIT_OK) {
 		free(c.keep);
 		return EXIT_ERROR;
 	}
