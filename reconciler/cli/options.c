@@ -192,6 +192,11 @@ static int store(const char *cmd, const struct opt *o, char *base, size_t at, co
 	}
 }
 
+int opt_set(const char *cmd, const struct opt *o, void *field, const char *value)
+{
+	return store(cmd, o, field, 0, value);
+}
+
 /* One "-xVALUE" / "-x VALUE" / "-abc" word at argv[*i]. */
 static int parse_short(const char *cmd, const struct opt *table, char *base, int argc, char **argv, int *i,
 		       bool *usage)

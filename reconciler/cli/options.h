@@ -87,6 +87,10 @@ struct opt_operands {
 int opt_parse(const char *cmd, const struct opt *table, void *base, int argc, char **argv,
 	      struct opt_operands *rest, bool *usage_wanted);
 
+/* Sets field (o's own field, offset already applied) from value as the
+ * parser would (NULL for a flag); prints a bad value's error. 0 or -1. */
+int opt_set(const char *cmd, const struct opt *o, void *field, const char *value);
+
 /* Visits every option of table, groups expanded, in order (operands
  * entries too); stops early when fn returns non-zero, and returns that. */
 int opt_each(const struct opt *table, int (*fn)(const struct opt *o, void *ctx), void *ctx);

@@ -14,6 +14,7 @@
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
 #include "cmd/groups.h"
+#include "cmd/outcome.h"
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/ended.h"
@@ -38,13 +39,6 @@ struct apply_args {
 	const char *metrics_file; /* --metrics-file, or NULL */
 };
 
-/* How one change ended, as the apply log says it: a refusal is neither a
- * failure nor a dependency skipped. */
-static const char *outcome_word(const struct change *c, bool ok)
-{
-	return ok ? "done" : c->refused ? "refused" : "FAILED";
-}
-
 /* Where each change's outcome goes: the human log, and with --format json
  * also the result document's list. */
 struct result_log {
@@ -56,20 +50,11 @@ static void print_result(void *ctx, const struct change *c, bool ok, const char 
 {
 	struct result_log *log = ctx;
 	log_change_result(c, ok, message);
-	const char *what = change_action_name(c->action);
-	const char *open = c->refused ? " (" : ": ", *close = c->refused ? ")" : "";
-	if (!message)
-		open = close = "";
-	if (c->kind == KIND_SEGMENT)
-		fprintf(log->out, "  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account,
-			outcome_word(c, ok), open, message ? message : "", close);
-	else
-		fprintf(log->out, "  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome_word(c, ok), open,
-			message ? message : "", close);
+	print_change_outcome(log->out, c, ok, message);
 	if (!log->results)
 		return;
 	json_t *o = json_object();
-	json_object_set_new(o, "action", json_string(what));
+	json_object_set_new(o, "action", json_string(change_action_name(c->action)));
 	json_object_set_new(o, "kind", json_string(change_kind_name(c->kind)));
 	json_object_set_new(o, "account", json_string(c->account ? c->account : ""));
 	json_object_set_new(o, "segment", c->segment ? json_string(c->segment) : json_null());
@@ -350,30 +335,13 @@ static void provenance_of(struct pipeline *pl, const struct apply_args *a, struc
 static int record(struct pipeline *pl, const struct apply_args *a, const struct provenance *pv,
 		  const char *outcome, const struct apply_report *r, struct diags *d)
 {
-	const struct plan *p = pl->plan;
-	struct plan counted = *p; /* plan_summarize only writes summary */
-	plan_summarize(&counted);
 	struct audit_record rec = {
-		.time = clock_now(),
-		.outcome = outcome,
-		.source = p->source,
 		.ref = pv->ref,
 		.commit = pv->commit[0] ? pv->commit : NULL,
 		.dirty = pv->dirty,
-		.backend = p->backend,
-		.profile = p->profile,
-		.fingerprint = p->fingerprint,
 		.plan_file = a->plan_file,
-		.summary = counted.summary,
-		.applied = r->applied,
-		.failed = r->failed,
-		.skipped = r->skipped + r->refused,
 	};
-	int rc = 0;
-	if (audit_append(a->rec.audit_log, &rec, d) < 0)
-		rc = -1;
-	else
-		fprintf(stderr, "Recorded in the audit log %s.\n", a->rec.audit_log);
+	int rc = record_outcome(&rec, a->rec.audit_log, pl->plan, outcome, r, d);
 	if (!pv->commit[0] || !a->git_note)
 		return rc;
 	if (pv->dirty) {
@@ -443,11 +411,7 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 			"again to converge.\n",
 			signal_name(got_signal), r->applied, r->failed, r->skipped);
 	} else {
-		fprintf(a->log, "\nApply %s: %zu applied, %zu failed, %zu skipped",
-			rc == 0 ? "complete" : "incomplete", r->applied, r->failed, r->skipped);
-		if (r->refused)
-			fprintf(a->log, ", %zu refused", r->refused);
-		fprintf(a->log, ".\n");
+		print_outcome_counts(a->log, "Apply", rc, r);
 	}
 	*outcome = r->interrupted ? "interrupted" : rc == 0 ? "applied" : r->applied ? "partial" : "failed";
 	if (r->interrupted) {

@@ -1,6 +1,5 @@
 #include "cmd/common.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,48 +13,6 @@
 #include "util/xalloc.h"
 
 const char *const format_names[] = { "text", "json", "markdown", "github", "html", NULL };
-
-int parse_format(const char *cmd, const char *s, unsigned allowed, enum output_format *out)
-{
-	for (unsigned i = 0; i < sizeof(format_names) / sizeof(*format_names) - 1; i++) {
-		if ((allowed & (1u << i)) && strcmp(s, format_names[i]) == 0) {
-			*out = (enum output_format)i;
-			return 0;
-		}
-	}
-	fprintf(stderr, "reconciler %s: unknown format '%s' (choose from:", cmd, s);
-	for (unsigned i = 0; i < sizeof(format_names) / sizeof(*format_names) - 1; i++)
-		if (allowed & (1u << i))
-			fprintf(stderr, " %s", format_names[i]);
-	fprintf(stderr, ")\n");
-	return -1;
-}
-
-int parse_count(const char *cmd, const char *opt, const char *s, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0) {
-		fprintf(stderr, "reconciler %s: %s needs a non-negative integer, got '%s'\n", cmd, opt, s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-int parse_concurrency(const char *cmd, const char *s, int *out)
-{
-	long v;
-	if (parse_count(cmd, "--concurrency", s, &v) < 0)
-		return -1;
-	if (v < 1 || v > 256) {
-		fprintf(stderr, "reconciler %s: --concurrency must be between 1 and 256, got %ld\n", cmd, v);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
 
 bool use_color(FILE *f)
 {

@@ -35,14 +35,8 @@ bool parse_only(void);
 
 /* The names of enum output_format, in order, NULL-terminated. */
 extern const char *const format_names[];
-/* Parses a --format value among the allowed set; prints the error itself. */
-int parse_format(const char *cmd, const char *s, unsigned allowed, enum output_format *out);
 /* Colour on a terminal only, never when NO_COLOR is set (and not empty) or TERM=dumb. */
 bool use_color(FILE *f);
-/* Parses a non-negative integer option value; prints the error itself. */
-int parse_count(const char *cmd, const char *opt, const char *s, long *out);
-/* --concurrency N: 1..256. */
-int parse_concurrency(const char *cmd, const char *s, int *out);
 
 /* Where a command reads the desired state: the work tree, or the tree of a
  * git ref (--ref REF, in the repository of --repo DIR or of the current

@@ -15,6 +15,7 @@
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
 #include "cmd/groups.h"
+#include "cmd/outcome.h"
 #include "cmd/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/drift.h"
@@ -72,45 +73,17 @@ static void print_result(void *ctx, const struct change *c, bool ok, const char 
 	log_change_result(c, ok, message);
 	if (f == stderr && log_json_enabled())
 		return; /* that event is the line */
-	const char *what = change_action_name(c->action);
-	const char *outcome = ok ? "done" : c->refused ? "refused" : "FAILED";
-	const char *open = c->refused ? " (" : ": ", *close = c->refused ? ")" : "";
-	if (!message)
-		open = close = "";
-	if (c->kind == KIND_SEGMENT)
-		fprintf(f, "  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account, outcome, open,
-			message ? message : "", close);
-	else
-		fprintf(f, "  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome, open,
-			message ? message : "", close);
+	print_change_outcome(f, c, ok, message);
 }
 
-/* Corrections are traced like applies (record/audit.h). A record that
- * cannot be written is an error: the change is made, but not traceable. */
+/* Corrections are traced like applies (record/audit.h). */
 static int record(const struct pipeline *pl, const struct drift_args *a, const struct drift_correction *c,
 		  struct diags *d)
 {
-	const struct plan *p = pl->plan;
-	struct plan counted = *p; /* plan_summarize only writes summary */
-	plan_summarize(&counted);
-	struct audit_record rec = {
-		.time = clock_now(),
-		.outcome = c->outcome,
-		.source = p->source,
-		.ref = a->po.src.ref,
-		.commit = pl->commit[0] ? pl->commit : NULL,
-		.backend = p->backend,
-		.profile = p->profile,
-		.fingerprint = p->fingerprint,
-		.summary = counted.summary,
-		.applied = c->applied,
-		.failed = c->failed,
-		.skipped = c->skipped + c->refused,
-	};
-	if (audit_append(a->rec.audit_log, &rec, d) < 0)
-		return -1;
-	fprintf(stderr, "Recorded in the audit log %s.\n", a->rec.audit_log);
-	return 0;
+	struct audit_record rec = { .ref = a->po.src.ref, .commit = pl->commit[0] ? pl->commit : NULL };
+	const struct apply_report r = { .applied = c->applied, .failed = c->failed, .skipped = c->skipped,
+					.refused = c->refused };
+	return record_outcome(&rec, a->rec.audit_log, pl->plan, c->outcome, &r, d);
 }
 
 /* --correct: within the caps, apply the drift plan. Returns the exit code;
@@ -154,11 +127,7 @@ static int correct(struct pipeline *pl, const struct drift_args *a, const struct
 	c->skipped = r.skipped;
 	c->refused = r.refused;
 	c->outcome = rc == 0 ? "applied" : r.applied ? "partial" : "failed";
-	fprintf(out, "\nCorrection %s: %zu applied, %zu failed, %zu skipped", rc == 0 ? "complete" : "incomplete",
-		r.applied, r.failed, r.skipped);
-	if (r.refused)
-		fprintf(out, ", %zu refused", r.refused);
-	fprintf(out, ".\n");
+	print_outcome_counts(out, "Correction", rc, &r);
 	if (rc < 0)
 		return EXIT_ERROR;
 	return s->ended ? EXIT_CHANGES : EXIT_OK;

@@ -60,6 +60,9 @@ static void keep(struct fleet_cli *c, const char *a)
 	c->keep[c->n_keep++] = (char *)a;
 }
 
+/* The fleet report's formats, whatever the command's own. */
+static const struct opt report_format = OPT_ENUM('f', "format", 0, format_names, FORMATS_PLAN_CMD, NULL);
+
 /* Returns 0, or -1 after printing why. Bad values of the org's options are
  * left for the command's own parser (fleet_run checks them once). */
 static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *c)
@@ -116,11 +119,11 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 			continue;
 		}
 		if (IS("concurrency")) {
-			if (parse_concurrency(cmd, value, &c->budget) < 0)
+			if (opt_set(cmd, opt_find_long(c->table, name, len), &c->budget, value) < 0)
 				return -1;
 			continue;
 		}
-		if (IS("format") && parse_format(cmd, value, FORMATS_PLAN_CMD, &c->fmt) < 0)
+		if (IS("format") && opt_set(cmd, &report_format, &c->fmt, value) < 0)
 			return -1;
 		if (IS("base"))
 			c->base = value;
