@@ -107,6 +107,16 @@ void print_diags(const struct diags *d)
 	sb_release(&sb);
 }
 
+int print_output(const char *cmd, const char *what, struct strbuf *sb)
+{
+	int rc = write_all(stdout, sb);
+	sb_release(sb);
+	if (rc < 0)
+		fprintf(stderr, "reconciler %s: cannot write %s%sto standard output\n", cmd, what ? what : "",
+			what ? " " : "");
+	return rc;
+}
+
 int write_all(FILE *f, const struct strbuf *sb)
 {
 	if (sb->len && fwrite(sb->buf, 1, sb->len, f) != sb->len)

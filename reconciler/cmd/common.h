@@ -75,6 +75,10 @@ void free_label_prefixes(char **v);
 void print_diags(const struct diags *d);
 /* Writes all of sb to f; returns 0 or -1. */
 int write_all(FILE *f, const struct strbuf *sb);
+/* A command's document on stdout: writes sb and releases it. When it
+ * cannot be written, says "reconciler CMD: cannot write WHAT to standard
+ * output" (what may be NULL) and returns -1. */
+int print_output(const char *cmd, const char *what, struct strbuf *sb);
 
 /* With --log-format json: one event per change apply (or drift --correct)
  * executed, level info, or error when it failed; rule "apply". The human

@@ -206,11 +206,8 @@ static int drift_run(void *args)
 	if (a.fmt == FORMAT_JSON) {
 		struct strbuf out = STRBUF_INIT;
 		drift_report_json(pl.plan, &s, &c, (long long)clock_now(), rc, &out);
-		if (write_all(stdout, &out) < 0) {
-			fprintf(stderr, "reconciler drift: cannot write the report to standard output\n");
+		if (print_output("drift", "the report", &out) < 0)
 			rc = EXIT_ERROR;
-		}
-		sb_release(&out);
 	}
 out:
 	mo.path = a.metrics_file;

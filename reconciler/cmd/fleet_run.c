@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,37 @@ static void keep(struct fleet_cli *c, const char *a)
 	c->keep[c->n_keep++] = (char *)a;
 }
 
+/* The string options the fleet reads: taken (the fleet's own, not passed
+ * to the orgs) or noted (passed on as given). */
+static const struct {
+	const char *name;
+	size_t offset;
+	bool passed_on;
+} fleet_values[] = {
+	{ "fleet", offsetof(struct fleet_cli, root), false },
+	{ "org", offsetof(struct fleet_cli, org), false },
+	{ "out", offsetof(struct fleet_cli, out), false },
+	{ "plan", offsetof(struct fleet_cli, plan), false },
+	{ "base", offsetof(struct fleet_cli, base), true },
+	{ "ref", offsetof(struct fleet_cli, ref), true },
+	{ "repo", offsetof(struct fleet_cli, repo), true },
+	{ "backend", offsetof(struct fleet_cli, backend), true },
+};
+
+/* Notes value when name is one of fleet_values passed on (or not, as
+ * passed_on says); returns whether it was. */
+static bool note_value(struct fleet_cli *c, const char *name, size_t len, const char *value, bool passed_on)
+{
+	for (size_t i = 0; i < sizeof(fleet_values) / sizeof(*fleet_values); i++) {
+		if (fleet_values[i].passed_on != passed_on || strlen(fleet_values[i].name) != len ||
+		    strncmp(fleet_values[i].name, name, len) != 0)
+			continue;
+		*(const char **)((char *)c + fleet_values[i].offset) = value;
+		return true;
+	}
+	return false;
+}
+
 /* The fleet report's formats, whatever the command's own. */
 static const struct opt report_format = OPT_ENUM('f', "format", 0, format_names, FORMATS_PLAN_CMD, NULL);
 
@@ -102,22 +134,8 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 			fprintf(stderr, "reconciler %s: --%.*s needs a value\n", cmd, (int)len, name);
 			return -1;
 		}
-		if (IS("fleet")) {
-			c->root = value;
+		if (takes_value(c, name, len) && note_value(c, name, len, value, false))
 			continue;
-		}
-		if (IS("org")) {
-			c->org = value;
-			continue;
-		}
-		if (IS("out")) {
-			c->out = value;
-			continue;
-		}
-		if (IS("plan")) {
-			c->plan = value;
-			continue;
-		}
 		if (IS("concurrency")) {
 			if (opt_set(cmd, opt_find_long(c->table, name, len), &c->budget, value) < 0)
 				return -1;
@@ -125,14 +143,7 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 		}
 		if (IS("format") && opt_set(cmd, &report_format, &c->fmt, value) < 0)
 			return -1;
-		if (IS("base"))
-			c->base = value;
-		if (IS("ref"))
-			c->ref = value;
-		if (IS("repo"))
-			c->repo = value;
-		if (IS("backend"))
-			c->backend = value;
+		note_value(c, name, len, value, true);
 		if (IS("correct"))
 			c->correct = true;
 		if (IS("help"))

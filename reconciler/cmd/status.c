@@ -99,11 +99,8 @@ static int status_run(void *args)
 	else
 		status_render_text(r, &out);
 	rc = status_needs_attention(r) ? EXIT_CHANGES : EXIT_OK;
-	if (write_all(stdout, &out) < 0) {
-		fprintf(stderr, "reconciler status: cannot write to standard output\n");
+	if (print_output("status", NULL, &out) < 0)
 		rc = EXIT_ERROR;
-	}
-	sb_release(&out);
 out:
 	mo.path = a.metrics_file;
 	rc = metrics_out_write(&mo, "status", &pl, r, rc == EXIT_OK ? "ok" : rc == EXIT_CHANGES ? "attention" : "error",
