@@ -354,6 +354,7 @@ void opt_usage(struct strbuf *sb, const char *synopsis, const struct opt *table,
 
 /* The help column: where the help line starts after the option's name. */
 #define HELP_COL 26
+#define HELP_WIDTH 80
 
 static int help_one(const struct opt *o, void *ctx)
 {
@@ -378,11 +379,25 @@ static int help_one(const struct opt *o, void *ctx)
 		sb_printf(sb, "\n%*s", HELP_COL, "");
 	else
 		sb_printf(sb, "%*s", (int)(HELP_COL - w), "");
-	/* Help lines may hold newlines: continuations align with the column. */
-	for (const char *p = o->help; *p; p++) {
-		sb_putc(sb, *p);
-		if (*p == '\n')
-			sb_printf(sb, "%*s", HELP_COL, "");
+	/* The help text is filled to HELP_WIDTH, continuations aligned with
+	 * the column (its newlines are spaces). */
+	size_t col = HELP_COL;
+	for (const char *p = o->help; *p;) {
+		while (*p == ' ' || *p == '\n')
+			p++;
+		size_t n = strcspn(p, " \n");
+		if (!n)
+			break;
+		if (col > HELP_COL && col + 1 + n > HELP_WIDTH) {
+			sb_printf(sb, "\n%*s", HELP_COL, "");
+			col = HELP_COL;
+		} else if (col > HELP_COL) {
+			sb_putc(sb, ' ');
+			col++;
+		}
+		sb_add(sb, p, n);
+		col += n;
+		p += n;
 	}
 	sb_putc(sb, '\n');
 	return 0;

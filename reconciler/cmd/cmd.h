@@ -69,7 +69,8 @@ extern const struct env_doc environment_doc[];
  * it: --fleet, --help, RECONCILER_PARSE_ONLY and the errors of the command
  * line are handled here, once for every command. */
 int command_run(const struct command *c, int argc, char **argv);
-/* The whole program after the global options: argv[1] names the command. */
+/* The whole program: the global options (util/log_json.h) anywhere, and
+ * argv[1] names the command. Returns the exit code. */
 int commands_main(int argc, char **argv);
 
 /* "usage: reconciler NAME ..." (wrapped), with a newline. */

@@ -12,6 +12,7 @@
 #include "cmd/common.h"
 #include "cmd/fleet_run.h"
 #include "cmd/groups.h"
+#include "util/log_json.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -161,7 +162,7 @@ void command_usage(const struct command *c, struct strbuf *sb)
 	size_t start = sb->len;
 	sb_printf(sb, "usage: reconciler %s", c->name);
 	static const struct opt none[] = { OPT_END() };
-	opt_usage(sb, c->operands, c->ops ? c->ops->options : none, sb->len - start, strlen("usage:"), 90);
+	opt_usage(sb, c->operands, c->ops ? c->ops->options : none, sb->len - start, strlen("usage: "), 80);
 	sb_putc(sb, '\n');
 }
 
@@ -218,7 +219,7 @@ int command_run(const struct command *c, int argc, char **argv)
 	return rc;
 }
 
-int commands_main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	/* Off a terminal stdout would be block-buffered: in a CI log, where
 	 * stdout and stderr land in one stream, lines would come out of order
@@ -247,4 +248,17 @@ int commands_main(int argc, char **argv)
 	else
 		fprintf(stderr, "reconciler: '%s' is not a command. See 'reconciler --help'.\n", name);
 	return EXIT_ERROR;
+}
+
+int commands_main(int argc, char **argv)
+{
+	char err[200];
+	if (log_setup(&argc, argv, err, sizeof(err)) < 0) {
+		fprintf(stderr, "reconciler: %s\n", err);
+		return EXIT_ERROR;
+	}
+	log_start();
+	int rc = dispatch(argc, argv);
+	log_finish();
+	return rc;
 }
