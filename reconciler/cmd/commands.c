@@ -1,20 +1,14 @@
 /*
  * The command table: every command with what it needs, its summary and
- * its description; and the one place that parses a command line by a
- * command's option table and runs it.
+ * its description; and the help generated from it and the commands'
+ * option tables (`reconciler help [COMMAND]`, `CMD --help`).
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
-#include "cmd/fleet_run.h"
 #include "cmd/groups.h"
-#include "util/log_json.h"
-#include "util/text.h"
-#include "util/xalloc.h"
 
 const struct command commands[] = {
 	{ "validate", &validate_ops, NULL, 0, "[PATH...]",
@@ -180,85 +174,43 @@ void command_help(const struct command *c, struct strbuf *sb)
 	}
 }
 
-static void print_sb(FILE *f, void (*fn)(const struct command *, struct strbuf *), const struct command *c)
+static void print_overview(FILE *f)
 {
 	struct strbuf sb = STRBUF_INIT;
-	fn(c, &sb);
+	sb_puts(&sb, "usage: reconciler <command> [options]\n\n"
+		     "GitOps for LiveRamp -> Kargo audience distributions: declare destination\n"
+		     "accounts and their segments in YAML, then validate, plan and apply.\n\n"
+		     "Commands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		sb_printf(&sb, "  %-10s %s\n", c->name, c->summary);
+	sb_puts(&sb, "\nGlobal options (before or after the command):\n");
+	opt_help(&sb, global_options);
+	sb_puts(&sb, "\nSee 'reconciler help <command>' for a command's options.\n");
 	write_all(f, &sb);
 	sb_release(&sb);
 }
 
-int command_run(const struct command *c, int argc, char **argv)
+int cmd_help(int argc, char **argv)
 {
-	if (c->flags & CMD_RAW)
-		return c->raw(argc, argv);
-	if ((c->flags & CMD_FLEET) && fleet_requested(argc, argv))
-		return fleet_run(c, argc, argv);
-	const struct command_ops *ops = c->ops;
-	void *args = xcalloc(1, ops->args_size);
-	if (ops->init)
-		ops->init(args);
-	bool usage = false;
-	struct opt_operands rest = { 0 };
-	int rc = opt_parse(c->name, ops->options, args, argc, argv, ops->check ? &rest : NULL, &usage);
-	if (rc == 0 && ops->check) {
-		rc = ops->check(args, &rest);
-		usage = rc == -2;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_overview(stdout);
+		return EXIT_OK;
 	}
-	if (rc > 0) {
-		print_sb(stdout, command_help, c);
-		rc = EXIT_OK;
-	} else if (rc < 0) {
-		if (usage)
-			print_sb(stderr, command_usage, c);
-		rc = EXIT_ERROR;
-	} else {
-		rc = parse_only() ? EXIT_OK : ops->run(args);
-	}
-	free(args);
-	return rc;
-}
-
-static int dispatch(int argc, char **argv)
-{
-	/* Off a terminal stdout would be block-buffered: in a CI log, where
-	 * stdout and stderr land in one stream, lines would come out of order
-	 * ("Recorded in the audit log" before "Applying:") and in bursts. */
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc < 2)
-		return cmd_help(1, argv) == EXIT_OK ? EXIT_ERROR : EXIT_ERROR;
-	const char *name = argv[1];
-	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
-		return cmd_help(1, argv);
-	if (strcmp(name, "--version") == 0)
-		return cmd_version(1, argv);
-	const struct command *c = command_find(name);
-	if (c)
-		return command_run(c, argc - 1, argv + 1);
-	const char *names[sizeof(commands) / sizeof(*commands)];
-	size_t n = 0;
-	for (const struct command *k = commands; k->name; k++)
-		names[n++] = k->name;
-	names[n] = NULL;
-	const char *near = str_suggest(name, names);
-	if (near)
-		fprintf(stderr, "reconciler: '%s' is not a command; did you mean '%s'? "
-				"See 'reconciler --help'.\n", name, near);
-	else
-		fprintf(stderr, "reconciler: '%s' is not a command. See 'reconciler --help'.\n", name);
-	return EXIT_ERROR;
-}
-
-int commands_main(int argc, char **argv)
-{
-	char err[200];
-	if (log_setup(&argc, argv, err, sizeof(err)) < 0) {
-		fprintf(stderr, "reconciler: %s\n", err);
+	if (argc > 2) {
+		fprintf(stderr, "reconciler help: unexpected argument '%s' (help takes one command)\n", argv[2]);
 		return EXIT_ERROR;
 	}
-	log_start();
-	int rc = dispatch(argc, argv);
-	log_finish();
-	return rc;
+	const struct command *c = command_find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "reconciler help: no help for '%s': not a command\n", argv[1]);
+		return EXIT_ERROR;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	if (c->ops)
+		command_help(c, &sb);
+	else
+		sb_printf(&sb, "usage: reconciler %s %s\n\n%s\n", c->name, c->operands, c->summary);
+	write_all(stdout, &sb);
+	sb_release(&sb);
+	return EXIT_OK;
 }

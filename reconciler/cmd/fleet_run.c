@@ -189,7 +189,8 @@ static char **child_argv(const char *cmd, const struct fleet_cli *c, const char 
 
 /* The options are checked once, by the command's own parser, before any
  * org runs: a typo is one message, not one per org. */
-static int check_options(const struct command *cmd, const struct fleet_cli *c)
+static int check_options(const struct command *cmd, int (*run)(const struct command *, int, char **),
+			 const struct fleet_cli *c)
 {
 	char **v = child_argv(cmd->name, c, NULL, c->plan, c->out, "1");
 	int n = 0;
@@ -198,7 +199,7 @@ static int check_options(const struct command *cmd, const struct fleet_cli *c)
 	const char *was = getenv("RECONCILER_PARSE_ONLY");
 	char *saved = was ? xstrdup(was) : NULL;
 	setenv("RECONCILER_PARSE_ONLY", "1", 1);
-	int rc = command_run(cmd, n, v);
+	int rc = run(cmd, n, v);
 	if (saved)
 		setenv("RECONCILER_PARSE_ONLY", saved, 1);
 	else
@@ -404,11 +405,11 @@ static int load_orgs(const struct fleet_cli *c, struct fleet **f)
 	return rc;
 }
 
-int fleet_run(const struct command *command, int argc, char **argv)
+int fleet_run(const struct command *command, int (*run)(const struct command *, int, char **), int argc, char **argv)
 {
 	const char *cmd = command->name;
 	struct fleet_cli c = { .table = command->ops->options };
-	if (split_args(cmd, argc, argv, &c) < 0 || check_options(command, &c) != EXIT_OK) {
+	if (split_args(cmd, argc, argv, &c) < 0 || check_options(command, run, &c) != EXIT_OK) {
 		free(c.keep);
 		return EXIT_ERROR;
 	}
