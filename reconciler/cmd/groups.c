@@ -101,15 +101,11 @@ const struct opt opt_artifact_url[] = {
 	OPT_END(),
 };
 
-static int refuse_fleet(const char *cmd, const struct opt *o, const char *value, void *field)
-{
-	fprintf(stderr, "reconciler %s: --%s goes with --fleet ROOT\n", cmd, o->long_name);
-	return -1;
-}
-
+/* Listed for help, the man page and the completions, and read by
+ * cmd/fleet_run.c; never in a command's own table (without --fleet,
+ * --org is an unknown option), so the fields are never set. */
 const struct opt opt_fleet[] = {
-	OPT_CALLBACK(0, "fleet", "ROOT", 0, refuse_fleet,
-		     "run every org of the fleet at ROOT (one directory per org), one report"),
-	OPT_CALLBACK(0, "org", "NAME", 0, refuse_fleet, "with --fleet: only this org"),
+	OPT_STRING(0, "fleet", "ROOT", 0, "run every org of the fleet at ROOT (one directory per org), one report"),
+	OPT_STRING(0, "org", "NAME", 0, "with --fleet: only this org"),
 	OPT_END(),
 };

@@ -43,8 +43,8 @@ int record_lock_timeout_ms(const struct record_options *r);
 /* --metrics-file FILE, --artifact-url URL: relative to a const char *. */
 extern const struct opt opt_metrics_file[];
 extern const struct opt opt_artifact_url[];
-/* --fleet ROOT --org NAME (cmd/fleet_run.h takes them; listed for help and
- * refused when they reach a command's own parser). */
+/* --fleet ROOT --org NAME: taken by cmd/fleet_run.h before a command's own
+ * parser runs; listed for help and the generated documentation. */
 extern const struct opt opt_fleet[];
 
 #endif
