@@ -68,9 +68,10 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
 BIN := $(BUILD)/reconciler
+GEN_DOCS := $(BUILD)/gen-docs
 
 .PHONY: all run test asan install clean unit-tests help emulator fuzz fuzz-replay docs deb
-all: $(BIN)
+all: $(BIN) $(GEN_DOCS)
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
 	@mkdir -p $(dir $@)
@@ -94,6 +95,11 @@ $(BUILD)/libreconciler.a: $(LIB_OBJ)
 
 $(BIN): $(BUILD)/obj/reconciler/main.o $(BUILD)/libreconciler.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+# The man page and completions' generator (reconciler/gen/gen_docs.c): the
+# program's own command and option tables, printed as roff, bash and zsh.
+$(GEN_DOCS): reconciler/gen/gen_docs.c $(BUILD)/libreconciler.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPERS) $(BUILD)/libreconciler.a $(BUILD)/config-test.mk
 	@mkdir -p $(dir $@)
@@ -158,17 +164,22 @@ mutation:
 asan:
 	$(MAKE) BUILD=build/asan SANITIZE=1 CFLAGS="-O1 -g" test
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/reconciler/destinations
+# The man page and shell completions, generated from the option tables
+# by $(GEN_DOCS); the Debian package (ci/deb).
+DOCS := $(BUILD)/docs/reconciler.1 $(BUILD)/docs/reconciler.bash $(BUILD)/docs/_reconciler
+$(DOCS) &: $(GEN_DOCS)
+	$(GEN_DOCS) $(BUILD)/docs
+docs: $(DOCS)
+
+install: $(BIN) $(DOCS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/reconciler/destinations \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/reconciler
 	install -m 0644 $(PROFILES) $(DESTDIR)$(PREFIX)/share/reconciler/destinations/
-
-# The man page and shell completions, generated from the binary's own help
-# and the getopt tables (ci/deb/gen-docs.sh); the Debian package (ci/deb).
-DOCS := $(BUILD)/docs/reconciler.1 $(BUILD)/docs/reconciler.bash $(BUILD)/docs/_reconciler
-$(DOCS) &: $(BIN) ci/deb/gen-docs.sh $(wildcard reconciler/cmd/*.c)
-	sh ci/deb/gen-docs.sh $(BIN) . $(BUILD)/docs
-docs: $(DOCS)
+	install -m 0644 $(BUILD)/docs/reconciler.1 $(DESTDIR)$(PREFIX)/share/man/man1/reconciler.1
+	install -m 0644 $(BUILD)/docs/reconciler.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/reconciler
+	install -m 0644 $(BUILD)/docs/_reconciler $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_reconciler
 
 # The packaged binary is built apart, with Debian's hardening flags.
 DEB_FLAGS = DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the Debian package of reconciler with dpkg-deb from the built
-# binary and the generated docs (ci/deb/gen-docs.sh):
+# binary and the generated docs (build/gen-docs, `make docs`):
 #
 #   sh ci/deb/build-deb.sh BIN DOCS_DIR OUT_DIR
 #

@@ -2,7 +2,7 @@
  * reconciler apply: make the actual state match the configuration, or
  * exactly a saved plan.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,8 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
-#include "cmd/fleet_run.h"
+#include "cmd/groups.h"
+#include "cmd/outcome.h"
 #include "reconcile/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/ended.h"
@@ -24,8 +25,6 @@
 #include "util/clock.h"
 #include "util/xalloc.h"
 
-#define DEFAULT_LOCK_TIMEOUT_S 30
-
 struct apply_args {
 	struct pipeline_options po;
 	const char *plan_file;
@@ -35,17 +34,10 @@ struct apply_args {
 	FILE *log;              /* where the plan and the progress go: stdout, or stderr for json */
 	bool git_note; /* --git-note: also note the commit (opt-in: a note is a write to the repository) */
 	struct apply_options ao;
-	long lock_timeout_s;
-	const char *audit_log;
+	struct caps_options caps;
+	struct record_options rec;
 	const char *metrics_file; /* --metrics-file, or NULL */
 };
-
-/* How one change ended, as the apply log says it: a refusal is neither a
- * failure nor a dependency skipped. */
-static const char *outcome_word(const struct change *c, bool ok)
-{
-	return ok ? "done" : c->refused ? "refused" : "FAILED";
-}
 
 /* Where each change's outcome goes: the human log, and with --format json
  * also the result document's list. */
@@ -58,20 +50,11 @@ static void print_result(void *ctx, const struct change *c, bool ok, const char 
 {
 	struct result_log *log = ctx;
 	log_change_result(c, ok, message);
-	const char *what = change_action_name(c->action);
-	const char *open = c->refused ? " (" : ": ", *close = c->refused ? ")" : "";
-	if (!message)
-		open = close = "";
-	if (c->kind == KIND_SEGMENT)
-		fprintf(log->out, "  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account,
-			outcome_word(c, ok), open, message ? message : "", close);
-	else
-		fprintf(log->out, "  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome_word(c, ok), open,
-			message ? message : "", close);
+	print_change_outcome(log->out, c, ok, message);
 	if (!log->results)
 		return;
 	json_t *o = json_object();
-	json_object_set_new(o, "action", json_string(what));
+	json_object_set_new(o, "action", json_string(change_action_name(c->action)));
 	json_object_set_new(o, "kind", json_string(change_kind_name(c->kind)));
 	json_object_set_new(o, "account", json_string(c->account ? c->account : ""));
 	json_object_set_new(o, "segment", c->segment ? json_string(c->segment) : json_null());
@@ -128,72 +111,31 @@ static void release_results(struct results *rs, bool stored, struct apply_report
 	}
 }
 
-static int parse_args(int argc, char **argv, struct apply_args *a)
+static const struct opt apply_options[] = {
+	OPT_INCLUDE(opt_pipeline, offsetof(struct apply_args, po)),
+	OPT_STRING(0, "plan", "FILE", offsetof(struct apply_args, plan_file),
+		   "apply a saved plan (`plan --out FILE`), refused when the actual state changed"),
+	OPT_FLAG(0, "auto-approve", offsetof(struct apply_args, auto_approve), "apply without the prompt"),
+	OPT_FLAG(0, "dry-run", offsetof(struct apply_args, dry_run), "show the plan and change nothing"),
+	OPT_INCLUDE(opt_caps, offsetof(struct apply_args, caps)),
+	OPT_INCLUDE(opt_record, offsetof(struct apply_args, rec)),
+	OPT_FLAG(0, "git-note", offsetof(struct apply_args, git_note),
+		 "also record the apply as a git note on its commit (refs/notes/reconciler)"),
+	OPT_FORMAT(offsetof(struct apply_args, fmt), (1u << FORMAT_TEXT) | (1u << FORMAT_JSON)),
+	OPT_INCLUDE(opt_metrics_file, offsetof(struct apply_args, metrics_file)),
+	OPT_END(),
+};
+
+static void apply_init(void *args)
 {
-	static const struct option opts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "plan", required_argument, NULL, 'P' },
-		{ "auto-approve", no_argument, NULL, 'y' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "max-deletes", required_argument, NULL, 'D' },
-		{ "max-changes", required_argument, NULL, 'C' },
-		{ "lock-timeout", required_argument, NULL, 'L' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "concurrency", required_argument, NULL, 'c' },
-		{ "ref", required_argument, NULL, 'r' },
-		{ "repo", required_argument, NULL, 'R' },
-		{ "audit-log", required_argument, NULL, 'A' },
-		{ "metrics-file", required_argument, NULL, 'M' },
-		{ "git-note", no_argument, NULL, 'G' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	memset(a, 0, sizeof(*a));
-	a->audit_log = AUDIT_DEFAULT_PATH;
-	a->ao.max_deletes = -1;
-	a->ao.max_changes = -1;
-	a->lock_timeout_s = DEFAULT_LOCK_TIMEOUT_S;
-	int c;
-	optind = 1;
-	while ((c = cmd_getopt("apply", argc, argv, "b:p:h", opts)) != -1) {
-		switch (c) {
-		case 'b': a->po.backend = optarg; break;
-		case 'P': a->plan_file = optarg; break;
-		case 'y': a->auto_approve = true; break;
-		case 'n': a->dry_run = true; break;
-		case 'D':
-			if (parse_count("apply", "--max-deletes", optarg, &a->ao.max_deletes) < 0)
-				return -1;
-			break;
-		case 'C':
-			if (parse_count("apply", "--max-changes", optarg, &a->ao.max_changes) < 0)
-				return -1;
-			break;
-		case 'L':
-			if (parse_count("apply", "--lock-timeout", optarg, &a->lock_timeout_s) < 0)
-				return -1;
-			break;
-		case 'p': a->po.profile = optarg; break;
-		case 'c':
-			if (parse_concurrency("apply", optarg, &a->po.concurrency) < 0)
-				return -1;
-			break;
-		case 'r': a->po.src.ref = optarg; break;
-		case 'R': a->po.src.repo = optarg; break;
-		case 'A': a->audit_log = optarg; break;
-		case 'M': a->metrics_file = optarg; break;
-		case 'G': a->git_note = true; break;
-		case 'f':
-			if (parse_format("apply", optarg, (1u << FORMAT_TEXT) | (1u << FORMAT_JSON), &a->fmt) < 0)
-				return -1;
-			break;
-		case 'h': print_usage("apply", stdout); return 1;
-		default: print_usage("apply", stderr); return -1;
-		}
-	}
-	a->po.src.paths = (const char *const *)argv + optind;
-	a->po.src.n_paths = (size_t)(argc - optind);
+	struct apply_args *a = args;
+	a->caps = (struct caps_options){ -1, -1 };
+	record_options_init(&a->rec);
+}
+
+static int apply_check(void *args, const struct opt_operands *rest)
+{
+	struct apply_args *a = args;
 	if (a->plan_file && a->po.src.n_paths) {
 		fprintf(stderr, "reconciler apply: give either paths or --plan FILE, not both\n");
 		return -1;
@@ -203,13 +145,11 @@ static int parse_args(int argc, char **argv, struct apply_args *a)
 				"either --plan FILE or --ref REF, not both\n");
 		return -1;
 	}
-	if (!*a->audit_log) {
-		fprintf(stderr, "reconciler apply: --audit-log needs a file name\n");
-		return -1;
-	}
+	a->ao.max_deletes = a->caps.max_deletes;
+	a->ao.max_changes = a->caps.max_changes;
 	a->log = a->fmt == FORMAT_JSON ? stderr : stdout;
 	a->po.lock = true;
-	a->po.lock_timeout_ms = (int)(a->lock_timeout_s > 86400 ? 86400000 : a->lock_timeout_s * 1000);
+	a->po.lock_timeout_ms = record_lock_timeout_ms(&a->rec);
 	return 0;
 }
 
@@ -395,30 +335,13 @@ static void provenance_of(struct pipeline *pl, const struct apply_args *a, struc
 static int record(struct pipeline *pl, const struct apply_args *a, const struct provenance *pv,
 		  const char *outcome, const struct apply_report *r, struct diags *d)
 {
-	const struct plan *p = pl->plan;
-	struct plan counted = *p; /* plan_summarize only writes summary */
-	plan_summarize(&counted);
 	struct audit_record rec = {
-		.time = clock_now(),
-		.outcome = outcome,
-		.source = p->source,
 		.ref = pv->ref,
 		.commit = pv->commit[0] ? pv->commit : NULL,
 		.dirty = pv->dirty,
-		.backend = p->backend,
-		.profile = p->profile,
-		.fingerprint = p->fingerprint,
 		.plan_file = a->plan_file,
-		.summary = counted.summary,
-		.applied = r->applied,
-		.failed = r->failed,
-		.skipped = r->skipped + r->refused,
 	};
-	int rc = 0;
-	if (audit_append(a->audit_log, &rec, d) < 0)
-		rc = -1;
-	else
-		fprintf(stderr, "Recorded in the audit log %s.\n", a->audit_log);
+	int rc = record_outcome(&rec, a->rec.audit_log, pl->plan, outcome, r, d);
 	if (!pv->commit[0] || !a->git_note)
 		return rc;
 	if (pv->dirty) {
@@ -488,11 +411,7 @@ static int execute(struct pipeline *pl, struct apply_args *a, const char **outco
 			"again to converge.\n",
 			signal_name(got_signal), r->applied, r->failed, r->skipped);
 	} else {
-		fprintf(a->log, "\nApply %s: %zu applied, %zu failed, %zu skipped",
-			rc == 0 ? "complete" : "incomplete", r->applied, r->failed, r->skipped);
-		if (r->refused)
-			fprintf(a->log, ", %zu refused", r->refused);
-		fprintf(a->log, ".\n");
+		print_outcome_counts(a->log, "Apply", rc, r);
 	}
 	*outcome = r->interrupted ? "interrupted" : rc == 0 ? "applied" : r->applied ? "partial" : "failed";
 	if (r->interrupted) {
@@ -538,18 +457,11 @@ static void print_result_json(const struct pipeline *pl, const char *outcome, in
 	json_decref(o);
 }
 
-int cmd_apply(int argc, char **argv)
+static int apply_run(void *args)
 {
-	if (fleet_requested(argc, argv))
-		return fleet_run("apply", cmd_apply, argc, argv);
-	struct apply_args a;
+	struct apply_args a = *(struct apply_args *)args;
 	struct metrics_out mo;
 	metrics_out_start(&mo);
-	int prc = parse_args(argc, argv, &a);
-	if (prc != 0)
-		return prc > 0 ? EXIT_OK : EXIT_ERROR;
-	if (parse_only())
-		return EXIT_OK;
 	struct diags d = DIAGS_INIT, rd = DIAGS_INIT;
 	struct pipeline pl;
 	struct result_log log = { .out = a.log, .results = a.fmt == FORMAT_JSON ? json_array() : NULL };
@@ -591,3 +503,6 @@ int cmd_apply(int argc, char **argv)
 	diags_free(&rd);
 	return rc;
 }
+
+const struct command_ops apply_ops = { apply_options, sizeof(struct apply_args), apply_init, apply_check,
+				       apply_run };

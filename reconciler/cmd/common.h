@@ -30,14 +30,10 @@ enum output_format {
  * against the real parser this way. */
 bool parse_only(void);
 
-/* Parses a --format value among the allowed set; prints the error itself. */
-int parse_format(const char *cmd, const char *s, unsigned allowed, enum output_format *out);
+/* The names of enum output_format, in order, NULL-terminated. */
+extern const char *const format_names[];
 /* Colour on a terminal only, never when NO_COLOR is set (and not empty) or TERM=dumb. */
 bool use_color(FILE *f);
-/* Parses a non-negative integer option value; prints the error itself. */
-int parse_count(const char *cmd, const char *opt, const char *s, long *out);
-/* --concurrency N: 1..256. */
-int parse_concurrency(const char *cmd, const char *s, int *out);
 
 /* The file-label prefixes GitHub annotations leave out: "REF:" for ref and
  * for base when they are set (either may be NULL). A NULL-terminated list;
@@ -50,21 +46,10 @@ void free_label_prefixes(char **v);
 void print_diags(const struct diags *d);
 /* Writes all of sb to f; returns 0 or -1. */
 int write_all(FILE *f, const struct strbuf *sb);
-
-struct option;
-/* getopt_long for command cmd, reporting a bad option itself in the one
- * style every command uses: "reconciler CMD: unknown option '--x'; did you
- * mean '--y'?" or "reconciler CMD: option '--x' needs a value". Returns what
- * getopt_long returns ('?' for either error). */
-int cmd_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
-	       const struct option *opts);
-/* Refuses arguments left after the options where a command takes none:
- * prints "reconciler CMD: unexpected argument 'X'" and returns -1. */
-int no_operands(const char *cmd, int argc, char **argv, int first);
-
-/* Handles --help / -h as the first option of a command: prints its usage. */
-bool wants_help(int argc, char **argv);
-int print_usage(const char *cmd, FILE *f);
+/* A command's document on stdout: writes sb and releases it. When it
+ * cannot be written, says "reconciler CMD: cannot write WHAT to standard
+ * output" (what may be NULL) and returns -1. */
+int print_output(const char *cmd, const char *what, struct strbuf *sb);
 
 /* With --log-format json: one event per change apply (or drift --correct)
  * executed, level info, or error when it failed; rule "apply". The human

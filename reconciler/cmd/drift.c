@@ -6,7 +6,7 @@
  * What is drift, and what --correct may do, is plan/drift.h; accounts that
  * ended by themselves are reported and never corrected (plan/ended.h).
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,7 +14,8 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
-#include "cmd/fleet_run.h"
+#include "cmd/groups.h"
+#include "cmd/outcome.h"
 #include "reconcile/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/drift.h"
@@ -23,7 +24,6 @@
 #include "util/clock.h"
 #include "util/log_json.h"
 
-#define DEFAULT_LOCK_TIMEOUT_S 30
 /* The drift line, the hint after it and the correction line: well under
  * this many bytes (their numbers are the only variable part). */
 #define DRIFT_LINES_ROOM 512
@@ -32,88 +32,38 @@ struct drift_args {
 	struct pipeline_options po;
 	enum output_format fmt;
 	bool correct;
-	long max_deletes; /* default 0: a schedule deletes nothing unless told */
-	long max_changes; /* -1: no cap */
-	long lock_timeout_s;
-	const char *audit_log;
+	struct caps_options caps; /* max_deletes default 0: a schedule deletes nothing unless told */
+	struct record_options rec;
 	const char *metrics_file; /* --metrics-file, or NULL */
 	const char *artifact_url;
 };
 
-static int parse_args(int argc, char **argv, struct drift_args *a)
+static const struct opt drift_options[] = {
+	OPT_INCLUDE(opt_pipeline, offsetof(struct drift_args, po)),
+	OPT_FORMAT(offsetof(struct drift_args, fmt),
+		   (1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_MARKDOWN)),
+	OPT_FLAG(0, "correct", offsetof(struct drift_args, correct),
+		 "apply the drift plan without a prompt, under the backend's lock, within the caps"),
+	OPT_INCLUDE(opt_caps, offsetof(struct drift_args, caps)),
+	OPT_INCLUDE(opt_record, offsetof(struct drift_args, rec)),
+	OPT_INCLUDE(opt_artifact_url, offsetof(struct drift_args, artifact_url)),
+	OPT_INCLUDE(opt_metrics_file, offsetof(struct drift_args, metrics_file)),
+	OPT_END(),
+};
+
+static void drift_init(void *args)
 {
-	static const struct option opts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "correct", no_argument, NULL, 'x' },
-		{ "max-deletes", required_argument, NULL, 'D' },
-		{ "max-changes", required_argument, NULL, 'C' },
-		{ "lock-timeout", required_argument, NULL, 'L' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "concurrency", required_argument, NULL, 'c' },
-		{ "ref", required_argument, NULL, 'r' },
-		{ "repo", required_argument, NULL, 'R' },
-		{ "audit-log", required_argument, NULL, 'A' },
-		{ "metrics-file", required_argument, NULL, 'M' },
-		{ "artifact-url", required_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	memset(a, 0, sizeof(*a));
-	a->fmt = FORMAT_TEXT;
-	a->max_deletes = 0;
-	a->max_changes = -1;
-	a->lock_timeout_s = DEFAULT_LOCK_TIMEOUT_S;
-	a->audit_log = AUDIT_DEFAULT_PATH;
-	const unsigned formats = (1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_MARKDOWN);
-	int c;
-	optind = 1;
-	while ((c = cmd_getopt("drift", argc, argv, "b:f:p:h", opts)) != -1) {
-		switch (c) {
-		case 'b': a->po.backend = optarg; break;
-		case 'f':
-			if (parse_format("drift", optarg, formats, &a->fmt) < 0)
-				return -1;
-			break;
-		case 'x': a->correct = true; break;
-		case 'D':
-			if (parse_count("drift", "--max-deletes", optarg, &a->max_deletes) < 0)
-				return -1;
-			break;
-		case 'C':
-			if (parse_count("drift", "--max-changes", optarg, &a->max_changes) < 0)
-				return -1;
-			break;
-		case 'L':
-			if (parse_count("drift", "--lock-timeout", optarg, &a->lock_timeout_s) < 0)
-				return -1;
-			break;
-		case 'p': a->po.profile = optarg; break;
-		case 'c':
-			if (parse_concurrency("drift", optarg, &a->po.concurrency) < 0)
-				return -1;
-			break;
-		case 'r': a->po.src.ref = optarg; break;
-		case 'R': a->po.src.repo = optarg; break;
-		case 'A': a->audit_log = optarg; break;
-		case 'M': a->metrics_file = optarg; break;
-		case 'U':
-			if (parse_artifact_url("drift", optarg, &a->artifact_url) < 0)
-				return -1;
-			break;
-		case 'h': print_usage("drift", stdout); return 1;
-		default: print_usage("drift", stderr); return -1;
-		}
-	}
-	if (!*a->audit_log) {
-		fprintf(stderr, "reconciler drift: --audit-log needs a file name\n");
-		return -1;
-	}
-	a->po.src.paths = (const char *const *)argv + optind;
-	a->po.src.n_paths = (size_t)(argc - optind);
+	struct drift_args *a = args;
+	a->caps = (struct caps_options){ 0, -1 };
+	record_options_init(&a->rec);
+}
+
+static int drift_check(void *args, const struct opt_operands *rest)
+{
+	struct drift_args *a = args;
 	/* Correcting writes: under the backend's lock, like apply. */
 	a->po.lock = a->correct;
-	a->po.lock_timeout_ms = (int)(a->lock_timeout_s > 86400 ? 86400000 : a->lock_timeout_s * 1000);
+	a->po.lock_timeout_ms = record_lock_timeout_ms(&a->rec);
 	return 0;
 }
 
@@ -123,45 +73,17 @@ static void print_result(void *ctx, const struct change *c, bool ok, const char 
 	log_change_result(c, ok, message);
 	if (f == stderr && log_json_enabled())
 		return; /* that event is the line */
-	const char *what = change_action_name(c->action);
-	const char *outcome = ok ? "done" : c->refused ? "refused" : "FAILED";
-	const char *open = c->refused ? " (" : ": ", *close = c->refused ? ")" : "";
-	if (!message)
-		open = close = "";
-	if (c->kind == KIND_SEGMENT)
-		fprintf(f, "  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account, outcome, open,
-			message ? message : "", close);
-	else
-		fprintf(f, "  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome, open,
-			message ? message : "", close);
+	print_change_outcome(f, c, ok, message);
 }
 
-/* Corrections are traced like applies (record/audit.h). A record that
- * cannot be written is an error: the change is made, but not traceable. */
+/* Corrections are traced like applies (record/audit.h). */
 static int record(const struct pipeline *pl, const struct drift_args *a, const struct drift_correction *c,
 		  struct diags *d)
 {
-	const struct plan *p = pl->plan;
-	struct plan counted = *p; /* plan_summarize only writes summary */
-	plan_summarize(&counted);
-	struct audit_record rec = {
-		.time = clock_now(),
-		.outcome = c->outcome,
-		.source = p->source,
-		.ref = a->po.src.ref,
-		.commit = pl->commit[0] ? pl->commit : NULL,
-		.backend = p->backend,
-		.profile = p->profile,
-		.fingerprint = p->fingerprint,
-		.summary = counted.summary,
-		.applied = c->applied,
-		.failed = c->failed,
-		.skipped = c->skipped + c->refused,
-	};
-	if (audit_append(a->audit_log, &rec, d) < 0)
-		return -1;
-	fprintf(stderr, "Recorded in the audit log %s.\n", a->audit_log);
-	return 0;
+	struct audit_record rec = { .ref = a->po.src.ref, .commit = pl->commit[0] ? pl->commit : NULL };
+	const struct apply_report r = { .applied = c->applied, .failed = c->failed, .skipped = c->skipped,
+					.refused = c->refused };
+	return record_outcome(&rec, a->rec.audit_log, pl->plan, c->outcome, &r, d);
 }
 
 /* --correct: within the caps, apply the drift plan. Returns the exit code;
@@ -172,13 +94,13 @@ static int correct(struct pipeline *pl, const struct drift_args *a, const struct
 {
 	FILE *out = a->fmt == FORMAT_TEXT ? stdout : stderr;
 	c->requested = true;
-	c->max_deletes = a->max_deletes;
-	c->max_changes = a->max_changes;
+	c->max_deletes = a->caps.max_deletes;
+	c->max_changes = a->caps.max_changes;
 	if (!s->changes) {
 		c->outcome = "no_changes";
 		return s->ended ? EXIT_CHANGES : EXIT_OK;
 	}
-	if (drift_check_caps(s, a->max_deletes, a->max_changes, d) < 0) {
+	if (drift_check_caps(s, a->caps.max_deletes, a->caps.max_changes, d) < 0) {
 		c->outcome = "blocked";
 		fprintf(out, "\nBlocked by safety caps: nothing was applied.\n");
 		return EXIT_BLOCKED;
@@ -205,11 +127,7 @@ static int correct(struct pipeline *pl, const struct drift_args *a, const struct
 	c->skipped = r.skipped;
 	c->refused = r.refused;
 	c->outcome = rc == 0 ? "applied" : r.applied ? "partial" : "failed";
-	fprintf(out, "\nCorrection %s: %zu applied, %zu failed, %zu skipped", rc == 0 ? "complete" : "incomplete",
-		r.applied, r.failed, r.skipped);
-	if (r.refused)
-		fprintf(out, ", %zu refused", r.refused);
-	fprintf(out, ".\n");
+	print_outcome_counts(out, "Correction", rc, &r);
 	if (rc < 0)
 		return EXIT_ERROR;
 	return s->ended ? EXIT_CHANGES : EXIT_OK;
@@ -246,18 +164,11 @@ static void print_correction_markdown(const struct drift_correction *c)
 		       c->applied, c->failed, c->skipped, c->refused);
 }
 
-int cmd_drift(int argc, char **argv)
+static int drift_run(void *args)
 {
-	if (fleet_requested(argc, argv))
-		return fleet_run("drift", cmd_drift, argc, argv);
-	struct drift_args a;
+	const struct drift_args a = *(const struct drift_args *)args;
 	struct metrics_out mo;
 	metrics_out_start(&mo);
-	int prc = parse_args(argc, argv, &a);
-	if (prc != 0)
-		return prc > 0 ? EXIT_OK : EXIT_ERROR;
-	if (parse_only())
-		return EXIT_OK;
 	struct diags d = DIAGS_INIT;
 	struct pipeline pl;
 	struct drift_correction c = { .max_deletes = -1, .max_changes = -1 };
@@ -295,11 +206,8 @@ int cmd_drift(int argc, char **argv)
 	if (a.fmt == FORMAT_JSON) {
 		struct strbuf out = STRBUF_INIT;
 		drift_report_json(pl.plan, &s, &c, (long long)clock_now(), rc, &out);
-		if (write_all(stdout, &out) < 0) {
-			fprintf(stderr, "reconciler drift: cannot write the report to standard output\n");
+		if (print_output("drift", "the report", &out) < 0)
 			rc = EXIT_ERROR;
-		}
-		sb_release(&out);
 	}
 out:
 	mo.path = a.metrics_file;
@@ -312,3 +220,6 @@ out:
 	diags_free(&d);
 	return rc;
 }
+
+const struct command_ops drift_ops = { drift_options, sizeof(struct drift_args), drift_init, drift_check,
+				       drift_run };

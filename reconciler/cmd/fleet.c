@@ -3,7 +3,7 @@
  * org), all of them or those a pull request touches, in the shapes CI
  * engines fan out over: a GitHub Actions matrix, a GitLab parallel:matrix.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,55 +21,30 @@ struct fleet_args {
 	enum fleet_format fmt;
 };
 
-static int parse_fleet_format(const char *s, enum fleet_format *out)
-{
-	static const char *const names[] = { "text", "json", "github-matrix", "gitlab" };
-	for (int i = 0; i < 4; i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*out = (enum fleet_format)i;
-			return 0;
-		}
-	}
-	fprintf(stderr, "reconciler fleet: unknown format '%s' (choose from: text json "
-			"github-matrix gitlab)\n", s);
-	return -1;
-}
+static const char *const fleet_formats[] = { "text", "json", "github-matrix", "gitlab", NULL };
 
-static int parse_args(int argc, char **argv, struct fleet_args *a)
+static const struct opt fleet_options[] = {
+	OPT_STRING(0, "base", "REF", offsetof(struct fleet_args, base),
+		   "only the orgs whose files differ between REF and the head"),
+	OPT_STRING(0, "ref", "REF", offsetof(struct fleet_args, src.ref),
+		   "read the fleet at a git branch, tag or commit instead of the work tree"),
+	OPT_STRING(0, "repo", "DIR", offsetof(struct fleet_args, src.repo),
+		   "the git repository (default: the one containing the current directory)"),
+	OPT_STRING(0, "org", "NAME", offsetof(struct fleet_args, org), "only this org"),
+	OPT_ENUM('f', "format", offsetof(struct fleet_args, fmt), fleet_formats, 15,
+		 "the output format (default text)"),
+	OPT_END(),
+};
+
+static int fleet_check(void *args, const struct opt_operands *rest)
 {
-	static const struct option opts[] = {
-		{ "base", required_argument, NULL, 'B' },
-		{ "ref", required_argument, NULL, 'r' },
-		{ "repo", required_argument, NULL, 'R' },
-		{ "org", required_argument, NULL, 'O' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	memset(a, 0, sizeof(*a));
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'B': a->base = optarg; break;
-		case 'r': a->src.ref = optarg; break;
-		case 'R': a->src.repo = optarg; break;
-		case 'O': a->org = optarg; break;
-		case 'f':
-			if (parse_fleet_format(optarg, &a->fmt) < 0)
-				return -1;
-			break;
-		case 'h': print_usage("fleet", stdout); return 1;
-		default: print_usage("fleet", stderr); return -1;
-		}
-	}
-	if (argc - optind != 1) {
+	struct fleet_args *a = args;
+	if (rest->n != 1) {
 		fprintf(stderr, "reconciler fleet: give one fleet root (the directory that holds "
 				"one directory per org)\n");
-		print_usage("fleet", stderr);
-		return -1;
+		return -2;
 	}
-	a->src.root = argv[optind];
+	a->src.root = rest->v[0];
 	return 0;
 }
 
@@ -127,14 +102,9 @@ static void render_text(const struct fleet *f, struct strbuf *sb)
 	}
 }
 
-int cmd_fleet(int argc, char **argv)
+static int fleet_cmd_run(void *args)
 {
-	struct fleet_args a;
-	int prc = parse_args(argc, argv, &a);
-	if (prc != 0)
-		return prc > 0 ? EXIT_OK : EXIT_ERROR;
-	if (parse_only())
-		return EXIT_OK;
+	const struct fleet_args a = *(const struct fleet_args *)args;
 	struct diags d = DIAGS_INIT;
 	struct gitsrc *git = NULL;
 	struct fleet *f = NULL;
@@ -164,3 +134,5 @@ int cmd_fleet(int argc, char **argv)
 	diags_free(&d);
 	return rc == 0 ? EXIT_OK : EXIT_ERROR;
 }
+
+const struct command_ops fleet_ops = { fleet_options, sizeof(struct fleet_args), NULL, fleet_check, fleet_cmd_run };

@@ -137,15 +137,20 @@ static void render_json(const char *cmd, const char *root, const struct fleet_re
 
 /* Markdown-safe text: punctuation that could open syntax is escaped, and
  * HTML is written as entities. */
+/* Writes c as an HTML entity when it is one of < > &; returns whether it was. */
+static bool html_entity(struct strbuf *sb, char c)
+{
+	const char *e = c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : NULL;
+	if (e)
+		sb_puts(sb, e);
+	return e != NULL;
+}
+
 static void md_text(struct strbuf *sb, const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '<')
-			sb_puts(sb, "&lt;");
-		else if (*s == '>')
-			sb_puts(sb, "&gt;");
-		else if (*s == '&')
-			sb_puts(sb, "&amp;");
+		if (html_entity(sb, *s))
+			continue;
 		else if (strchr("\\`*_[]()#|!~{}+-.", *s))
 			sb_printf(sb, "\\%c", *s);
 		else if (*s == '\n' || *s == '\r')
@@ -159,13 +164,7 @@ static void md_pre(struct strbuf *sb, const char *s)
 {
 	sb_puts(sb, "<pre>");
 	for (; s && *s; s++) {
-		if (*s == '<')
-			sb_puts(sb, "&lt;");
-		else if (*s == '>')
-			sb_puts(sb, "&gt;");
-		else if (*s == '&')
-			sb_puts(sb, "&amp;");
-		else
+		if (!html_entity(sb, *s))
 			sb_putc(sb, *s);
 	}
 	sb_puts(sb, "</pre>\n");

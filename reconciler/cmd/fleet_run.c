@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/groups.h"
 #include "fleet/fleet.h"
 #include "util/xalloc.h"
 
@@ -27,23 +29,20 @@ struct fleet_cli {
 	int budget;
 	bool correct;
 	bool help;
+	const struct opt *table; /* the command's options */
 	char **keep; /* the org's own options, for every child */
 	size_t n_keep;
 };
 
-/* Long options that take a value, across plan, apply, drift and status;
- * the short ones are b, f, o, p. Needed to tell values from PATHs. */
-static const char *const with_value[] = {
-	"backend", "format", "out", "profile", "concurrency", "ref", "repo", "base", "max-deletes",
-	"max-changes", "lock-timeout", "audit-log", "plan", "fleet", "org", NULL,
-};
-
-static bool takes_value(const char *name, size_t len)
+/* Whether the long option name (len bytes) takes a value: by the
+ * command's own table, or one of the fleet's. Needed to tell values from
+ * PATHs. */
+static bool takes_value(const struct fleet_cli *c, const char *name, size_t len)
 {
-	for (size_t i = 0; with_value[i]; i++)
-		if (strlen(with_value[i]) == len && strncmp(with_value[i], name, len) == 0)
-			return true;
-	return false;
+	const struct opt *o = opt_find_long(c->table, name, len);
+	if (!o)
+		o = opt_find_long(opt_fleet, name, len);
+	return o && o->argname;
 }
 
 bool fleet_requested(int argc, char **argv)
@@ -62,6 +61,40 @@ static void keep(struct fleet_cli *c, const char *a)
 	c->keep[c->n_keep++] = (char *)a;
 }
 
+/* The string options the fleet reads: taken (the fleet's own, not passed
+ * to the orgs) or noted (passed on as given). */
+static const struct {
+	const char *name;
+	size_t offset;
+	bool passed_on;
+} fleet_values[] = {
+	{ "fleet", offsetof(struct fleet_cli, root), false },
+	{ "org", offsetof(struct fleet_cli, org), false },
+	{ "out", offsetof(struct fleet_cli, out), false },
+	{ "plan", offsetof(struct fleet_cli, plan), false },
+	{ "base", offsetof(struct fleet_cli, base), true },
+	{ "ref", offsetof(struct fleet_cli, ref), true },
+	{ "repo", offsetof(struct fleet_cli, repo), true },
+	{ "backend", offsetof(struct fleet_cli, backend), true },
+};
+
+/* Notes value when name is one of fleet_values passed on (or not, as
+ * passed_on says); returns whether it was. */
+static bool note_value(struct fleet_cli *c, const char *name, size_t len, const char *value, bool passed_on)
+{
+	for (size_t i = 0; i < sizeof(fleet_values) / sizeof(*fleet_values); i++) {
+		if (fleet_values[i].passed_on != passed_on || strlen(fleet_values[i].name) != len ||
+		    strncmp(fleet_values[i].name, name, len) != 0)
+			continue;
+		*(const char **)((char *)c + fleet_values[i].offset) = value;
+		return true;
+	}
+	return false;
+}
+
+/* The fleet report's formats, whatever the command's own. */
+static const struct opt report_format = OPT_ENUM('f', "format", 0, format_names, FORMATS_PLAN_CMD, NULL);
+
 /* Returns 0, or -1 after printing why. Bad values of the org's options are
  * left for the command's own parser (fleet_run checks them once). */
 static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *c)
@@ -79,11 +112,11 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 			attached = eq != NULL;
 			if (eq)
 				value = eq + 1;
-			else if (takes_value(name, len) && i + 1 < argc)
+			else if (takes_value(c, name, len) && i + 1 < argc)
 				value = argv[++i];
-		} else if (a[0] == '-' && a[1] && strchr("bfop", a[1])) {
-			static const char *const longs[] = { "backend", "format", "out", "profile" };
-			name = longs[strchr("bfop", a[1]) - "bfop"];
+		} else if (a[0] == '-' && a[1] && opt_find_short(c->table, a[1]) &&
+			   opt_find_short(c->table, a[1])->argname) {
+			name = opt_find_short(c->table, a[1])->long_name;
 			len = strlen(name);
 			value = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
 			attached = a[2] != '\0';
@@ -97,41 +130,20 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 			return -1;
 		}
 #define IS(s) (len == strlen(s) && strncmp(name, s, len) == 0)
-		if (takes_value(name, len) && !value) {
+		if (takes_value(c, name, len) && !value) {
 			fprintf(stderr, "reconciler %s: --%.*s needs a value\n", cmd, (int)len, name);
 			return -1;
 		}
-		if (IS("fleet")) {
-			c->root = value;
+		if (takes_value(c, name, len) && note_value(c, name, len, value, false))
 			continue;
-		}
-		if (IS("org")) {
-			c->org = value;
-			continue;
-		}
-		if (IS("out")) {
-			c->out = value;
-			continue;
-		}
-		if (IS("plan")) {
-			c->plan = value;
-			continue;
-		}
 		if (IS("concurrency")) {
-			if (parse_concurrency(cmd, value, &c->budget) < 0)
+			if (opt_set(cmd, opt_find_long(c->table, name, len), &c->budget, value) < 0)
 				return -1;
 			continue;
 		}
-		if (IS("format") && parse_format(cmd, value, FORMATS_PLAN_CMD, &c->fmt) < 0)
+		if (IS("format") && opt_set(cmd, &report_format, &c->fmt, value) < 0)
 			return -1;
-		if (IS("base"))
-			c->base = value;
-		if (IS("ref"))
-			c->ref = value;
-		if (IS("repo"))
-			c->repo = value;
-		if (IS("backend"))
-			c->backend = value;
+		note_value(c, name, len, value, true);
 		if (IS("correct"))
 			c->correct = true;
 		if (IS("help"))
@@ -177,16 +189,17 @@ static char **child_argv(const char *cmd, const struct fleet_cli *c, const char 
 
 /* The options are checked once, by the command's own parser, before any
  * org runs: a typo is one message, not one per org. */
-static int check_options(const char *cmd, int (*fn)(int, char **), const struct fleet_cli *c)
+static int check_options(const struct command *cmd, int (*run)(const struct command *, int, char **),
+			 const struct fleet_cli *c)
 {
-	char **v = child_argv(cmd, c, NULL, c->plan, c->out, "1");
+	char **v = child_argv(cmd->name, c, NULL, c->plan, c->out, "1");
 	int n = 0;
 	while (v[n])
 		n++;
 	const char *was = getenv("RECONCILER_PARSE_ONLY");
 	char *saved = was ? xstrdup(was) : NULL;
 	setenv("RECONCILER_PARSE_ONLY", "1", 1);
-	int rc = fn(n, v);
+	int rc = run(cmd, n, v);
 	if (saved)
 		setenv("RECONCILER_PARSE_ONLY", saved, 1);
 	else
@@ -392,10 +405,11 @@ static int load_orgs(const struct fleet_cli *c, struct fleet **f)
 	return rc;
 }
 
-int fleet_run(const char *cmd, int (*fn)(int, char **), int argc, char **argv)
+int fleet_run(const struct command *command, int (*run)(const struct command *, int, char **), int argc, char **argv)
 {
-	struct fleet_cli c = { 0 };
-	if (split_args(cmd, argc, argv, &c) < 0 || check_options(cmd, fn, &c) != EXIT_OK) {
+	const char *cmd = command->name;
+	struct fleet_cli c = { .table = command->ops->options };
+	if (split_args(cmd, argc, argv, &c) < 0 || check_options(command, run, &c) != EXIT_OK) {
 		free(c.keep);
 		return EXIT_ERROR;
 	}

@@ -28,9 +28,11 @@
 
 /* True when argv asks for a fleet run (--fleet ROOT or --fleet=ROOT). */
 bool fleet_requested(int argc, char **argv);
-/* Runs cmd ("plan", "apply", "drift", "status") over the fleet; returns the
- * exit code. fn is the command itself, used to check the options once. */
-int fleet_run(const char *cmd, int (*fn)(int, char **), int argc, char **argv);
+/* Runs cmd (plan, apply, drift, status) over the fleet; returns the exit
+ * code. The options are checked once by the command's own table: run is
+ * how a command line of cmd is run (command_run). */
+struct command;
+int fleet_run(const struct command *cmd, int (*run)(const struct command *, int, char **), int argc, char **argv);
 
 /* One org's run, for the report (fleet_report.c). */
 struct fleet_result {

@@ -9,7 +9,7 @@
  * never mixes with what was there.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/groups.h"
 #include "reconcile/pipeline.h"
 #include "import/emit.h"
 #include "util/clock.h"
@@ -32,45 +33,35 @@ struct import_args {
 	bool force;
 };
 
-static int parse_args(int argc, char **argv, struct import_args *a)
+static int set_out_dir(const char *cmd, const struct opt *o, const char *value, void *field)
 {
-	static const struct option opts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "concurrency", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	memset(a, 0, sizeof(*a));
-	a->out_dir = ".";
-	int c;
-	optind = 1;
-	while ((c = cmd_getopt("import", argc, argv, "b:o:p:h", opts)) != -1) {
-		switch (c) {
-		case 'b': a->po.backend = optarg; break;
-		case 'o': a->out_dir = optarg; break;
-		case 'F': a->force = true; break;
-		case 'p': a->po.profile = optarg; break;
-		case 'c':
-			if (parse_concurrency("import", optarg, &a->po.concurrency) < 0)
-				return -1;
-			break;
-		case 'h': print_usage("import", stdout); return 1;
-		default: print_usage("import", stderr); return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "reconciler import: unexpected argument '%s' (the files go to --out DIR)\n",
-			argv[optind]);
-		return -1;
-	}
-	if (!*a->out_dir) {
+	if (!*value) {
 		fprintf(stderr, "reconciler import: --out needs a directory\n");
 		return -1;
 	}
+	*(const char **)field = value;
 	return 0;
+}
+
+static const struct opt import_options[] = {
+	OPT_INCLUDE(opt_backend, offsetof(struct import_args, po)),
+	OPT_CALLBACK('o', "out", "DIR", offsetof(struct import_args, out_dir), set_out_dir,
+		     "where the files go (default \".\"; created when missing)"),
+	OPT_FLAG(0, "force", offsetof(struct import_args, force), "overwrite files that exist"),
+	OPT_END(),
+};
+
+static void import_init(void *args)
+{
+	((struct import_args *)args)->out_dir = ".";
+}
+
+static int import_check(void *args, const struct opt_operands *rest)
+{
+	if (!rest->n)
+		return 0;
+	fprintf(stderr, "reconciler import: unexpected argument '%s' (the files go to --out DIR)\n", rest->v[0]);
+	return -1;
 }
 
 /* One file to write. */
@@ -232,14 +223,9 @@ static int import_empty(const struct pipeline *pl, const struct import_args *a, 
 	return rc;
 }
 
-int cmd_import(int argc, char **argv)
+static int import_run(void *args)
 {
-	struct import_args a;
-	int prc = parse_args(argc, argv, &a);
-	if (prc != 0)
-		return prc > 0 ? EXIT_OK : EXIT_ERROR;
-	if (parse_only())
-		return EXIT_OK;
+	const struct import_args a = *(const struct import_args *)args;
 	struct diags d = DIAGS_INIT;
 	struct pipeline pl;
 	memset(&pl, 0, sizeof(pl));
@@ -271,3 +257,6 @@ out:
 	diags_free(&d);
 	return rc;
 }
+
+const struct command_ops import_ops = { import_options, sizeof(struct import_args), import_init, import_check,
+					import_run };

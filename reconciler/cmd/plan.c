@@ -2,14 +2,14 @@
  * reconciler plan: what apply would change, for review; with --base REF,
  * a pull request's own changes apart from drift.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
-#include "cmd/fleet_run.h"
+#include "cmd/groups.h"
 #include "reconcile/pipeline.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
@@ -23,75 +23,35 @@ struct plan_args {
 	bool detailed;
 };
 
-/* Returns 0 to go on, 1 after --help, -1 on a bad option (reported). */
-static int parse_args(int argc, char **argv, struct plan_args *a)
+static const struct opt plan_options[] = {
+	OPT_INCLUDE(opt_pipeline, offsetof(struct plan_args, po)),
+	OPT_STRING(0, "base", "REF", offsetof(struct plan_args, po.base),
+		   "pull-request mode: each change marked as the pull request's own or as drift"),
+	OPT_FLAG(0, "only-changes", offsetof(struct plan_args, po.only_changes),
+		 "with --base: leave drift out"),
+	OPT_FORMAT(offsetof(struct plan_args, fmt), FORMATS_PLAN_CMD),
+	OPT_STRING('o', "out", "FILE", offsetof(struct plan_args, out_file),
+		   "save the plan, for `apply --plan FILE`"),
+	OPT_FLAG(0, "detailed-exitcode", offsetof(struct plan_args, detailed),
+		 "exit 2 when the plan has changes"),
+	OPT_INCLUDE(opt_artifact_url, offsetof(struct plan_args, artifact_url)),
+	OPT_END(),
+};
+
+static int plan_check(void *args, const struct opt_operands *rest)
 {
-	static const struct option opts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "detailed-exitcode", no_argument, NULL, 'x' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "concurrency", required_argument, NULL, 'c' },
-		{ "ref", required_argument, NULL, 'r' },
-		{ "repo", required_argument, NULL, 'R' },
-		{ "base", required_argument, NULL, 'B' },
-		{ "only-changes", no_argument, NULL, 'O' },
-		{ "artifact-url", required_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	memset(a, 0, sizeof(*a));
-	a->fmt = FORMAT_TEXT;
-	int c;
-	optind = 1;
-	while ((c = cmd_getopt("plan", argc, argv, "b:f:o:p:h", opts)) != -1) {
-		switch (c) {
-		case 'b': a->po.backend = optarg; break;
-		case 'f':
-			if (parse_format("plan", optarg, FORMATS_PLAN_CMD, &a->fmt) < 0)
-				return -1;
-			break;
-		case 'o': a->out_file = optarg; break;
-		case 'x': a->detailed = true; break;
-		case 'p': a->po.profile = optarg; break;
-		case 'c':
-			if (parse_concurrency("plan", optarg, &a->po.concurrency) < 0)
-				return -1;
-			break;
-		case 'r': a->po.src.ref = optarg; break;
-		case 'R': a->po.src.repo = optarg; break;
-		case 'B': a->po.base = optarg; break;
-		case 'O': a->po.only_changes = true; break;
-		case 'U':
-			if (parse_artifact_url("plan", optarg, &a->artifact_url) < 0)
-				return -1;
-			break;
-		case 'h': print_usage("plan", stdout); return 1;
-		default: print_usage("plan", stderr); return -1;
-		}
-	}
+	struct plan_args *a = args;
 	if (a->po.only_changes && !a->po.base) {
 		fprintf(stderr, "reconciler plan: --only-changes needs --base REF (drift is "
 				"what differs from the base branch)\n");
 		return -1;
 	}
-	a->po.src.paths = (const char *const *)argv + optind;
-	a->po.src.n_paths = (size_t)(argc - optind);
 	return 0;
 }
 
-int cmd_plan(int argc, char **argv)
+static int plan_run(void *args)
 {
-	if (fleet_requested(argc, argv))
-		return fleet_run("plan", cmd_plan, argc, argv);
-	struct plan_args a;
-	int prc = parse_args(argc, argv, &a);
-	if (prc != 0)
-		return prc > 0 ? EXIT_OK : EXIT_ERROR;
-	if (parse_only())
-		return EXIT_OK;
-
+	struct plan_args *ap = args, a = *ap;
 	struct diags d = DIAGS_INIT;
 	struct pipeline pl;
 	char **prefixes = label_prefixes(a.po.src.ref, a.po.base);
@@ -125,3 +85,5 @@ out:
 	diags_free(&d);
 	return rc;
 }
+
+const struct command_ops plan_ops = { plan_options, sizeof(struct plan_args), NULL, plan_check, plan_run };

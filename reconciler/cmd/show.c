@@ -1,59 +1,58 @@
 /*
  * reconciler show: render a saved plan.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/groups.h"
 #include "cmd/render_plan.h"
 #include "plan/planfile.h"
 #include "plan/render.h"
 
-int cmd_show(int argc, char **argv)
+struct show_args {
+	enum output_format fmt;
+	const char *artifact_url;
+	const char *file;
+};
+
+static const struct opt show_options[] = {
+	OPT_FORMAT(offsetof(struct show_args, fmt), FORMATS_PLAN),
+	OPT_INCLUDE(opt_artifact_url, offsetof(struct show_args, artifact_url)),
+	OPT_END(),
+};
+
+static int show_check(void *args, const struct opt_operands *rest)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "artifact-url", required_argument, NULL, 'U' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum output_format fmt = FORMAT_TEXT;
-	const char *artifact_url = NULL;
-	int c;
-	optind = 1;
-	while ((c = cmd_getopt("show", argc, argv, "f:h", opts)) != -1) {
-		switch (c) {
-		case 'f':
-			if (parse_format("show", optarg, FORMATS_PLAN, &fmt) < 0)
-				return EXIT_ERROR;
-			break;
-		case 'U':
-			if (parse_artifact_url("show", optarg, &artifact_url) < 0)
-				return EXIT_ERROR;
-			break;
-		case 'h': return print_usage("show", stdout);
-		default: return print_usage("show", stderr);
-		}
-	}
-	if (argc - optind != 1) {
+	struct show_args *a = args;
+	if (rest->n != 1) {
 		fprintf(stderr, "reconciler show: expected one plan file\n");
-		return print_usage("show", stderr);
+		return -2;
 	}
-	if (parse_only())
-		return EXIT_OK;
+	a->file = rest->v[0];
+	return 0;
+}
+
+static int show_run(void *args)
+{
+	const struct show_args *a = args;
+	enum output_format fmt = a->fmt;
+	const char *artifact_url = a->artifact_url;
 	struct diags d = DIAGS_INIT;
 	struct plan *p = NULL;
 	int rc = EXIT_OK;
-	if (plan_read_file(&p, argv[optind], &d) < 0) {
+	if (plan_read_file(&p, a->file, &d) < 0) {
 		render_failure(fmt, &d, NULL);
 		print_diags(&d);
 		rc = EXIT_ERROR;
 	} else if (render_plan_with(p, fmt, stdout,
-				    &(struct render_options){ .json_hint = argv[optind], .artifact_url = artifact_url }) < 0) {
+				    &(struct render_options){ .json_hint = a->file, .artifact_url = artifact_url }) < 0) {
 		rc = EXIT_ERROR;
 	}
 	plan_free(p);
 	diags_free(&d);
 	return rc;
 }
+
+const struct command_ops show_ops = { show_options, sizeof(struct show_args), NULL, show_check, show_run };

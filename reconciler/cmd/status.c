@@ -5,7 +5,7 @@
  * is still expected to distribute it. The report is status/report.h; this
  * file gathers its inputs (the plan, the deliveries) and prints it.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +13,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "cmd/metrics_out.h"
-#include "cmd/fleet_run.h"
+#include "cmd/groups.h"
 #include "reconcile/pipeline.h"
 #include "status/report.h"
 #include "util/clock.h"
@@ -26,47 +26,13 @@ struct status_args {
 	const char *metrics_file; /* --metrics-file, or NULL */
 };
 
-static int parse_args(int argc, char **argv, struct status_args *a)
-{
-	static const struct option opts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "concurrency", required_argument, NULL, 'c' },
-		{ "ref", required_argument, NULL, 'r' },
-		{ "repo", required_argument, NULL, 'R' },
-		{ "metrics-file", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	memset(a, 0, sizeof(*a));
-	a->fmt = FORMAT_TEXT;
-	const unsigned formats = (1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_MARKDOWN) | (1u << FORMAT_HTML);
-	int c;
-	optind = 1;
-	while ((c = cmd_getopt("status", argc, argv, "b:f:p:h", opts)) != -1) {
-		switch (c) {
-		case 'b': a->po.backend = optarg; break;
-		case 'f':
-			if (parse_format("status", optarg, formats, &a->fmt) < 0)
-				return -1;
-			break;
-		case 'p': a->po.profile = optarg; break;
-		case 'c':
-			if (parse_concurrency("status", optarg, &a->po.concurrency) < 0)
-				return -1;
-			break;
-		case 'r': a->po.src.ref = optarg; break;
-		case 'R': a->po.src.repo = optarg; break;
-		case 'M': a->metrics_file = optarg; break;
-		case 'h': print_usage("status", stdout); return 1;
-		default: print_usage("status", stderr); return -1;
-		}
-	}
-	a->po.src.paths = (const char *const *)argv + optind;
-	a->po.src.n_paths = (size_t)(argc - optind);
-	return 0;
-}
+static const struct opt status_options[] = {
+	OPT_INCLUDE(opt_pipeline, offsetof(struct status_args, po)),
+	OPT_FORMAT(offsetof(struct status_args, fmt),
+		   (1u << FORMAT_TEXT) | (1u << FORMAT_JSON) | (1u << FORMAT_MARKDOWN) | (1u << FORMAT_HTML)),
+	OPT_INCLUDE(opt_metrics_file, offsetof(struct status_args, metrics_file)),
+	OPT_END(),
+};
 
 /* The actual account a declared one stands for: its own name, or the old
  * name of a rename the plan holds (renames: new name -> old name). */
@@ -106,18 +72,11 @@ static int read_deliveries(struct pipeline *pl, struct delivery_list *out, struc
 	return rc;
 }
 
-int cmd_status(int argc, char **argv)
+static int status_run(void *args)
 {
-	if (fleet_requested(argc, argv))
-		return fleet_run("status", cmd_status, argc, argv);
-	struct status_args a;
+	const struct status_args a = *(const struct status_args *)args;
 	struct metrics_out mo;
 	metrics_out_start(&mo);
-	int prc = parse_args(argc, argv, &a);
-	if (prc != 0)
-		return prc > 0 ? EXIT_OK : EXIT_ERROR;
-	if (parse_only())
-		return EXIT_OK;
 	struct diags d = DIAGS_INIT;
 	struct pipeline pl;
 	struct delivery_list deliveries = DELIVERY_LIST_INIT;
@@ -140,11 +99,8 @@ int cmd_status(int argc, char **argv)
 	else
 		status_render_text(r, &out);
 	rc = status_needs_attention(r) ? EXIT_CHANGES : EXIT_OK;
-	if (write_all(stdout, &out) < 0) {
-		fprintf(stderr, "reconciler status: cannot write to standard output\n");
+	if (print_output("status", NULL, &out) < 0)
 		rc = EXIT_ERROR;
-	}
-	sb_release(&out);
 out:
 	mo.path = a.metrics_file;
 	rc = metrics_out_write(&mo, "status", &pl, r, rc == EXIT_OK ? "ok" : rc == EXIT_CHANGES ? "attention" : "error",
@@ -155,3 +111,5 @@ out:
 	diags_free(&d);
 	return rc;
 }
+
+const struct command_ops status_ops = { status_options, sizeof(struct status_args), NULL, NULL, status_run };

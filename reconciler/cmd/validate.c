@@ -2,7 +2,7 @@
  * reconciler validate: the configuration against the schema and the
  * destination's rules, before anything is sent anywhere.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,8 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "cmd/groups.h"
+#include "reconcile/pipeline.h"
 #include "plan/render_diags.h"
 #include "reconcile/source.h"
 
@@ -51,44 +53,29 @@ static void render(enum output_format fmt, bool ok, const struct state *desired,
 	sb_release(&out);
 }
 
-int cmd_validate(int argc, char **argv)
+struct validate_args {
+	struct pipeline_options po; /* only src and profile */
+	enum output_format fmt;
+};
+
+static const struct opt validate_options[] = {
+	OPT_INCLUDE(opt_source, offsetof(struct validate_args, po.src)),
+	OPT_FORMAT(offsetof(struct validate_args, fmt), FORMATS_VALIDATE),
+	OPT_INCLUDE(opt_profile, offsetof(struct validate_args, po)),
+	OPT_END(),
+};
+
+static int validate_run(void *args)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "ref", required_argument, NULL, 'r' },
-		{ "repo", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum output_format fmt = FORMAT_TEXT;
-	const char *profile_name = NULL;
-	struct source_options so = { 0 };
-	int c;
-	optind = 1;
-	while ((c = cmd_getopt("validate", argc, argv, "f:p:h", opts)) != -1) {
-		switch (c) {
-		case 'f':
-			if (parse_format("validate", optarg, FORMATS_VALIDATE, &fmt) < 0)
-				return EXIT_ERROR;
-			break;
-		case 'p': profile_name = optarg; break;
-		case 'r': so.ref = optarg; break;
-		case 'R': so.repo = optarg; break;
-		case 'h': return print_usage("validate", stdout);
-		default: return print_usage("validate", stderr);
-		}
-	}
-	so.paths = (const char *const *)argv + optind;
-	so.n_paths = (size_t)(argc - optind);
-	if (parse_only())
-		return EXIT_OK;
+	struct validate_args *a = args;
+	const struct source_options so = a->po.src;
+	enum output_format fmt = a->fmt;
 	struct diags d = DIAGS_INIT;
 	struct state *desired;
 	struct profile *profile;
 	struct gitsrc *git = NULL;
 	char commit[GITSRC_HEX];
-	int rc = load_and_check(&so, profile_name, &git, &desired, &profile, commit, &d);
+	int rc = load_and_check(&so, a->po.profile, &git, &desired, &profile, commit, &d);
 	char **prefixes = label_prefixes(so.ref, NULL);
 	render(fmt, rc == 0, desired, &d, (const char *const *)prefixes);
 	free_label_prefixes(prefixes);
@@ -98,3 +85,5 @@ int cmd_validate(int argc, char **argv)
 	diags_free(&d);
 	return rc == 0 ? EXIT_OK : EXIT_ERROR;
 }
+
+const struct command_ops validate_ops = { validate_options, sizeof(struct validate_args), NULL, NULL, validate_run };

@@ -154,17 +154,10 @@ void log_json_progress(const char *verb, const char *noun, size_t done, size_t n
 	log_json_event("info", "progress", msg);
 }
 
-/* "reconciler plan: ..." or "reconciler: ...": how commands word errors;
- * "plan: unrecognized option ..." is getopt's (argv[0] is the command). */
+/* "reconciler plan: ..." or "reconciler: ...": how commands word errors
+ * (the option parser's too, cli/options.h). */
 static const char *level_of(const char *line)
 {
-	static const char *const getopt_words[] = { ": unrecognized option", ": invalid option",
-						    ": option ", NULL };
-	for (size_t i = 0; getopt_words[i]; i++) {
-		const char *w = strstr(line, getopt_words[i]);
-		if (w && (size_t)(w - line) < 16 && strcspn(line, ": ") == (size_t)(w - line))
-			return "error";
-	}
 	if (strncmp(line, "reconciler", 10) != 0)
 		return "info";
 	const char *p = line + 10;

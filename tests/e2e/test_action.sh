@@ -50,7 +50,7 @@ rev=$(output revision)
 
 if command -v dpkg-deb >/dev/null 2>&1 && command -v dpkg-shlibdeps >/dev/null 2>&1; then
 	gh_env "$TMP/deb"
-	sh ci/deb/gen-docs.sh "$BIN" . "$TMP/docs" && deb=$(sh ci/deb/build-deb.sh "$BIN" "$TMP/docs" "$TMP/debout" 2>/dev/null)
+	"$(dirname "$BIN")/gen-docs" "$TMP/docs" && deb=$(sh ci/deb/build-deb.sh "$BIN" "$TMP/docs" "$TMP/debout" 2>/dev/null)
 	RECONCILER_DEB=$deb bash "$ACTION/install.sh" >"$TMP/.out" 2>"$TMP/.err"
 	RC=$?
 	OUT=$(cat "$TMP/.out")

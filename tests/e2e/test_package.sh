@@ -1,6 +1,6 @@
 # make deb: the Debian package (ci/deb) holds the binary, the man page and
-# the bash/zsh completions generated from the binary's own help and getopt
-# tables (so they cannot disagree with --help), README, examples and a
+# the bash/zsh completions generated from the program's option tables by
+# build/gen-docs (so they cannot disagree with --help), README, examples and a
 # copyright; Depends comes from the linked libraries; lintian (when
 # installed) reports no error; the package installs into a temporary root
 # and runs from there.
@@ -13,7 +13,7 @@ for tool in dpkg-deb dpkg-shlibdeps; do
 	fi
 done
 
-if sh ci/deb/gen-docs.sh "$BIN" . "$TMP/docs" 2>"$TMP/gen.err" &&
+if "$(dirname "$BIN")/gen-docs" "$TMP/docs" 2>"$TMP/gen.err" &&
 	DEB=$(sh ci/deb/build-deb.sh "$BIN" "$TMP/docs" "$TMP/deb" 2>"$TMP/deb.err") && [ -f "$DEB" ]; then
 	pass "package: builds"
 else
@@ -89,7 +89,7 @@ grep -q 'Apache-2.0' "$R/usr/share/doc/reconciler/copyright" && grep -q 'Apache 
 	pass "package: the copyright says Apache-2.0, as LICENSE does" || fail "package: the copyright says Apache-2.0"
 
 # The man page and completions agree with --help: every option of every
-# command's usage line and getopt table is in both.
+# command's usage line and option list is in both.
 MAN=$(gzip -dc "$R/usr/share/man/man1/reconciler.1.gz" | sed 's/\\-/-/g')
 COMP=$R/usr/share/bash-completion/completions/reconciler
 commands=$("$BIN" help | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]/ {print $1}')
@@ -97,7 +97,7 @@ missing=""
 for c in $commands; do
 	printf '%s' "$MAN" | grep -qx "\.SS $c" || missing="$missing man:$c"
 	for o in $("$BIN" help "$c" | awk '/^$/ {exit} {print}' | grep -o -- '--[a-z][a-z-]*' | sort -u) \
-		$(sed -n 's/^[[:space:]]*{ "\([a-z][a-z-]*\)", [a-z]*_argument,.*/--\1/p' "reconciler/cmd/$c.c" 2>/dev/null | grep -v -- --help); do
+		$("$BIN" help "$c" | awk '/^Options:/ {on = 1; next} on' | grep -o -- '^ *\(-[a-z], \)\?--[a-z][a-z-]*' | grep -o -- '--[a-z-]*'); do
 		printf '%s' "$MAN" | grep -qF -- "$o" || missing="$missing man:$c:$o"
 		opts=$(bash -c '. "$1"; COMP_WORDS=(reconciler "$2" --); COMP_CWORD=2; _reconciler; echo " ${COMPREPLY[*]} "' _ "$COMP" "$c")
 		case $opts in *" $o "*) ;; *) missing="$missing bash:$c:$o" ;; esac
