@@ -1,15 +1,14 @@
 /*
- * The git source: the repository, revisions, paths, the tree walk that
- * mirrors the work-tree loader's file selection, and the work tree's state
- * against HEAD.
+ * The git source's tree walk (git.h): configuration files read from the tree
+ * of a commit, selected as the work-tree loader selects them, links followed
+ * inside the tree. The repository, paths and provenance are git_repo.c.
  */
 #include "desired/git.h"
+#include "desired/git_internal.h"
 
-#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <git2.h>
 
@@ -18,178 +17,6 @@
 #include "util/arena.h"
 #include "util/hmap.h"
 #include "util/xalloc.h"
-
-struct gitsrc {
-	git_repository *repo;
-	char *workdir; /* real path of the work tree, no trailing '/'; NULL when bare */
-	char *prefix;  /* the current directory inside the work tree: "" or "a/b/" */
-};
-
-/* libgit2 keeps global state (allocators, TLS, caches): one init for as long
- * as any source is open, one shutdown after the last. */
-static unsigned lib_users;
-
-static void lib_acquire(void)
-{
-	if (lib_users++ == 0)
-		git_libgit2_init();
-}
-
-static void lib_release(void)
-{
-	if (lib_users && --lib_users == 0)
-		git_libgit2_shutdown();
-}
-
-static const char *git_msg(void)
-{
-	const git_error *e = git_error_last();
-	return e && e->message ? e->message : "unknown error";
-}
-
-/* ---- the repository ---------------------------------------------------- */
-
-/* The real path of p without a trailing '/', or NULL. */
-static char *real_dir(const char *p)
-{
-	char *r = realpath(p, NULL);
-	if (!r)
-		return NULL;
-	size_t n = strlen(r);
-	if (n > 1 && r[n - 1] == '/')
-		r[n - 1] = '\0';
-	return r;
-}
-
-/* "sub/dir/" when path lies under root; "" when it is root; NULL when it
- * lies elsewhere. */
-static char *relative_to(const char *root, const char *path)
-{
-	size_t n = strlen(root);
-	if (strcmp(root, "/") == 0)
-		n = 0;
-	if (strncmp(path, root, n) != 0 || (path[n] && path[n] != '/'))
-		return NULL;
-	const char *rest = path[n] == '/' ? path + n + 1 : path + n;
-	if (!*rest)
-		return xstrdup("");
-	struct strbuf sb = STRBUF_INIT;
-	sb_printf(&sb, "%s/", rest);
-	return sb_detach(&sb);
-}
-
-int gitsrc_open(struct gitsrc **out, const char *dir, struct diags *d)
-{
-	*out = NULL;
-	lib_acquire();
-	struct gitsrc *g = xcalloc(1, sizeof(*g));
-	/* Without --repo, find the repository as git does, environment included
-	 * (GIT_DIR, GIT_WORK_TREE, GIT_CEILING_DIRECTORIES). */
-	unsigned flags = dir ? 0 : GIT_REPOSITORY_OPEN_FROM_ENV;
-	if (git_repository_open_ext(&g->repo, dir ? dir : ".", flags, NULL) < 0) {
-		diag_error(d, "git.repo", NULL, "run inside a git repository, or name one with --repo DIR",
-			   "%s%s%s is not in a git repository: %s", dir ? "'" : "",
-			   dir ? dir : "the current directory", dir ? "'" : "", git_msg());
-		gitsrc_close(g);
-		return -1;
-	}
-	const char *wd = git_repository_workdir(g->repo);
-	g->workdir = wd ? real_dir(wd) : NULL;
-	char *cwd = real_dir(".");
-	g->prefix = g->workdir && cwd ? relative_to(g->workdir, cwd) : NULL;
-	if (!g->prefix)
-		g->prefix = xstrdup("");
-	free(cwd);
-	*out = g;
-	return 0;
-}
-
-void gitsrc_close(struct gitsrc *g)
-{
-	if (!g)
-		return;
-	git_repository_free(g->repo);
-	free(g->workdir);
-	free(g->prefix);
-	free(g);
-	lib_release();
-}
-
-struct git_repository *gitsrc_repo(struct gitsrc *g)
-{
-	return g->repo;
-}
-
-int gitsrc_resolve(struct gitsrc *g, const char *ref, char commit[GITSRC_HEX], struct diags *d)
-{
-	git_object *obj = NULL, *peeled = NULL;
-	commit[0] = '\0';
-	if (!*ref || git_revparse_single(&obj, g->repo, ref) < 0) {
-		diag_error(d, "git.ref", NULL,
-			   "name a branch, tag or commit of this repository (git branch -a, git tag); "
-			   "in CI, fetch it first (actions/checkout with fetch-depth: 0)",
-			   "'%s' is not a ref or commit in this repository", ref);
-		return -1;
-	}
-	int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
-	if (rc < 0)
-		diag_error(d, "git.ref", NULL, "name a branch, tag or commit",
-			   "'%s' does not name a commit: %s", ref, git_msg());
-	else
-		git_oid_tostr(commit, GITSRC_HEX, git_object_id(peeled));
-	git_object_free(peeled);
-	git_object_free(obj);
-	return rc < 0 ? -1 : 0;
-}
-
-/* Appends the components of p to out ("a/b"), resolving "." and "..".
- * Returns -1 when ".." climbs above the start. */
-static int push_components(struct strbuf *out, const char *p)
-{
-	while (*p) {
-		const char *end = strchr(p, '/');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			if (!out->len)
-				return -1;
-			char *slash = strrchr(out->buf, '/');
-			out->len = slash ? (size_t)(slash - out->buf) : 0;
-			out->buf[out->len] = '\0';
-		} else if (n && !(n == 1 && p[0] == '.')) {
-			if (out->len)
-				sb_putc(out, '/');
-			sb_add(out, p, n);
-		}
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	return 0;
-}
-
-int gitsrc_repo_path(const struct gitsrc *g, const char *path, struct strbuf *out)
-{
-	sb_reset(out);
-	sb_puts(out, ""); /* buf is never NULL from here on */
-	if (path[0] == '/') {
-		if (!g->workdir)
-			return -1;
-		char *rel = relative_to(g->workdir, path);
-		if (!rel) {
-			char *real = real_dir(path);
-			rel = real ? relative_to(g->workdir, real) : NULL;
-			free(real);
-		}
-		if (!rel)
-			return -1;
-		int rc = push_components(out, rel);
-		free(rel);
-		return rc;
-	}
-	if (push_components(out, g->prefix) < 0)
-		return -1;
-	return push_components(out, path);
-}
 
 /* ---- the tree walk ----------------------------------------------------- */
 
@@ -200,6 +27,7 @@ struct tree_file {
 
 struct walk {
 	struct gitsrc *g;
+	git_repository *repo; /* borrowed from g */
 	const char *ref;
 	struct diags *d;
 	struct tree_file *v;
@@ -273,7 +101,7 @@ static void follow_link(struct walk *w, const char *path, const git_oid *blob_id
 	git_blob *blob = NULL;
 	git_tree_entry *e = NULL;
 	struct strbuf to = STRBUF_INIT;
-	if (git_blob_lookup(&blob, w->g->repo, blob_id) < 0) {
+	if (git_blob_lookup(&blob, w->repo, blob_id) < 0) {
 		walk_error(w, path, "check the repository (git fsck)", "cannot read link '%s'", path);
 		goto out;
 	}
@@ -282,7 +110,7 @@ static void follow_link(struct walk *w, const char *path, const git_oid *blob_id
 	const char *slash = strrchr(path, '/');
 	if (slash)
 		sb_add(&to, path, (size_t)(slash - path));
-	int rc = target[0] == '/' || strlen(target) != n ? -1 : push_components(&to, target);
+	int rc = target[0] == '/' || strlen(target) != n ? -1 : gitsrc_push_components(&to, target);
 	free(target);
 	if (rc < 0 || !to.len) {
 		walk_error(w, path, "a link may point only inside the repository: copy the file in",
@@ -298,7 +126,7 @@ static void follow_link(struct walk *w, const char *path, const git_oid *blob_id
 		w->link_depth--;
 	} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
 		git_tree *sub;
-		if (git_tree_lookup(&sub, w->g->repo, git_tree_entry_id(e)) == 0) {
+		if (git_tree_lookup(&sub, w->repo, git_tree_entry_id(e)) == 0) {
 			w->link_depth++;
 			walk_tree(w, sub, to.buf);
 			w->link_depth--;
@@ -334,7 +162,7 @@ static void walk_tree(struct walk *w, const git_tree *t, const char *dir)
 		git_object_t type = git_tree_entry_type(v[i]);
 		if (type == GIT_OBJECT_TREE) {
 			git_tree *sub;
-			if (git_tree_lookup(&sub, w->g->repo, git_tree_entry_id(v[i])) < 0) {
+			if (git_tree_lookup(&sub, w->repo, git_tree_entry_id(v[i])) < 0) {
 				walk_error(w, path.buf, "check the repository (git fsck)",
 					   "cannot read directory '%s' in %s", path.buf, w->ref);
 				continue;
@@ -377,7 +205,7 @@ static void walk_arg(struct walk *w, const git_tree *root, const char *arg)
 		git_object_t type = git_tree_entry_type(e);
 		if (type == GIT_OBJECT_TREE) {
 			git_tree *sub;
-			if (git_tree_lookup(&sub, w->g->repo, git_tree_entry_id(e)) == 0) {
+			if (git_tree_lookup(&sub, w->repo, git_tree_entry_id(e)) == 0) {
 				walk_tree(w, sub, rel.buf);
 				git_tree_free(sub);
 			} else {
@@ -423,10 +251,10 @@ static int load_file(struct walk *w, struct state *s, const struct tree_file *f)
 {
 	git_blob *blob;
 	const char *label = label_of(w, f->path);
-	if (git_blob_lookup(&blob, w->g->repo, &f->id) < 0) {
+	if (git_blob_lookup(&blob, w->repo, &f->id) < 0) {
 		struct pos at = {label, 0, 0};
 		diag_error(w->d, "config.path", &at, "check the repository (git fsck)",
-			   "cannot read '%s' in %s: %s", f->path, w->ref, git_msg());
+			   "cannot read '%s' in %s: %s", f->path, w->ref, gitsrc_error_msg());
 		return -1;
 	}
 	struct ydoc *doc;
@@ -451,20 +279,21 @@ int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, cons
 		paths = here;
 		n_paths = 1;
 	}
+	git_repository *repo = gitsrc_repo(g);
 	git_oid oid;
 	git_commit *c = NULL;
 	git_tree *root = NULL;
-	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, g->repo, &oid) < 0 ||
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, repo, &oid) < 0 ||
 	    git_commit_tree(&root, c) < 0) {
 		diag_error(d, "git.ref", NULL, "check the repository (git fsck)",
-			   "cannot read the tree of '%s': %s", ref, git_msg());
+			   "cannot read the tree of '%s': %s", ref, gitsrc_error_msg());
 		git_commit_free(c);
 		return -1;
 	}
 	struct state *s = state_new();
 	*out = s;
 	describe(s, g, ref, commit, paths, n_paths);
-	struct walk w = {.g = g, .ref = ref, .d = d, .root = root};
+	struct walk w = {.g = g, .repo = repo, .ref = ref, .d = d, .root = root};
 	for (size_t i = 0; i < n_paths; i++)
 		walk_arg(&w, root, paths[i]);
 	int rc = w.failed ? -1 : 0;
@@ -481,121 +310,5 @@ int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, cons
 	sb_release(&w.label);
 	git_tree_free(root);
 	git_commit_free(c);
-	return rc;
-}
-
-/* ---- the work tree against HEAD ---------------------------------------- */
-
-/* Whether the loader would read `sub`, a path below a directory it walks:
- * no component starting with '.', and a YAML name. */
-static bool selected(const char *sub)
-{
-	for (const char *p = sub; *p;) {
-		if (*p == '.')
-			return false;
-		const char *slash = strchr(p, '/');
-		if (!slash)
-			break;
-		p = slash + 1;
-	}
-	const char *base = strrchr(sub, '/');
-	return desired_is_config_name(base ? base + 1 : sub);
-}
-
-static bool counts(const char *path, char **rels, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		size_t k = strlen(rels[i]);
-		if (k == 0 && selected(path))
-			return true;
-		if (k && strcmp(path, rels[i]) == 0)
-			return true; /* named explicitly */
-		if (k && strncmp(path, rels[i], k) == 0 && path[k] == '/' && selected(path + k + 1))
-			return true;
-	}
-	return false;
-}
-
-static bool entry_counts(const git_status_entry *e, char **rels, size_t n)
-{
-	const git_diff_delta *ds[] = {e->head_to_index, e->index_to_workdir};
-	for (size_t i = 0; i < 2; i++) {
-		if (!ds[i])
-			continue;
-		if ((ds[i]->old_file.path && counts(ds[i]->old_file.path, rels, n)) ||
-		    (ds[i]->new_file.path && counts(ds[i]->new_file.path, rels, n)))
-			return true;
-	}
-	return false;
-}
-
-int gitsrc_worktree_state(struct gitsrc *g, const char *const *paths, size_t n_paths, char head[GITSRC_HEX],
-			  bool *dirty, bool *inside, struct diags *d)
-{
-	static const char *const here[] = {"."};
-	head[0] = '\0';
-	*dirty = false;
-	*inside = true;
-	if (!g->workdir) {
-		diag_error(d, "git.repo", NULL, "give --ref REF to read a bare repository",
-			   "the repository has no work tree");
-		return -1;
-	}
-	if (n_paths == 0) {
-		paths = here;
-		n_paths = 1;
-	}
-	git_oid oid;
-	if (git_reference_name_to_id(&oid, g->repo, "HEAD") == 0)
-		git_oid_tostr(head, GITSRC_HEX, &oid);
-
-	/* The loader read these paths relative to the current directory, which
-	 * need not be inside the work tree: map them through the file system. */
-	char **rels = xcalloc(n_paths, sizeof(*rels));
-	bool whole = false;
-	for (size_t i = 0; i < n_paths; i++) {
-		char *real = real_dir(paths[i]);
-		char *rel = real ? relative_to(g->workdir, real) : NULL;
-		free(real);
-		if (!rel) {
-			*inside = false;
-			rels[i] = xstrdup("\x01"); /* matches nothing */
-			continue;
-		}
-		size_t k = strlen(rel);
-		if (k && rel[k - 1] == '/')
-			rel[k - 1] = '\0';
-		whole = whole || !*rel;
-		rels[i] = rel;
-	}
-	git_status_options opts;
-	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-		     GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_RECURSE_IGNORED_DIRS |
-		     GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (!whole) {
-		opts.pathspec.strings = rels;
-		opts.pathspec.count = n_paths;
-	}
-	git_status_list *list = NULL;
-	int rc = 0;
-	if (git_status_list_new(&list, g->repo, &opts) < 0) {
-		diag_error(d, "git.repo", NULL, NULL, "cannot read the work tree's status: %s", git_msg());
-		rc = -1;
-	} else {
-		size_t n = git_status_list_entrycount(list);
-		for (size_t i = 0; i < n && !*dirty; i++) {
-			const git_status_entry *e = git_status_byindex(list, i);
-			if (e->status != GIT_STATUS_CURRENT && entry_counts(e, rels, n_paths))
-				*dirty = true;
-		}
-	}
-	git_status_list_free(list);
-	for (size_t i = 0; i < n_paths; i++)
-		free(rels[i]);
-	free(rels);
-	if (rc == 0 && !*dirty)
-		*dirty = !gitsrc_files_match_head(g, paths, n_paths);
 	return rc;
 }

@@ -11,6 +11,8 @@
  * unknown keys are refused, the format version must be one this build
  * knows, and the summary must agree with the changes. Any problem is one
  * diagnostic with rule "plan.file" naming the field, and -1.
+ *
+ * The writer is planfile.c, the reader planfile_read.c.
  */
 #ifndef RECONCILER_PLAN_PLANFILE_H
 #define RECONCILER_PLAN_PLANFILE_H

@@ -3,20 +3,12 @@
 # and a clean shutdown. Talks to it with curl and reads answers with jq.
 . "$(dirname "$0")/lib.sh"
 
-EMU=${EMULATOR_BIN:-$ROOT/${BUILD:-build}/emulator}
 ACCOUNT=acct-emulator-test
 SECRET=sk-emulator-7f3a91c2e5
 ORG=org-emulator-test
-STATE=$TMP/state.json
-EMU_PID=""
+. "$(dirname "$0")/lib_emulator.sh"
 TOKEN=""
 CODE=""
-
-cleanup() {
-	if [ -n "$EMU_PID" ]; then kill -KILL "$EMU_PID" 2>/dev/null; fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 check() { # NAME CONDITION-STATUS
 	if [ "$2" -eq 0 ]; then pass "$1"; else fail "$1" "http $CODE"; fi
@@ -26,25 +18,16 @@ json_ok() { # NAME JQ-FILTER: OUT is JSON and the filter is true
 	check "$1" $?
 }
 
-# start_emu ARGS...: starts the emulator, waits (bounded) for its port file.
+# start_emu ARGS...: the emulator on $TMP/state.json, kept from one start to
+# the next, with a request log and this suite's account, secret and org.
 start_emu() {
-	rm -f "$TMP/port"
-	"$EMU" --state "$STATE" --port 0 --port-file "$TMP/port" --log "$TMP/log.jsonl" --seed 7 \
-		--account-id "$ACCOUNT" --secret-key "$SECRET" --org "$ORG" "$@" 2>>"$TMP/emu.err" &
-	EMU_PID=$!
-	for _ in $(seq 100); do
-		[ -s "$TMP/port" ] && break
-		kill -0 "$EMU_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	PORT=$(cat "$TMP/port" 2>/dev/null)
+	emu_start state --log "$TMP/log.jsonl" --seed 7 --account-id "$ACCOUNT" --org "$ORG" "$@"
 	BASE=http://127.0.0.1:${PORT:-1}
 }
+# stop_emu: SIGTERM; RC is the emulator's exit status.
 stop_emu() {
-	kill -TERM "$EMU_PID"
-	wait "$EMU_PID"
+	emu_stop
 	RC=$?
-	EMU_PID=""
 }
 
 # req [-H H | -d D | --max-time S]... METHOD PATH [BODY|@FILE]: one call
@@ -95,14 +78,9 @@ batch() { # DM FROM TO: segment-config items segFROM..segTO-1
 		'[range($a; $b) | {segmentID: "seg\(.)", segmentType: "ONBOARDING", distributionManagerID: $dm}]'
 }
 
-if [ ! -x "$EMU" ]; then
-	echo "not ok - emulator binary exists ($EMU)"
-	exit 1
-fi
-
 # ---- start, seed, auth --------------------------------------------------
 start_emu
-if [ -n "$PORT" ]; then pass "emulator writes its port file"; else fail "emulator writes its port file" "$(cat "$TMP/emu.err")"; fi
+if [ -n "$PORT" ]; then pass "emulator writes its port file"; else fail "emulator writes its port file" "$(cat "$TMP/state.emu-out")"; fi
 OUT=$(cat "$STATE" 2>/dev/null)
 json_ok "a missing state file is seeded with Kargo" \
 	'.format_version == 1 and .destinations[0].name == "Kargo" and .integrations[0].name == "Kargo First-Party Data" and .integrations[0].requiredProperties[0].name == "client_name"'
@@ -392,7 +370,7 @@ check "--log writes one JSON line per request" $?
 stop_emu
 [ "$RC" = 0 ]
 check "SIGTERM stops the emulator with exit 0" $?
-[ ! -e "$TMP/port" ]
+[ ! -e "$TMP/state.port" ]
 check "the port file is removed at shutdown" $?
 before=$(jq -c '.integrationConnections | map(.id)' "$STATE")
 start_emu --fault token:500:1:1 --token-ttl 2

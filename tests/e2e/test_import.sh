@@ -4,10 +4,7 @@
 # names) and through the emulator with over 1,000 segments; an existing
 # file is never overwritten without --force, and then nothing is written.
 . "$(dirname "$0")/lib.sh"
-
-EMU=${EMULATOR_BIN:-$ROOT/${BUILD:-build}/emulator}
-EMU_PID=""
-trap '[ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/lib_emulator.sh"
 
 mkdir -p "$TMP/work"
 cp -r examples "$TMP/work/"
@@ -114,10 +111,6 @@ expect_rc "import takes no paths: exit 1" 1
 unset RECONCILER_NOW
 
 # ---- through the emulator, over 1,000 segments -------------------------------------------
-if [ ! -x "$EMU" ]; then
-	echo "not ok - emulator binary exists ($EMU; make emulator)"
-	exit 1
-fi
 jq -n '
   def ic($n; $types; $client): {id: "ic\($n)", integrationID: ["1001", "2001"], deviceTypes: $types,
       properties: [{propertyKey: "client_name", propertyValue: $client}]};
@@ -138,15 +131,7 @@ jq -n '
    segments: [range(0; 1300) | {id: "\(. + 100000)", field: {id: "f", name: "interest", audienceId: "a"},
               value: (if . == 5 then "a: b #c" elif . == 6 then "yes" else "v\(.)" end), type: "ONBOARDING"}],
    deliveries: []}' >"$TMP/emu.json"
-"$EMU" --state "$TMP/emu.json" --port 0 --port-file "$TMP/emu.port" >"$TMP/emu.out" 2>&1 &
-EMU_PID=$!
-for _ in $(seq 1 100); do
-	[ -s "$TMP/emu.port" ] && break
-	sleep 0.05
-done
-URL=http://127.0.0.1:$(cat "$TMP/emu.port")
-export LIVERAMP_API_URL=$URL LIVERAMP_TOKEN_URL=$URL/authn/v1/oauth2/token LIVERAMP_ORG_ID=test-org
-export LIVERAMP_ACCOUNT_ID=test-account LIVERAMP_SECRET_KEY=test-secret
+emu_start emu
 run import --backend liveramp --out org
 expect_rc "emulator: import exits 0" 0
 n=$(ls org | wc -l)

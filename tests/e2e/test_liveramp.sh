@@ -8,47 +8,18 @@
 # key and the tokens appear in no output and no plan file.
 . "$(dirname "$0")/lib.sh"
 
-EMU=${EMULATOR_BIN:-$ROOT/${BUILD:-build}/emulator}
 SECRET='sEcReT-key-4f9a1c'
-EMU_PIDS=""
+. "$(dirname "$0")/lib_emulator.sh"
 
-cleanup() {
-	for pid in $EMU_PIDS; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-if [ ! -x "$EMU" ]; then
-	echo "not ok - emulator binary exists ($EMU; make emulator)"
-	exit 1
-fi
-
-# start_emulator NAME [EMULATOR ARGS...]: a fresh emulator with its own
-# state file; sets PORT and URL and points the LIVERAMP_* variables at it.
+# start_emulator NAME [EMULATOR ARGS...]: emu_start with a request log of
+# its own ($TMP/NAME.log, read by the contract check at the end), retries
+# 5 ms apart, the default retry count.
 start_emulator() {
 	local name=$1
 	shift
-	rm -f "$TMP/$name.port"
-	"$EMU" --state "$TMP/$name.json" --port 0 --port-file "$TMP/$name.port" \
-		--log "$TMP/$name.log" --secret-key "$SECRET" "$@" >"$TMP/$name.out" 2>&1 &
-	EMU_PIDS="$EMU_PIDS $!"
-	for _ in $(seq 1 100); do
-		[ -s "$TMP/$name.port" ] && break
-		sleep 0.05
-	done
-	PORT=$(cat "$TMP/$name.port" 2>/dev/null)
-	URL=http://127.0.0.1:$PORT
-	STATE=$TMP/$name.json
-	export LIVERAMP_API_URL=$URL
-	export LIVERAMP_TOKEN_URL=$URL/authn/v1/oauth2/token
-	export LIVERAMP_ORG_ID=test-org
-	export LIVERAMP_ACCOUNT_ID=test-account
-	export LIVERAMP_SECRET_KEY=$SECRET
+	emu_start "$name" --log "$TMP/$name.log" "$@"
 	export LIVERAMP_RETRY_BASE_MS=5
-	unset LIVERAMP_CREDENTIALS_FILE LIVERAMP_TIMEOUT LIVERAMP_MAX_RETRIES RECONCILER_HTTP_DEBUG
+	unset LIVERAMP_MAX_RETRIES
 }
 
 # The examples are copied out of the repository and applies keep their

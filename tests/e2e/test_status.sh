@@ -5,10 +5,7 @@
 # within 3 days of shared_on and overdue after, and the plan lists the
 # manual steps of a new share; the same through the emulator.
 . "$(dirname "$0")/lib.sh"
-
-EMU=${EMULATOR_BIN:-$ROOT/${BUILD:-build}/emulator}
-EMU_PID=""
-trap '[ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/lib_emulator.sh"
 
 mkdir -p "$TMP/work/cfg"
 cd "$TMP/work" || exit 1
@@ -134,19 +131,7 @@ expect_json "a rename: the account under its new name, out of sync, its deliveri
 	'.accounts[0].name == "Acme Kargo USA" and .accounts[0].state == "rename" and .accounts[0].exists and ([.accounts[0].segments[].health] == ["delivered", "delivered"]) and .summary.accounts_undeclared == 0'
 
 # ---- through the emulator -----------------------------------------------------------
-if [ ! -x "$EMU" ]; then
-	echo "not ok - emulator binary exists ($EMU; make emulator)"
-	exit 1
-fi
-"$EMU" --state "$TMP/emu.json" --port 0 --port-file "$TMP/emu.port" >"$TMP/emu.out" 2>&1 &
-EMU_PID=$!
-for _ in $(seq 1 100); do
-	[ -s "$TMP/emu.port" ] && break
-	sleep 0.05
-done
-URL=http://127.0.0.1:$(cat "$TMP/emu.port")
-export LIVERAMP_API_URL=$URL LIVERAMP_TOKEN_URL=$URL/authn/v1/oauth2/token LIVERAMP_ORG_ID=test-org
-export LIVERAMP_ACCOUNT_ID=test-account LIVERAMP_SECRET_KEY=test-secret
+emu_start emu
 export RECONCILER_NOW=$T0
 run apply cfg --backend liveramp --auto-approve
 expect_rc "emulator: apply" 0

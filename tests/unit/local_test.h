@@ -22,6 +22,8 @@
 #include "backend/backend.h"
 #include "util/strbuf.h"
 
+#include "fixture.h"
+
 static const char *fx_dt_web[] = {"WEB"};
 static const char *fx_dt_mobile[] = {"IOS", "ANDROID"};
 static const char *fx_dt_ramp[] = {"RAMP_ID"};
@@ -104,15 +106,10 @@ static inline struct account *fx_account(struct fx *f, const char *name, const c
 					 size_t n_ids, enum account_status status, const char *expire)
 {
 	struct state *s = f->scratch;
-	struct account *a = state_add_account(s);
-	a->name.v = name ? state_strdup(s, name) : NULL;
-	a->client_name.v = client ? state_strdup(s, client) : NULL;
-	a->identifiers = arena_alloc(&s->arena, (n_ids ? n_ids : 1) * sizeof(*a->identifiers));
-	for (size_t i = 0; i < n_ids; i++)
-		a->identifiers[i].v = state_strdup(s, ids[i]);
-	a->n_identifiers = n_ids;
+	struct account *a = fixture_account(s, name, client, NULL);
+	fixture_identifiers(s, a, ids, n_ids);
 	a->status = status;
-	a->expire_at.v = expire ? state_strdup(s, expire) : NULL;
+	a->expire_at = fixture_sv(s, expire);
 	return a;
 }
 

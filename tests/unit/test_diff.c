@@ -6,7 +6,6 @@
  * hand-made struct, so these tests do not depend on the profile loader.
  */
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +21,8 @@
 #include "rules/profile.h"
 #include "util/strbuf.h"
 
+#include "fixture.h"
+
 static struct profile P;
 
 static int setup(void **st)
@@ -36,74 +37,7 @@ static int setup(void **st)
 	return 0;
 }
 
-/* ---- building states ------------------------------------------------- */
-
-static struct sval sv(struct state *s, const char *v)
-{
-	return (struct sval){v ? state_strdup(s, v) : NULL, {0}};
-}
-
-/* An account with a client name, cookies, no segments; actual accounts
- * (is_actual) also get backend ids derived from the name. */
-static struct account *account(struct state *s, const char *name, bool is_actual)
-{
-	struct account *a = state_add_account(s);
-	a->name = sv(s, name);
-	a->client_name = sv(s, "Acme Inc");
-	a->identifiers = arena_alloc(&s->arena, sizeof(struct sval));
-	a->identifiers[0] = sv(s, "cookies");
-	a->n_identifiers = 1;
-	if (is_actual) {
-		char buf[128];
-		snprintf(buf, sizeof(buf), "ic-%s", name);
-		a->connection_id = state_strdup(s, buf);
-		snprintf(buf, sizeof(buf), "dm-%s", name);
-		a->manager_id = state_strdup(s, buf);
-	}
-	return a;
-}
-
-static void identifiers(struct state *s, struct account *a, const char *const *ids, size_t n)
-{
-	a->identifiers = arena_alloc(&s->arena, (n + 1) * sizeof(struct sval));
-	for (size_t i = 0; i < n; i++)
-		a->identifiers[i] = sv(s, ids[i]);
-	a->n_identifiers = n;
-}
-
-/* Segments from a NULL-terminated list of ids; an id written "ID:NAME"
- * gets a name. Actual segments (with_config) get SegmentConfig ids. */
-static void segments(struct state *s, struct account *a, int with_config, ...)
-{
-	va_list ap;
-	size_t n = 0;
-	va_start(ap, with_config);
-	while (va_arg(ap, const char *))
-		n++;
-	va_end(ap);
-	a->segments = arena_alloc(&s->arena, (n + 1) * sizeof(struct segment));
-	a->n_segments = n;
-	va_start(ap, with_config);
-	for (size_t i = 0; i < n; i++) {
-		const char *spec = va_arg(ap, const char *);
-		struct segment *g = &a->segments[i];
-		const char *colon = strchr(spec, ':');
-		g->id =
-		    colon ? arena_strndup(&s->arena, spec, (size_t)(colon - spec)) : state_strdup(s, spec);
-		if (colon)
-			g->name = sv(s, colon + 1);
-		if (with_config)
-			g->config_id = arena_printf(&s->arena, "cfg-%s", g->id);
-	}
-	va_end(ap);
-}
-
-static void previous_name(struct state *s, struct account *a, const char *old)
-{
-	a->previous_names = arena_alloc(&s->arena, sizeof(struct sval));
-	a->previous_names[0] = sv(s, old);
-	a->n_previous_names = 1;
-}
+/* ---- running diff ---------------------------------------------------- */
 
 static struct plan *diff(struct state *desired, struct state *actual)
 {
@@ -151,9 +85,9 @@ static void test_create_with_adds(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	struct account *acme = account(d, "Acme", false);
-	segments(d, acme, false, "2002", "1001:Auto intenders", NULL);
-	acme->expire_at = sv(d, "2027-01-31");
+	struct account *acme = fixture_account(d, "Acme", "Acme Inc", NULL);
+	fixture_segments(d, acme, NULL, "2002", "1001:Auto intenders", NULL);
+	acme->expire_at = fixture_sv(d, "2027-01-31");
 	state_catalog_put(a, "2002", "Luxury shoppers", SEGMENT_ONBOARDING);
 	struct plan *p = diff(d, a);
 
@@ -191,23 +125,23 @@ static void test_update_each_field(void **st)
 	const char *fields[] = {"client_name", "identifiers", "status", "expire_at", "name"};
 	for (size_t k = 0; k < 5; k++) {
 		struct state *d = state_new(), *a = state_new();
-		struct account *want = account(d, "Acme", false);
-		account(a, "Acme", true);
+		struct account *want = fixture_account(d, "Acme", "Acme Inc", NULL);
+		fixture_account(a, "Acme", "Acme Inc", "Acme");
 		switch (k) {
 		case 0:
-			want->client_name = sv(d, "Acme Holdings");
+			want->client_name = fixture_sv(d, "Acme Holdings");
 			break;
 		case 1:
-			identifiers(d, want, (const char *[]){"ramp_ids", "cookies"}, 2);
+			fixture_identifiers(d, want, (const char *[]){"ramp_ids", "cookies"}, 2);
 			break;
 		case 2:
 			want->status = STATUS_INACTIVE;
 			break;
 		case 3:
-			want->expire_at = sv(d, "2027-06-30");
+			want->expire_at = fixture_sv(d, "2027-06-30");
 			break;
 		case 4:
-			want->name = sv(d, "ACME");
+			want->name = fixture_sv(d, "ACME");
 			break;
 		}
 		struct plan *p = diff(d, a);
@@ -236,15 +170,15 @@ static void test_equal_states_no_changes(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	struct account *x = account(d, "Acme", false);
-	struct account *y = account(a, "Acme", true);
+	struct account *x = fixture_account(d, "Acme", "Acme Inc", NULL);
+	struct account *y = fixture_account(a, "Acme", "Acme Inc", "Acme");
 	/* Set semantics: other orders, same sets. Precision is not observable
 	 * and never makes a diff. */
-	identifiers(d, x, (const char *[]){"ramp_ids", "cookies", "ctv_ids"}, 3);
-	identifiers(a, y, (const char *[]){"ctv_ids", "cookies", "ramp_ids"}, 3);
-	segments(d, x, false, "3", "1", "2", NULL);
-	segments(a, y, true, "2", "3", "1", NULL);
-	x->precision = sv(d, "household");
+	fixture_identifiers(d, x, (const char *[]){"ramp_ids", "cookies", "ctv_ids"}, 3);
+	fixture_identifiers(a, y, (const char *[]){"ctv_ids", "cookies", "ramp_ids"}, 3);
+	fixture_segments(d, x, NULL, "3", "1", "2", NULL);
+	fixture_segments(a, y, "cfg-", "2", "3", "1", NULL);
+	x->precision = fixture_sv(d, "household");
 	struct plan *p = diff(d, a);
 	assert_int_equal(p->n_changes, 0);
 	assert_false(plan_has_changes(p));
@@ -259,10 +193,10 @@ static void test_identifiers_swapped_same_count(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	struct account *x = account(d, "Acme", false);
-	struct account *y = account(a, "Acme", true);
-	identifiers(d, x, (const char *[]){"ramp_ids", "ctv_ids"}, 2);
-	identifiers(a, y, (const char *[]){"cookies", "ramp_ids"}, 2);
+	struct account *x = fixture_account(d, "Acme", "Acme Inc", NULL);
+	struct account *y = fixture_account(a, "Acme", "Acme Inc", "Acme");
+	fixture_identifiers(d, x, (const char *[]){"ramp_ids", "ctv_ids"}, 2);
+	fixture_identifiers(a, y, (const char *[]){"cookies", "ramp_ids"}, 2);
 	struct plan *p = diff(d, a);
 	assert_shape(p, "update:Acme");
 	assert_non_null(field(&p->changes[0], "identifiers"));
@@ -276,8 +210,8 @@ static void test_case_insensitive_match(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	account(d, "acme corp", false);
-	account(a, "  ACME Corp ", true);
+	fixture_account(d, "acme corp", "Acme Inc", NULL);
+	fixture_account(a, "  ACME Corp ", "Acme Inc", "  ACME Corp ");
 	d->settings.prune = true;
 	struct plan *p = diff(d, a);
 	assert_shape(p, "update:acme corp");
@@ -294,8 +228,8 @@ static void test_remove_has_ttl_reason(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	segments(d, account(d, "Acme", false), false, "1", "3", NULL);
-	segments(a, account(a, "Acme", true), true, "1", "2:Old list", NULL);
+	fixture_segments(d, fixture_account(d, "Acme", "Acme Inc", NULL), NULL, "1", "3", NULL);
+	fixture_segments(a, fixture_account(a, "Acme", "Acme Inc", "Acme"), "cfg-", "1", "2:Old list", NULL);
 	struct plan *p = diff(d, a);
 	assert_shape(p, "remove:Acme/2 add:Acme/3");
 	const struct change *c = &p->changes[0];
@@ -324,9 +258,10 @@ static void test_unmanaged_untouched_without_prune(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	account(d, "Acme", false);
-	account(a, "Acme", true);
-	segments(a, account(a, "Someone Else", true), true, "7", NULL);
+	fixture_account(d, "Acme", "Acme Inc", NULL);
+	fixture_account(a, "Acme", "Acme Inc", "Acme");
+	struct account *other = fixture_account(a, "Someone Else", "Acme Inc", "Someone Else");
+	fixture_segments(a, other, "cfg-", "7", NULL);
 	struct plan *p = diff(d, a);
 	assert_int_equal(p->n_changes, 0);
 	assert_false(p->prune);
@@ -339,9 +274,9 @@ static void test_prune_deletes_after_removals(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	account(d, "Acme", false);
-	account(a, "Acme", true);
-	segments(a, account(a, "Legacy", true), true, "9", "8", NULL);
+	fixture_account(d, "Acme", "Acme Inc", NULL);
+	fixture_account(a, "Acme", "Acme Inc", "Acme");
+	fixture_segments(a, fixture_account(a, "Legacy", "Acme Inc", "Legacy"), "cfg-", "9", "8", NULL);
 	d->settings.prune = true;
 	struct plan *p = diff(d, a);
 	assert_true(p->prune);
@@ -361,11 +296,10 @@ static void test_protected_is_refused(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	segments(a, account(a, "Keep Me", true), true, "5", NULL);
+	fixture_segments(a, fixture_account(a, "Keep Me", "Acme Inc", "Keep Me"), "cfg-", "5", NULL);
 	d->settings.prune = true;
-	d->settings.protect = arena_alloc(&d->arena, sizeof(struct sval));
-	d->settings.protect[0] = (struct sval){" keep me", {"reconciler.yaml", 4, 7}};
-	d->settings.n_protect = 1;
+	fixture_push_sval(d, &d->settings.protect, &d->settings.n_protect,
+			  fixture_sv_at(d, " keep me", (struct pos){"reconciler.yaml", 4, 7}));
 	struct plan *p = diff(d, a);
 	assert_shape(p, "!delete:Keep Me");
 	assert_true(p->changes[0].refused);
@@ -384,10 +318,10 @@ static void test_rename(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	struct account *n = account(d, "Gamma Media", false);
-	previous_name(d, n, "gamma old");
-	segments(d, n, false, "1", NULL);
-	segments(a, account(a, "Gamma Old", true), true, "1", NULL);
+	struct account *n = fixture_account(d, "Gamma Media", "Acme Inc", NULL);
+	fixture_push_sval(d, &n->previous_names, &n->n_previous_names, fixture_sv(d, "gamma old"));
+	fixture_segments(d, n, NULL, "1", NULL);
+	fixture_segments(a, fixture_account(a, "Gamma Old", "Acme Inc", "Gamma Old"), "cfg-", "1", NULL);
 	d->settings.prune = true; /* a rename is never a delete, prune or not */
 	struct plan *p = diff(d, a);
 	assert_shape(p, "rename:Gamma Media");
@@ -408,11 +342,11 @@ static void test_rename_with_field_change(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	struct account *n = account(d, "New", false);
-	previous_name(d, n, "Old");
+	struct account *n = fixture_account(d, "New", "Acme Inc", NULL);
+	fixture_push_sval(d, &n->previous_names, &n->n_previous_names, fixture_sv(d, "Old"));
 	n->status = STATUS_INACTIVE;
-	segments(d, n, false, "2", NULL);
-	segments(a, account(a, "Old", true), true, "1", NULL);
+	fixture_segments(d, n, NULL, "2", NULL);
+	fixture_segments(a, fixture_account(a, "Old", "Acme Inc", "Old"), "cfg-", "1", NULL);
 	struct plan *p = diff(d, a);
 	/* Its segment changes come with the other accounts', under the new name. */
 	assert_shape(p, "rename:New remove:New/1 add:New/2");
@@ -433,9 +367,10 @@ static void test_rename_not_stolen(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	account(d, "Old", false);
-	previous_name(d, account(d, "New", false), "Old");
-	account(a, "Old", true);
+	fixture_account(d, "Old", "Acme Inc", NULL);
+	struct account *renamed = fixture_account(d, "New", "Acme Inc", NULL);
+	fixture_push_sval(d, &renamed->previous_names, &renamed->n_previous_names, fixture_sv(d, "Old"));
+	fixture_account(a, "Old", "Acme Inc", "Old");
 	struct plan *p = diff(d, a);
 	assert_shape(p, "create:New");
 	plan_free(p);
@@ -447,9 +382,9 @@ static void test_marketplace_removed(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	segments(d, account(d, "Acme", false), false, "1", "2", NULL);
-	struct account *x = account(a, "Acme", true);
-	segments(a, x, true, "1", "2:Premium auto", "3", NULL);
+	fixture_segments(d, fixture_account(d, "Acme", "Acme Inc", NULL), NULL, "1", "2", NULL);
+	struct account *x = fixture_account(a, "Acme", "Acme Inc", "Acme");
+	fixture_segments(a, x, "cfg-", "1", "2:Premium auto", "3", NULL);
 	x->segments[1].type = SEGMENT_DATA_MARKETPLACE;
 	x->segments[2].type = SEGMENT_DATA_MARKETPLACE;
 	struct plan *p = diff(d, a);
@@ -480,7 +415,8 @@ static void test_add_type_from_catalog(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	segments(d, account(d, "Acme", false), false, "77", "77", NULL); /* a repeated id is one segment */
+	/* a repeated id is one segment */
+	fixture_segments(d, fixture_account(d, "Acme", "Acme Inc", NULL), NULL, "77", "77", NULL);
 	state_catalog_put(a, "77", "Market", SEGMENT_DATA_MARKETPLACE);
 	struct plan *p = diff(d, a);
 	assert_shape(p, "create:Acme add:Acme/77");
@@ -495,20 +431,20 @@ static void test_order(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	struct account *beta = account(d, "beta", false);
-	previous_name(d, beta, "Zed");
-	segments(d, beta, false, "20", NULL);
-	segments(d, account(d, "Alpha", false), false, "11", "10", NULL);
-	struct account *g = account(d, "Gamma", false);
+	struct account *beta = fixture_account(d, "beta", "Acme Inc", NULL);
+	fixture_push_sval(d, &beta->previous_names, &beta->n_previous_names, fixture_sv(d, "Zed"));
+	fixture_segments(d, beta, NULL, "20", NULL);
+	fixture_segments(d, fixture_account(d, "Alpha", "Acme Inc", NULL), NULL, "11", "10", NULL);
+	struct account *g = fixture_account(d, "Gamma", "Acme Inc", NULL);
 	g->status = STATUS_INACTIVE;
-	segments(d, g, false, "31", "33", NULL);
-	account(d, "Eps", false);
+	fixture_segments(d, g, NULL, "31", "33", NULL);
+	fixture_account(d, "Eps", "Acme Inc", NULL);
 
-	account(a, "Zed", true);
-	segments(a, account(a, "Delta", true), true, "41", NULL);
-	segments(a, account(a, "Gamma", true), true, "31", "32", NULL);
-	account(a, "Eps", true);
-	account(a, "Aardvark", true);
+	fixture_account(a, "Zed", "Acme Inc", "Zed");
+	fixture_segments(a, fixture_account(a, "Delta", "Acme Inc", "Delta"), "cfg-", "41", NULL);
+	fixture_segments(a, fixture_account(a, "Gamma", "Acme Inc", "Gamma"), "cfg-", "31", "32", NULL);
+	fixture_account(a, "Eps", "Acme Inc", "Eps");
+	fixture_account(a, "Aardvark", "Acme Inc", "Aardvark");
 	d->settings.prune = true;
 	struct plan *p = diff(d, a);
 	assert_shape(p, "rename:beta "
@@ -526,8 +462,8 @@ static void test_fingerprint_and_purity(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	segments(d, account(d, "Acme", false), false, "1", "2", NULL);
-	segments(a, account(a, "Acme", true), true, "2", "3", NULL);
+	fixture_segments(d, fixture_account(d, "Acme", "Acme Inc", NULL), NULL, "1", "2", NULL);
+	fixture_segments(a, fixture_account(a, "Acme", "Acme Inc", "Acme"), "cfg-", "2", "3", NULL);
 	d->source = "paths: examples/basic";
 	a->source = "local:sandbox.json";
 	struct plan *p1 = diff(d, a), *p2 = diff(d, a);
@@ -553,11 +489,9 @@ static void test_fingerprint_and_purity(void **st)
  * canonicalize has work to do. */
 static void many_segments(struct state *s, struct account *a, size_t from, size_t n, bool with_config)
 {
-	a->segments = arena_alloc(&s->arena, (n + 1) * sizeof(struct segment));
-	a->n_segments = n;
-	for (size_t i = 0; i < n; i++) {
-		struct segment *g = &a->segments[n - 1 - i];
-		g->id = arena_printf(&s->arena, "seg-%06zu", from + i);
+	for (size_t i = n; i-- > 0;) {
+		const char *id = arena_printf(&s->arena, "seg-%06zu", from + i);
+		struct segment *g = fixture_segment(s, a, id, NULL);
 		if (with_config)
 			g->config_id = arena_printf(&s->arena, "cfg-%zu", from + i);
 	}
@@ -567,8 +501,8 @@ static void test_one_account_50000_segments(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	many_segments(d, account(d, "Acme", false), 0, 50000, false);
-	many_segments(a, account(a, "Acme", true), 20000, 50000, true);
+	many_segments(d, fixture_account(d, "Acme", "Acme Inc", NULL), 0, 50000, false);
+	many_segments(a, fixture_account(a, "Acme", "Acme Inc", "Acme"), 20000, 50000, true);
 	struct plan *p = diff(d, a);
 	/* desired [0, 50000), actual [20000, 70000) */
 	assert_int_equal(p->summary.segments_add, 20000);
@@ -588,11 +522,11 @@ static void test_1000_accounts_100_segments(void **st)
 	for (size_t i = 0; i < 1000; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "Account %04zu", 999 - i);
-		many_segments(d, account(d, name, false), 0, 100, false);
+		many_segments(d, fixture_account(d, name, "Acme Inc", NULL), 0, 100, false);
 		/* Every third account is missing; every other has 10 other ids. */
 		if (i % 3 == 0)
 			continue;
-		many_segments(a, account(a, name, true), i % 2 ? 10 : 0, 100, true);
+		many_segments(a, fixture_account(a, name, "Acme Inc", name), i % 2 ? 10 : 0, 100, true);
 	}
 	struct plan *p = diff(d, a);
 	size_t creates = 334, shifted = 0;

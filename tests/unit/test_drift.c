@@ -27,6 +27,8 @@
 #include "rules/check.h"
 #include "util/text.h"
 
+#include "fixture.h"
+
 static const char *STEPS[] = {"Talk to the rep.", "Share it."};
 static const struct profile P = {
     .id = "kargo",
@@ -44,24 +46,17 @@ static long day(const char *date)
 	return d;
 }
 
+/* An account with a status and an end date, the date at line 10 * N of
+ * c.yaml for the N-th account; an actual one has backend ids ic-N, dm-N. */
 static struct account *acct(struct state *s, const char *name, enum account_status st, const char *expire,
 			    bool actual)
 {
-	struct account *a = state_add_account(s);
-	a->name.v = state_strdup(s, name);
-	a->client_name.v = state_strdup(s, "Co");
-	a->identifiers = arena_alloc(&s->arena, sizeof(*a->identifiers));
-	a->identifiers[0].v = state_strdup(s, "cookies");
-	a->n_identifiers = 1;
+	char key[24];
+	snprintf(key, sizeof(key), "%zu", s->n_accounts + 1);
+	struct account *a = fixture_account(s, name, "Co", actual ? key : NULL);
 	a->status = st;
-	if (expire) {
-		a->expire_at.v = state_strdup(s, expire);
-		a->expire_at.pos = (struct pos){"c.yaml", (unsigned)s->n_accounts * 10, 16};
-	}
-	if (actual) {
-		a->connection_id = arena_printf(&s->arena, "ic-%zu", s->n_accounts);
-		a->manager_id = arena_printf(&s->arena, "dm-%zu", s->n_accounts);
-	}
+	struct pos at = {"c.yaml", (unsigned)s->n_accounts * 10, 16};
+	a->expire_at = fixture_sv_at(s, expire, at);
 	return a;
 }
 
@@ -239,13 +234,9 @@ static void test_end_dates_follow_renames(void **st)
 {
 	struct state *d = state_new(), *a = state_new();
 	struct account *r = acct(d, "Acme Retail", STATUS_INACTIVE, "2026-01-31", false);
-	r->previous_names = arena_alloc(&d->arena, sizeof(*r->previous_names));
-	r->previous_names[0].v = state_strdup(d, "Acme Web");
-	r->n_previous_names = 1;
+	fixture_push_sval(d, &r->previous_names, &r->n_previous_names, fixture_sv(d, "Acme Web"));
 	struct account *z = acct(d, "Zeta", STATUS_ACTIVE, "2026-01-31", false);
-	z->previous_names = arena_alloc(&d->arena, sizeof(*z->previous_names));
-	z->previous_names[0].v = state_strdup(d, "Old Zeta");
-	z->n_previous_names = 1;
+	fixture_push_sval(d, &z->previous_names, &z->n_previous_names, fixture_sv(d, "Old Zeta"));
 	acct(a, "Acme Web", STATUS_INACTIVE, "2026-01-31", true);
 	acct(a, "Old Zeta", STATUS_INACTIVE, "2026-01-31", true);
 	state_canonicalize(d);

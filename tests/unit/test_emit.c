@@ -21,6 +21,8 @@
 #include "rules/check.h"
 #include "rules/profile.h"
 
+#include "fixture.h"
+
 static struct profile *kargo;
 
 static int setup(void **st)
@@ -111,20 +113,15 @@ static void test_file_names(void **st)
 static struct state *observed(void)
 {
 	struct state *s = state_new();
-	struct account *a = state_add_account(s);
-	a->name.v = "Acme: \"US\" # 1";
-	a->client_name.v = "Acme, Inc.";
-	a->identifiers = arena_alloc(&s->arena, 2 * sizeof(*a->identifiers));
-	a->identifiers[0].v = "cookies";
-	a->identifiers[1].v = "ctv_ids";
-	a->n_identifiers = 2;
+	struct account *a = fixture_account(s, "Acme: \"US\" # 1", "Acme, Inc.", NULL);
+	fixture_push_sval(s, &a->identifiers, &a->n_identifiers, fixture_sv(s, "ctv_ids"));
 	a->status = STATUS_INACTIVE;
-	a->expire_at.v = "2030-06-30";
-	a->segments = arena_alloc(&s->arena, 3 * sizeof(*a->segments));
-	a->segments[0] = (struct segment){.id = "1001", .config_id = "c1"};
-	a->segments[1] = (struct segment){.id = "1002", .config_id = "c2"};
-	a->segments[2] = (struct segment){.id = "777", .config_id = "c3", .type = SEGMENT_DATA_MARKETPLACE};
-	a->n_segments = 3;
+	a->expire_at = fixture_sv(s, "2030-06-30");
+	fixture_segment(s, a, "1001", NULL)->config_id = "c1";
+	fixture_segment(s, a, "1002", NULL)->config_id = "c2";
+	struct segment *g = fixture_segment(s, a, "777", NULL);
+	g->config_id = "c3";
+	g->type = SEGMENT_DATA_MARKETPLACE;
 	a->connection_id = "ic1";
 	a->manager_id = "dm1";
 	state_catalog_put(s, "1001", "Auto: intenders #1", SEGMENT_ONBOARDING);

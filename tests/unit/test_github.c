@@ -25,6 +25,8 @@
 #include "rules/profile.h"
 #include "util/strbuf.h"
 
+#include "fixture.h"
+
 static struct profile P = {
     .id = "kargo",
     .destination_name = "Kargo",
@@ -36,19 +38,12 @@ static struct pos at(struct state *s, const char *file, unsigned line, unsigned 
 	return (struct pos){state_strdup(s, file), line, col};
 }
 
+/* Acme's accounts: a declared one at `line` of its file, or an observed
+ * one (line 0). */
 static struct account *account(struct state *s, const char *name, bool actual, unsigned line)
 {
-	struct account *a = state_add_account(s);
-	a->name.v = state_strdup(s, name);
-	a->client_name.v = state_strdup(s, "Acme");
-	a->identifiers = arena_alloc(&s->arena, sizeof(struct sval));
-	a->identifiers[0].v = "cookies";
-	a->n_identifiers = 1;
-	a->segments = arena_alloc(&s->arena, 4 * sizeof(struct segment));
-	if (actual) {
-		a->connection_id = arena_printf(&s->arena, "ic-%s", name);
-		a->manager_id = arena_printf(&s->arena, "dm-%s", name);
-	} else {
+	struct account *a = fixture_account(s, name, "Acme", actual ? name : NULL);
+	if (!actual) {
 		a->pos = at(s, "main:config/acme.yaml", line, 5);
 		/* As the loader has it: the list's first item, another
 		 * segment's line (see add_segment). */
@@ -57,14 +52,12 @@ static struct account *account(struct state *s, const char *name, bool actual, u
 	return a;
 }
 
+/* A declared segment at `line`, or (line 0) an observed one. */
 static void add_segment(struct state *s, struct account *a, const char *id, unsigned line)
 {
-	struct segment *g = &a->segments[a->n_segments++];
-	g->id = state_strdup(s, id);
+	struct segment *g = fixture_segment(s, a, id, line ? NULL : "sc-");
 	if (line)
 		g->pos = at(s, "main:config/acme.yaml", line, 9);
-	else
-		g->config_id = arena_printf(&s->arena, "sc-%s", id);
 }
 
 /* desired: Acme (line 3) with segments 1 (line 7) and 2 (line 8);

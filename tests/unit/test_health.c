@@ -21,7 +21,8 @@
 #include "status/health.h"
 #include "status/report.h"
 #include "util/text.h"
-#include "account_fixture.h"
+
+#include "fixture.h"
 
 #define DAY 86400LL
 /* 2026-01-01T00:00:00Z */
@@ -125,18 +126,6 @@ static void test_share_boundaries(void **st)
 
 /* ---- the report -------------------------------------------------------------- */
 
-static void add_delivery(struct delivery_list *l, const char *ic, const char *seg, enum delivery_status st,
-			 const char *at, long long records)
-{
-	struct delivery *d = delivery_list_add(l);
-	d->id = arena_printf(&l->arena, "d%zu", l->n);
-	d->status = st;
-	d->connection_id = arena_strdup(&l->arena, ic);
-	d->segment_id = arena_strdup(&l->arena, seg);
-	d->record_count = records;
-	delivery_set_updated(l, d, at);
-}
-
 static void test_report(void **st)
 {
 	static const struct profile P = {.id = "kargo", .destination_name = "Kargo", .ttl_days = 35,
@@ -144,10 +133,10 @@ static void test_report(void **st)
 	struct state *d = state_new(), *a = state_new();
 	const char *want[] = {"1", "2", "3", "4", "5"};
 	const char *have[] = {"1", "2", "3", "4", "9"};
-	fixture_account(d, "Acme", NULL, want, 5);
-	fixture_account(d, "New Co", NULL, want, 1);
-	fixture_account(a, "Acme", "ic1", have, 5);
-	fixture_account(a, "Stranger", "ic2", have, 1);
+	fixture_segment_list(d, fixture_account(d, "Acme", "Co", NULL), NULL, want, 5);
+	fixture_segment_list(d, fixture_account(d, "New Co", "Co", NULL), NULL, want, 1);
+	fixture_segment_list(a, fixture_account(a, "Acme", "Co", "1"), "sc-", have, 5);
+	fixture_segment_list(a, fixture_account(a, "Stranger", "Co", "2"), "sc-", have, 1);
 	struct share *sh = state_add_share(d);
 	sh->segment.v = "9001";
 	sh->buyer.v = "Buyer";
@@ -163,11 +152,13 @@ static void test_report(void **st)
 
 	struct delivery_list l = DELIVERY_LIST_INIT;
 	long long now = T0 + 30 * DAY; /* 2026-01-31 */
-	add_delivery(&l, "ic1", "1", DELIVERY_DELIVERED, "2026-01-30T00:00:00Z", 1200);
-	add_delivery(&l, "ic1", "2", DELIVERY_DELIVERED, "2025-12-01T00:00:00Z", 10); /* 61 days: stale */
-	add_delivery(&l, "ic1", "3", DELIVERY_PENDING, "2026-01-30T00:00:00Z", -1);
-	add_delivery(&l, "ic1", "9", DELIVERY_FAILED, "2026-01-30T00:00:00Z", -1);
-	add_delivery(&l, "ic2", "4", DELIVERY_DELIVERED, "2026-01-30T00:00:00Z", 5); /* another account's */
+	fixture_delivery(&l, "ic-1", "1", DELIVERY_DELIVERED, "2026-01-30T00:00:00Z", 1200);
+	/* 61 days: stale */
+	fixture_delivery(&l, "ic-1", "2", DELIVERY_DELIVERED, "2025-12-01T00:00:00Z", 10);
+	fixture_delivery(&l, "ic-1", "3", DELIVERY_PENDING, "2026-01-30T00:00:00Z", -1);
+	fixture_delivery(&l, "ic-1", "9", DELIVERY_FAILED, "2026-01-30T00:00:00Z", -1);
+	/* another account's */
+	fixture_delivery(&l, "ic-2", "4", DELIVERY_DELIVERED, "2026-01-30T00:00:00Z", 5);
 	struct status_report *r = status_report_build(d, a, p, &l, &P, now);
 	delivery_list_free(&l); /* the report keeps copies */
 

@@ -22,6 +22,8 @@
 #include "plan/plan.h"
 #include "rules/profile.h"
 
+#include "fixture.h"
+
 static struct profile P = {
     .id = "kargo",
     .destination_name = "Kargo",
@@ -221,39 +223,6 @@ static void test_drop_drift(void **st)
 
 /* ---- scenarios through diff -------------------------------------------- */
 
-static struct sval sv(struct state *s, const char *v)
-{
-	return (struct sval){v ? state_strdup(s, v) : NULL, {0}};
-}
-
-/* An account with cookies and the given segment ids (NULL-terminated);
- * actual accounts get backend ids and SegmentConfig ids. */
-static struct account *account(struct state *s, const char *name, const char *client, int actual, ...)
-{
-	struct account *a = state_add_account(s);
-	a->name = sv(s, name);
-	a->client_name = sv(s, client);
-	a->identifiers = arena_alloc(&s->arena, sizeof(struct sval));
-	a->identifiers[0] = sv(s, "cookies");
-	a->n_identifiers = 1;
-	if (actual) {
-		a->connection_id = arena_printf(&s->arena, "ic-%s", name);
-		a->manager_id = arena_printf(&s->arena, "dm-%s", name);
-	}
-	va_list ap;
-	va_start(ap, actual);
-	const char *id;
-	a->segments = arena_alloc(&s->arena, 16 * sizeof(*a->segments));
-	while ((id = va_arg(ap, const char *)) != NULL) {
-		struct segment *g = &a->segments[a->n_segments++];
-		g->id = state_strdup(s, id);
-		if (actual)
-			g->config_id = arena_printf(&s->arena, "sc-%s", id);
-	}
-	va_end(ap);
-	return a;
-}
-
 /* Plans head and base against actual, tags, returns the head plan. */
 static struct plan *pr_plan(struct state *head, struct state *base, struct state *actual)
 {
@@ -283,9 +252,10 @@ static void test_scenario_one_segment_and_drift(void **st)
 {
 	(void)st;
 	struct state *base = state_new(), *head = state_new(), *actual = state_new();
-	account(base, "Acme", "Acme Inc", false, "1", "2", "3", NULL);
-	account(head, "Acme", "Acme Inc", false, "1", "2", "3", "4", NULL);
-	account(actual, "Acme", "Other Inc", true, "1", "2", NULL);
+	fixture_segments(base, fixture_account(base, "Acme", "Acme Inc", NULL), NULL, "1", "2", "3", NULL);
+	struct account *acme = fixture_account(head, "Acme", "Acme Inc", NULL);
+	fixture_segments(head, acme, NULL, "1", "2", "3", "4", NULL);
+	fixture_segments(actual, fixture_account(actual, "Acme", "Other Inc", "Acme"), "sc-", "1", "2", NULL);
 	struct plan *p = pr_plan(head, base, actual);
 	assert_int_equal(p->n_changes, 3);
 	assert_int_equal(find(p, CHANGE_UPDATE, NULL)->origin, ORIGIN_DRIFT);
@@ -304,12 +274,12 @@ static void test_scenario_account_dropped(void **st)
 	(void)st;
 	for (int prune = 0; prune < 2; prune++) {
 		struct state *base = state_new(), *head = state_new(), *actual = state_new();
-		account(base, "Keep", "K", false, "1", NULL);
-		account(base, "Drop", "D", false, "2", NULL);
-		account(head, "Keep", "K", false, "1", NULL);
+		fixture_segments(base, fixture_account(base, "Keep", "K", NULL), NULL, "1", NULL);
+		fixture_segments(base, fixture_account(base, "Drop", "D", NULL), NULL, "2", NULL);
+		fixture_segments(head, fixture_account(head, "Keep", "K", NULL), NULL, "1", NULL);
 		base->settings.prune = head->settings.prune = prune;
-		account(actual, "Keep", "K", true, "1", NULL);
-		account(actual, "Drop", "D", true, "2", NULL);
+		fixture_segments(actual, fixture_account(actual, "Keep", "K", "Keep"), "sc-", "1", NULL);
+		fixture_segments(actual, fixture_account(actual, "Drop", "D", "Drop"), "sc-", "2", NULL);
 		struct plan *p = pr_plan(head, base, actual);
 		if (!prune) {
 			assert_int_equal(p->n_changes, 0);
@@ -331,11 +301,11 @@ static void test_scenario_pruned_stranger_is_drift(void **st)
 {
 	(void)st;
 	struct state *base = state_new(), *head = state_new(), *actual = state_new();
-	account(base, "Keep", "K", false, NULL);
-	account(head, "Keep", "K", false, "9", NULL);
+	fixture_account(base, "Keep", "K", NULL);
+	fixture_segments(head, fixture_account(head, "Keep", "K", NULL), NULL, "9", NULL);
 	base->settings.prune = head->settings.prune = true;
-	account(actual, "Keep", "K", true, NULL);
-	account(actual, "Stranger", "S", true, NULL);
+	fixture_account(actual, "Keep", "K", "Keep");
+	fixture_account(actual, "Stranger", "S", "Stranger");
 	struct plan *p = pr_plan(head, base, actual);
 	assert_int_equal(find(p, CHANGE_DELETE, NULL)->origin, ORIGIN_DRIFT);
 	assert_int_equal(find(p, CHANGE_ADD, "9")->origin, ORIGIN_CHANGE);

@@ -6,7 +6,6 @@
  * with 50,000 segments, tiny limits) and escaping of hostile names.
  */
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +22,8 @@
 #include "rules/profile.h"
 #include "util/strbuf.h"
 
+#include "fixture.h"
+
 #define GOLDEN "tests/unit/golden/"
 
 static struct profile P = {
@@ -31,82 +32,32 @@ static struct profile P = {
     .ttl_days = 35,
 };
 
-static struct sval sv(struct state *s, const char *v)
-{
-	return (struct sval){v ? state_strdup(s, v) : NULL, {0}};
-}
-
-static struct account *account(struct state *s, const char *name, const char *client, bool is_actual)
-{
-	struct account *a = state_add_account(s);
-	a->name = sv(s, name);
-	a->client_name = sv(s, client);
-	a->identifiers = arena_alloc(&s->arena, 2 * sizeof(struct sval));
-	a->identifiers[0] = sv(s, "cookies");
-	a->n_identifiers = 1;
-	if (is_actual) {
-		a->connection_id = arena_printf(&s->arena, "ic-%zu", s->n_accounts);
-		a->manager_id = arena_printf(&s->arena, "dm-%zu", s->n_accounts);
-	}
-	return a;
-}
-
-/* Segments from "ID" or "ID:NAME" strings, NULL-terminated. */
-static void segments(struct state *s, struct account *a, int actual, ...)
-{
-	va_list ap;
-	size_t n = 0;
-	va_start(ap, actual);
-	while (va_arg(ap, const char *))
-		n++;
-	va_end(ap);
-	a->segments = arena_alloc(&s->arena, (n + 1) * sizeof(struct segment));
-	a->n_segments = n;
-	va_start(ap, actual);
-	for (size_t i = 0; i < n; i++) {
-		const char *spec = va_arg(ap, const char *);
-		const char *colon = strchr(spec, ':');
-		struct segment *g = &a->segments[i];
-		g->id =
-		    colon ? arena_strndup(&s->arena, spec, (size_t)(colon - spec)) : state_strdup(s, spec);
-		if (colon)
-			g->name = sv(s, colon + 1);
-		if (actual)
-			g->config_id = arena_printf(&s->arena, "sc-%s", g->id);
-	}
-	va_end(ap);
-}
-
 /* Every kind of change: a create with adds, an update with removals (TTL
  * and marketplace) and an add, a rename with a field change, a pruned
  * delete, a refused delete, and two diagnostics. */
 static struct plan *representative(void)
 {
 	struct state *d = state_new(), *a = state_new();
-	struct account *acme = account(d, "Acme Retail", "Acme Inc", false);
-	acme->identifiers[1] = sv(d, "ramp_ids");
-	acme->n_identifiers = 2;
-	acme->expire_at = sv(d, "2027-01-31");
-	segments(d, acme, false, "1001:Auto intenders", "1002", NULL);
-	struct account *beta = account(d, "Beta Foods", "Beta", false);
-	beta->precision = sv(d, "household");
-	segments(d, beta, false, "2000:Snackers", "2003:Organic buyers", NULL);
-	struct account *gamma = account(d, "Gamma Media", "Gamma Group", false);
-	gamma->previous_names = arena_alloc(&d->arena, sizeof(struct sval));
-	gamma->previous_names[0] = sv(d, "Gamma Old");
-	gamma->n_previous_names = 1;
+	struct account *acme = fixture_account(d, "Acme Retail", "Acme Inc", NULL);
+	fixture_push_sval(d, &acme->identifiers, &acme->n_identifiers, fixture_sv(d, "ramp_ids"));
+	acme->expire_at = fixture_sv(d, "2027-01-31");
+	fixture_segments(d, acme, NULL, "1001:Auto intenders", "1002", NULL);
+	struct account *beta = fixture_account(d, "Beta Foods", "Beta", NULL);
+	beta->precision = fixture_sv(d, "household");
+	fixture_segments(d, beta, NULL, "2000:Snackers", "2003:Organic buyers", NULL);
+	struct account *gamma = fixture_account(d, "Gamma Media", "Gamma Group", NULL);
+	fixture_push_sval(d, &gamma->previous_names, &gamma->n_previous_names, fixture_sv(d, "Gamma Old"));
 	d->settings.prune = true;
-	d->settings.protect = arena_alloc(&d->arena, sizeof(struct sval));
-	d->settings.protect[0] = (struct sval){"Keep Me", {"reconciler.yaml", 6, 5}};
-	d->settings.n_protect = 1;
+	fixture_push_sval(d, &d->settings.protect, &d->settings.n_protect,
+			  fixture_sv_at(d, "Keep Me", (struct pos){"reconciler.yaml", 6, 5}));
 
-	struct account *b = account(a, "Beta Foods", "Beta", true);
+	struct account *b = fixture_account(a, "Beta Foods", "Beta", "1");
 	b->status = STATUS_INACTIVE;
-	segments(a, b, true, "2000:Snackers", "2001:Old list", "2002:Premium auto", NULL);
+	fixture_segments(a, b, "sc-", "2000:Snackers", "2001:Old list", "2002:Premium auto", NULL);
 	b->segments[2].type = SEGMENT_DATA_MARKETPLACE;
-	account(a, "Gamma Old", "Gamma", true);
-	segments(a, account(a, "Legacy Co", "Legacy", true), true, "3001:Lapsed", NULL);
-	segments(a, account(a, "Keep Me", "Keep", true), true, "4001", NULL);
+	fixture_account(a, "Gamma Old", "Gamma", "2");
+	fixture_segments(a, fixture_account(a, "Legacy Co", "Legacy", "3"), "sc-", "3001:Lapsed", NULL);
+	fixture_segments(a, fixture_account(a, "Keep Me", "Keep", "4"), "sc-", "4001", NULL);
 	state_catalog_put(a, "1002", "Luxury shoppers", SEGMENT_ONBOARDING);
 	state_canonicalize(d);
 	state_canonicalize(a);
@@ -236,10 +187,10 @@ static void test_precision_everywhere(void **st)
 {
 	(void)st;
 	struct state *d = state_new(), *a = state_new();
-	struct account *da = account(d, "Delta", "Delta Inc", false);
-	da->precision = sv(d, "household");
-	segments(d, da, false, "5001", "5002", NULL);
-	segments(a, account(a, "Delta", "Delta Inc", true), true, NULL);
+	struct account *da = fixture_account(d, "Delta", "Delta Inc", NULL);
+	da->precision = fixture_sv(d, "household");
+	fixture_segments(d, da, NULL, "5001", "5002", NULL);
+	fixture_segments(a, fixture_account(a, "Delta", "Delta Inc", "1"), "sc-", NULL);
 	state_canonicalize(d);
 	state_canonicalize(a);
 	struct plan *p = plan_new();

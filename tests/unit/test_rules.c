@@ -20,6 +20,8 @@
 #include "rules/profile.h"
 #include "util/strbuf.h"
 
+#include "fixture.h"
+
 static struct profile *P; /* the embedded kargo profile, for every test */
 
 #define FILE_A "accounts/a.yaml"
@@ -29,53 +31,35 @@ static struct pos at(unsigned line, unsigned col)
 	return (struct pos){FILE_A, line, col};
 }
 
-/* A value written at line:col; an absent one (NULL) has no position, as
- * the loader leaves it. */
+/* A value written at line:col of FILE_A (NULL: absent, no position). */
 static struct sval sv(struct state *s, const char *v, unsigned line, unsigned col)
 {
-	if (!v)
-		return (struct sval){NULL, {0}};
-	return (struct sval){state_strdup(s, v), at(line, col)};
-}
-
-/* Appends to an arena array of svals (the model keeps them in the arena). */
-static void push_sval(struct state *s, struct sval **v, size_t *n, struct sval x)
-{
-	struct sval *nv = arena_alloc(&s->arena, (*n + 1) * sizeof(*nv));
-	if (*n)
-		memcpy(nv, *v, *n * sizeof(*nv));
-	nv[(*n)++] = x;
-	*v = nv;
+	return fixture_sv_at(s, v, at(line, col));
 }
 
 /* A valid account at `line`: name at col 9, client name, cookies. */
 static struct account *account(struct state *s, const char *name, unsigned line)
 {
-	struct account *a = state_add_account(s);
+	struct account *a = fixture_account(s, name, "Acme Inc", NULL);
 	a->pos = at(line, 3);
 	a->name = sv(s, name, line, 9);
 	a->client_name = sv(s, "Acme Inc", line + 1, 16);
 	a->identifiers_declared = true;
 	a->identifiers_pos = at(line + 2, 5);
-	push_sval(s, &a->identifiers, &a->n_identifiers, sv(s, "cookies", line + 3, 9));
+	a->identifiers[0] = sv(s, "cookies", line + 3, 9);
 	a->segments_pos = at(line + 4, 5);
 	return a;
 }
 
 static void add_identifier(struct state *s, struct account *a, const char *id, unsigned line)
 {
-	push_sval(s, &a->identifiers, &a->n_identifiers, sv(s, id, line, 9));
+	fixture_push_sval(s, &a->identifiers, &a->n_identifiers, sv(s, id, line, 9));
 }
 
 static struct segment *add_segment(struct state *s, struct account *a, const char *id, const char *name,
 				   unsigned line)
 {
-	struct segment *nv = arena_alloc(&s->arena, (a->n_segments + 1) * sizeof(*nv));
-	if (a->n_segments)
-		memcpy(nv, a->segments, a->n_segments * sizeof(*nv));
-	a->segments = nv;
-	struct segment *g = &a->segments[a->n_segments++];
-	g->id = state_strdup(s, id);
+	struct segment *g = fixture_segment(s, a, id, NULL);
 	g->pos = at(line, 7);
 	if (name)
 		g->name = sv(s, name, line + 1, 15);
@@ -138,7 +122,7 @@ static void test_valid_state_passes(void **state)
 	add_identifier(s, a, "ctv_ids", 6);
 	a->precision = sv(s, "household", 7, 14);
 	a->expire_at = sv(s, "2026-06-01", 8, 14);
-	push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "Acme Old", 9, 9));
+	fixture_push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "Acme Old", 9, 9));
 	add_segment(s, a, "100", "Buyers", 10);
 	add_segment(s, a, "101", "Sellers", 12);
 	struct account *b = account(s, "Beta", 20);
@@ -223,10 +207,10 @@ static void test_previous_name_clash(void **state)
 	struct state *s = state_new();
 	struct account *a = account(s, "Acme", 1);
 	account(s, "Beta", 10);
-	push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "Gamma", 6, 11));
+	fixture_push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "Gamma", 6, 11));
 	assert_int_equal(check(s, &d), 0);
 	/* a previous name that is another declared account's name */
-	push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, " beta", 7, 11));
+	fixture_push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, " beta", 7, 11));
 	assert_int_equal(check(s, &d), 1);
 	const struct diag *g = only(&d, "account.name", DIAG_ERROR, 7, 11);
 	has(g->message, FILE_A ":10:9");
@@ -236,8 +220,8 @@ static void test_previous_name_clash(void **state)
 	s = state_new();
 	a = account(s, "Acme", 1);
 	struct account *b = account(s, "Beta", 10);
-	push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "Old", 6, 11));
-	push_sval(s, &b->previous_names, &b->n_previous_names, sv(s, "old", 16, 11));
+	fixture_push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "Old", 6, 11));
+	fixture_push_sval(s, &b->previous_names, &b->n_previous_names, sv(s, "old", 16, 11));
 	assert_int_equal(check(s, &d), 1);
 	only(&d, "account.name", DIAG_ERROR, 16, 11);
 	diags_free(&d);
@@ -396,8 +380,8 @@ static void test_record_sync_and_raw_fields(void **state)
 	diags_free(&d);
 	a->record_sync = false;
 	a->raw_fields_pos = at(8, 5);
-	push_sval(s, &a->raw_fields, &a->n_raw_fields, sv(s, "zip_code", 9, 9));
-	push_sval(s, &a->raw_fields, &a->n_raw_fields, sv(s, "income", 10, 9));
+	fixture_push_sval(s, &a->raw_fields, &a->n_raw_fields, sv(s, "zip_code", 9, 9));
+	fixture_push_sval(s, &a->raw_fields, &a->n_raw_fields, sv(s, "income", 10, 9));
 	assert_int_equal(check(s, &d), 1); /* one for the list, naming each field */
 	g = only(&d, "kargo.raw_fields", DIAG_ERROR, 8, 5);
 	has(g->message, P->raw_fields_reason);
@@ -631,7 +615,7 @@ static void test_actual_held_names(void **state)
 	old->manager_id = "dm-1";
 	state_index(act);
 	struct account *a = s->accounts[0];
-	push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "Acme Old", 5, 20));
+	fixture_push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "Acme Old", 5, 20));
 	assert_int_equal(check_actual(s, act, &d), 1);
 	has(only(&d, "account.conflict", DIAG_ERROR, 1, 9)->message, "cannot be renamed");
 	diags_free(&d);
@@ -651,13 +635,10 @@ static void test_actual_undeclared_marketplace(void **state)
 	struct diags d = DIAGS_INIT;
 	struct state *s = state_new(), *act = state_new();
 	account(s, "Acme", 1);
-	struct account *x = state_add_account(act);
-	x->name = (struct sval){"Legacy", {0}};
-	struct segment *seg = arena_alloc(&act->arena, sizeof(*seg));
-	seg->id = "500";
+	struct account *x = state_add_account(act); /* a name and a segment, nothing else */
+	x->name = fixture_sv(act, "Legacy");
+	struct segment *seg = fixture_segment(act, x, "500", NULL);
 	seg->type = SEGMENT_ONBOARDING;
-	x->segments = seg;
-	x->n_segments = 1;
 	assert_int_equal(check_actual(s, act, &d), 0);
 	assert_int_equal(d.n, 0);
 	seg->type = SEGMENT_DATA_MARKETPLACE;
@@ -669,7 +650,7 @@ static void test_actual_undeclared_marketplace(void **state)
 	diags_free(&d);
 	/* declared (under its old name): reported at the declaration */
 	struct account *a = s->accounts[0];
-	push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "legacy", 6, 11));
+	fixture_push_sval(s, &a->previous_names, &a->n_previous_names, sv(s, "legacy", 6, 11));
 	assert_int_equal(check_actual(s, act, &d), 0);
 	only(&d, "kargo.marketplace", DIAG_WARNING, 5, 5);
 	diags_free(&d);
@@ -691,7 +672,7 @@ static void test_rule_ids_are_distinct(void **state)
 	a->precision = sv(s, "street", 6, 14);
 	a->expire_at = sv(s, "2020-01-01", 7, 14);
 	a->record_sync = true;
-	push_sval(s, &a->raw_fields, &a->n_raw_fields, sv(s, "zip", 8, 9));
+	fixture_push_sval(s, &a->raw_fields, &a->n_raw_fields, sv(s, "zip", 8, 9));
 	add_segment(s, a, "1", "x", 10);
 	add_segment(s, a, "2", "X", 12)->type = SEGMENT_DATA_MARKETPLACE;
 	add_segment(s, a, "1", NULL, 14);

@@ -18,39 +18,21 @@
 #include "model/model.h"
 #include "model/scope.h"
 
-static struct sval sv(struct state *s, const char *v)
-{
-	return (struct sval){v ? state_strdup(s, v) : NULL, {0}};
-}
+#include "fixture.h"
 
-/* An account with one identifier and the segments given ("ID" or
- * "ID:NAME"), NULL-terminated; `line` moves its places in the file. */
+/* An account at `line` with the segments given ("ID" or "ID:NAME",
+ * NULL-terminated), each a line below the one before. */
 static struct account *account(struct state *s, const char *name, unsigned line, ...)
 {
-	struct account *a = state_add_account(s);
-	a->name = sv(s, name);
+	struct account *a = fixture_account(s, name, "Acme Inc", NULL);
 	a->name.pos.line = line;
 	a->pos.line = line;
-	a->client_name = sv(s, "Acme Inc");
-	a->identifiers = arena_alloc(&s->arena, sizeof(struct sval));
-	a->identifiers[0] = sv(s, "cookies");
-	a->n_identifiers = 1;
-	a->segments = arena_alloc(&s->arena, 8 * sizeof(struct segment));
 	va_list ap;
 	va_start(ap, line);
-	const char *g;
-	while ((g = va_arg(ap, const char *)) != NULL) {
-		char buf[64];
-		snprintf(buf, sizeof(buf), "%s", g);
-		char *colon = strchr(buf, ':');
-		if (colon)
-			*colon = '\0';
-		struct segment *seg = &a->segments[a->n_segments++];
-		seg->id = state_strdup(s, buf);
-		seg->name = sv(s, colon ? colon + 1 : NULL);
-		seg->pos.line = line + (unsigned)a->n_segments;
-	}
+	fixture_vsegments(s, a, NULL, ap);
 	va_end(ap);
+	for (size_t i = 0; i < a->n_segments; i++)
+		a->segments[i].pos.line = line + (unsigned)(i + 1);
 	return a;
 }
 
@@ -111,7 +93,7 @@ static void test_client_name_and_status(void **st)
 	struct state *base = state_new(), *head = state_new();
 	account(base, "A", 1, NULL);
 	account(base, "B", 2, NULL);
-	account(head, "A", 1, NULL)->client_name = sv(head, "Acme Corp");
+	account(head, "A", 1, NULL)->client_name = fixture_sv(head, "Acme Corp");
 	account(head, "B", 2, NULL)->status = STATUS_INACTIVE;
 	struct scope *sc;
 	scope_touched(&sc, base, head);
@@ -129,9 +111,7 @@ static void test_rename(void **st)
 	account(base, "Old", 1, "1", NULL);
 	account(base, "Other", 2, NULL);
 	struct account *a = account(head, "Renamed", 1, "1", NULL);
-	a->previous_names = arena_alloc(&head->arena, sizeof(struct sval));
-	a->previous_names[0] = sv(head, "Old");
-	a->n_previous_names = 1;
+	fixture_push_sval(head, &a->previous_names, &a->n_previous_names, fixture_sv(head, "Old"));
 	account(head, "Other", 2, NULL);
 	account(actual, "Old", 0, "1", NULL);
 	account(actual, "Other", 0, NULL);
@@ -161,9 +141,7 @@ static void test_settings_touch_everything(void **st)
 	scope_touched(&sc, base, head);
 	assert_null(sc);
 	head->settings.prune = false;
-	head->settings.protect = arena_alloc(&head->arena, sizeof(struct sval));
-	head->settings.protect[0] = sv(head, "A");
-	head->settings.n_protect = 1;
+	fixture_push_sval(head, &head->settings.protect, &head->settings.n_protect, fixture_sv(head, "A"));
 	scope_touched(&sc, base, head);
 	assert_null(sc);
 	state_free(base);

@@ -24,25 +24,14 @@
 #include "record/metrics.h"
 #include "status/report.h"
 #include "util/log_json.h"
-#include "account_fixture.h"
+
+#include "fixture.h"
 
 #define DAY 86400LL
 #define T0 1767225600LL /* 2026-01-01T00:00:00Z */
 
 static const struct profile P = { .id = "kargo", .destination_name = "Kargo", .ttl_days = 35,
 				  .first_delivery_days = 3, .marketplace_share_days = 3 };
-
-static void add_delivery(struct delivery_list *l, const char *ic, const char *seg, enum delivery_status st,
-			 const char *at)
-{
-	struct delivery *d = delivery_list_add(l);
-	d->id = arena_printf(&l->arena, "d%zu", l->n);
-	d->status = st;
-	d->connection_id = arena_strdup(&l->arena, ic);
-	d->segment_id = arena_strdup(&l->arena, seg);
-	d->record_count = -1;
-	delivery_set_updated(l, d, at);
-}
 
 /* A hostile name: quote, backslash, newline, markup and a byte that is not
  * UTF-8. */
@@ -60,18 +49,18 @@ static void build(struct fixture *f)
 	f->actual = state_new();
 	const char *want[] = { "1", "2", "3" };
 	const char *have[] = { "1", "2", "9" };
-	fixture_account(f->desired, "Acme", NULL, want, 3);
-	fixture_account(f->desired, HOSTILE, NULL, want, 1);
-	fixture_account(f->actual, "Acme", "ic1", have, 3);
-	fixture_account(f->actual, HOSTILE, "ic2", have, 1);
+	fixture_segment_list(f->desired, fixture_account(f->desired, "Acme", "Co", NULL), NULL, want, 3);
+	fixture_segment_list(f->desired, fixture_account(f->desired, HOSTILE, "Co", NULL), NULL, want, 1);
+	fixture_segment_list(f->actual, fixture_account(f->actual, "Acme", "Co", "1"), "sc-", have, 3);
+	fixture_segment_list(f->actual, fixture_account(f->actual, HOSTILE, "Co", "2"), "sc-", have, 1);
 	state_canonicalize(f->desired);
 	state_canonicalize(f->actual);
 	f->plan = plan_new();
 	plan_diff(f->plan, f->desired, f->actual, &P);
 	struct delivery_list l = DELIVERY_LIST_INIT;
-	add_delivery(&l, "ic1", "1", DELIVERY_DELIVERED, "2026-01-30T00:00:00Z");
-	add_delivery(&l, "ic1", "2", DELIVERY_DELIVERED, "2025-12-01T00:00:00Z"); /* stale */
-	add_delivery(&l, "ic2", "1", DELIVERY_PENDING, "2026-01-30T00:00:00Z");
+	fixture_delivery(&l, "ic-1", "1", DELIVERY_DELIVERED, "2026-01-30T00:00:00Z", -1);
+	fixture_delivery(&l, "ic-1", "2", DELIVERY_DELIVERED, "2025-12-01T00:00:00Z", -1); /* stale */
+	fixture_delivery(&l, "ic-2", "1", DELIVERY_PENDING, "2026-01-30T00:00:00Z", -1);
 	f->report = status_report_build(f->desired, f->actual, f->plan, &l, &P, T0 + 30 * DAY);
 	delivery_list_free(&l);
 }
