@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backend/api_decode.h"
-#include "backend/http.h"
+#include "liveramp/decode.h"
+#include "http/http.h"
 #include "util/strbuf.h"
 
 struct fx {

@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend/http.h"
+#include "http/http.h"
 
 /* A socket bound to a free loopback port; its port in *port. */
 static int bound_socket(int *port)

@@ -1,5 +1,5 @@
 /*
- * Decoders of Activation API answers (see api_decode.h).
+ * Decoders of Activation API answers (see liveramp/decode.h).
  *
  * One table lists the kinds of list items with their array key, struct size
  * and item decoder, so a list page, a single object and a fuzz target all
@@ -8,7 +8,7 @@
  * the value ("v2/DistributionManagers[3].status") and becomes the one
  * diagnostic of the call.
  */
-#include "api_decode.h"
+#include "liveramp/decode.h"
 
 #include <ctype.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /*
  * The liveramp backend's configuration: environment variables and the
- * credentials file (see liveramp.h for the list).
+ * credentials file (see liveramp/liveramp.h for the list).
  *
  * Every problem is reported, not only the first, so a user setting up CI
  * fixes them in one go. No value read here is ever echoed back when it is
@@ -15,8 +15,8 @@
 
 #include <jansson.h>
 
-#include "http.h"
-#include "liveramp.h"
+#include "http/http.h"
+#include "liveramp/liveramp.h"
 #include "util/xalloc.h"
 
 #define RULE "backend"

@@ -1,10 +1,10 @@
 /*
- * Which waiting request the HTTP loop sends next (http.c's run), and how
+ * Which waiting request the HTTP loop sends next (http/engine.c's run), and how
  * long the loop may sleep.
  *
  * Ready requests go in this order: those others wait for (`first`: the
  * pages of the lists that find the accounts), then the one on the longest
- * cursor chain (`chain`: a list's pages left, http.h), then the oldest.
+ * cursor chain (`chain`: a list's pages left, http/http.h), then the oldest.
  * The pages of one list can only follow each other, so the longest chain
  * bounds the whole run: started late, it makes the run late however many
  * slots are free; a one-shot request is on no chain and can wait.
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "http_private.h"
+#include "http/private.h"
 
 /* The order ready requests go in (the top of this file). */
 static unsigned long long urgency(const struct http_request *r)

@@ -1,4 +1,4 @@
-#include "local_store.h"
+#include "sandbox/store.h"
 
 #include <dirent.h>
 #include <stdbool.h>
@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "local_schema.h"
+#include "sandbox/schema.h"
 #include "util/safefile.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"

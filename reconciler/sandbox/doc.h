@@ -114,7 +114,7 @@ void sandbox_touch(struct sandbox *sb);
 /* The actual state the sandbox holds for the profile's integration: see
  * backend_ops.observe. source describes the sandbox ("local:FILE").
  * Connections with no or several managers are reported as warnings and
- * left out. Implemented in local_observe.c. */
+ * left out. Implemented in local/observe.c. */
 int sandbox_observe(struct sandbox *sb, const struct profile *p, const struct sandbox_pins *pins,
 		    const char *source, struct state **out, struct diags *d);
 

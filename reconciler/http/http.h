@@ -26,7 +26,7 @@
  *    request. Never for another 4xx.
  *  - A write that is not resend_lost and whose answer was lost comes back
  *    as HTTP_LOST: the caller re-reads before sending it again, because
- *    the API has no idempotency keys (liveramp_write.c).
+ *    the API has no idempotency keys (liveramp/write.c).
  *  - The secret key and the access token appear in no diagnostic, no
  *    error text and no debug trace (RECONCILER_HTTP_DEBUG=1 prints a trace
  *    with Authorization and the token call's bodies redacted).
@@ -87,7 +87,7 @@ struct http_client;
  * send the request again, after changing its url (the next page). */
 typedef bool http_done_fn(struct http_request *r, void *ctx);
 
-/* Per-attempt bookkeeping, private to http.c. */
+/* Per-attempt bookkeeping, private to http/engine.c. */
 struct http_attempt {
 	void *easy;
 	void *headers;

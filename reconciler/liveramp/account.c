@@ -13,14 +13,14 @@
  *           date differ (it may carry the end date the DM already has).
  *   delete: DELETE the DM, then the IC.
  *
- * Every write goes through lr_write_run (liveramp_write.c): a create whose
+ * Every write goes through lr_write_run (liveramp/write.c): a create whose
  * answer was lost is looked for by name before it is sent again.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "liveramp_private.h"
+#include "liveramp/private.h"
 #include "backend/mapping.h"
 #include "util/text.h"
 

@@ -10,7 +10,7 @@
 #include "backend/mapping.h"
 #include "util/xalloc.h"
 
-#include "local_doc.h"
+#include "sandbox/doc.h"
 #include "util/strbuf.h"
 
 #define RULE "backend"

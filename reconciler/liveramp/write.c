@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "liveramp_private.h"
+#include "liveramp/private.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -29,7 +29,7 @@
  *
  * Answers that say no (4xx) are reported and never retried: sending the
  * same thing again gets the same no. 401/403 get one retry with a new
- * token in http.c (the API refused before acting), 429 and failures to
+ * token in http/engine.c (the API refused before acting), 429 and failures to
  * connect are retried there (nothing was acted on).
  */
 

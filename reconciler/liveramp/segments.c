@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "liveramp_private.h"
+#include "liveramp/private.h"
 #include "util/xalloc.h"
 
 struct batch {

@@ -1,5 +1,5 @@
 /*
- * Error answers (api_decode.h: api_decode_error, api_body_is_html). Kept
+ * Error answers (liveramp/decode.h: api_decode_error, api_body_is_html). Kept
  * apart from the decoders of good answers: an error body is read field by
  * field and leniently, since a half-right one still says something useful,
  * and it never adds a diagnostic (the caller reports the status).
@@ -9,7 +9,7 @@
  * LiveRamp APIs send (the requestId is what support asks for); and OAuth2's
  * {error, error_description}.
  */
-#include "api_decode.h"
+#include "liveramp/decode.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -1,6 +1,6 @@
-#include "local_doc.h"
+#include "sandbox/doc.h"
 #include "backend/mapping.h"
-#include "local_deliveries.h"
+#include "sandbox/deliveries.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "local_schema.h"
-#include "local_store.h"
+#include "sandbox/schema.h"
+#include "sandbox/store.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"

@@ -2,14 +2,14 @@
  * Inside the liveramp backend: what liveramp*.c share. Nobody else
  * includes this header.
  *
- *   liveramp.c           open, close, lock/flush (no-ops), the ops table
- *   liveramp_config.c    environment and credentials file
- *   liveramp_list.c      paginated lists, concurrently; the Kargo target
- *   liveramp_observe.c   API resources -> struct state (as local_observe.c)
- *   liveramp_write.c     THE policy for writes whose answer was lost; PUT/DELETE
- *   liveramp_account.c   create, update, delete accounts
- *   liveramp_segments.c  segment-config batches (207 answers)
- *   liveramp_deliveries.c  delivery reports (v2/Deliveries)
+ *   liveramp/liveramp.c     open, close, lock/flush (no-ops), the ops table
+ *   liveramp/config.c       environment and credentials file
+ *   liveramp/list.c         paginated lists, concurrently; the Kargo target
+ *   liveramp/observe.c      API resources -> struct state (as local/observe.c)
+ *   liveramp/write.c        THE policy for writes whose answer was lost; PUT/DELETE
+ *   liveramp/account.c      create, update, delete accounts
+ *   liveramp/segments.c     segment-config batches (207 answers)
+ *   liveramp/deliveries.c   delivery reports (v2/Deliveries)
  */
 #ifndef RECONCILER_BACKEND_LIVERAMP_PRIVATE_H
 #define RECONCILER_BACKEND_LIVERAMP_PRIVATE_H
@@ -19,10 +19,10 @@
 
 #include <jansson.h>
 
-#include "api_decode.h"
-#include "backend.h"
-#include "http.h"
-#include "liveramp.h"
+#include "liveramp/decode.h"
+#include "backend/backend.h"
+#include "http/http.h"
+#include "liveramp/liveramp.h"
 #include "util/arena.h"
 #include "util/hmap.h"
 
@@ -36,13 +36,13 @@ struct liveramp {
 	char *pin_integration;
 	const struct state *desired; /* backend_options.desired: borrowed, or NULL */
 	const struct scope *scope;   /* backend_options.scope: borrowed, or NULL (all) */
-	/* The profile's destination and integration, found once (liveramp_list.c). */
+	/* The profile's destination and integration, found once (liveramp/list.c). */
 	bool target_known;
 	const char *destination_id;
 	const char *integration_id;
 	const char *client_key; /* the required property holding the client name, or NULL */
 	struct arena arena;     /* target ids, ids handed to callers: valid until close */
-	int lock_fd;            /* the org's lock file while locked (liveramp_lock.c), else -1 */
+	int lock_fd;            /* the org's lock file while locked (liveramp/lock.c), else -1 */
 };
 
 static inline struct liveramp *lr_of(struct backend *b)
@@ -50,14 +50,14 @@ static inline struct liveramp *lr_of(struct backend *b)
 	return (struct liveramp *)b;
 }
 
-/* ---- liveramp_lock.c ---------------------------------------------------- */
+/* ---- liveramp/lock.c ---------------------------------------------------- */
 
 /* The org's lock on this machine: waits up to timeout_ms, then fails with
  * a message naming the org. Release is harmless when not locked. */
 int lr_lock_acquire(struct liveramp *l, int timeout_ms, struct diags *d);
 void lr_lock_release(struct liveramp *l);
 
-/* ---- liveramp_list.c ---------------------------------------------------- */
+/* ---- liveramp/list.c ---------------------------------------------------- */
 
 /* One paginated list: every page of `path`, items decoded into one array. */
 struct lr_list {
@@ -127,13 +127,13 @@ bool lr_ic_in_target(const struct liveramp *l, const struct api_ic *ic);
 int lr_get(struct liveramp *l, enum api_kind kind, const char *path, void *out, struct arena *a,
 	   bool quiet_404, long *status, struct diags *d);
 
-/* ---- liveramp_observe.c ------------------------------------------------- */
+/* ---- liveramp/observe.c ------------------------------------------------- */
 
 int lr_observe(struct backend *b, struct state **out, struct diags *d);
 
-/* ---- liveramp_write.c --------------------------------------------------- */
+/* ---- liveramp/write.c --------------------------------------------------- */
 
-/* A write, as the retry policy sees it (liveramp_write.c explains why). */
+/* A write, as the retry policy sees it (liveramp/write.c explains why). */
 enum lr_check { LR_NOT_DONE = 0, LR_DONE = 1 };
 struct lr_write {
 	const char *what_for; /* "create account 'Acme'", for messages */
@@ -188,14 +188,14 @@ int lr_update_account(struct backend *b, const struct account_ref *ref, const st
 		      struct diags *d);
 int lr_delete_account(struct backend *b, const struct account_ref *ref, struct diags *d);
 
-/* ---- liveramp_segments.c ------------------------------------------------ */
+/* ---- liveramp/segments.c ------------------------------------------------ */
 
 int lr_add_segments(struct backend *b, const struct account_ref *ref, const struct segment *segs, size_t n,
 		    struct batch_item_result *results, struct diags *d);
 int lr_remove_segments(struct backend *b, const struct account_ref *ref, const struct segment *segs,
 		       size_t n, struct batch_item_result *results, struct diags *d);
 
-/* ---- liveramp_deliveries.c ---------------------------------------------- */
+/* ---- liveramp/deliveries.c ---------------------------------------------- */
 
 int lr_deliveries(struct backend *b, const struct delivery_query *q, struct delivery_list *out,
 		  struct diags *d);

@@ -1,7 +1,7 @@
 /*
  * Inside the HTTP client: the struct the http*.c files share. Nothing
  * outside reconciler/backend/http*.c includes this header; everyone else
- * sees the opaque struct http_client of http.h.
+ * sees the opaque struct http_client of http/http.h.
  */
 #ifndef RECONCILER_BACKEND_HTTP_PRIVATE_H
 #define RECONCILER_BACKEND_HTTP_PRIVATE_H
@@ -12,10 +12,10 @@
 
 #include <curl/curl.h>
 
-#include "http.h"
+#include "http/http.h"
 #include "version.h"
 
-struct run; /* an http_run in progress (http.c) */
+struct run; /* an http_run in progress (http/engine.c) */
 
 /* What to do with a finished attempt. */
 enum { HTTP_V_DONE, HTTP_V_RETRY, HTTP_V_REAUTH };
@@ -31,7 +31,7 @@ struct http_client {
 	size_t running; /* transfers in the multi handle, the token's included */
 	uint64_t rng;
 	char ua[64];
-	/* The one shared token (http_token.c). Secret: never in a message. */
+	/* The one shared token (liveramp/token.c). Secret: never in a message. */
 	char *token;
 	unsigned token_gen;          /* bumped with every new token */
 	long long token_refresh_at;  /* monotonic ms: get a new one from then on */
@@ -62,7 +62,7 @@ void http_put_scrubbed(struct strbuf *msg, const struct http_client *c, const ch
  * r->location, control characters replaced, cut to fit. */
 void http_keep_location(struct http_request *r, const char *data, size_t len);
 
-/* http_sched.c */
+/* http/sched.c */
 /* Starts ready requests, most urgent first, while there is room (less
  * `held` slots, kept for the next pages of chains that just ended) and a
  * token. */
@@ -70,7 +70,7 @@ void http_start_ready(struct http_client *c, long long now, size_t held);
 /* How long the loop may sleep: until the next backoff ends, at most 1 s. */
 long http_wait_ms(const struct http_client *c, long long now);
 
-/* http_token.c */
+/* liveramp/token.c */
 bool http_token_valid(const struct http_client *c, long long now);
 /* Starts the token request when requests wait for a token and none is on
  * its way. */

@@ -1,6 +1,6 @@
 /*
  * Observing: the Activation API's resources as a struct state, mapped the
- * way local_observe.c maps the sandbox (the same accounts, identifiers,
+ * way local/observe.c maps the sandbox (the same accounts, identifiers,
  * segments and catalog for the same resources), so a plan does not depend
  * on the backend that produced it.
  *
@@ -37,7 +37,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "liveramp_private.h"
+#include "liveramp/private.h"
 #include "backend/mapping.h"
 #include "util/xalloc.h"
 
@@ -283,7 +283,7 @@ static int read_lists(struct observe *o, struct diags *d)
 /* ---- the catalog ---------------------------------------------------------------- */
 
 /* A segment's display name: its name when a server sends one, else
- * "field.name=value" (Decision 7), else none; as local_observe.c. */
+ * "field.name=value" (Decision 7), else none; as local/observe.c. */
 static const char *segment_name(struct arena *a, const struct api_segment *g)
 {
 	if (g->name && *g->name)

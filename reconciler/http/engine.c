@@ -1,7 +1,7 @@
 /*
- * The HTTP client (http.h): requests, the multi loop, retries, reports.
- * The token's lifecycle is in http_token.c; the pure helpers and the
- * failure reports in http_util.c.
+ * The HTTP client (http/http.h): requests, the multi loop, retries, reports.
+ * The token's lifecycle is in liveramp/token.c; the pure helpers and the
+ * failure reports in http/util.c.
  *
  * A run keeps every request that still needs sending in one `pending`
  * list, each with the time it may go (0, or the end of its backoff). The
@@ -10,7 +10,7 @@
  * transfer: done, retry later, or wait for a new token. Requests never
  * block each other: a request in backoff leaves its slot to the next.
  *
- * Which ready request goes first (http_sched.c): those others wait for
+ * Which ready request goes first (http/sched.c): those others wait for
  * (`first`), then the one on the longest cursor chain (`chain`), then the
  * oldest. A page whose list goes on keeps its slot for the next page
  * (reap), so a long walk never waits behind a queue of one-shots.
@@ -26,8 +26,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "api_decode.h"
-#include "http_private.h"
+#include "liveramp/decode.h"
+#include "http/private.h"
 #include "util/clock.h"
 #include "util/scrub.h"
 #include "util/xalloc.h"
@@ -143,7 +143,7 @@ void http_request_init(struct http_request *r, const struct http_client *c, enum
 	if (body)
 		sb_puts(&r->body, body);
 	r->resend_lost = method == HTTP_GET || method == HTTP_PUT;
-	r->chain = 0; /* a one-shot, unless a list says otherwise (liveramp_list.c) */
+	r->chain = 0; /* a one-shot, unless a list says otherwise (liveramp/list.c) */
 	set_what(r, path, NULL);
 }
 
@@ -314,7 +314,7 @@ void http_start(struct http_client *c, struct http_request *r, bool token)
 	/* libcurl silently sends a request again when a reused connection
 	 * dies before any answer ("Connection died, retrying a fresh
 	 * connect"), POSTs included. For a write that is a blind re-send, the
-	 * very thing liveramp_write.c's policy forbids: on a fresh connection
+	 * very thing liveramp/write.c's policy forbids: on a fresh connection
 	 * curl does not do it, and the lost answer comes back to us. */
 	if (!r->resend_lost)
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);

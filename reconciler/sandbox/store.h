@@ -11,7 +11,7 @@
  * replaced by rename, it cannot carry a lock; writers serialise on a sidecar
  * "PATH.lock" with flock(2), which the kernel releases if the process dies.
  *
- * Nothing here knows the document's shape; see local_doc.h for that.
+ * Nothing here knows the document's shape; see sandbox/doc.h for that.
  */
 #ifndef RECONCILER_BACKEND_LOCAL_STORE_H
 #define RECONCILER_BACKEND_LOCAL_STORE_H

@@ -1,5 +1,5 @@
 /*
- * Helpers of the HTTP layer (http.h): backoff, Retry-After, the loopback
+ * Helpers of the HTTP layer (http/http.h): backoff, Retry-After, the loopback
  * rule for plain http, scrubbing secrets out of text (pure: no I/O, each
  * unit-tested in tests/unit/test_http.c), and the diagnostic for a failed
  * request.
@@ -13,8 +13,8 @@
 
 #include <curl/curl.h>
 
-#include "api_decode.h"
-#include "http_private.h"
+#include "liveramp/decode.h"
+#include "http/private.h"
 #include "util/scrub.h"
 #include "util/xalloc.h"
 

@@ -13,7 +13,7 @@
  *
  * The secret key is only in the form body, which is wiped as soon as the
  * transfer ends; the token only in the client (wiped when dropped) and in
- * the Authorization header of transfers (wiped by http.c).
+ * the Authorization header of transfers (wiped by http/engine.c).
  *
  * Also here: the redacted debug trace (RECONCILER_HTTP_DEBUG=1).
  */
@@ -22,8 +22,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api_decode.h"
-#include "http_private.h"
+#include "liveramp/decode.h"
+#include "http/private.h"
 #include "util/scrub.h"
 #include "util/xalloc.h"
 

@@ -17,7 +17,7 @@
  */
 #include <string.h>
 
-#include "liveramp_private.h"
+#include "liveramp/private.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -73,7 +73,7 @@ static void append_items(struct lr_list *ls, const struct api_page *page)
 
 /* The pages this walk still has to read, the next one included, as far
  * as _pagination.total tells (at least 1): the length of its cursor
- * chain, which the HTTP engine sends first (http.h, chain). A list read
+ * chain, which the HTTP engine sends first (http/http.h, chain). A list read
  * one page per run has a chain of one in that run. */
 static unsigned chain_left(const struct lr_list *ls)
 {

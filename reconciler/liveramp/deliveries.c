@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "liveramp_private.h"
+#include "liveramp/private.h"
 #include "util/xalloc.h"
 
 #define SEGMENTS_PER_QUERY 50

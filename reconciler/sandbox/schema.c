@@ -1,9 +1,9 @@
-#include "local_schema.h"
+#include "sandbox/schema.h"
 
 #include <stdarg.h>
 #include <string.h>
 
-#include "local_store.h"
+#include "sandbox/store.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 

@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "liveramp_private.h"
+#include "liveramp/private.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 

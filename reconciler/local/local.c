@@ -9,7 +9,7 @@
  *
  * Reads outside lock() load the file each time. lock() loads it once and
  * keeps it in memory: observe then sees writes not yet flushed, and flush()
- * replaces the file atomically (local_store.c). Writes need the lock.
+ * replaces the file atomically (sandbox/store.c). Writes need the lock.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -19,10 +19,10 @@
 
 #include "backend/mapping.h"
 
-#include "backend.h"
-#include "local_deliveries.h"
-#include "local_doc.h"
-#include "local_store.h"
+#include "backend/backend.h"
+#include "sandbox/deliveries.h"
+#include "sandbox/doc.h"
+#include "sandbox/store.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -411,7 +411,7 @@ static void add_one(struct sandbox *sb, struct sb_dm *dm, const struct segment *
 		    json_string(known ? sandbox_str(known, "type") : segment_type_api_name(seg->type)));
 		json_object_set_new(config, "createdAt", sandbox_timestamp());
 		sandbox_insert_config(sb, dm, config);
-		/* LiveRamp starts delivering what was added: see local_deliveries.h. */
+		/* LiveRamp starts delivering what was added: see sandbox/deliveries.h. */
 		const char *device = json_string_value(json_array_get(json_object_get(dm->ic->obj, "deviceTypes"), 0));
 		sandbox_delivery_record(sb->root, sandbox_new_id(sb), dm->ic->id, seg->id, device,
 					(long long)clock_now());

@@ -1,7 +1,7 @@
 /*
- * Deliveries in the sandbox document (local_deliveries.h).
+ * Deliveries in the sandbox document (sandbox/deliveries.h).
  */
-#include "local_deliveries.h"
+#include "sandbox/deliveries.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  *
  * lock/unlock: the Activation API has no locks; applies against one
  * organization are kept apart on this machine by a lock file
- * (liveramp_lock.c). Without it two concurrent applies created the same
+ * (liveramp/lock.c). Without it two concurrent applies created the same
  * accounts twice.
  *
  * flush: nothing to do; every write is durable when the API answers it.
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "liveramp_private.h"
+#include "liveramp/private.h"
 #include "util/xalloc.h"
 
 #define DEFAULT_CONCURRENCY 16
