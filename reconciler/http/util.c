@@ -1,8 +1,8 @@
 /*
- * Helpers of the HTTP layer (http/http.h): backoff, Retry-After, the loopback
- * rule for plain http, scrubbing secrets out of text (pure: no I/O, each
- * unit-tested in tests/unit/test_http.c), and the diagnostic for a failed
- * request.
+ * Helpers of the HTTP engine (http/http.h): backoff, Retry-After, the
+ * loopback rule for plain http, scrubbing secrets out of text, telling an
+ * HTML page from JSON (pure: no I/O, each unit-tested in
+ * tests/unit/test_http.c).
  */
 #include <ctype.h>
 #include <limits.h>
@@ -13,7 +13,6 @@
 
 #include <curl/curl.h>
 
-#include "liveramp/decode.h"
 #include "http/private.h"
 #include "util/scrub.h"
 #include "util/xalloc.h"
@@ -149,10 +148,12 @@ void http_scrub_text(char *text, const char *const *secrets, size_t n)
 	scrub_values(text);
 }
 
-void http_scrub_client(const struct http_client *c, char *text)
+bool http_body_is_html(const char *body, size_t len)
 {
-	const char *secrets[] = { c->cfg.secret_key, c->token };
-	http_scrub_text(text, secrets, 2);
+	size_t i = 0;
+	while (body && i < len && isspace((unsigned char)body[i]))
+		i++;
+	return body && i < len && body[i] == '<';
 }
 
 /* The Location of a redirect, kept to name it in the error: redirects
@@ -174,73 +175,4 @@ void http_keep_location(struct http_request *r, const char *data, size_t len)
 	for (size_t i = 0; i < keep; i++) /* shown in a message: no control characters */
 		r->location[i] = (unsigned char)data[i] < 0x20 || data[i] == 0x7f ? '?' : data[i];
 	r->location[keep] = '\0';
-}
-
-/* ---- reports ---------------------------------------------------------------------- */
-
-static const char *default_hint(const struct http_request *r)
-{
-	if (r->priv.no_token)
-		return "check LIVERAMP_ACCOUNT_ID and LIVERAMP_SECRET_KEY (or LIVERAMP_CREDENTIALS_FILE) "
-		       "and LIVERAMP_TOKEN_URL";
-	if (r->outcome == HTTP_LOST)
-		return "run the command again: the next run observes what was done and converges";
-	if (r->outcome == HTTP_NOT_SENT && r->status != 429)
-		return "check the network, LIVERAMP_API_URL and LIVERAMP_TOKEN_URL";
-	if (r->status == 401 || r->status == 403)
-		return "check LIVERAMP_ACCOUNT_ID / LIVERAMP_SECRET_KEY and LIVERAMP_ORG_ID: the service "
-		       "account must belong to the organization and have a role that allows this";
-	if (r->status == 404)
-		return "observe again (reconciler plan): it may have been changed outside this tool";
-	if (r->status == 429)
-		return "LiveRamp is throttling this account; run again later";
-	return "the API refused the request; fix the value it names and run again";
-}
-
-void http_put_scrubbed(struct strbuf *msg, const struct http_client *c, const char *before, const char *s,
-		       size_t max, const char *after)
-{
-	char *copy = xstrdup(s);
-	http_scrub_client(c, copy);
-	size_t n = strlen(copy);
-	sb_puts(msg, before);
-	sb_add(msg, copy, n < max ? n : max);
-	sb_puts(msg, after);
-	explicit_bzero(copy, n);
-	free(copy);
-}
-
-void http_report(const struct http_client *c, const struct http_request *r, const char *what_for,
-		 const char *hint, struct diags *d)
-{
-	struct strbuf msg = STRBUF_INIT;
-	sb_printf(&msg, "%s: %s ", what_for ? what_for : "request", r->what);
-	if (r->status) {
-		struct arena a = ARENA_INIT;
-		struct api_error e;
-		sb_printf(&msg, "answered %ld", r->status);
-		if (r->status >= 300 && r->status < 400)
-			http_put_scrubbed(&msg, c, " (a redirect, not followed: Location ", r->location[0] ? r->location : "not given", 200, ")");
-		else if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
-			if (e.code)
-				http_put_scrubbed(&msg, c, " ", e.code, 80, "");
-			if (e.message)
-				http_put_scrubbed(&msg, c, ": ", e.message, 300, "");
-			if (e.request_id) /* what LiveRamp support asks for */
-				sb_printf(&msg, " (request id %.100s)", e.request_id);
-		} else if (r->status >= 300 && api_body_is_html(r->response.buf, r->response.len)) {
-			sb_puts(&msg, " with an HTML page, not the API's JSON: a gateway or proxy answered (an "
-				      "address it does not allow, or an outage in front of the API)");
-		}
-		arena_free(&a);
-		if (r->error[0])
-			http_put_scrubbed(&msg, c, " (", r->error, 320, ")");
-	} else {
-		http_put_scrubbed(&msg, c, "failed: ", r->error[0] ? r->error : "no answer", 320, "");
-	}
-	if (r->outcome == HTTP_LOST && r->method != HTTP_GET)
-		sb_puts(&msg, "; the server may have acted on it");
-	http_scrub_client(c, msg.buf);
-	diag_error(d, RULE, NULL, hint ? hint : default_hint(r), "%s", msg.buf);
-	sb_release(&msg);
 }

@@ -19,6 +19,8 @@
 
 #include <jansson.h>
 
+#include "http/http.h"
+#include "util/json_word.h"
 #include "util/text.h"
 
 #define RULE "backend"
@@ -59,26 +61,6 @@ static void report(struct dx *x, const char *what, struct diags *d)
 
 /* ---- typed field readers ------------------------------------------------ */
 
-static const char *type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
-	}
-}
-
 /* obj[key] as a string copied into the arena. A missing or null optional
  * field gives NULL; a required one must be a string. */
 static int get_str(struct dx *x, const json_t *obj, const char *key, bool required, const char **out)
@@ -88,7 +70,7 @@ static int get_str(struct dx *x, const json_t *obj, const char *key, bool requir
 	if (!v || json_is_null(v))
 		return required ? fail(x, key, "missing") : 0;
 	if (!json_is_string(v))
-		return fail(x, key, "expected a string, got %s", type_name(v));
+		return fail(x, key, "expected a string, got %s", json_type_word(v, true));
 	*out = arena_strndup(x->a, json_string_value(v), json_string_length(v));
 	return 0;
 }
@@ -122,13 +104,13 @@ static int get_str_array(struct dx *x, const json_t *obj, const char *key, const
 	if (!arr || json_is_null(arr))
 		return 0;
 	if (!json_is_array(arr))
-		return fail(x, key, "expected an array, got %s", type_name(arr));
+		return fail(x, key, "expected an array, got %s", json_type_word(arr, true));
 	size_t len = json_array_size(arr);
 	*out = arena_alloc(x->a, (len ? len : 1) * sizeof(**out));
 	for (size_t i = 0; i < len; i++) {
 		const json_t *v = json_array_get(arr, i);
 		if (!json_is_string(v))
-			return fail(x, key, "item %zu: expected a string, got %s", i, type_name(v));
+			return fail(x, key, "item %zu: expected a string, got %s", i, json_type_word(v, true));
 		(*out)[i] = arena_strndup(x->a, json_string_value(v), json_string_length(v));
 	}
 	*n = len;
@@ -141,14 +123,14 @@ static int get_int(struct dx *x, const json_t *obj, const char *key, bool requir
 	if (!v || json_is_null(v))
 		return required ? fail(x, key, "missing") : 0;
 	if (!json_is_integer(v))
-		return fail(x, key, "expected an integer, got %s", type_name(v));
+		return fail(x, key, "expected an integer, got %s", json_type_word(v, true));
 	*out = json_integer_value(v);
 	return 0;
 }
 
 static int need_object(struct dx *x, const json_t *v)
 {
-	return json_is_object(v) ? 0 : fail(x, NULL, "expected an object, got %s", type_name(v));
+	return json_is_object(v) ? 0 : fail(x, NULL, "expected an object, got %s", json_type_word(v, true));
 }
 
 /* ---- item decoders ------------------------------------------------------- */
@@ -171,14 +153,14 @@ static int dec_integration(struct dx *x, const json_t *obj, void *out)
 		return -1;
 	const json_t *props = json_object_get(obj, "requiredProperties");
 	if (props && !json_is_null(props) && !json_is_array(props))
-		return fail(x, "requiredProperties", "expected an array, got %s", type_name(props));
+		return fail(x, "requiredProperties", "expected an array, got %s", json_type_word(props, true));
 	size_t n = json_array_size(props);
 	v->required_properties = arena_alloc(x->a, (n ? n : 1) * sizeof(*v->required_properties));
 	for (size_t i = 0; i < n; i++) {
 		const json_t *p = json_array_get(props, i);
 		if (!json_is_object(p))
 			return fail(x, "requiredProperties", "item %zu: expected an object, got %s", i,
-				    type_name(p));
+				    json_type_word(p, true));
 		const json_t *name = json_object_get(p, "name");
 		if (!json_is_string(name))
 			return fail(x, "requiredProperties", "item %zu: name is not a string", i);
@@ -203,7 +185,7 @@ static int dec_properties(struct dx *x, const json_t *obj, struct api_ic *v)
 {
 	const json_t *props = json_object_get(obj, "properties");
 	if (props && !json_is_null(props) && !json_is_array(props))
-		return fail(x, "properties", "expected an array, got %s", type_name(props));
+		return fail(x, "properties", "expected an array, got %s", json_type_word(props, true));
 	size_t n = json_array_size(props);
 	v->properties = arena_alloc(x->a, (n ? n : 1) * sizeof(*v->properties));
 	for (size_t i = 0; i < n; i++) {
@@ -280,7 +262,7 @@ static int dec_segment(struct dx *x, const json_t *obj, void *out)
 	const json_t *field = json_object_get(obj, "field");
 	if (field && !json_is_null(field)) {
 		if (!json_is_object(field))
-			return fail(x, "field", "expected an object, got %s", type_name(field));
+			return fail(x, "field", "expected an object, got %s", json_type_word(field, true));
 		const char *saved = x->where;
 		char where[160];
 		snprintf(where, sizeof(where), "%s%sfield", saved, *saved ? "." : "");
@@ -364,7 +346,7 @@ static json_t *parse(struct dx *x, const char *body, size_t len)
 		return NULL;
 	}
 	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-	if (!root && api_body_is_html(body, len))
+	if (!root && http_body_is_html(body, len))
 		fail(x, NULL, "an HTML page where JSON was expected: a gateway or proxy answered, not the API");
 	else if (!root)
 		fail(x, NULL, "not JSON (%s at byte %d)", je.text, je.position);
@@ -380,7 +362,7 @@ static int dec_pagination(struct dx *x, const json_t *root, struct api_page *out
 		return 0; /* a single page */
 	x->where = "_pagination";
 	if (!json_is_object(p))
-		return fail(x, NULL, "expected an object, got %s", type_name(p));
+		return fail(x, NULL, "expected an object, got %s", json_type_word(p, true));
 	if (get_str(x, p, "after", false, &out->after) != 0 || get_int(x, p, "total", false, &out->total) != 0)
 		return -1;
 	if (out->after && !*out->after)
@@ -420,9 +402,9 @@ static int decode_page(struct api_page *out, enum api_kind kind, const char *bod
 	if (root) {
 		const json_t *arr = json_object_get(root, k->key);
 		if (!json_is_object(root))
-			fail(&x, NULL, "expected an object, got %s", type_name(root));
+			fail(&x, NULL, "expected an object, got %s", json_type_word(root, true));
 		else if (arr && !json_is_array(arr))
-			fail(&x, k->key, "expected an array, got %s", type_name(arr));
+			fail(&x, k->key, "expected an array, got %s", json_type_word(arr, true));
 		else if (json_array_size(arr) > API_PAGE_MAX)
 			fail(&x, k->key, "%zu items on one page, more than the %d a page may hold",
 			     json_array_size(arr), API_PAGE_MAX);
@@ -536,7 +518,7 @@ static int dec_item_status(struct dx *x, const json_t *item, struct api_item_sta
 		return -1;
 	const json_t *st = json_object_get(item, "status");
 	if (!json_is_object(st))
-		return fail(x, "status", "expected an object, got %s", st ? type_name(st) : "nothing");
+		return fail(x, "status", "expected an object, got %s", st ? json_type_word(st, true) : "nothing");
 	x->where = arena_printf(x->a, "%s.status", x->where);
 	if (get_int(x, st, "httpStatus", true, &status) != 0 || get_str(x, st, "errorCode", false, &out->code) != 0 ||
 	    get_str(x, st, "message", false, &out->message) != 0)
@@ -556,7 +538,7 @@ int api_decode_multi_status(struct api_item_status **items, size_t *n, const cha
 	json_t *root = parse(&x, body, len);
 	int rc = -1;
 	if (root && !json_is_array(root)) {
-		fail(&x, NULL, "expected an array of item statuses, got %s", type_name(root));
+		fail(&x, NULL, "expected an array of item statuses, got %s", json_type_word(root, true));
 	} else if (root) {
 		size_t count = json_array_size(root);
 		struct api_item_status *v = arena_alloc(a, (count ? count : 1) * sizeof(*v));

@@ -169,8 +169,5 @@ int api_decode_multi_status(struct api_item_status **items, size_t *n, const cha
 /* An error body. Returns -1 (without a diagnostic: an error answer that is
  * not JSON is common, a proxy's HTML page) when nothing could be read. */
 int api_decode_error(struct api_error *out, const char *body, size_t len, struct arena *a);
-/* Whether a body is an HTML page (a gateway's or proxy's, where JSON was
- * expected): its first non-blank byte is '<'. */
-bool api_body_is_html(const char *body, size_t len);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * Error answers (liveramp/decode.h: api_decode_error, api_body_is_html). Kept
+ * Error answers (liveramp/decode.h: api_decode_error). Kept
  * apart from the decoders of good answers: an error body is read field by
  * field and leniently, since a half-right one still says something useful,
  * and it never adds a diagnostic (the caller reports the status).
@@ -11,7 +11,6 @@
  */
 #include "liveramp/decode.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -55,12 +54,4 @@ int api_decode_error(struct api_error *out, const char *body, size_t len, struct
 		out->request_id = str_of(root, "requestId", a);
 	json_decref(root);
 	return out->code || out->message || out->http_status ? 0 : -1;
-}
-
-bool api_body_is_html(const char *body, size_t len)
-{
-	size_t i = 0;
-	while (body && i < len && isspace((unsigned char)body[i]))
-		i++;
-	return body && i < len && body[i] == '<';
 }

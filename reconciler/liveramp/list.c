@@ -79,7 +79,7 @@ static unsigned chain_left(const struct lr_list *ls)
 {
 	if (ls->one_page || ls->total < 0 || (unsigned long long)ls->total <= ls->n)
 		return 1;
-	unsigned long long left = ((unsigned long long)ls->total - ls->n + HTTP_PAGE_LIMIT - 1) / HTTP_PAGE_LIMIT;
+	unsigned long long left = ((unsigned long long)ls->total - ls->n + LR_PAGE_LIMIT - 1) / LR_PAGE_LIMIT;
 	return left > MAX_PAGES ? MAX_PAGES : (unsigned)left;
 }
 
@@ -97,10 +97,10 @@ static bool page_done(struct http_request *r, void *ctx)
 		ls->bad = true;
 		return false;
 	}
-	if (page.n > HTTP_PAGE_LIMIT) {
+	if (page.n > LR_PAGE_LIMIT) {
 		diag_error(&ls->diags, LR_RULE, NULL, "retry later; report it to LiveRamp with the request named here",
 			   "%s: a page of %zu items, more than the %d asked for; the list is not read", r->what,
-			   page.n, HTTP_PAGE_LIMIT);
+			   page.n, LR_PAGE_LIMIT);
 		ls->bad = true;
 		return false;
 	}
@@ -121,7 +121,7 @@ static bool page_done(struct http_request *r, void *ctx)
 	hmap_put(&ls->cursors, page.after, (void *)1, NULL);
 	if (ls->one_page)
 		return false;
-	http_request_page(r, ls->l->http, ls->path, ls->filter, page.after);
+	lr_request_page(r, ls->l->http, ls->path, ls->filter, page.after);
 	r->first = ls->first;
 	r->chain = chain_left(ls);
 	return true;
@@ -130,7 +130,7 @@ static bool page_done(struct http_request *r, void *ctx)
 /* Sets the list's request to its next page (the first, or after resume). */
 static void arm(struct liveramp *l, struct lr_list *ls)
 {
-	http_request_page(&ls->req, l->http, ls->path, ls->filter, ls->resume);
+	lr_request_page(&ls->req, l->http, ls->path, ls->filter, ls->resume);
 	ls->req.on_done = page_done;
 	ls->req.ctx = ls;
 	ls->req.first = ls->first;
@@ -153,7 +153,7 @@ int lr_list_check(struct liveramp *l, struct lr_list *ls, struct diags *d)
 	if (!http_ok(&ls->req)) {
 		char what_for[96];
 		snprintf(what_for, sizeof(what_for), "reading %s", api_kind_key(ls->kind));
-		http_report(l->http, &ls->req, what_for, NULL, d);
+		lr_report(l->http, &ls->req, what_for, NULL, d);
 		return -1;
 	}
 	return 0;
@@ -195,7 +195,7 @@ int lr_get(struct liveramp *l, enum api_kind kind, const char *path, void *out, 
 	if (http_ok(&r))
 		rc = api_decode_object(out, kind, r.response.buf, r.response.len, a, r.what, d);
 	else if (!(quiet_404 && *status == 404))
-		http_report(l->http, &r, "reading", NULL, d);
+		lr_report(l->http, &r, "reading", NULL, d);
 	http_request_release(&r);
 	return rc;
 }

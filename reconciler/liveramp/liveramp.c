@@ -84,7 +84,7 @@ int backend_liveramp_open(struct backend **out, const struct backend_options *op
 	struct liveramp_config cfg;
 	if (liveramp_config_read(&cfg, opt->settings, d) != 0)
 		return -1;
-	struct http_config hc = {
+	struct lr_http_config hc = {
 		.api_url = cfg.api_url,
 		.token_url = cfg.token_url,
 		.org_id = cfg.org_id,
@@ -102,7 +102,7 @@ int backend_liveramp_open(struct backend **out, const struct backend_options *op
 		.debug = cfg.debug,
 	};
 	struct http_client *http;
-	if (http_client_new(&http, &hc, d) != 0) {
+	if (lr_http_new(&http, &hc, d) != 0) {
 		liveramp_config_free(&cfg);
 		return -1;
 	}

@@ -72,7 +72,7 @@ struct observe {
 
 #define DECLARED 1u
 #define UNNAMED 2u
-/* Items per page of a list (http_request_page's limit). */
+/* Items per page of a list (lr_request_page's limit). */
 #define PAGE_ITEMS 100
 
 /* ---- connections and managers ----------------------------------------------- *
@@ -430,7 +430,7 @@ static int lookup(struct observe *o, char **ids, size_t n, struct diags *d)
 			else
 				rc = -1;
 		} else if (!(r->outcome == HTTP_ANSWERED && r->status == 404)) {
-			http_report(o->l->http, r, "reading the segment catalog", NULL, d);
+			lr_report(o->l->http, r, "reading the segment catalog", NULL, d);
 			rc = -1;
 		}
 		http_request_release(&reqs[i]);

@@ -22,6 +22,7 @@
 #include "liveramp/decode.h"
 #include "backend/backend.h"
 #include "http/http.h"
+#include "liveramp/client.h"
 #include "liveramp/liveramp.h"
 #include "util/arena.h"
 #include "util/hmap.h"

@@ -1,55 +1,84 @@
 /*
- * The access token: one per client, shared by every request.
+ * The access token (liveramp/client.h): one per client, shared by every
+ * request, and the engine's hooks that put it (and the organization) on
+ * each request.
  *
  * LiveRamp's token endpoint allows 4 requests a second, and its tokens live
  * for the `expires_in` of the answer (600 s in the docs' example, but read,
- * never assumed). So: one token request at most is in flight; a token is
- * renewed once less than max(30 s, 10 %) of its life is left (measured from
- * when its request left, a conservative start), and dropped when a request
- * is refused with 401/403, which then waits for the next one. A refusal by
- * the token endpoint itself (wrong credentials) is final for the client:
- * every waiting request fails with its message, no further token request
- * is made.
+ * never assumed). So: one token request at most is in flight, an ungated
+ * request of the engine whose completion stores the token and so opens the
+ * gate for the requests waiting on it; a token is renewed once less than
+ * max(30 s, 10 %) of its life is left (measured from when its request
+ * left, a conservative start), and dropped when a request is refused with
+ * 401/403, which then waits for the next one. A refusal by the token
+ * endpoint itself (wrong credentials) is final for the client: the gate
+ * fails, every waiting request with its message, and no further token
+ * request is made.
  *
  * The secret key is only in the form body, which is wiped as soon as the
- * transfer ends; the token only in the client (wiped when dropped) and in
- * the Authorization header of transfers (wiped by http/engine.c).
- *
- * Also here: the redacted debug trace (RECONCILER_HTTP_DEBUG=1).
+ * transfer ends; the token only here (wiped when dropped) and in the
+ * Authorization header of transfers (wiped by the engine).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include <curl/curl.h>
+
+#include "liveramp/client.h"
 #include "liveramp/decode.h"
-#include "http/private.h"
 #include "util/scrub.h"
 #include "util/xalloc.h"
 
 #define DAY_MS (86400LL * 1000)
 #define REFRESH_MARGIN_MIN_MS 30000LL
-#define DEBUG_BODY_MAX 2000
 
-bool http_token_valid(const struct http_client *c, long long now)
+struct lr_auth {
+	char *token_url, *org_id, *account_id, *secret_key;
+	struct http_client *c; /* the client these are the hooks of */
+	/* The one shared token. Secret: never in a message. */
+	char *token;
+	unsigned gen;          /* bumped with every new token, and every drop */
+	long long refresh_at;  /* monotonic ms: get a new one from then on */
+	long long sent_at;     /* when the current token request left */
+	bool inflight;         /* never more than one */
+	struct http_request req;
+	char error[300]; /* set when no token can be had: requests fail with it */
+};
+
+static bool token_valid(const struct lr_auth *a, long long now)
 {
-	return c->token && now < c->token_refresh_at;
+	return a->token && now < a->refresh_at;
 }
 
-void http_token_forget(struct http_client *c)
+/* Drops the token (wiped), so the next request fetches a new one. */
+static void forget(struct lr_auth *a)
 {
-	if (c->token) {
-		explicit_bzero(c->token, strlen(c->token));
-		free(c->token);
-		c->token = NULL;
+	if (a->token) {
+		explicit_bzero(a->token, strlen(a->token));
+		free(a->token);
+		a->token = NULL;
 	}
 }
 
-struct curl_slist *http_token_headers(void)
+void lr_scrub(const struct http_client *c, char *text)
 {
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/x-www-form-urlencoded");
-	h = curl_slist_append(h, "Accept: application/json");
-	return curl_slist_append(h, "Expect:");
+	const struct lr_auth *a = http_client_hooks_ctx(c);
+	const char *secrets[] = {a ? a->secret_key : NULL, a ? a->token : NULL};
+	http_scrub_text(text, secrets, 2);
+}
+
+void lr_put_scrubbed(struct strbuf *msg, const struct http_client *c, const char *before, const char *s,
+		     size_t max, const char *after)
+{
+	char *copy = xstrdup(s);
+	lr_scrub(c, copy);
+	size_t n = strlen(copy);
+	sb_puts(msg, before);
+	sb_add(msg, copy, n < max ? n : max);
+	sb_puts(msg, after);
+	explicit_bzero(copy, n);
+	free(copy);
 }
 
 /* One form field, percent-encoded. */
@@ -63,192 +92,216 @@ static void form_field(struct strbuf *sb, const char *key, const char *value)
 	}
 }
 
+static bool token_done(struct http_request *r, void *ctx);
+
 /* LiveRamp's password grant, exactly as its docs give it. */
-static void build_grant(struct http_client *c)
+static void build_grant(struct lr_auth *a)
 {
-	struct http_request *r = &c->token_req;
-	r->method = HTTP_POST;
-	sb_reset(&r->url);
-	sb_puts(&r->url, c->cfg.token_url);
-	sb_reset(&r->body);
+	struct http_request *r = &a->req;
+	http_request_init_url(r, HTTP_POST, a->token_url, NULL, "the token endpoint (LIVERAMP_TOKEN_URL)");
 	form_field(&r->body, "grant_type", "password");
-	form_field(&r->body, "username", c->cfg.account_id);
-	form_field(&r->body, "password", c->cfg.secret_key);
+	form_field(&r->body, "username", a->account_id);
+	form_field(&r->body, "password", a->secret_key);
 	form_field(&r->body, "scope", "openid");
 	form_field(&r->body, "client_id", "liveramp-api");
 	form_field(&r->body, "response_type", "token");
+	r->content_type = "application/x-www-form-urlencoded";
 	r->resend_lost = true; /* a second token is harmless */
-	snprintf(r->what, sizeof(r->what), "POST %s", "the token endpoint (LIVERAMP_TOKEN_URL)");
+	r->ungated = true;
+	r->redact = "token";
+	r->on_done = token_done;
+	r->ctx = a;
 }
 
-void http_token_maybe_start(struct http_client *c, long long now)
+static void accept_token(struct lr_auth *a, const struct api_token *t)
 {
-	if (c->token_inflight || c->token_error[0] || http_token_valid(c, now) || c->n_pending == 0 ||
-	    now < c->token_not_before)
-		return;
-	build_grant(c);
-	c->token_inflight = true;
-	c->token_sent_at = now;
-	http_start(c, &c->token_req, true);
-}
-
-static void accept_token(struct http_client *c, const struct api_token *t)
-{
-	http_token_forget(c);
-	c->token = xstrdup(t->access_token);
-	scrub_register(c->token); /* every diagnostic is scrubbed of it from now on */
-	c->token_gen++;
+	forget(a);
+	a->token = xstrdup(t->access_token);
+	scrub_register(a->token); /* every diagnostic is scrubbed of it from now on */
+	a->gen++;
 	long long ttl = t->expires_in > 86400 ? DAY_MS : t->expires_in * 1000;
 	long long margin = ttl / 10 > REFRESH_MARGIN_MIN_MS ? ttl / 10 : REFRESH_MARGIN_MIN_MS;
 	if (margin > ttl / 2)
 		margin = ttl / 2; /* a very short-lived token is still used for half its life */
-	c->token_refresh_at = c->token_sent_at + ttl - margin;
-	c->token_req.attempts = 0;
-	c->token_not_before = 0;
+	a->refresh_at = a->sent_at + ttl - margin;
 }
 
 /* The reason no token can be had, secrets removed: every request waiting
  * for a token fails with it. */
-static void refuse(struct http_client *c, const char *why)
+static void refuse(struct lr_auth *a, const char *why)
 {
 	struct strbuf msg = STRBUF_INIT;
-	struct http_request *r = &c->token_req;
-	sb_printf(&msg, "could not get an access token from %s: ", c->cfg.token_url);
+	struct http_request *r = &a->req;
+	const struct http_client *c = a->c;
+	sb_printf(&msg, "could not get an access token from %s: ", a->token_url);
 	if (r->status) {
-		struct arena a = ARENA_INIT;
+		struct arena ar = ARENA_INIT;
 		struct api_error e;
 		sb_printf(&msg, "answered %ld", r->status);
-		if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
+		if (api_decode_error(&e, r->response.buf, r->response.len, &ar) == 0) {
 			if (e.code)
-				http_put_scrubbed(&msg, c, " ", e.code, 60, "");
+				lr_put_scrubbed(&msg, c, " ", e.code, 60, "");
 			if (e.message)
-				http_put_scrubbed(&msg, c, ": ", e.message, 160, "");
+				lr_put_scrubbed(&msg, c, ": ", e.message, 160, "");
 		}
-		arena_free(&a);
+		arena_free(&ar);
 		if (r->status >= 300 && r->status < 400)
-			http_put_scrubbed(&msg, c, " (a redirect, not followed: Location ", r->location[0] ? r->location : "not given", 200, ")");
+			lr_put_scrubbed(&msg, c, " (a redirect, not followed: Location ", r->location[0] ? r->location : "not given", 200, ")");
 		if (why)
-			http_put_scrubbed(&msg, c, " (", why, 200, ")");
+			lr_put_scrubbed(&msg, c, " (", why, 200, ")");
 	} else {
-		http_put_scrubbed(&msg, c, "", why ? why : "no answer", 300, "");
+		lr_put_scrubbed(&msg, c, "", why ? why : "no answer", 300, "");
 	}
-	http_scrub_client(c, msg.buf);
-	snprintf(c->token_error, sizeof(c->token_error), "%s", msg.buf);
+	lr_scrub(c, msg.buf);
+	snprintf(a->error, sizeof(a->error), "%s", msg.buf);
 	sb_release(&msg);
 }
 
-static void decode_token(struct http_client *c)
+static void decode_token(struct lr_auth *a)
 {
-	struct http_request *r = &c->token_req;
-	struct arena a = ARENA_INIT;
+	struct http_request *r = &a->req;
+	struct arena ar = ARENA_INIT;
 	struct diags d = DIAGS_INIT;
 	struct api_token t;
-	if (api_decode_token(&t, r->response.buf, r->response.len, &a, "the token request", &d) == 0) {
-		accept_token(c, &t);
+	if (api_decode_token(&t, r->response.buf, r->response.len, &ar, "the token request", &d) == 0) {
+		accept_token(a, &t);
 		explicit_bzero((char *)t.access_token, strlen(t.access_token));
 	} else {
-		refuse(c, d.n ? d.v[0].message : "an unreadable answer");
+		refuse(a, d.n ? d.v[0].message : "an unreadable answer");
 	}
 	diags_free(&d);
-	arena_free(&a);
+	arena_free(&ar);
 }
 
-void http_token_finish(struct http_client *c, CURLcode rc, bool sent)
+/* The token request has its outcome (the engine retried what it retries):
+ * a token, which opens the gate, or the reason there is none. */
+static bool token_done(struct http_request *r, void *ctx)
 {
-	struct http_request *r = &c->token_req;
-	c->token_inflight = false;
+	struct lr_auth *a = ctx;
+	a->inflight = false;
 	explicit_bzero(r->body.buf, r->body.cap); /* the secret key */
 	sb_reset(&r->body);
-	int verdict = http_classify(c, r, rc, sent);
-	if (rc == CURLE_OK && r->status == 200 && r->outcome == HTTP_ANSWERED)
-		decode_token(c);
-	else if (verdict == HTTP_V_RETRY)
-		c->token_not_before = http_now_ms() + http_retry_delay(c, r);
-	else if (rc != CURLE_OK)
-		refuse(c, r->error);
+	if (r->outcome == HTTP_ANSWERED && r->status == 200)
+		decode_token(a);
+	else if (r->status == 0)
+		refuse(a, r->error);
 	else if (r->status == 401 || r->status == 403 || r->status == 400)
-		refuse(c, NULL);
+		refuse(a, NULL);
 	else if (r->status >= 500 || r->status == 429 || r->outcome == HTTP_LOST)
-		refuse(c, r->error[0] ? r->error : "the token endpoint kept failing");
+		refuse(a, r->error[0] ? r->error : "the token endpoint kept failing");
 	else
-		refuse(c, "an unexpected answer");
+		refuse(a, "an unexpected answer");
+	http_request_drop_json(r);
 	if (r->response.buf)
 		explicit_bzero(r->response.buf, r->response.cap); /* the token */
 	sb_reset(&r->response);
+	return false;
 }
 
-/* ---- debug trace -------------------------------------------------------------- */
+/* ---- the engine's hooks --------------------------------------------------------- */
 
-/* One piece of the trace, at most max bytes of it shown: scrubbed whole
- * first, so that the cut never leaves the start of a secret. */
-static void trace_max(const struct http_request *r, const char *prefix, const char *data, size_t size,
-		      size_t max)
+/* Open while the token is good; else the token request is started (when
+ * none is on its way) and requests wait for it. */
+static enum http_gate gate(void *ctx, struct http_client *c, long long now, const char **why)
 {
-	struct http_client *c = r->priv.client;
-	char *text = xstrndup(data, size);
-	http_scrub_client(c, text);
-	size_t n = strlen(text);
-	if (n > max)
-		text[n = max] = '\0';
-	fprintf(stderr, "%s%s%s", prefix, text, n && text[n - 1] == '\n' ? "" : "\n");
-	explicit_bzero(text, n);
-	free(text);
+	struct lr_auth *a = ctx;
+	if (a->error[0] && !a->inflight) {
+		*why = a->error;
+		return HTTP_GATE_FAILED;
+	}
+	if (token_valid(a, now))
+		return HTTP_GATE_OPEN;
+	if (!a->inflight && !a->error[0]) {
+		build_grant(a);
+		a->inflight = true;
+		http_run_add(c, &a->req);
+	}
+	return HTTP_GATE_WAIT;
 }
 
-static void trace(const struct http_request *r, const char *prefix, const char *data, size_t size)
+/* The Authorization line is built on the stack and wiped, so the token
+ * lives only here and in curl's copy (wiped when the transfer ends). */
+static struct curl_slist *headers(void *ctx, struct http_request *r, struct curl_slist *h)
 {
-	trace_max(r, prefix, data, size, size);
+	struct lr_auth *a = ctx;
+	if (r == &a->req) {
+		a->sent_at = http_now_ms();
+		return h;
+	}
+	char line[4096];
+	r->auth.gen = a->gen;
+	snprintf(line, sizeof(line), "Authorization: Bearer %s", a->token ? a->token : "");
+	h = curl_slist_append(h, line);
+	explicit_bzero(line, sizeof(line));
+	snprintf(line, sizeof(line), "LR-Org-ID: %s", a->org_id);
+	return curl_slist_append(h, line);
 }
 
-/* Header lines out, with the Authorization value replaced. */
-static void trace_headers_out(const struct http_request *r, const char *data, size_t size)
+/* Only the first request refused with the current token drops it (and
+ * uses up its refresh); the others just wait for the new one. The
+ * generation moves on with the drop, so that later refusals of the
+ * dropped token are seen as such. A request refused again, and the token
+ * endpoint's own refusal, complete with the answer. */
+static bool refused(void *ctx, struct http_client *c, struct http_request *r)
 {
-	const char *end = data + size;
-	while (data < end) {
-		const char *nl = memchr(data, '\n', (size_t)(end - data));
-		size_t len = nl ? (size_t)(nl - data + 1) : (size_t)(end - data);
-		if (len >= 14 && strncasecmp(data, "authorization:", 14) == 0)
-			fprintf(stderr, "> Authorization: [redacted]\n");
-		else if (len > 2)
-			trace(r, "> ", data, len);
-		data += len;
+	struct lr_auth *a = ctx;
+	if (r == &a->req || r->auth.retried)
+		return false;
+	if (r->auth.gen == a->gen) {
+		r->auth.retried = true;
+		forget(a);
+		a->gen++;
+	}
+	return true;
+}
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
 	}
 }
 
-static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *ud)
+static void auth_free(void *ctx)
 {
-	const struct http_request *r = ud;
-	bool token = r == &r->priv.client->token_req;
-	char note[96];
-	switch (type) {
-	case CURLINFO_TEXT:
-		trace(r, "* ", data, size);
-		break;
-	case CURLINFO_HEADER_OUT:
-		trace_headers_out(r, data, size);
-		break;
-	case CURLINFO_HEADER_IN:
-		trace(r, "< ", data, size);
-		break;
-	case CURLINFO_DATA_OUT:
-	case CURLINFO_DATA_IN:
-		if (token) {
-			snprintf(note, sizeof(note), "[%zu bytes of the token %s, redacted]", size,
-				 type == CURLINFO_DATA_OUT ? "request" : "answer");
-			trace(r, type == CURLINFO_DATA_OUT ? "> " : "< ", note, strlen(note));
-		} else {
-			trace_max(r, type == CURLINFO_DATA_OUT ? "> " : "< ", data, size, DEBUG_BODY_MAX);
-		}
-		break;
-	default:
-		break; /* TLS records */
-	}
+	struct lr_auth *a = ctx;
+	forget(a);
+	http_request_release(&a->req);
+	free(a->token_url);
+	free(a->org_id);
+	free(a->account_id);
+	wipe_free(a->secret_key);
+	scrub_clear();
+	free(a);
+}
+
+int lr_http_new(struct http_client **out, const struct lr_http_config *cfg, struct diags *d)
+{
+	struct http_config hc = {
+		.base_url = cfg->api_url,
+		.timeout_s = cfg->timeout_s,
+		.connect_timeout_s = cfg->connect_timeout_s,
+		.max_retries = cfg->max_retries,
+		.retry_base_ms = cfg->retry_base_ms,
+		.retry_cap_ms = cfg->retry_cap_ms,
+		.concurrency = cfg->concurrency,
+		.progress = cfg->progress,
+		.progress_log = cfg->progress_log,
+		.progress_every_ms = cfg->progress_every_ms,
+		.debug = cfg->debug,
+	};
+	if (http_client_new(out, &hc, d) != 0)
+		return -1;
+	struct lr_auth *a = xcalloc(1, sizeof(*a));
+	a->token_url = xstrdup(cfg->token_url ? cfg->token_url : "");
+	a->org_id = xstrdup(cfg->org_id ? cfg->org_id : "");
+	a->account_id = xstrdup(cfg->account_id ? cfg->account_id : "");
+	a->secret_key = xstrdup(cfg->secret_key ? cfg->secret_key : "");
+	scrub_register(a->secret_key);
+	a->c = *out;
+	struct http_hooks hooks = {
+		.ctx = a, .gate = gate, .headers = headers, .refused = refused, .free = auth_free};
+	http_client_set_hooks(*out, &hooks);
 	return 0;
-}
-
-void http_debug_enable(CURL *e, struct http_request *r, bool token)
-{
-	curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug);
-	curl_easy_setopt(e, CURLOPT_DEBUGDATA, r);
-	curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
 }

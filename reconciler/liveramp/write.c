@@ -56,7 +56,7 @@ int lr_write_run(struct lr_write *w, struct diags *d)
 				break;
 			}
 		} else if (r.outcome != HTTP_LOST) {
-			http_report(l->http, &r, w->what_for, NULL, d);
+			lr_report(l->http, &r, w->what_for, NULL, d);
 			break;
 		}
 		/* A 503's Retry-After holds for the read-back too. */
@@ -79,7 +79,7 @@ int lr_write_run(struct lr_write *w, struct diags *d)
 				w->give_up(w, &r);
 				rc = 0;
 			} else {
-				http_report(l->http, &r, w->what_for,
+				lr_report(l->http, &r, w->what_for,
 					    "run the command again later: it observes first, so nothing is done twice", d);
 			}
 			break;

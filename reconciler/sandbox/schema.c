@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "sandbox/store.h"
+#include "util/json_word.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 
@@ -199,7 +199,7 @@ static int expect(struct ctx *c, const json_t *v, json_type want, const char *wo
 {
 	if (json_typeof(v) == want)
 		return 0;
-	return fail(c, "expected %s, found %s", word, local_json_type_word(v));
+	return fail(c, "expected %s, found %s", word, json_type_word(v, false));
 }
 
 bool local_api_date(const char *s, long *days)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sandbox/schema.h"
+#include "util/json_word.h"
 #include "util/safefile.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -21,28 +22,6 @@
 
 #define RULE "backend"
 #define LOCK_POLL_MS 20
-
-const char *local_json_type_word(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "a value";
-}
 
 /* The whole file in memory: jansson's own FILE reader takes one getc()
  * per byte, several times slower on a large sandbox. */
@@ -91,7 +70,7 @@ int local_file_read(json_t **out, const char *path, struct diags *d)
 	}
 	if (!json_is_object(root)) {
 		diag_error(d, RULE, NULL, local_schema_hint, "the sandbox %s holds %s, not a JSON object",
-			   path, local_json_type_word(root));
+			   path, json_type_word(root, false));
 		json_decref(root);
 		return -1;
 	}

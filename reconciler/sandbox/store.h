@@ -37,7 +37,4 @@ int local_file_mkdir_parent(const char *path, struct diags *d);
 int local_file_lock(int *fd, const char *path, int timeout_ms, struct diags *d);
 void local_file_unlock(int fd);
 
-/* "a string", "an integer"...: a JSON value's type for messages. */
-const char *local_json_type_word(const json_t *v);
-
 #endif
