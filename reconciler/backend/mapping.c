@@ -2,6 +2,9 @@
 
 #include <string.h>
 
+#include "util/strbuf.h"
+#include "util/text.h"
+
 #define RULE "backend"
 
 void json_array_add_unique(json_t *arr, const char *s)
@@ -54,4 +57,18 @@ void mapping_identifiers(struct state *s, struct account *a, const char *const *
 		if (!account_has_identifier(a, word))
 			a->identifiers[a->n_identifiers++].v = state_strdup(s, word);
 	}
+}
+
+enum account_name_fault account_name_check(const struct profile *p, const char *name, size_t *len)
+{
+	struct strbuf folded = STRBUF_INIT;
+	str_fold(&folded, name ? name : "");
+	bool empty = folded.len == 0;
+	sb_release(&folded);
+	*len = empty ? 0 : utf8_length(name);
+	if (empty)
+		return ACCOUNT_NAME_EMPTY;
+	if (p->account_name_max && *len > p->account_name_max)
+		return ACCOUNT_NAME_TOO_LONG;
+	return ACCOUNT_NAME_OK;
 }

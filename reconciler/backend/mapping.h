@@ -27,6 +27,16 @@ json_t *mapping_device_types(const struct profile *p, const struct account *want
 void mapping_identifiers(struct state *s, struct account *a, const char *const *device_types, size_t n,
 			 const char *connection_id, const struct profile *p, struct diags *d);
 
+/* What the Activation API says of an account name (the same rule in both
+ * backends, each wording its own message). */
+enum account_name_fault {
+	ACCOUNT_NAME_OK,
+	ACCOUNT_NAME_EMPTY,    /* nothing left once folded */
+	ACCOUNT_NAME_TOO_LONG, /* more characters than the profile's account_name_max */
+};
+/* *len: the name's length in characters (0 when empty). */
+enum account_name_fault account_name_check(const struct profile *p, const char *name, size_t *len);
+
 /* Appends s to the JSON array of strings arr unless it is there already. */
 void json_array_add_unique(json_t *arr, const char *s);
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/batch.h"
 #include "liveramp/private.h"
 #include "util/xalloc.h"
 
@@ -34,17 +35,6 @@ struct batch {
 	size_t n_sent;
 	char *path;
 };
-
-__attribute__((format(printf, 4, 5))) static void set_result(struct batch_item_result *r, bool ok, int status,
-							  const char *fmt, ...)
-{
-	r->ok = ok;
-	r->http_status = status;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof(r->message), fmt, ap);
-	va_end(ap);
-}
 
 static json_t *add_item(const struct batch *b, const struct segment *seg)
 {
@@ -76,7 +66,7 @@ static void batch_prepare(struct lr_write *w, struct http_request *r)
 
 static void item_failed(struct batch *b, size_t i, const struct api_item_status *st)
 {
-	set_result(&b->results[i], false, st->http_status, "%s%s%s", st->code ? st->code : "",
+	batch_item_set(&b->results[i], false, st->http_status, "%s%s%s", st->code ? st->code : "",
 		   st->code && st->message ? ": " : "", st->message ? st->message : "");
 }
 
@@ -127,14 +117,14 @@ static int settle(struct lr_write *w, const struct pool *pool, const int *answer
 			continue; /* confirmed by its own item */
 		if (!read) {
 			if (st == 0)
-				set_result(r, false, 0, "not confirmed: the answer did not name it, and reading "
+				batch_item_set(r, false, 0, "not confirmed: the answer did not name it, and reading "
 							"the segment configs back failed");
 			b->pending[i] = false;
 			continue;
 		}
 		bool there = hmap_get(&held, sent_key(b, i)) != NULL;
 		if (there == b->add) {
-			set_result(r, true, b->add ? 201 : 200, "%s", "");
+			batch_item_set(r, true, b->add ? 201 : 200, "%s", "");
 			b->pending[i] = false;
 		} else if (st > 0 && !retryable(st)) {
 			b->pending[i] = false; /* refused: item_failed said why */
@@ -143,7 +133,7 @@ static int settle(struct lr_write *w, const struct pool *pool, const int *answer
 			b->pending[i] = false;
 		} else {
 			if (st == 0)
-				set_result(r, false, 503, "not confirmed: the answer did not name it, and the "
+				batch_item_set(r, false, 503, "not confirmed: the answer did not name it, and the "
 							  "distribution manager does not hold it");
 			again = 1;
 		}
@@ -191,7 +181,7 @@ static int batch_accept(struct lr_write *w, const struct http_request *r, struct
 			size_t i = b->sent[k - 1];
 			answer[k - 1] = it->http_status;
 			if (it->http_status < 300) {
-				set_result(&b->results[i], true, it->http_status, "%s", "");
+				batch_item_set(&b->results[i], true, it->http_status, "%s", "");
 				b->pending[i] = false;
 			} else {
 				item_failed(b, i, it); /* kept: settle() decides */
@@ -209,7 +199,7 @@ static int batch_accept(struct lr_write *w, const struct http_request *r, struct
 		for (size_t k = 0; k < b->n_sent; k++) {
 			size_t i = b->sent[k];
 			if (!answer[k])
-				set_result(&b->results[i], true, b->add ? 201 : 200, "%s", "");
+				batch_item_set(&b->results[i], true, b->add ? 201 : 200, "%s", "");
 			b->pending[i] = false;
 		}
 	} else {
@@ -241,7 +231,7 @@ static int batch_check(struct lr_write *w, struct diags *d)
 			if (!b->pending[i])
 				continue;
 			if ((hmap_get(&held, sent_key(b, i)) != NULL) == b->add) {
-				set_result(&b->results[i], true, b->add ? 201 : 200, "%s", "");
+				batch_item_set(&b->results[i], true, b->add ? 201 : 200, "%s", "");
 				b->pending[i] = false;
 			} else {
 				rc = LR_NOT_DONE;
@@ -263,7 +253,7 @@ static void batch_give_up(struct lr_write *w, const struct http_request *last)
 		struct batch_item_result *r = &b->results[i];
 		char why[sizeof(r->message)];
 		snprintf(why, sizeof(why), "%s", r->message);
-		set_result(r, false, r->http_status ? r->http_status : 503, "not confirmed after %d attempts: %s",
+		batch_item_set(r, false, r->http_status ? r->http_status : 503, "not confirmed after %d attempts: %s",
 			   w->l->cfg.max_retries + 1, why);
 		b->pending[i] = false;
 	}
@@ -279,9 +269,9 @@ static size_t precheck(struct batch *b)
 		memset(r, 0, sizeof(*r));
 		r->segment_id = g->id;
 		if (b->add && (!g->id || !*g->id))
-			set_result(r, false, 400, "a segment config needs a segment id");
+			batch_item_set(r, false, 400, "a segment config needs a segment id");
 		else if (!b->add && (!g->config_id || !*g->config_id))
-			set_result(r, false, 404, "segment %s has no segment config id on this account",
+			batch_item_set(r, false, 404, "segment %s has no segment config id on this account",
 				   g->id ? g->id : "");
 		else
 			left += b->pending[i] = true;

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "backend/mapping.h"
 #include "liveramp/private.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -94,16 +95,13 @@ int lr_write_run(struct lr_write *w, struct diags *d)
 static int check_name(const struct liveramp *l, const char *name, struct diags *d)
 {
 	const struct profile *p = l->base.profile;
-	struct strbuf folded = STRBUF_INIT;
-	str_fold(&folded, name ? name : "");
-	bool empty = folded.len == 0;
-	sb_release(&folded);
-	if (empty) {
+	size_t len;
+	enum account_name_fault fault = account_name_check(p, name, &len);
+	if (fault == ACCOUNT_NAME_EMPTY) {
 		diag_error(d, LR_RULE, NULL, "give the account a name", "an account needs a name");
 		return -1;
 	}
-	size_t len = utf8_length(name);
-	if (p->account_name_max && len > p->account_name_max) {
+	if (fault == ACCOUNT_NAME_TOO_LONG) {
 		diag_error(d, LR_RULE, NULL, "shorten the name (Connect itself allows longer names, the API does not)",
 			   "the account name \"%s\" has %zu characters; the Activation API allows at most %u "
 			   "(Connect: %u)",

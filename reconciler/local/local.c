@@ -12,11 +12,11 @@
  * replaces the file atomically (sandbox/store.c). Writes need the lock.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/batch.h"
 #include "backend/mapping.h"
 
 #include "backend/backend.h"
@@ -155,16 +155,13 @@ static int check_name(const struct local *l, const struct sandbox_target *t, con
 		      const struct sb_dm *self, struct diags *d)
 {
 	const struct profile *p = l->base.profile;
-	struct strbuf folded = STRBUF_INIT;
-	str_fold(&folded, name ? name : "");
-	bool empty = folded.len == 0;
-	sb_release(&folded);
-	if (empty) {
+	size_t len;
+	enum account_name_fault fault = account_name_check(p, name, &len);
+	if (fault == ACCOUNT_NAME_EMPTY) {
 		diag_error(d, RULE, NULL, "give the account a name", "400 an account needs a name");
 		return -1;
 	}
-	size_t len = utf8_length(name);
-	if (p->account_name_max && len > p->account_name_max) {
+	if (fault == ACCOUNT_NAME_TOO_LONG) {
 		diag_error(
 		    d, RULE, NULL, "shorten the name (Connect itself allows longer names, the API does not)",
 		    "400 the account name \"%s\" has %zu characters; the Activation API allows at most %u",
@@ -365,17 +362,6 @@ static int local_delete_account(struct backend *b, const struct account_ref *ref
 
 /* ---- segment batches ------------------------------------------------------- */
 
-__attribute__((format(printf, 4, 5))) static void item(struct batch_item_result *r, bool ok, int status,
-						       const char *fmt, ...)
-{
-	r->ok = ok;
-	r->http_status = status;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof(r->message), fmt, ap);
-	va_end(ap);
-}
-
 static struct sb_dm *batch_target(struct local *l, const struct account_ref *ref, size_t n, const char *what,
 				  struct diags *d)
 {
@@ -396,11 +382,11 @@ static void add_one(struct sandbox *sb, struct sb_dm *dm, const struct segment *
 {
 	const json_t *known = seg->id && sb->n_segments ? hmap_get(&sb->segments, seg->id) : NULL;
 	if (!seg->id || !*seg->id) {
-		item(r, false, 400, "a segment config needs a segment id");
+		batch_item_set(r, false, 400, "a segment config needs a segment id");
 	} else if (sb->n_segments && !known) {
-		item(r, false, 404, "segment %s not found", seg->id);
+		batch_item_set(r, false, 404, "segment %s not found", seg->id);
 	} else if (hmap_get(&dm->by_segment, seg->id)) {
-		item(r, false, 409, "segment %s is already distributed by this account", seg->id);
+		batch_item_set(r, false, 409, "segment %s is already distributed by this account", seg->id);
 	} else {
 		json_t *config = json_object();
 		json_object_set_new(config, "id", json_string(sandbox_new_id(sb)));
@@ -415,7 +401,7 @@ static void add_one(struct sandbox *sb, struct sb_dm *dm, const struct segment *
 		const char *device = json_string_value(json_array_get(json_object_get(dm->ic->obj, "deviceTypes"), 0));
 		sandbox_delivery_record(sb->root, sandbox_new_id(sb), dm->ic->id, seg->id, device,
 					(long long)clock_now());
-		item(r, true, 201, "%s", "");
+		batch_item_set(r, true, 201, "%s", "");
 	}
 }
 
@@ -445,12 +431,12 @@ static int local_remove_segments(struct backend *b, const struct account_ref *re
 		json_t *config = cid ? hmap_get(&l->doc->configs, cid) : NULL;
 		results[i].segment_id = segs[i].id;
 		if (!config || strcmp(sandbox_str(config, "distributionManagerID"), dm->id) != 0) {
-			item(&results[i], false, 404, "segment config %s not found on this account",
+			batch_item_set(&results[i], false, 404, "segment config %s not found on this account",
 			     cid ? cid : "(none)");
 			continue;
 		}
 		sandbox_delete_config(l->doc, dm, config);
-		item(&results[i], true, 204, "%s", "");
+		batch_item_set(&results[i], true, 204, "%s", "");
 	}
 	return 0;
 }
