@@ -17,8 +17,8 @@
  * `what` names the request in diagnostics ("GET /v2/destinations"); it
  * may be NULL.
  */
-#ifndef RECONCILER_BACKEND_API_DECODE_H
-#define RECONCILER_BACKEND_API_DECODE_H
+#ifndef RECONCILER_LIVERAMP_DECODE_H
+#define RECONCILER_LIVERAMP_DECODE_H
 
 #include <stdbool.h>
 #include <stddef.h>

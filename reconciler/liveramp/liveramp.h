@@ -28,8 +28,8 @@
  * URLs must be https, or plain http to a loopback host (127.0.0.0/8, ::1,
  * localhost: an emulator). TLS certificates are always verified.
  */
-#ifndef RECONCILER_BACKEND_LIVERAMP_H
-#define RECONCILER_BACKEND_LIVERAMP_H
+#ifndef RECONCILER_LIVERAMP_LIVERAMP_H
+#define RECONCILER_LIVERAMP_LIVERAMP_H
 
 #include <stdbool.h>
 

@@ -1,18 +1,22 @@
 /*
- * Inside the liveramp backend: what liveramp*.c share. Nobody else
- * includes this header.
+ * Inside the liveramp backend: what the files of liveramp/ share. Nobody
+ * else includes this header.
  *
  *   liveramp/liveramp.c     open, close, lock/flush (no-ops), the ops table
  *   liveramp/config.c       environment and credentials file
  *   liveramp/list.c         paginated lists, concurrently; the Kargo target
  *   liveramp/observe.c      API resources -> struct state (as local/observe.c)
+ *   liveramp/catalog.c      the segment catalog of an observe
  *   liveramp/write.c        THE policy for writes whose answer was lost; PUT/DELETE
  *   liveramp/account.c      create, update, delete accounts
  *   liveramp/segments.c     segment-config batches (207 answers)
  *   liveramp/deliveries.c   delivery reports (v2/Deliveries)
+ *   liveramp/token.c        the access token: the HTTP engine's hooks (client.h)
+ *   liveramp/report.c       pages of a list; reports of failed requests (client.h)
+ *   liveramp/decode*.c      the decoders of answers (decode.h)
  */
-#ifndef RECONCILER_BACKEND_LIVERAMP_PRIVATE_H
-#define RECONCILER_BACKEND_LIVERAMP_PRIVATE_H
+#ifndef RECONCILER_LIVERAMP_PRIVATE_H
+#define RECONCILER_LIVERAMP_PRIVATE_H
 
 #include <stdbool.h>
 #include <stddef.h>

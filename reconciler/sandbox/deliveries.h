@@ -16,8 +16,8 @@
  * Settling changes the tree in memory only; it is written with the next
  * write, like an end date that passed.
  */
-#ifndef RECONCILER_BACKEND_LOCAL_DELIVERIES_H
-#define RECONCILER_BACKEND_LOCAL_DELIVERIES_H
+#ifndef RECONCILER_SANDBOX_DELIVERIES_H
+#define RECONCILER_SANDBOX_DELIVERIES_H
 
 #include <stddef.h>
 

@@ -16,8 +16,8 @@
  * Every change goes through the functions here, which keep the indexes and
  * the `dirty` flag in step with the tree.
  */
-#ifndef RECONCILER_BACKEND_LOCAL_DOC_H
-#define RECONCILER_BACKEND_LOCAL_DOC_H
+#ifndef RECONCILER_SANDBOX_DOC_H
+#define RECONCILER_SANDBOX_DOC_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -10,8 +10,8 @@
  *
  * Unknown fields are allowed and kept: an API emulator may store more.
  */
-#ifndef RECONCILER_BACKEND_LOCAL_SCHEMA_H
-#define RECONCILER_BACKEND_LOCAL_SCHEMA_H
+#ifndef RECONCILER_SANDBOX_SCHEMA_H
+#define RECONCILER_SANDBOX_SCHEMA_H
 
 #include <stdbool.h>
 

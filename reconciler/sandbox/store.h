@@ -13,8 +13,8 @@
  *
  * Nothing here knows the document's shape; see sandbox/doc.h for that.
  */
-#ifndef RECONCILER_BACKEND_LOCAL_STORE_H
-#define RECONCILER_BACKEND_LOCAL_STORE_H
+#ifndef RECONCILER_SANDBOX_STORE_H
+#define RECONCILER_SANDBOX_STORE_H
 
 #include <jansson.h>
 
