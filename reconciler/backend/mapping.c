@@ -59,16 +59,27 @@ void mapping_identifiers(struct state *s, struct account *a, const char *const *
 	}
 }
 
-enum account_name_fault account_name_check(const struct profile *p, const char *name, size_t *len)
+int account_name_check(const struct profile *p, const char *name, const char *status, bool connect,
+		       struct diags *d)
 {
 	struct strbuf folded = STRBUF_INIT;
 	str_fold(&folded, name ? name : "");
 	bool empty = folded.len == 0;
 	sb_release(&folded);
-	*len = empty ? 0 : utf8_length(name);
-	if (empty)
-		return ACCOUNT_NAME_EMPTY;
-	if (p->account_name_max && *len > p->account_name_max)
-		return ACCOUNT_NAME_TOO_LONG;
-	return ACCOUNT_NAME_OK;
+	if (empty) {
+		diag_error(d, RULE, NULL, "give the account a name", "%san account needs a name", status);
+		return -1;
+	}
+	size_t len = utf8_length(name);
+	if (p->account_name_max && len > p->account_name_max) {
+		struct strbuf also = STRBUF_INIT;
+		if (connect)
+			sb_printf(&also, " (Connect: %u)", p->account_name_max_connect);
+		diag_error(d, RULE, NULL, "shorten the name (Connect itself allows longer names, the API does not)",
+			   "%sthe account name \"%s\" has %zu characters; the Activation API allows at most %u%s",
+			   status, name, len, p->account_name_max, also.len ? also.buf : "");
+		sb_release(&also);
+		return -1;
+	}
+	return 0;
 }

@@ -9,6 +9,7 @@
 #ifndef RECONCILER_BACKEND_MAPPING_H
 #define RECONCILER_BACKEND_MAPPING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -27,15 +28,13 @@ json_t *mapping_device_types(const struct profile *p, const struct account *want
 void mapping_identifiers(struct state *s, struct account *a, const char *const *device_types, size_t n,
 			 const char *connection_id, const struct profile *p, struct diags *d);
 
-/* What the Activation API says of an account name (the same rule in both
- * backends, each wording its own message). */
-enum account_name_fault {
-	ACCOUNT_NAME_OK,
-	ACCOUNT_NAME_EMPTY,    /* nothing left once folded */
-	ACCOUNT_NAME_TOO_LONG, /* more characters than the profile's account_name_max */
-};
-/* *len: the name's length in characters (0 when empty). */
-enum account_name_fault account_name_check(const struct profile *p, const char *name, size_t *len);
+/* The Activation API's rule for an account name, the same in both
+ * backends: not empty once folded, at most the profile's account_name_max
+ * characters. 0, or -1 with a diagnostic (rule "backend") whose message
+ * starts with status ("400 " as the sandbox imitates the API's answer, or
+ * "") and, with connect, names Connect's own limit too. */
+int account_name_check(const struct profile *p, const char *name, const char *status, bool connect,
+		       struct diags *d);
 
 /* Appends s to the JSON array of strings arr unless it is there already. */
 void json_array_add_unique(json_t *arr, const char *s);

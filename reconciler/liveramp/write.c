@@ -94,21 +94,7 @@ int lr_write_run(struct lr_write *w, struct diags *d)
 
 static int check_name(const struct liveramp *l, const char *name, struct diags *d)
 {
-	const struct profile *p = l->base.profile;
-	size_t len;
-	enum account_name_fault fault = account_name_check(p, name, &len);
-	if (fault == ACCOUNT_NAME_EMPTY) {
-		diag_error(d, LR_RULE, NULL, "give the account a name", "an account needs a name");
-		return -1;
-	}
-	if (fault == ACCOUNT_NAME_TOO_LONG) {
-		diag_error(d, LR_RULE, NULL, "shorten the name (Connect itself allows longer names, the API does not)",
-			   "the account name \"%s\" has %zu characters; the Activation API allows at most %u "
-			   "(Connect: %u)",
-			   name, len, p->account_name_max, p->account_name_max_connect);
-		return -1;
-	}
-	return 0;
+	return account_name_check(l->base.profile, name, "", true, d);
 }
 
 int lr_check_account(const struct liveramp *l, const struct account *want, struct diags *d)

@@ -154,20 +154,8 @@ static const struct sb_dm *find_named(const struct sandbox *sb, const struct san
 static int check_name(const struct local *l, const struct sandbox_target *t, const char *name,
 		      const struct sb_dm *self, struct diags *d)
 {
-	const struct profile *p = l->base.profile;
-	size_t len;
-	enum account_name_fault fault = account_name_check(p, name, &len);
-	if (fault == ACCOUNT_NAME_EMPTY) {
-		diag_error(d, RULE, NULL, "give the account a name", "400 an account needs a name");
+	if (account_name_check(l->base.profile, name, "400 ", false, d) != 0)
 		return -1;
-	}
-	if (fault == ACCOUNT_NAME_TOO_LONG) {
-		diag_error(
-		    d, RULE, NULL, "shorten the name (Connect itself allows longer names, the API does not)",
-		    "400 the account name \"%s\" has %zu characters; the Activation API allows at most %u",
-		    name, len, p->account_name_max);
-		return -1;
-	}
 	const struct sb_dm *other = t ? find_named(l->doc, t, name, self) : NULL;
 	if (other) {
 		diag_error(d, RULE, NULL,
