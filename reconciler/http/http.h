@@ -72,7 +72,7 @@ enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_DELETE };
 
 enum http_outcome {
 	HTTP_ANSWERED, /* status and response hold the server's answer */
-	HTTP_NOT_SENT, /* the server surely did not act: no connection, no token, throttled */
+	HTTP_NOT_SENT, /* the server surely did not act: no connection, the gate failed, throttled */
 	HTTP_LOST,     /* it may have acted: timeout, reset, 5xx, a garbled answer */
 };
 
@@ -130,7 +130,7 @@ struct http_request {
 	 * the caller need not parse it again (api_decode_page_json). Dropped at
 	 * the next attempt, by http_request_drop_json, or at release. */
 	void *json;
-	char error[320];        /* why it failed (transport, retries, token); "" otherwise */
+	char error[320];        /* why it failed (transport, retries, the gate); "" otherwise */
 	char location[256];     /* the Location of a 3xx answer (never followed), or "" */
 	int attempts;
 	bool gate_failed;       /* never sent: the gate failed; error holds its reason */

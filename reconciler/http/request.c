@@ -117,7 +117,7 @@ static void init_url(struct http_request *r, enum http_method method, const char
 	if (body)
 		sb_puts(&r->body, body);
 	r->resend_lost = method == HTTP_GET || method == HTTP_PUT;
-	r->chain = 0; /* a one-shot, unless a list says otherwise (liveramp/list.c) */
+	r->chain = 0; /* a one-shot, unless its caller says otherwise (a list) */
 }
 
 void http_request_init(struct http_request *r, const struct http_client *c, enum http_method method,
