@@ -2,7 +2,7 @@
  * Choosing a backend from its spec: the one place that knows every
  * implementation by name.
  */
-#include "backend.h"
+#include "backend/backend.h"
 
 #include <stdio.h>
 #include <string.h>

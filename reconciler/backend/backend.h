@@ -97,7 +97,7 @@ struct backend_options {
 	/* The desired state observe is for (borrowed; outlives the backend),
 	 * or NULL. With it, liveramp reads only the catalog entries the rules
 	 * and the plan need for it instead of the whole segment catalog
-	 * (liveramp_observe.c). */
+	 * (liveramp/observe.c). */
 	const struct state *desired;
 	/* Pull-request mode (model/scope.h): the accounts to read, or NULL
 	 * for all (borrowed; outlives the backend). liveramp reads the

@@ -2,6 +2,9 @@
 
 #include <string.h>
 
+#include "util/strbuf.h"
+#include "util/text.h"
+
 #define RULE "backend"
 
 void json_array_add_unique(json_t *arr, const char *s)
@@ -54,4 +57,29 @@ void mapping_identifiers(struct state *s, struct account *a, const char *const *
 		if (!account_has_identifier(a, word))
 			a->identifiers[a->n_identifiers++].v = state_strdup(s, word);
 	}
+}
+
+int account_name_check(const struct profile *p, const char *name, const char *status, bool connect,
+		       struct diags *d)
+{
+	struct strbuf folded = STRBUF_INIT;
+	str_fold(&folded, name ? name : "");
+	bool empty = folded.len == 0;
+	sb_release(&folded);
+	if (empty) {
+		diag_error(d, RULE, NULL, "give the account a name", "%san account needs a name", status);
+		return -1;
+	}
+	size_t len = utf8_length(name);
+	if (p->account_name_max && len > p->account_name_max) {
+		struct strbuf also = STRBUF_INIT;
+		if (connect)
+			sb_printf(&also, " (Connect: %u)", p->account_name_max_connect);
+		diag_error(d, RULE, NULL, "shorten the name (Connect itself allows longer names, the API does not)",
+			   "%sthe account name \"%s\" has %zu characters; the Activation API allows at most %u%s",
+			   status, name, len, p->account_name_max, also.len ? also.buf : "");
+		sb_release(&also);
+		return -1;
+	}
+	return 0;
 }

@@ -9,6 +9,7 @@
 #ifndef RECONCILER_BACKEND_MAPPING_H
 #define RECONCILER_BACKEND_MAPPING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -26,6 +27,14 @@ json_t *mapping_device_types(const struct profile *p, const struct account *want
  * is left out with a warning naming the account and connection_id. */
 void mapping_identifiers(struct state *s, struct account *a, const char *const *device_types, size_t n,
 			 const char *connection_id, const struct profile *p, struct diags *d);
+
+/* The Activation API's rule for an account name, the same in both
+ * backends: not empty once folded, at most the profile's account_name_max
+ * characters. 0, or -1 with a diagnostic (rule "backend") whose message
+ * starts with status ("400 " as the sandbox imitates the API's answer, or
+ * "") and, with connect, names Connect's own limit too. */
+int account_name_check(const struct profile *p, const char *name, const char *status, bool connect,
+		       struct diags *d);
 
 /* Appends s to the JSON array of strings arr unless it is there already. */
 void json_array_add_unique(json_t *arr, const char *s);

@@ -62,7 +62,7 @@ converges_now() {
 	[ "$RC" -eq 0 ] && printf '%s' "$OUT" | grep -qF "No changes."
 }
 
-# The hint each refusal must carry (http.c's reports).
+# The hint each refusal must carry (http/engine.c's reports).
 hint_for() {
 	case "$1" in
 	404) echo "observe again (reconciler plan)" ;;

@@ -19,7 +19,7 @@
  */
 #include <string.h>
 
-#include "backend/local_schema.h"
+#include "sandbox/schema.h"
 #include "emulator.h"
 #include "util/clock.h"
 #include "util/text.h"

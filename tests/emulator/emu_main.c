@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend/local_store.h"
+#include "sandbox/store.h"
 #include "emulator.h"
 #include "util/xalloc.h"
 

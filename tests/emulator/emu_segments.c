@@ -18,7 +18,7 @@
  */
 #include <string.h>
 
-#include "backend/local_deliveries.h"
+#include "sandbox/deliveries.h"
 #include "emulator.h"
 #include "util/clock.h"
 #include "util/hmap.h"
@@ -254,7 +254,7 @@ static void add_one(struct add_ctx *c, const json_t *item, json_t *out)
 	index_config(c->e, cfg);
 	hmap_put(&c->configured, emu_str(cfg, "segmentID"), cfg, NULL);
 	/* LiveRamp starts delivering what was added; the sandbox's rule
-	 * (local_deliveries.h), so both backends tell the same story. */
+	 * (sandbox/deliveries.h), so both backends tell the same story. */
 	char did[32];
 	emu_new_id(c->e, did);
 	sandbox_delivery_record(c->e->state, did, c->ic_id, seg, c->device_type, (long long)clock_now());

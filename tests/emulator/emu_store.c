@@ -1,6 +1,6 @@
 /*
  * The emulator's state: one sandbox document, in the local backend's format
- * (read and written with local_store.h, checked with local_schema.h), so a
+ * (read and written with sandbox/store.h, checked with sandbox/schema.h), so a
  * test can seed the emulator with a file the local backend wrote, and read
  * the emulator's file with jq or with the local backend.
  *
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/local_schema.h"
-#include "backend/local_store.h"
+#include "sandbox/schema.h"
+#include "sandbox/store.h"
 #include "emulator.h"
 #include "util/clock.h"
 #include "util/text.h"

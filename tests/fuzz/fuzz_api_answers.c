@@ -2,7 +2,7 @@
  * StandardError. */
 #include "fuzz.h"
 
-#include "backend/api_decode.h"
+#include "liveramp/decode.h"
 #include "util/arena.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

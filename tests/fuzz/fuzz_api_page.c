@@ -1,7 +1,7 @@
 /* Activation API list pages and single resources, for every resource kind. */
 #include "fuzz.h"
 
-#include "backend/api_decode.h"
+#include "liveramp/decode.h"
 #include "util/arena.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "backend/local_schema.h"
+#include "sandbox/schema.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

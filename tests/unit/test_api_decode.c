@@ -14,8 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backend/api_decode.h"
-#include "backend/http.h"
+#include "liveramp/decode.h"
+#include "http/http.h"
+#include "liveramp/client.h"
 #include "util/strbuf.h"
 
 struct fx {
@@ -77,7 +78,7 @@ static void page_of(struct fx *f, int n)
 	size_t diags_before = f->d.n;
 	int rc = api_decode_page(&p, API_DM, b.buf, b.len, &f->a, "GET", &f->d);
 	sb_release(&b);
-	if (n > HTTP_PAGE_LIMIT) {
+	if (n > LR_PAGE_LIMIT) {
 		assert_int_equal(rc, -1);
 		assert_int_equal(f->d.n, diags_before + 1);
 		return;
@@ -252,9 +253,9 @@ static void test_created_and_errors(void **state)
 					  &f->a),
 			 0);
 	assert_string_equal(e.request_id, "r1");
-	assert_true(api_body_is_html(BODY("  \n<!DOCTYPE html><html>403</html>")));
-	assert_false(api_body_is_html(BODY("{\"a\":1}")));
-	assert_false(api_body_is_html(NULL, 0));
+	assert_true(http_body_is_html(BODY("  \n<!DOCTYPE html><html>403</html>")));
+	assert_false(http_body_is_html(BODY("{\"a\":1}")));
+	assert_false(http_body_is_html(NULL, 0));
 	assert_int_equal(api_decode_error(&e, BODY("<html>502</html>"), &f->a), -1);
 	assert_int_equal(api_decode_error(&e, BODY("{}"), &f->a), -1);
 	assert_int_equal(api_decode_error(&e, NULL, 0, &f->a), -1);

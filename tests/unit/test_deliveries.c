@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "backend/api_decode.h"
-#include "backend/local_deliveries.h"
-#include "backend/local_schema.h"
+#include "liveramp/decode.h"
+#include "sandbox/deliveries.h"
+#include "sandbox/schema.h"
 #include "local_test.h"
 
 static void set_delay(struct fx *f, long long seconds)

@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend/http.h"
-#include "backend/liveramp.h"
+#include "http/http.h"
+#include "liveramp/liveramp.h"
 
 /* ---- backoff -------------------------------------------------------------------- */
 

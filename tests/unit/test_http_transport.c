@@ -25,7 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend/http.h"
+#include "http/http.h"
+#include "liveramp/client.h"
 
 /* A socket bound to a free loopback port; its port in *port. */
 static int bound_socket(int *port)
@@ -102,7 +103,7 @@ static void test_refused_write_is_retried_and_not_sent(void **state)
 	char api_url[64], token_url[64];
 	snprintf(api_url, sizeof(api_url), "http://127.0.0.1:%d", api_port);
 	snprintf(token_url, sizeof(token_url), "http://127.0.0.1:%d/token", token_port);
-	struct http_config cfg = {
+	struct lr_http_config cfg = {
 		.api_url = api_url,
 		.token_url = token_url,
 		.org_id = "org-unit",
@@ -117,7 +118,7 @@ static void test_refused_write_is_retried_and_not_sent(void **state)
 	};
 	struct diags d = DIAGS_INIT;
 	struct http_client *c = NULL;
-	assert_int_equal(http_client_new(&c, &cfg, &d), 0);
+	assert_int_equal(lr_http_new(&c, &cfg, &d), 0);
 
 	struct http_request r;
 	http_request_init(&r, c, HTTP_POST, "/v2/integration-connections", "{\"name\":\"x\"}");

@@ -351,7 +351,7 @@ static void test_add_segments_item_failures(void **state)
 	state_free(s);
 
 	/* What the sandbox does not read survives the rewrite; each added
-	 * segment recorded a PENDING delivery after it (local_deliveries.h). */
+	 * segment recorded a PENDING delivery after it (sandbox/deliveries.h). */
 	json_t *root = fx_read_json(f->path);
 	json_t *deliveries = json_object_get(root, "deliveries");
 	assert_int_equal(json_array_size(deliveries), 3);
