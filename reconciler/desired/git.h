@@ -76,12 +76,4 @@ int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, cons
 int gitsrc_worktree_state(struct gitsrc *g, const char *const *paths, size_t n_paths, char head[GITSRC_HEX],
 			  bool *dirty, bool *inside, struct diags *d);
 
-/* Whether every file the work-tree loader selects under paths (n_paths 0:
- * ".") is the very blob HEAD holds at that path: a regular file (not a
- * link in HEAD), its bytes hashing to the committed blob id, and reached
- * through no symbolic link. False for a modified or untracked file, a
- * file reached through a link, or anything that cannot be checked: a
- * record may then say "clean" only when it is (git_head.c). */
-bool gitsrc_files_match_head(struct gitsrc *g, const char *const *paths, size_t n_paths);
-
 #endif

@@ -13,6 +13,7 @@
 #include <git2.h>
 
 #include "desired/git.h"
+#include "desired/git_internal.h"
 #include "desired/load.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -76,14 +77,13 @@ static bool file_matches(git_repository *repo, const char *workdir, git_tree *he
 	return ok;
 }
 
-bool gitsrc_files_match_head(struct gitsrc *g, const char *const *paths, size_t n_paths)
+bool gitsrc_files_match_head(git_repository *repo, const char *const *paths, size_t n_paths)
 {
 	static const char *const here[] = { "." };
 	if (n_paths == 0) {
 		paths = here;
 		n_paths = 1;
 	}
-	git_repository *repo = gitsrc_repo(g);
 	const char *wd = git_repository_workdir(repo);
 	char *workdir = wd ? realpath(wd, NULL) : NULL;
 	git_oid oid;

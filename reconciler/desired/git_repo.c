@@ -298,6 +298,6 @@ int gitsrc_worktree_state(struct gitsrc *g, const char *const *paths, size_t n_p
 		free(rels[i]);
 	free(rels);
 	if (rc == 0 && !*dirty)
-		*dirty = !gitsrc_files_match_head(g, paths, n_paths);
+		*dirty = !gitsrc_files_match_head(g->repo, paths, n_paths);
 	return rc;
 }

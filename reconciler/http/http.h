@@ -184,7 +184,8 @@ long long http_now_ms(void);
 
 /* Sets r to `method path` against the base URL (path starts with "/"
  * and may hold a query). body is copied; NULL for none. Reads and PUTs are
- * marked resend_lost. Resets what r held before (its buffers are reused). */
+ * marked resend_lost. Resets what r held before (its buffers are reused): r is
+ * zeroed or was set by these functions before. */
 void http_request_init(struct http_request *r, const struct http_client *c, enum http_method method,
 		       const char *path, const char *body);
 /* The same against a whole URL; `what` names it in messages. */

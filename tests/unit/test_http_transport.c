@@ -120,7 +120,7 @@ static void test_refused_write_is_retried_and_not_sent(void **state)
 	struct http_client *c = NULL;
 	assert_int_equal(lr_http_new(&c, &cfg, &d), 0);
 
-	struct http_request r;
+	struct http_request r = {0};
 	http_request_init(&r, c, HTTP_POST, "/v2/integration-connections", "{\"name\":\"x\"}");
 	assert_false(r.resend_lost); /* a create: never sent again after a lost answer */
 	http_send(c, &r);
