@@ -23,6 +23,7 @@
 #include "local_deliveries.h"
 #include "local_doc.h"
 #include "local_store.h"
+#include "sandbox/observe_stream.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -80,6 +81,13 @@ static int local_observe(struct backend *b, struct state **out, struct diags *d)
 	struct local *l = local_of(b);
 	*out = NULL;
 	struct sandbox *sb = l->doc;
+	/* A read-only run needs no tree (sandbox/observe_stream.h); under the
+	 * lock the tree is loaded already, and apply writes through it. */
+	if (!sb) {
+		int rc = sandbox_observe_stream(l->path, b->profile, &l->pins, b->spec, out, d);
+		if (rc != SANDBOX_STREAM_DECLINED)
+			return rc;
+	}
 	if (!sb && sandbox_load(&sb, l->path, d) != 0)
 		return -1;
 	int rc = sandbox_observe(sb, b->profile, &l->pins, b->spec, out, d);
