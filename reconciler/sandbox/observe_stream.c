@@ -60,7 +60,9 @@ static bool resolve(struct sd_doc *doc, struct resolved *r)
 	bool ok = true;
 	struct sd_dm **owner = xcalloc(doc->n_cfgs ? doc->n_cfgs : 1, sizeof(*owner));
 	for (size_t i = 0; ok && i < doc->n_cfgs; i++) {
-		owner[i] = hmap_get(&r->dms, doc->cfgs[i].manager_id);
+		/* A manager's configs are mostly written together. */
+		const char *m = doc->cfgs[i].manager_id;
+		owner[i] = i && strcmp(m, doc->cfgs[i - 1].manager_id) == 0 ? owner[i - 1] : hmap_get(&r->dms, m);
 		ok = owner[i] && !hmap_put(&ids, doc->cfgs[i].id, NULL, NULL);
 		if (ok)
 			owner[i]->n++;

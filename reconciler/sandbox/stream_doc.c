@@ -330,9 +330,10 @@ static bool segment(struct sd_doc *doc)
 			ok = js_skip(&doc->js);
 		}
 	}
-	if (!ok || doc->js.failed || !id || type < 0 || state_catalog_find(doc->s, id))
+	if (!ok || doc->js.failed || !id || type < 0)
 		return bad(doc);
 	enum segment_type t = type == 1 ? SEGMENT_DATA_MARKETPLACE : SEGMENT_ONBOARDING;
+	size_t before = doc->s->n_catalog;
 	if (name && *name) {
 		state_catalog_put(doc->s, id, name, t);
 	} else if (field && *field) {
@@ -343,7 +344,8 @@ static bool segment(struct sd_doc *doc)
 	} else {
 		state_catalog_put(doc->s, id, NULL, t);
 	}
-	return true;
+	/* An id already there was replaced, not added: used twice. */
+	return doc->s->n_catalog > before || bad(doc);
 }
 
 /* Deliveries are not observed, only checked: every field optional. */
