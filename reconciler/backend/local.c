@@ -23,6 +23,7 @@
 #include "local_deliveries.h"
 #include "local_doc.h"
 #include "local_store.h"
+#include "sandbox/deliveries_stream.h"
 #include "sandbox/observe_stream.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
@@ -37,6 +38,7 @@ struct local {
 	struct sandbox_pins pins; /* owned copies */
 	int lock_fd;		  /* -1 when not locked */
 	struct sandbox *doc;	  /* while locked */
+	struct sandbox_deliveries *read_deliveries; /* read outside the lock, or NULL */
 	struct arena handed;	  /* ids handed to callers, valid until close */
 };
 
@@ -470,6 +472,12 @@ static int local_deliveries(struct backend *b, const struct delivery_query *q, s
 {
 	struct local *l = local_of(b);
 	struct sandbox *sb = l->doc;
+	/* status asks once per account: the file is read again only when it
+	 * was replaced (sandbox/deliveries_stream.h). */
+	if (!sb && sandbox_deliveries_stream(&l->read_deliveries, l->path) == 0) {
+		sandbox_deliveries_query(l->read_deliveries, q, out);
+		return 0;
+	}
 	if (!sb && sandbox_load(&sb, l->path, d) != 0)
 		return -1;
 	sandbox_deliveries_read(sb->root, q, out);
@@ -485,6 +493,7 @@ static void local_close(struct backend *b)
 	struct local *l = local_of(b);
 	if (l->doc)
 		local_unlock(b);
+	sandbox_deliveries_free(l->read_deliveries);
 	free(l->path);
 	free((char *)l->pins.destination_id);
 	free((char *)l->pins.integration_id);

@@ -18,6 +18,7 @@
 
 #include "backend/local_schema.h"
 #include "backend/mapping.h"
+#include "sandbox/deliveries_stream.h"
 #include "sandbox/stream_doc.h"
 #include "util/clock.h"
 #include "util/hmap.h"
@@ -249,8 +250,15 @@ int sandbox_observe_buffer(char *buf, size_t len, const struct profile *p, const
 	return ok ? 0 : SANDBOX_STREAM_DECLINED;
 }
 
+static void file_id(const struct stat *st, struct sandbox_file_id *id)
+{
+	*id = (struct sandbox_file_id){(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+				       (unsigned long long)st->st_size, (long long)st->st_mtim.tv_sec,
+				       (long long)st->st_mtim.tv_nsec};
+}
+
 /* The whole file in one buffer of its size (plus the reader's NUL). */
-static char *read_all(const char *path, size_t *len)
+static char *read_all(const char *path, size_t *len, struct sandbox_file_id *id)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -261,6 +269,7 @@ static char *read_all(const char *path, size_t *len)
 		close(fd);
 		return NULL;
 	}
+	file_id(&st, id);
 	size_t cap = (size_t)st.st_size, got = 0;
 	char *buf = malloc(cap + 1);
 	while (buf) {
@@ -283,12 +292,42 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+int sandbox_deliveries_stream(struct sandbox_deliveries **out, const char *path)
+{
+	struct stat st;
+	struct sandbox_file_id now;
+	if (*out && stat(path, &st) == 0) {
+		file_id(&st, &now);
+		if (memcmp(&now, sandbox_deliveries_file(*out), sizeof(now)) == 0)
+			return 0;
+	}
+	sandbox_deliveries_free(*out);
+	*out = NULL;
+	size_t len = 0;
+	char *buf = read_all(path, &len, &now);
+	if (!buf)
+		return SANDBOX_STREAM_DECLINED;
+	struct state *s = state_new();
+	struct sd_doc doc = {.s = s, .keep_deliveries = true};
+	struct resolved r = {HMAP_INIT, HMAP_INIT, NULL};
+	if (sd_read(&doc, buf, len) && resolve(&doc, &r))
+		*out = sandbox_deliveries_from(&doc, &now);
+	free(r.order);
+	hmap_free(&r.ics);
+	hmap_free(&r.dms);
+	sd_release(&doc);
+	state_free(s);
+	free(buf);
+	return *out ? 0 : SANDBOX_STREAM_DECLINED;
+}
+
 int sandbox_observe_stream(const char *path, const struct profile *p, const struct sandbox_pins *pins,
 			   const char *source, struct state **out, struct diags *d)
 {
 	*out = NULL;
 	size_t len = 0;
-	char *buf = read_all(path, &len);
+	struct sandbox_file_id id;
+	char *buf = read_all(path, &len, &id);
 	if (!buf)
 		return SANDBOX_STREAM_DECLINED;
 	int rc = sandbox_observe_buffer(buf, len, p, pins, source, out, d);

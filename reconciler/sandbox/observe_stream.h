@@ -28,6 +28,12 @@
 #include "rules/profile.h"
 #include "util/diag.h"
 
+/* Which file was read, to tell whether it was replaced since. */
+struct sandbox_file_id {
+	unsigned long long dev, ino, size;
+	long long mtime_sec, mtime_nsec;
+};
+
 /* Returned when the tree path must read the file: nothing was added to d. */
 #define SANDBOX_STREAM_DECLINED 1
 

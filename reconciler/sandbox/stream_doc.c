@@ -53,12 +53,6 @@ static bool str_or_null(struct sd_doc *doc, const char **out)
 	return str(doc, out);
 }
 
-static bool integer(struct sd_doc *doc)
-{
-	long long v;
-	return js_integer(&doc->js, &v);
-}
-
 /* A K_DATE_NULL field: null, or a string local_api_date accepts. */
 static bool date_or_null(struct sd_doc *doc, const char **out)
 {
@@ -348,27 +342,48 @@ static bool segment(struct sd_doc *doc)
 	return doc->s->n_catalog > before || bad(doc);
 }
 
-/* Deliveries are not observed, only checked: every field optional. */
+/* One of values, as its word there (not in the buffer). */
+static bool word_of(struct sd_doc *doc, const char *const *values, const char **out)
+{
+	int i = word(doc, values);
+	*out = i < 0 ? NULL : values[i];
+	return i >= 0;
+}
+
+/* Deliveries are not observed, only checked (every field optional), and
+ * kept when the caller reads them. */
 static bool delivery(struct sd_doc *doc)
 {
-	const char *k, *s;
+	struct sd_delivery x = {.record_count = -1};
+	const char *k;
 	bool ok = js_enter_object(&doc->js);
 	while (ok && js_next_key(&doc->js, &k)) {
 		if (KEY(k, "status"))
-			ok = word(doc, DELIVERY_STATUSES) >= 0;
+			ok = word_of(doc, DELIVERY_STATUSES, &x.status);
 		else if (KEY(k, "deviceType"))
-			ok = word(doc, DEVICE_TYPES) >= 0;
+			ok = word_of(doc, DEVICE_TYPES, &x.device_type);
 		else if (KEY(k, "operationType"))
-			ok = word(doc, OPERATION_TYPES) >= 0;
+			ok = word_of(doc, OPERATION_TYPES, &x.operation);
 		else if (KEY(k, "recordCount"))
-			ok = integer(doc);
-		else if (KEY(k, "id") || KEY(k, "updatedAt") || KEY(k, "segmentID") ||
-			 KEY(k, "integrationConnectionID"))
-			ok = str(doc, &s);
+			ok = js_integer(&doc->js, &x.record_count);
+		else if (KEY(k, "id"))
+			ok = str(doc, &x.id);
+		else if (KEY(k, "updatedAt"))
+			ok = str(doc, &x.updated_at);
+		else if (KEY(k, "segmentID"))
+			ok = str(doc, &x.segment_id);
+		else if (KEY(k, "integrationConnectionID"))
+			ok = str(doc, &x.connection_id);
 		else
 			ok = js_skip(&doc->js);
 	}
-	return (ok && !doc->js.failed) || bad(doc);
+	if (!ok || doc->js.failed)
+		return bad(doc);
+	if (doc->keep_deliveries) {
+		XGROW(doc->dels, doc->cap_dels, doc->n_dels + 1);
+		doc->dels[doc->n_dels++] = x;
+	}
+	return true;
 }
 
 static bool settings(struct sd_doc *doc)
@@ -377,8 +392,9 @@ static bool settings(struct sd_doc *doc)
 	bool ok = js_enter_object(&doc->js);
 	while (ok && js_next_key(&doc->js, &k)) {
 		if (KEY(k, "delivery_delay_seconds")) {
-			long long v;
+			long long v = 0;
 			ok = js_integer(&doc->js, &v) && (v >= 0 || bad(doc));
+			doc->delivery_delay = v;
 		} else {
 			ok = js_skip(&doc->js);
 		}
@@ -437,6 +453,7 @@ void sd_release(struct sd_doc *doc)
 	free(doc->ics);
 	free(doc->dms);
 	free(doc->cfgs);
+	free(doc->dels);
 	free(doc->scratch);
 	free(doc->scratch_props);
 	arena_free(&doc->arena);

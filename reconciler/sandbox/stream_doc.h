@@ -65,9 +65,19 @@ struct sd_cfg {
 	enum segment_type type;
 };
 
+/* A delivery as written (kept only when the reader is asked to). */
+struct sd_delivery {
+	const char *id, *status, *device_type, *updated_at, *segment_id, *connection_id, *operation;
+	long long record_count; /* -1: none */
+};
+
 struct sd_doc {
 	struct jstream js;
 	struct state *s; /* the catalog goes here */
+	bool keep_deliveries;
+	struct sd_delivery *dels;
+	size_t n_dels, cap_dels;
+	long long delivery_delay; /* settings.delivery_delay_seconds, or 0 */
 	struct arena arena;
 	struct sd_dest *dests;
 	size_t n_dests, cap_dests;

@@ -14,7 +14,9 @@
 #include "local_test.h"
 #include "state_same.h"
 
+#include "backend/local_deliveries.h"
 #include "backend/local_doc.h"
+#include "sandbox/deliveries_stream.h"
 #include "sandbox/observe_stream.h"
 
 static const struct sandbox_pins NO_PINS = {NULL, NULL};
@@ -162,6 +164,106 @@ static void test_written_sandbox_reads_alike(void **state)
 	state_free(s);
 }
 
+/* ---- deliveries ------------------------------------------------------------------ */
+
+static void expect_same_deliveries(const struct delivery_list *a, const struct delivery_list *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct delivery *x = &a->v[i], *y = &b->v[i];
+		assert_false(ss_str_differ(x->id, y->id));
+		assert_int_equal(x->status, y->status);
+		assert_false(ss_str_differ(x->device_type, y->device_type));
+		assert_int_equal(x->record_count, y->record_count);
+		assert_false(ss_str_differ(x->updated_at, y->updated_at));
+		assert_int_equal(x->updated, y->updated);
+		assert_int_equal(x->updated_known, y->updated_known);
+		assert_false(ss_str_differ(x->segment_id, y->segment_id));
+		assert_false(ss_str_differ(x->connection_id, y->connection_id));
+		assert_int_equal(x->remove, y->remove);
+	}
+}
+
+#define DELIVERY(id, status, ic, seg, at, op)                                                                \
+	"{\"id\": \"" id "\", \"status\": \"" status "\", \"deviceType\": \"WEB\", \"updatedAt\": \"" at "\", " \
+	"\"segmentID\": \"" seg "\", \"integrationConnectionID\": \"" ic "\", \"operationType\": \"" op "\"}"
+
+/* Due and not yet due (the delay), removals, odd and partial items, three
+ * connections: every query answers alike from the tree and the stream. */
+static void test_deliveries_read_alike(void **state)
+{
+	struct fx *f = *state;
+	const char *text =
+	    "{\"format_version\": 1, \"next_id\": 1, \"destinations\": [], \"integrations\": [], "
+	    "\"settings\": {\"delivery_delay_seconds\": 3600}, \"integrationConnections\": [], "
+	    "\"distributionManagers\": [], \"segmentConfigs\": [], \"segments\": [], \"deliveries\": ["
+	    DELIVERY("1", "PENDING", "31", "100", "2026-01-10T10:00:00Z", "ADD") ", "
+	    DELIVERY("2", "PENDING", "31", "101", "2026-01-10T11:30:00Z", "ADD") ", "
+	    DELIVERY("3", "PENDING", "32", "100", "2026-01-09T00:00:00Z", "DELETE") ", "
+	    DELIVERY("4", "DELIVERED", "31", "102", "2025-12-01T00:00:00Z", "ADD") ", "
+	    DELIVERY("5", "FAILED", "33", "100", "not a time", "ADD") ", "
+	    "{\"id\": \"6\", \"status\": \"PENDING\", \"integrationConnectionID\": \"31\", \"recordCount\": 7, "
+	    "\"updatedAt\": \"2026-01-01T00:00:00Z\"}, {}, {\"segmentID\": \"100\"}]}";
+	fx_write(f->path, text);
+	struct sandbox *sb = NULL;
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(sandbox_load(&sb, f->path, &d), 0);
+	struct sandbox_deliveries *all = NULL;
+	assert_int_equal(sandbox_deliveries_stream(&all, f->path), 0);
+	const char *segs[] = {"100", "102", "999"};
+	const struct delivery_query queries[] = {
+	    {NULL, NULL, 0}, {"31", NULL, 0}, {"31", segs, 3}, {"32", segs, 1}, {"34", NULL, 0}, {NULL, segs, 1},
+	};
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		struct delivery_list a = DELIVERY_LIST_INIT, b = DELIVERY_LIST_INIT;
+		sandbox_deliveries_read(sb->root, &queries[i], &a);
+		sandbox_deliveries_query(all, &queries[i], &b);
+		expect_same_deliveries(&a, &b);
+		if (i == 0) {
+			assert_int_equal(a.n, 8);
+			assert_int_equal(b.v[0].status, DELIVERY_DELIVERED); /* due at 11:00 */
+			assert_int_equal(b.v[1].status, DELIVERY_PENDING);   /* due at 12:30 */
+		}
+		delivery_list_free(&a);
+		delivery_list_free(&b);
+	}
+	/* The same file: the same read; a file written since: read again. */
+	struct sandbox_deliveries *kept = all;
+	assert_int_equal(sandbox_deliveries_stream(&all, f->path), 0);
+	assert_ptr_equal(all, kept);
+	sandbox_free(sb);
+	diags_free(&d);
+	/* A broken file is the tree path's. */
+	fx_write(f->path, "{\"format_version\": 1");
+	assert_int_equal(sandbox_deliveries_stream(&all, f->path), SANDBOX_STREAM_DECLINED);
+	assert_null(all);
+}
+
+/* Through the backend: one read of the file answers every query, and an
+ * apply in between is seen by the next read. */
+static void test_backend_deliveries_follow_writes(void **state)
+{
+	struct fx *f = *state;
+	fx_write(f->path, FX_CATALOG_DOC);
+	struct delivery_query all = {NULL, NULL, 0};
+	struct delivery_list l = DELIVERY_LIST_INIT;
+	assert_int_equal(f->b->ops->deliveries(f->b, &all, &l, &f->d), 0);
+	size_t before = l.n;
+	delivery_list_free(&l);
+	l = (struct delivery_list)DELIVERY_LIST_INIT;
+	fx_lock(f);
+	struct account_ref a;
+	assert_int_equal(f->b->ops->create_account(f->b, fx_simple(f, "New"), &a, &f->d), 0);
+	struct segment segs[1] = {{.id = "100"}};
+	struct batch_item_result res[1];
+	assert_int_equal(f->b->ops->add_segments(f->b, &a, segs, 1, res, &f->d), 0);
+	fx_flush_unlock(f);
+	assert_int_equal(f->b->ops->deliveries(f->b, &all, &l, &f->d), 0);
+	assert_int_equal(l.n, before + 1);
+	assert_string_equal(l.v[before].segment_id, "100");
+	delivery_list_free(&l);
+}
+
 /* ---- broken sandboxes -------------------------------------------------------- */
 
 #define DOC_HEAD "{\"format_version\": 1, \"next_id\": 1, \"destinations\": [], \"integrations\": [], "
@@ -291,6 +393,8 @@ int main(void)
 	    FX_TEST(test_broken_sandboxes_are_declined),
 	    FX_TEST(test_nul_byte_and_depth),
 	    FX_TEST(test_missing_file_is_declined),
+	    FX_TEST(test_deliveries_read_alike),
+	    FX_TEST(test_backend_deliveries_follow_writes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
