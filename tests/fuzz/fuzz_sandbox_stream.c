@@ -1,7 +1,7 @@
 /* The streaming observe of the sandbox against the tree one, on any input:
  * when the stream reader accepts a file, the tree path must accept it too
- * and give the same state and warnings (anything else aborts, which the
- * fuzzer reports). The tree path reads a file, so each input is written to
+ * and give the same state, warnings and deliveries (anything else aborts,
+ * which the fuzzer reports). The tree path reads a file, so each input is written to
  * one temporary file first. */
 #include "fuzz.h"
 
@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "../unit/state_same.h"
+#include "backend/local_deliveries.h"
 #include "backend/local_doc.h"
+#include "sandbox/deliveries_stream.h"
 #include "sandbox/observe_stream.h"
 
 static const char *dt_web[] = {"WEB"};
@@ -56,8 +58,35 @@ static const char *write_tmp(const uint8_t *data, size_t size)
 	return tmp_path;
 }
 
+/* Every delivery, as the tree gives them and as the stream does. */
+static void same_deliveries(const struct sandbox *sb, const char *path)
+{
+	struct delivery_query q = {NULL, NULL, 0};
+	struct delivery_list a = DELIVERY_LIST_INIT, b = DELIVERY_LIST_INIT;
+	struct sandbox_deliveries *all = NULL;
+	if (sandbox_deliveries_stream(&all, path) != 0)
+		abort();
+	sandbox_deliveries_read(sb->root, &q, &a);
+	sandbox_deliveries_query(all, &q, &b);
+	if (a.n != b.n)
+		abort();
+	for (size_t i = 0; i < a.n; i++) {
+		const struct delivery *x = &a.v[i], *y = &b.v[i];
+		if (ss_str_differ(x->id, y->id) || x->status != y->status || ss_str_differ(x->device_type, y->device_type) ||
+		    x->record_count != y->record_count || ss_str_differ(x->updated_at, y->updated_at) ||
+		    ss_str_differ(x->segment_id, y->segment_id) || ss_str_differ(x->connection_id, y->connection_id) ||
+		    x->remove != y->remove)
+			abort();
+	}
+	delivery_list_free(&a);
+	delivery_list_free(&b);
+	sandbox_deliveries_free(all);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* Both paths settle deliveries by the clock: one fixed moment. */
+	setenv("RECONCILER_NOW", "2026-01-10T12:00:00Z", 0);
 	struct sandbox_pins pins = {NULL, NULL};
 	struct diags ds = DIAGS_INIT, dt = DIAGS_INIT;
 	struct state *ss = NULL, *st = NULL;
@@ -70,12 +99,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(buf);
 	if (rc == 0) {
 		struct sandbox *sb = NULL;
-		if (sandbox_load(&sb, write_tmp(data, size), &dt) != 0)
+		const char *path = write_tmp(data, size);
+		if (sandbox_load(&sb, path, &dt) != 0)
 			abort(); /* accepted what the tree path refuses */
 		sandbox_observe(sb, &profile, &pins, "local:fuzz", &st, &dt);
-		sandbox_free(sb);
 		if (state_same(ss, st) || diags_same(&ds, &dt))
 			abort();
+		same_deliveries(sb, path);
+		sandbox_free(sb);
 	} else if (rc != SANDBOX_STREAM_DECLINED || ss || ds.n) {
 		abort();
 	}
