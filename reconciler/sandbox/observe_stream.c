@@ -80,10 +80,15 @@ static bool resolve(struct sd_doc *doc, struct resolved *r)
 	free(owner);
 	sort_cfgs = doc->cfgs;
 	for (size_t i = 0; ok && i < doc->n_dms; i++) {
-		size_t *g = r->order + doc->dms[i].first, n = doc->dms[i].n;
-		if (n > 1)
-			qsort(g, n, sizeof(*g), by_segment);
-		for (size_t j = 1; ok && j < n; j++)
+		size_t *g = r->order + doc->dms[i].first, n = doc->dms[i].n, j = 1;
+		/* The tool writes a manager's configs in segment order: sort
+		 * only when they are not. */
+		while (j < n && strcmp(doc->cfgs[g[j - 1]].segment_id, doc->cfgs[g[j]].segment_id) < 0)
+			j++;
+		if (j >= n)
+			continue; /* in strict order: no segment twice */
+		qsort(g, n, sizeof(*g), by_segment);
+		for (j = 1; ok && j < n; j++)
 			ok = strcmp(doc->cfgs[g[j - 1]].segment_id, doc->cfgs[g[j]].segment_id) != 0;
 	}
 	return ok;

@@ -181,22 +181,32 @@ static char *unescape(char *r, char **w)
 	return r;
 }
 
+/* Bytes that end the plain run of a string: the quote, a backslash, a
+ * control character (the final NUL too), anything past ASCII. */
+#define X4(v) v, v, v, v
+#define X16(v) X4(v), X4(v), X4(v), X4(v)
+static const unsigned char STOP[256] = {
+    X16(1), X16(1),						 /* 0x00-0x1F */
+    0,	    0,	   1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20-0x2F: '"' */
+    X16(0),							 /* 0x30-0x3F */
+    X16(0),							 /* 0x40-0x4F */
+    0,	    0,	   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50-0x5F: '\\' */
+    X16(0), X16(0),						 /* 0x60-0x7F */
+    X16(1), X16(1), X16(1), X16(1), X16(1), X16(1), X16(1), X16(1), /* 0x80-0xFF */
+};
+
 /* The string at js->p (its opening quote), decoded in place. */
 static char *scan_string(struct jstream *js, size_t *len)
 {
 	char *start = js->p + 1, *r = start;
 	/* Most strings hold nothing to decode or check byte by byte. */
-	for (;;) {
-		unsigned char c = (unsigned char)*r;
-		if (c == '"') {
-			*r = '\0';
-			js->p = r + 1;
-			*len = (size_t)(r - start);
-			return start;
-		}
-		if (c < 0x20 || c == '\\' || c >= 0x80)
-			break;
+	while (!STOP[(unsigned char)*r])
 		r++;
+	if (*r == '"') {
+		*r = '\0';
+		js->p = r + 1;
+		*len = (size_t)(r - start);
+		return start;
 	}
 	char *w = r;
 	for (;;) {
@@ -402,6 +412,7 @@ bool js_next_key(struct jstream *js, const char **key)
 		if (js->keys[i].len == len && memcmp(js->keys[i].s, k, len) == 0)
 			return fail(js);
 	js->keys[js->n_keys++] = (struct js_key){k, len};
+	js->key_len = len;
 	skip_ws(js);
 	if (*js->p != ':')
 		return fail(js);

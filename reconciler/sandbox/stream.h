@@ -48,6 +48,7 @@ struct jstream {
 	char *p;   /* next byte to read */
 	char *end; /* *end is a NUL the reader placed there */
 	bool failed;
+	size_t key_len; /* of the key js_next_key returned last */
 	unsigned depth;
 	bool started[JS_MAX_DEPTH]; /* an item was read in this container */
 	size_t key_base[JS_MAX_DEPTH];
