@@ -7,7 +7,8 @@
  * fails where it would fail against LiveRamp, and a user can try the whole
  * workflow on a fresh machine with no credentials.
  *
- * Reads outside lock() load the file each time. lock() loads it once and
+ * Reads outside lock() read the file each time (deliveries: again once it
+ * was replaced), without a JSON tree (sandbox/). lock() loads it once and
  * keeps it in memory: observe then sees writes not yet flushed, and flush()
  * replaces the file atomically (local_store.c). Writes need the lock.
  */
