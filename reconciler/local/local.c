@@ -7,7 +7,8 @@
  * fails where it would fail against LiveRamp, and a user can try the whole
  * workflow on a fresh machine with no credentials.
  *
- * Reads outside lock() load the file each time. lock() loads it once and
+ * Reads outside lock() read the file each time (deliveries: again once it
+ * was replaced), without a JSON tree (sandbox/). lock() loads it once and
  * keeps it in memory: observe then sees writes not yet flushed, and flush()
  * replaces the file atomically (sandbox/store.c). Writes need the lock.
  */
@@ -23,6 +24,8 @@
 #include "sandbox/deliveries.h"
 #include "sandbox/doc.h"
 #include "sandbox/store.h"
+#include "sandbox/deliveries_stream.h"
+#include "sandbox/observe_stream.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -36,6 +39,7 @@ struct local {
 	struct sandbox_pins pins; /* owned copies */
 	int lock_fd;		  /* -1 when not locked */
 	struct sandbox *doc;	  /* while locked */
+	struct sandbox_deliveries *read_deliveries; /* read outside the lock, or NULL */
 	struct arena handed;	  /* ids handed to callers, valid until close */
 };
 
@@ -80,6 +84,13 @@ static int local_observe(struct backend *b, struct state **out, struct diags *d)
 	struct local *l = local_of(b);
 	*out = NULL;
 	struct sandbox *sb = l->doc;
+	/* A read-only run needs no tree (sandbox/observe_stream.h); under the
+	 * lock the tree is loaded already, and apply writes through it. */
+	if (!sb) {
+		int rc = sandbox_observe_stream(l->path, b->profile, &l->pins, b->spec, out, d);
+		if (rc != SANDBOX_STREAM_DECLINED)
+			return rc;
+	}
 	if (!sb && sandbox_load(&sb, l->path, d) != 0)
 		return -1;
 	int rc = sandbox_observe(sb, b->profile, &l->pins, b->spec, out, d);
@@ -436,6 +447,12 @@ static int local_deliveries(struct backend *b, const struct delivery_query *q, s
 {
 	struct local *l = local_of(b);
 	struct sandbox *sb = l->doc;
+	/* status asks once per account: the file is read again only when it
+	 * was replaced (sandbox/deliveries_stream.h). */
+	if (!sb && sandbox_deliveries_stream(&l->read_deliveries, l->path) == 0) {
+		sandbox_deliveries_query(l->read_deliveries, q, out);
+		return 0;
+	}
 	if (!sb && sandbox_load(&sb, l->path, d) != 0)
 		return -1;
 	sandbox_deliveries_read(sb->root, q, out);
@@ -451,6 +468,7 @@ static void local_close(struct backend *b)
 	struct local *l = local_of(b);
 	if (l->doc)
 		local_unlock(b);
+	sandbox_deliveries_free(l->read_deliveries);
 	free(l->path);
 	free((char *)l->pins.destination_id);
 	free((char *)l->pins.integration_id);

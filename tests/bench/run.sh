@@ -206,7 +206,7 @@ scenario() {
 	cmd "time reconciler plan DIR/config --backend liveramp (no latency; CPU: the tool's, and the emulator's from /proc)"
 	row "$S" "observe+plan wall, no latency" "$(fmt "$(cat "$W/$S.req.wall")") s" \
 		"cpu $(fmt "$(calc "$(timing "$W/$S.req" 'load+check') + $(timing "$W/$S.req" observe) + $(timing "$W/$S.req" 'check+diff')")") s + emu $(fmt "$ECPU") s" "-" "-" "-"
-	echo "$S $((N * M)) $(rss_mb "$W/$S.req") $(timing "$W/$S.req" 'load+check') $(timing "$W/$S.req" 'check+diff') $(timing "$W/$S.req" observe)" >>"$W/scaling"
+	SCALE="$S $((N * M)) $(rss_mb "$W/$S.req") $(timing "$W/$S.req" 'load+check') $(timing "$W/$S.req" 'check+diff') $(timing "$W/$S.req" observe)"
 
 	# 2. observe + plan with latency, at the default concurrency and at 1.
 	echo "bench: $S: wall time, ${LAT} ms latency" >&2
@@ -282,6 +282,7 @@ scenario() {
 	cp "$D/state.json" "$W/sandbox.json"
 	plan_run "$W/$S.local" "$CFG" --backend "local:$W/sandbox.json"
 	LRSS=$(rss_mb "$W/$S.local")
+	echo "$SCALE $LRSS" >>"$W/scaling"
 	cmd "/usr/bin/time -f %M reconciler plan DIR/config --backend local:COPY_OF_state.json"
 	row "$S" "peak RSS, local sandbox" "$(fmt "$LRSS" 0) MB" "$(du -m "$D/state.json" | cut -f1) MB file" \
 		"-" "<= 150 MB" "$(met "$LRSS" "<=" 150)"
@@ -439,9 +440,11 @@ size_only() {
 	"$GEN" "$N" "$M" "$D"
 	start_emulator "$D/state.json"
 	plan_run "$W/$1.req" "$D/config" --backend liveramp
-	echo "$1 $((N * M)) $(rss_mb "$W/$1.req") $(timing "$W/$1.req" 'load+check') $(timing "$W/$1.req" 'check+diff') $(timing "$W/$1.req" observe)" >>"$W/scaling"
+	cp "$D/state.json" "$W/sandbox.json"
+	plan_run "$W/$1.local" "$D/config" --backend "local:$W/sandbox.json"
+	echo "$1 $((N * M)) $(rss_mb "$W/$1.req") $(timing "$W/$1.req" 'load+check') $(timing "$W/$1.req" 'check+diff') $(timing "$W/$1.req" observe) $(rss_mb "$W/$1.local")" >>"$W/scaling"
 	stop_emulator
-	rm -rf "$D" "$W/emu-state.json"
+	rm -rf "$D" "$W/emu-state.json" "$W/sandbox.json"
 }
 
 # ---- run ---------------------------------------------------------------------
@@ -471,16 +474,17 @@ awk -F'|' 'BEGIN {
 }
 { printf "| %-13s | %-30s | %-16s | %-26s | %-15s | %-9s | %-9s | %-3s |\n", $1, $2, $3, $4, $5, $6, $7, "[" $8 "]" }' "$ROWS"
 echo
-echo "Scaling (in-sync plan, no latency): memory and CPU per segment config"
+echo "Scaling (in-sync plan, no latency): memory and CPU per segment config (sandbox RSS: the same plan on the local sandbox)"
 echo
 sort -k2n "$W/scaling" | awk 'BEGIN {
-	printf "| %-9s | %8s | %8s | %10s | %15s | %15s | %15s |\n", "size", "configs", "RSS MB",
-	       "KB/config", "load+check cpu", "check+diff cpu", "observe cpu"
-	printf "|%s|%s|%s|%s|%s|%s|%s|\n", "-----------", "----------", "----------", "------------",
-	       "-----------------", "-----------------", "-----------------"
+	printf "| %-9s | %8s | %8s | %10s | %15s | %15s | %15s | %16s |\n", "size", "configs", "RSS MB",
+	       "KB/config", "load+check cpu", "check+diff cpu", "observe cpu", "sandbox RSS"
+	printf "|%s|%s|%s|%s|%s|%s|%s|%s|\n", "-----------", "----------", "----------", "------------",
+	       "-----------------", "-----------------", "-----------------", "------------------"
 }
-{ printf "| %-9s | %8d | %8.0f | %10.2f | %7.3f s %4.1f us | %7.3f s %4.1f us | %7.3f s %4.1f us |\n",
-	 $1, $2, $3, $3 * 1024 / ($2 + 1), $4, $4 * 1e6 / ($2 + 1), $5, $5 * 1e6 / ($2 + 1), $6, $6 * 1e6 / ($2 + 1) }' 
+{ printf "| %-9s | %8d | %8.0f | %10.2f | %7.3f s %4.1f us | %7.3f s %4.1f us | %7.3f s %4.1f us | %4.0f MB %5.2f KB |\n",
+	 $1, $2, $3, $3 * 1024 / ($2 + 1), $4, $4 * 1e6 / ($2 + 1), $5, $5 * 1e6 / ($2 + 1), $6, $6 * 1e6 / ($2 + 1),
+	 $7, $7 * 1024 / ($2 + 1) }' 
 echo
 echo "Commands (DIR: the generated org; the emulator's URL in LIVERAMP_API_URL and LIVERAMP_TOKEN_URL,"
 echo "LIVERAMP_ORG_ID=test-org, LIVERAMP_ACCOUNT_ID=test-account, LIVERAMP_SECRET_KEY=$SECRET):"
