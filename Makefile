@@ -154,7 +154,7 @@ run: $(BIN)
 	$(BIN) validate examples/basic
 	$(BIN) plan examples/basic --backend local:$(BUILD)/run/sandbox.json
 
-test: $(BIN) unit-tests $(if $(EMU_SRC),$(EMULATOR)) fuzz-replay
+test: $(BIN) $(GEN_DOCS) unit-tests $(if $(EMU_SRC),$(EMULATOR)) fuzz-replay
 	@BUILD=$(BUILD) sh tests/run.sh
 
 # The mutation campaign (tests/mutation/): builds each mutant in a scratch
