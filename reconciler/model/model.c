@@ -115,13 +115,19 @@ static int segment_cmp(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
+/* Strictly increasing ids: sorting would change nothing. Observed states
+ * and imported configurations are mostly in this order already. */
+static bool segments_sorted(const struct account *a)
+{
+	for (size_t i = 1; i < a->n_segments; i++)
+		if (segment_cmp(&a->segments[i - 1], &a->segments[i]) >= 0)
+			return false;
+	return true;
+}
+
 static const char *folded_key(struct state *s, const char *name)
 {
-	struct strbuf sb = STRBUF_INIT;
-	str_fold(&sb, name ? name : "");
-	const char *k = arena_strdup(&s->arena, sb.buf);
-	sb_release(&sb);
-	return k;
+	return str_fold_arena(&s->arena, name);
 }
 
 void state_index(struct state *s)
@@ -132,8 +138,7 @@ void state_index(struct state *s)
 		const char *k = folded_key(s, a->name.v);
 		/* First declaration wins; duplicates are a rule violation reported
 		 * by the checks, not resolved here. */
-		if (!hmap_get(&s->name_index, k))
-			hmap_put(&s->name_index, k, a, NULL);
+		hmap_insert(&s->name_index, k, a);
 	}
 }
 
@@ -159,7 +164,7 @@ void state_canonicalize(struct state *s)
 		/* qsort with a NULL base is undefined even for 0 items. */
 		if (a->n_identifiers > 1)
 			qsort(a->identifiers, a->n_identifiers, sizeof(*a->identifiers), sval_cmp);
-		if (a->n_segments > 1)
+		if (a->n_segments > 1 && !segments_sorted(a))
 			qsort(a->segments, a->n_segments, sizeof(*a->segments), segment_cmp);
 	}
 	free(k);

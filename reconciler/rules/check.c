@@ -41,7 +41,6 @@ void ctx_init(struct check_ctx *c, const struct profile *p, struct diags *d)
 size_t ctx_finish(struct check_ctx *c)
 {
 	arena_free(&c->scratch);
-	sb_release(&c->fold);
 	return c->d->errors - c->errors_before;
 }
 
@@ -52,8 +51,7 @@ const char *ctx_rule(struct check_ctx *c, const char *rule)
 
 const char *ctx_fold(struct check_ctx *c, const char *s)
 {
-	str_fold(&c->fold, s ? s : "");
-	return arena_strdup(&c->scratch, c->fold.buf);
+	return str_fold_arena(&c->scratch, s);
 }
 
 const char *ctx_where(struct check_ctx *c, const struct pos *pos)
@@ -169,21 +167,19 @@ static void check_previous_names(struct check_ctx *c, const struct account *a, c
 static void check_account_names(struct check_ctx *c, const struct state *s)
 {
 	struct hmap names = HMAP_INIT; /* folded name -> first account declaring it */
+	hmap_reserve(&names, s->n_accounts);
 	for (size_t i = 0; i < s->n_accounts; i++) {
 		const struct account *a = s->accounts[i];
 		const char *key = check_name_shape(c, a);
 		if (!key)
 			continue;
-		const struct account *first = hmap_get(&names, key);
-		if (first) {
+		const struct account *first = hmap_insert(&names, key, (void *)a);
+		if (first)
 			diag_error(c->d, "account.name", pos_or(&a->name.pos, &a->pos),
 				   "account names are unique (compared trimmed and case-insensitively): "
 				   "rename or merge one of them",
 				   "account name '%s' is also declared at %s", a->name.v,
 				   ctx_where(c, pos_or(&first->name.pos, &first->pos)));
-			continue;
-		}
-		hmap_put(&names, key, (void *)a, NULL);
 	}
 	struct hmap claimed = HMAP_INIT; /* folded previous name -> its sval */
 	for (size_t i = 0; i < s->n_accounts; i++)
@@ -376,12 +372,9 @@ static void check_segment_name(struct check_ctx *c, const struct account *a, con
 	}
 	if (p->duplicate_segment_names)
 		return;
-	const char *key = ctx_fold(c, g->name.v);
-	const struct segment *first = hmap_get(names, key);
-	if (!first) {
-		hmap_put(names, key, (void *)g, NULL);
+	const struct segment *first = hmap_insert(names, ctx_fold(c, g->name.v), (void *)g);
+	if (!first)
 		return;
-	}
 	struct strbuf hint = STRBUF_INIT;
 	sb_puts(&hint, "give one of them another name (names compare trimmed and case-insensitively)");
 	if (p->duplicate_segment_names_reason)
@@ -392,15 +385,36 @@ static void check_segment_name(struct check_ctx *c, const struct account *a, con
 	sb_release(&hint);
 }
 
+/* Ids in strictly increasing order cannot repeat. That is how import and
+ * most tools write them, and it spares a map of every id. */
+static bool ids_increasing(const struct account *a)
+{
+	const char *prev = NULL;
+	for (size_t i = 0; i < a->n_segments; i++) {
+		const char *id = a->segments[i].id;
+		if (!id)
+			continue;
+		if (prev && strcmp(prev, id) >= 0)
+			return false;
+		prev = id;
+	}
+	return true;
+}
+
 static void check_segments(struct check_ctx *c, const struct account *a)
 {
 	struct hmap ids = HMAP_INIT;   /* segment id -> first segment */
 	struct hmap names = HMAP_INIT; /* folded name -> first segment */
+	bool unique = ids_increasing(a);
+	if (!unique)
+		hmap_reserve(&ids, a->n_segments);
+	if (!c->p->duplicate_segment_names)
+		hmap_reserve(&names, a->n_segments);
 	for (size_t i = 0; i < a->n_segments; i++) {
 		const struct segment *g = &a->segments[i];
 		if (!g->id)
 			continue;
-		const struct segment *first = hmap_get(&ids, g->id);
+		const struct segment *first = unique ? NULL : hmap_insert(&ids, g->id, (void *)g);
 		if (first) {
 			diag_error(
 			    c->d, "segment.duplicate", &g->pos,
@@ -409,7 +423,6 @@ static void check_segments(struct check_ctx *c, const struct account *a)
 			    ctx_where(c, &first->pos));
 			continue;
 		}
-		hmap_put(&ids, g->id, (void *)g, NULL);
 		check_segment_name(c, a, g, &names);
 		if (g->type == SEGMENT_DATA_MARKETPLACE && !c->p->marketplace_allowed)
 			ctx_marketplace(c, DIAG_ERROR, pos_or(&g->type_pos, &g->pos), name_of(a), g->id,

@@ -19,6 +19,21 @@ void str_fold(struct strbuf *out, const char *s)
 		sb_add(out, "", 0);
 }
 
+char *str_fold_arena(struct arena *a, const char *s)
+{
+	if (!s)
+		s = "";
+	const char *end = s + strlen(s);
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	char *out = arena_strndup(a, s, (size_t)(end - s));
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
+}
+
 bool str_same_name(const char *a, const char *b)
 {
 	struct strbuf fa = STRBUF_INIT, fb = STRBUF_INIT;
