@@ -17,19 +17,21 @@ struct arena_block {
 	alignas(max_align_t) unsigned char data[];
 };
 
-/* n bytes, not zeroed. */
-static void *alloc_raw(struct arena *a, size_t n)
+/* n bytes aligned to align (a power of two), not zeroed. Strings ask for
+ * no alignment: a document's many short ones would otherwise each take 16
+ * bytes or more. */
+static void *alloc_raw(struct arena *a, size_t n, size_t align)
 {
-	const size_t align = alignof(max_align_t);
-	n = (n + align - 1) & ~(align - 1);
 	if (n == 0)
-		n = align;
+		n = 1;
 	struct arena_block *b = a->head;
-	if (!b || b->cap - b->used < n) {
+	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+	if (!b || at > b->cap || b->cap - at < n) {
 		size_t cap = n > ARENA_BLOCK_BYTES ? n : ARENA_BLOCK_BYTES;
 		b = xmalloc(sizeof(*b) + cap);
 		b->cap = cap;
 		b->used = 0;
+		at = 0;
 		/* A block bigger than the standard size goes behind the head so the
 		 * head's free space is not abandoned. */
 		if (a->head && cap > ARENA_BLOCK_BYTES) {
@@ -40,22 +42,22 @@ static void *alloc_raw(struct arena *a, size_t n)
 			a->head = b;
 		}
 	}
-	void *p = b->data + b->used;
-	b->used += n;
+	void *p = b->data + at;
+	b->used = at + n;
 	a->used_bytes += n;
 	return p;
 }
 
 void *arena_alloc(struct arena *a, size_t n)
 {
-	void *p = alloc_raw(a, n);
+	void *p = alloc_raw(a, n, alignof(max_align_t));
 	memset(p, 0, n);
 	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = alloc_raw(a, n + 1);
+	char *p = alloc_raw(a, n + 1, 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
