@@ -354,8 +354,9 @@ static void check_record_sync_raw_fields(struct check_ctx *c, const struct accou
 
 /* ---- segments ------------------------------------------------------------------ */
 
+/* key: the folded name, h its hash (see check_segments). */
 static void check_segment_name(struct check_ctx *c, const struct account *a, const struct segment *g,
-			       struct hmap *names)
+			       struct hmap *names, const char *key, uint64_t h)
 {
 	const struct profile *p = c->p;
 	if (!g->name.v)
@@ -372,7 +373,7 @@ static void check_segment_name(struct check_ctx *c, const struct account *a, con
 	}
 	if (p->duplicate_segment_names)
 		return;
-	const struct segment *first = hmap_insert(names, ctx_fold(c, g->name.v), (void *)g);
+	const struct segment *first = hmap_insert_hashed(names, key, h, (void *)g);
 	if (!first)
 		return;
 	struct strbuf hint = STRBUF_INIT;
@@ -384,6 +385,8 @@ static void check_segment_name(struct check_ctx *c, const struct account *a, con
 		   name_of(a), first->id, ctx_where(c, pos_or(&first->name.pos, &first->pos)));
 	sb_release(&hint);
 }
+
+#define PREFETCH_AHEAD 8
 
 /* Ids in strictly increasing order cannot repeat. That is how import and
  * most tools write them, and it spares a map of every id. */
@@ -408,10 +411,26 @@ static void check_segments(struct check_ctx *c, const struct account *a)
 	bool unique = ids_increasing(a);
 	if (!unique)
 		hmap_reserve(&ids, a->n_segments);
-	if (!c->p->duplicate_segment_names)
-		hmap_reserve(&names, a->n_segments);
-	for (size_t i = 0; i < a->n_segments; i++) {
+	/* Folded names and their hashes first, so that the slot of a name a
+	 * few places ahead is fetched while this one is checked. */
+	size_t n = a->n_segments;
+	const char **keys = NULL;
+	uint64_t *hashes = NULL;
+	if (!c->p->duplicate_segment_names && n) {
+		hmap_reserve(&names, n);
+		keys = arena_alloc(&c->scratch, n * sizeof(*keys));
+		hashes = arena_alloc(&c->scratch, n * sizeof(*hashes));
+		for (size_t i = 0; i < n; i++) {
+			if (!a->segments[i].id || !a->segments[i].name.v)
+				continue;
+			keys[i] = ctx_fold(c, a->segments[i].name.v);
+			hashes[i] = hmap_hash(keys[i]);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
 		const struct segment *g = &a->segments[i];
+		if (keys && i + PREFETCH_AHEAD < n && keys[i + PREFETCH_AHEAD])
+			hmap_prefetch(&names, hashes[i + PREFETCH_AHEAD]);
 		if (!g->id)
 			continue;
 		const struct segment *first = unique ? NULL : hmap_insert(&ids, g->id, (void *)g);
@@ -423,7 +442,7 @@ static void check_segments(struct check_ctx *c, const struct account *a)
 			    ctx_where(c, &first->pos));
 			continue;
 		}
-		check_segment_name(c, a, g, &names);
+		check_segment_name(c, a, g, &names, keys ? keys[i] : NULL, keys ? hashes[i] : 0);
 		if (g->type == SEGMENT_DATA_MARKETPLACE && !c->p->marketplace_allowed)
 			ctx_marketplace(c, DIAG_ERROR, pos_or(&g->type_pos, &g->pos), name_of(a), g->id,
 					g->offering, "declared with type data_marketplace");

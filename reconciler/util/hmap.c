@@ -85,8 +85,18 @@ int hmap_put(struct hmap *m, const char *key, void *value, void **old)
 
 void *hmap_insert(struct hmap *m, const char *key, void *value)
 {
+	return hmap_insert_hashed(m, key, hmap_hash(key), value);
+}
+
+void hmap_prefetch(const struct hmap *m, uint64_t h)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[(size_t)h & (m->cap - 1)], 1);
+}
+
+void *hmap_insert_hashed(struct hmap *m, const char *key, uint64_t h, void *value)
+{
 	make_room(m, m->count + 1);
-	uint64_t h = hmap_hash(key);
 	struct hmap_slot *s = find_slot(m->slots, m->cap, key, h);
 	if (s->key)
 		return s->value;

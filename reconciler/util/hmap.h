@@ -39,6 +39,11 @@ int hmap_put(struct hmap *m, const char *key, void *value, void **old);
  * indexes and duplicate checks: one lookup where get then put are two.
  * value must not be NULL. */
 void *hmap_insert(struct hmap *m, const char *key, void *value);
+/* The same with h = hmap_hash(key) computed beforehand, and a hint that a
+ * key of hash h is coming: a loop over many keys hashes a few ahead and
+ * prefetches their slots, so a large map is not one cache miss per key. */
+void *hmap_insert_hashed(struct hmap *m, const char *key, uint64_t h, void *value);
+void hmap_prefetch(const struct hmap *m, uint64_t h);
 /* Makes room for n keys in all, so that filling the map up to n never
  * rehashes. */
 void hmap_reserve(struct hmap *m, size_t n);
