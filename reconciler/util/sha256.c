@@ -95,7 +95,8 @@ static bool have_x86_sha(void)
 		unsigned a, b, c, d;
 		bool sse = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) && (c & bit_SSSE3);
 		bool sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
-		v = have = sse && sha;
+		v = sse && sha;
+		have = v;
 	}
 	return v;
 }
