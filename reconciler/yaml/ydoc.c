@@ -455,39 +455,30 @@ int ydoc_load_file(struct ydoc **out, const char *path, const char *label, struc
 		return -1;
 	}
 	struct stat st;
-	bool sized = fstat(fileno(f), &st) == 0;
-	if (sized && st.st_size > (off_t)YDOC_MAX_BYTES) {
+	if (fstat(fileno(f), &st) == 0 && st.st_size > (off_t)YDOC_MAX_BYTES) {
 		fclose(f);
 		diag_error(d, "yaml.syntax", &at, "split the accounts over several files",
 			   "file is %lld bytes, over the limit of %u bytes", (long long)st.st_size,
 			   YDOC_MAX_BYTES);
 		return -1;
 	}
-	/* Read in place, in a buffer the size of the file: a large file is
-	 * then copied once, not chunk by chunk into a growing buffer. */
-	size_t cap = sized && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, len = 0, got;
-	char *buf = xmalloc(cap);
-	while ((got = fread(buf + len, 1, cap - len, f)) > 0) {
-		len += got;
-		if (len < cap)
-			continue;
-		if (len > YDOC_MAX_BYTES)
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		sb_add(&sb, chunk, got);
+		if (sb.len > YDOC_MAX_BYTES)
 			break; /* a file that grew while we read it; precheck reports it */
-		cap *= 2;
-		buf = xrealloc(buf, cap);
 	}
 	bool err = ferror(f);
 	fclose(f);
 	if (err) {
-		free(buf);
+		sb_release(&sb);
 		diag_error(d, "yaml.syntax", &at, NULL, "cannot read file");
 		return -1;
 	}
-	if (len == cap)
-		buf = xrealloc(buf, cap + 1);
-	buf[len] = '\0';
-	int rc = ydoc_parse(out, label, buf, len, d);
-	free(buf);
+	int rc = ydoc_parse(out, label, sb_str(&sb), sb.len, d);
+	sb_release(&sb);
 	return rc;
 }
 
