@@ -49,9 +49,8 @@ static void block(struct sha256 *c, const unsigned char *p)
 
 #define SHA256_X86 1
 
-__attribute__((target("sha,sse4.1,ssse3"))) static void blocks_x86(uint32_t h[8],
-								    const unsigned char *p,
-								    size_t nblocks)
+__attribute__((target("sha,sse4.1,ssse3")))
+static void blocks_x86(uint32_t h[8], const unsigned char *p, size_t nblocks)
 {
 	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
 	__m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1); /* CDAB */
