@@ -84,7 +84,7 @@ static void test_hmap_insert_first_wins(void **state)
 	assert_ptr_equal(hmap_get(&m, "k"), &one);
 	hmap_free(&m);
 
-	char keys[5000][8];
+	char keys[5000][12];
 	hmap_reserve(&m, 5000);
 	struct hmap_slot *slots = m.slots;
 	for (int i = 0; i < 5000; i++) {
