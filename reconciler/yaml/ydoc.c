@@ -183,9 +183,11 @@ static void resolve_merges(struct builder *b, struct frame *f, size_t npairs)
 	}
 	hmap_free(&seen);
 	b->npend = f->start;
-	XGROW(b->pend, b->cap_pend, f->start + 2 * nout);
-	memcpy(b->pend + f->start, out, 2 * nout * sizeof(*out));
-	b->npend = f->start + 2 * nout;
+	if (nout) {
+		XGROW(b->pend, b->cap_pend, f->start + 2 * nout);
+		memcpy(b->pend + f->start, out, 2 * nout * sizeof(*out));
+		b->npend = f->start + 2 * nout;
+	}
 	free(out);
 }
 
