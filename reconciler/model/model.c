@@ -115,13 +115,19 @@ static int segment_cmp(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
+/* Strictly increasing ids: sorting would change nothing. Observed states
+ * and imported configurations are mostly in this order already. */
+static bool segments_sorted(const struct account *a)
+{
+	for (size_t i = 1; i < a->n_segments; i++)
+		if (segment_cmp(&a->segments[i - 1], &a->segments[i]) >= 0)
+			return false;
+	return true;
+}
+
 static const char *folded_key(struct state *s, const char *name)
 {
-	struct strbuf sb = STRBUF_INIT;
-	str_fold(&sb, name ? name : "");
-	const char *k = arena_strdup(&s->arena, sb.buf);
-	sb_release(&sb);
-	return k;
+	return str_fold_arena(&s->arena, name);
 }
 
 void state_index(struct state *s)
@@ -132,8 +138,7 @@ void state_index(struct state *s)
 		const char *k = folded_key(s, a->name.v);
 		/* First declaration wins; duplicates are a rule violation reported
 		 * by the checks, not resolved here. */
-		if (!hmap_get(&s->name_index, k))
-			hmap_put(&s->name_index, k, a, NULL);
+		hmap_insert(&s->name_index, k, a);
 	}
 }
 
@@ -159,7 +164,7 @@ void state_canonicalize(struct state *s)
 		/* qsort with a NULL base is undefined even for 0 items. */
 		if (a->n_identifiers > 1)
 			qsort(a->identifiers, a->n_identifiers, sizeof(*a->identifiers), sval_cmp);
-		if (a->n_segments > 1)
+		if (a->n_segments > 1 && !segments_sorted(a))
 			qsort(a->segments, a->n_segments, sizeof(*a->segments), segment_cmp);
 	}
 	free(k);
@@ -223,46 +228,71 @@ bool segment_type_from_api(const char *s, enum segment_type *out)
 	return true;
 }
 
+/* The stream is gathered in a buffer and hashed a few kilobytes at a time:
+ * three short fields per segment config would otherwise be nine calls. */
+struct fp {
+	struct sha256 c;
+	size_t n;
+	unsigned char buf[8192];
+};
+
+static void fp_add(struct fp *f, const void *p, size_t n)
+{
+	if (n > sizeof(f->buf) - f->n) {
+		sha256_update(&f->c, f->buf, f->n);
+		f->n = 0;
+		if (n > sizeof(f->buf)) {
+			sha256_update(&f->c, p, n);
+			return;
+		}
+	}
+	memcpy(f->buf + f->n, p, n);
+	f->n += n;
+}
+
 /* Each field is written as tag, length, bytes so that no two different
  * states serialise to the same stream. The length is 8 bytes little-endian
  * whatever the machine, so a plan made on one machine verifies on another. */
-static void fp_str(struct sha256 *c, char tag, const char *v)
+static void fp_str(struct fp *f, char tag, const char *v)
 {
 	uint64_t n = v ? (uint64_t)strlen(v) : UINT64_MAX;
-	unsigned char len[8];
+	unsigned char head[9];
+	head[0] = (unsigned char)tag;
 	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)(n >> (8 * i));
-	sha256_update(c, &tag, 1);
-	sha256_update(c, len, sizeof(len));
+		head[1 + i] = (unsigned char)(n >> (8 * i));
+	fp_add(f, head, sizeof(head));
 	if (v)
-		sha256_update(c, v, (size_t)n);
+		fp_add(f, v, (size_t)n);
 }
 
 void state_fingerprint(const struct state *s, char out[65])
 {
-	struct sha256 c;
-	sha256_init(&c);
+	struct fp *c = xmalloc(sizeof(*c));
+	sha256_init(&c->c);
+	c->n = 0;
 	for (size_t i = 0; i < s->n_accounts; i++) {
 		const struct account *a = s->accounts[i];
-		fp_str(&c, 'A', a->name.v);
-		fp_str(&c, 'c', a->client_name.v);
-		fp_str(&c, 's', account_status_name(a->status));
-		fp_str(&c, 'e', a->expire_at.v);
-		fp_str(&c, 'I', a->connection_id);
-		fp_str(&c, 'M', a->manager_id);
+		fp_str(c, 'A', a->name.v);
+		fp_str(c, 'c', a->client_name.v);
+		fp_str(c, 's', account_status_name(a->status));
+		fp_str(c, 'e', a->expire_at.v);
+		fp_str(c, 'I', a->connection_id);
+		fp_str(c, 'M', a->manager_id);
 		for (size_t j = 0; j < a->n_identifiers; j++)
-			fp_str(&c, 'i', a->identifiers[j].v);
+			fp_str(c, 'i', a->identifiers[j].v);
 		for (size_t j = 0; j < a->n_segments; j++) {
 			const struct segment *g = &a->segments[j];
-			fp_str(&c, 'S', g->id);
-			fp_str(&c, 'C', g->config_id);
-			fp_str(&c, 't', segment_type_api_name(g->type));
+			fp_str(c, 'S', g->id);
+			fp_str(c, 'C', g->config_id);
+			fp_str(c, 't', segment_type_api_name(g->type));
 		}
 	}
 	/* Only when present, so that states without any keep their digest. */
 	for (size_t i = 0; i < s->n_held; i++) {
-		fp_str(&c, 'H', s->held[i].name);
-		fp_str(&c, 'h', s->held[i].manager_id);
+		fp_str(c, 'H', s->held[i].name);
+		fp_str(c, 'h', s->held[i].manager_id);
 	}
-	sha256_hex(&c, out);
+	sha256_update(&c->c, c->buf, c->n);
+	sha256_hex(&c->c, out);
+	free(c);
 }

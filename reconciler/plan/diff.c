@@ -29,7 +29,6 @@ struct diff_ctx {
 	const struct state *actual;
 	const struct profile *p;
 	struct arena scratch; /* freed when diff returns */
-	struct strbuf fold;
 	const char *ttl_reason; /* shared by every removal, in the plan's arena */
 	const char *dm_reason;
 	const char *dm_rule;
@@ -40,8 +39,7 @@ struct diff_ctx {
 
 static const char *fold_into(struct diff_ctx *x, const char *name)
 {
-	str_fold(&x->fold, name ? name : "");
-	return arena_strdup(&x->scratch, x->fold.buf);
+	return str_fold_arena(&x->scratch, name);
 }
 
 static int side_cmp(const void *pa, const void *pb)
@@ -94,9 +92,15 @@ static int segp_cmp(const void *pa, const void *pb)
 static const struct segment **segment_set(struct diff_ctx *x, const struct account *a, size_t *n)
 {
 	const struct segment **v = arena_alloc(&x->scratch, (a->n_segments + 1) * sizeof(*v));
-	for (size_t i = 0; i < a->n_segments; i++)
+	bool sorted = true;
+	for (size_t i = 0; i < a->n_segments; i++) {
 		v[i] = &a->segments[i];
-	qsort(v, a->n_segments, sizeof(*v), segp_cmp);
+		sorted = sorted && (i == 0 || strcmp(v[i - 1]->id, v[i]->id) < 0);
+	}
+	/* Canonical states are sorted by id already: with no id repeated,
+	 * array order is the order segp_cmp gives. */
+	if (!sorted)
+		qsort(v, a->n_segments, sizeof(*v), segp_cmp);
 	size_t k = 0;
 	for (size_t i = 0; i < a->n_segments; i++)
 		if (k == 0 || strcmp(v[k - 1]->id, v[i]->id) != 0)
@@ -496,7 +500,6 @@ int plan_diff(struct plan *out, const struct state *desired, const struct state 
 	plan_summarize(out);
 
 	hmap_free(&x.protect);
-	sb_release(&x.fold);
 	arena_free(&x.scratch);
 	return 0;
 }

@@ -41,7 +41,6 @@ void ctx_init(struct check_ctx *c, const struct profile *p, struct diags *d)
 size_t ctx_finish(struct check_ctx *c)
 {
 	arena_free(&c->scratch);
-	sb_release(&c->fold);
 	return c->d->errors - c->errors_before;
 }
 
@@ -52,8 +51,7 @@ const char *ctx_rule(struct check_ctx *c, const char *rule)
 
 const char *ctx_fold(struct check_ctx *c, const char *s)
 {
-	str_fold(&c->fold, s ? s : "");
-	return arena_strdup(&c->scratch, c->fold.buf);
+	return str_fold_arena(&c->scratch, s);
 }
 
 const char *ctx_where(struct check_ctx *c, const struct pos *pos)
@@ -169,21 +167,19 @@ static void check_previous_names(struct check_ctx *c, const struct account *a, c
 static void check_account_names(struct check_ctx *c, const struct state *s)
 {
 	struct hmap names = HMAP_INIT; /* folded name -> first account declaring it */
+	hmap_reserve(&names, s->n_accounts);
 	for (size_t i = 0; i < s->n_accounts; i++) {
 		const struct account *a = s->accounts[i];
 		const char *key = check_name_shape(c, a);
 		if (!key)
 			continue;
-		const struct account *first = hmap_get(&names, key);
-		if (first) {
+		const struct account *first = hmap_insert(&names, key, (void *)a);
+		if (first)
 			diag_error(c->d, "account.name", pos_or(&a->name.pos, &a->pos),
 				   "account names are unique (compared trimmed and case-insensitively): "
 				   "rename or merge one of them",
 				   "account name '%s' is also declared at %s", a->name.v,
 				   ctx_where(c, pos_or(&first->name.pos, &first->pos)));
-			continue;
-		}
-		hmap_put(&names, key, (void *)a, NULL);
 	}
 	struct hmap claimed = HMAP_INIT; /* folded previous name -> its sval */
 	for (size_t i = 0; i < s->n_accounts; i++)
@@ -358,8 +354,9 @@ static void check_record_sync_raw_fields(struct check_ctx *c, const struct accou
 
 /* ---- segments ------------------------------------------------------------------ */
 
+/* key: the folded name, h its hash (see check_segments). */
 static void check_segment_name(struct check_ctx *c, const struct account *a, const struct segment *g,
-			       struct hmap *names)
+			       struct hmap *names, const char *key, uint64_t h)
 {
 	const struct profile *p = c->p;
 	if (!g->name.v)
@@ -376,12 +373,9 @@ static void check_segment_name(struct check_ctx *c, const struct account *a, con
 	}
 	if (p->duplicate_segment_names)
 		return;
-	const char *key = ctx_fold(c, g->name.v);
-	const struct segment *first = hmap_get(names, key);
-	if (!first) {
-		hmap_put(names, key, (void *)g, NULL);
+	const struct segment *first = hmap_insert_hashed(names, key, h, (void *)g);
+	if (!first)
 		return;
-	}
 	struct strbuf hint = STRBUF_INIT;
 	sb_puts(&hint, "give one of them another name (names compare trimmed and case-insensitively)");
 	if (p->duplicate_segment_names_reason)
@@ -392,15 +386,54 @@ static void check_segment_name(struct check_ctx *c, const struct account *a, con
 	sb_release(&hint);
 }
 
+#define PREFETCH_AHEAD 8
+
+/* Ids in strictly increasing order cannot repeat. That is how import and
+ * most tools write them, and it spares a map of every id. */
+static bool ids_increasing(const struct account *a)
+{
+	const char *prev = NULL;
+	for (size_t i = 0; i < a->n_segments; i++) {
+		const char *id = a->segments[i].id;
+		if (!id)
+			continue;
+		if (prev && strcmp(prev, id) >= 0)
+			return false;
+		prev = id;
+	}
+	return true;
+}
+
 static void check_segments(struct check_ctx *c, const struct account *a)
 {
 	struct hmap ids = HMAP_INIT;   /* segment id -> first segment */
 	struct hmap names = HMAP_INIT; /* folded name -> first segment */
-	for (size_t i = 0; i < a->n_segments; i++) {
+	bool unique = ids_increasing(a);
+	if (!unique)
+		hmap_reserve(&ids, a->n_segments);
+	/* Folded names and their hashes first, so that the slot of a name a
+	 * few places ahead is fetched while this one is checked. */
+	size_t n = a->n_segments;
+	const char **keys = NULL;
+	uint64_t *hashes = NULL;
+	if (!c->p->duplicate_segment_names && n) {
+		hmap_reserve(&names, n);
+		keys = arena_alloc(&c->scratch, n * sizeof(*keys));
+		hashes = arena_alloc(&c->scratch, n * sizeof(*hashes));
+		for (size_t i = 0; i < n; i++) {
+			if (!a->segments[i].id || !a->segments[i].name.v)
+				continue;
+			keys[i] = ctx_fold(c, a->segments[i].name.v);
+			hashes[i] = hmap_hash(keys[i]);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
 		const struct segment *g = &a->segments[i];
+		if (keys && i + PREFETCH_AHEAD < n && keys[i + PREFETCH_AHEAD])
+			hmap_prefetch(&names, hashes[i + PREFETCH_AHEAD]);
 		if (!g->id)
 			continue;
-		const struct segment *first = hmap_get(&ids, g->id);
+		const struct segment *first = unique ? NULL : hmap_insert(&ids, g->id, (void *)g);
 		if (first) {
 			diag_error(
 			    c->d, "segment.duplicate", &g->pos,
@@ -409,8 +442,7 @@ static void check_segments(struct check_ctx *c, const struct account *a)
 			    ctx_where(c, &first->pos));
 			continue;
 		}
-		hmap_put(&ids, g->id, (void *)g, NULL);
-		check_segment_name(c, a, g, &names);
+		check_segment_name(c, a, g, &names, keys ? keys[i] : NULL, keys ? hashes[i] : 0);
 		if (g->type == SEGMENT_DATA_MARKETPLACE && !c->p->marketplace_allowed)
 			ctx_marketplace(c, DIAG_ERROR, pos_or(&g->type_pos, &g->pos), name_of(a), g->id,
 					g->offering, "declared with type data_marketplace");

@@ -20,11 +20,9 @@
  * that the first account is not NULL. */
 static void index_actual(struct check_ctx *c, const struct state *actual, struct hmap *out)
 {
-	for (size_t i = 0; i < actual->n_accounts; i++) {
-		const char *key = ctx_fold(c, actual->accounts[i]->name.v);
-		if (!hmap_get(out, key))
-			hmap_put(out, key, (void *)(uintptr_t)(i + 1), NULL);
-	}
+	hmap_reserve(out, actual->n_accounts);
+	for (size_t i = 0; i < actual->n_accounts; i++)
+		hmap_insert(out, ctx_fold(c, actual->accounts[i]->name.v), (void *)(uintptr_t)(i + 1));
 }
 
 /* The actual account a declared one stands for: by its name, else by one
@@ -38,10 +36,22 @@ static size_t match_actual(struct check_ctx *c, const struct account *a, const s
 	return (size_t)v;
 }
 
-static bool is_marketplace(const struct segment *g, const struct state *actual)
+/* Whether the catalog lists any Data Marketplace segment: when it lists
+ * none, no segment needs looking up to know it is not one. */
+static bool catalog_has_marketplace(const struct state *actual)
 {
-	const struct catalog_entry *ce = state_catalog_find(actual, g->id);
-	return g->type == SEGMENT_DATA_MARKETPLACE || (ce && ce->type == SEGMENT_DATA_MARKETPLACE);
+	for (size_t i = 0; i < actual->n_catalog; i++)
+		if (actual->catalog[i].type == SEGMENT_DATA_MARKETPLACE)
+			return true;
+	return false;
+}
+
+static bool is_marketplace(const struct segment *g, const struct state *actual, bool catalog_dm)
+{
+	if (g->type == SEGMENT_DATA_MARKETPLACE)
+		return true;
+	const struct catalog_entry *ce = catalog_dm ? state_catalog_find(actual, g->id) : NULL;
+	return ce && ce->type == SEGMENT_DATA_MARKETPLACE;
 }
 
 static void index_segments(const struct account *a, struct hmap *out)
@@ -51,18 +61,66 @@ static void index_segments(const struct account *a, struct hmap *out)
 			hmap_put(out, a->segments[i].id, (void *)&a->segments[i], NULL);
 }
 
+/* The segment configs of an observed account by id. Observed states come
+ * sorted by id (state_canonicalize) and declared segments mostly follow the
+ * same order, so a lookup first tries where the previous one ended, then
+ * searches; ids out of order or repeated fall back to a map (the last of
+ * repeated ids wins, as it always did). */
+struct seg_finder {
+	const struct account *a;
+	bool sorted;
+	size_t next;
+	struct hmap map;
+};
+
+static void finder_init(struct seg_finder *f, const struct account *a)
+{
+	memset(f, 0, sizeof(*f));
+	f->a = a;
+	f->sorted = true;
+	for (size_t i = 0; a && f->sorted && i < a->n_segments; i++)
+		f->sorted = a->segments[i].id && (i == 0 || strcmp(a->segments[i - 1].id, a->segments[i].id) < 0);
+	if (!f->sorted)
+		index_segments(a, &f->map);
+}
+
+static const struct segment *finder_get(struct seg_finder *f, const char *id)
+{
+	if (!f->sorted)
+		return hmap_get(&f->map, id);
+	const struct segment *v = f->a ? f->a->segments : NULL;
+	size_t n = f->a ? f->a->n_segments : 0;
+	if (f->next < n && strcmp(v[f->next].id, id) == 0)
+		return &v[f->next++];
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid].id, id);
+		if (c == 0) {
+			f->next = mid + 1;
+			return &v[mid];
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* A declared segment the backend knows as Data Marketplace, though the
  * config did not say so (a config that says so is reported by
  * rules_check_desired already). */
 static void check_declared_type(struct check_ctx *c, const struct account *a, const struct segment *g,
-				const struct catalog_entry *ce, const struct segment *observed)
+				const struct catalog_entry *ce, struct seg_finder *observed)
 {
 	if (g->type == SEGMENT_DATA_MARKETPLACE || c->p->marketplace_allowed)
 		return;
 	const char *why = NULL;
+	const struct segment *o;
 	if (ce && ce->type == SEGMENT_DATA_MARKETPLACE)
 		why = "according to the segment catalog";
-	else if (observed && observed->type == SEGMENT_DATA_MARKETPLACE)
+	else if ((o = finder_get(observed, g->id)) && o->type == SEGMENT_DATA_MARKETPLACE)
 		why = "distributed as DATA_MARKETPLACE at the destination";
 	if (why)
 		ctx_marketplace(c, DIAG_ERROR, &g->pos, a->name.v ? a->name.v : "", g->id, g->offering, why);
@@ -101,10 +159,10 @@ static void check_catalog_name(struct check_ctx *c, const struct account *a, con
 static void check_declared_segments(struct check_ctx *c, const struct account *a,
 				    const struct account *observed_account, const struct state *actual)
 {
-	struct hmap observed = HMAP_INIT;      /* id -> segment config of the actual account */
+	struct seg_finder observed;	       /* the segment configs of the actual account */
 	struct hmap names = HMAP_INIT;	       /* folded effective name -> first segment */
 	struct hmap catalog_named = HMAP_INIT; /* ids whose name came from the catalog */
-	index_segments(observed_account, &observed);
+	finder_init(&observed, observed_account);
 	/* Two names can clash here only when one comes from the catalog. */
 	bool catalog_names = false;
 	for (size_t i = 0; i < a->n_segments && !catalog_names && !c->p->duplicate_segment_names; i++) {
@@ -124,27 +182,33 @@ static void check_declared_segments(struct check_ctx *c, const struct account *a
 				   "segment %s of account '%s' is not in the segment catalog of %s", g->id,
 				   a->name.v ? a->name.v : "",
 				   actual->source ? actual->source : "the backend");
-		check_declared_type(c, a, g, ce, hmap_get(&observed, g->id));
+		check_declared_type(c, a, g, ce, &observed);
 		const char *name = g->name.v ? g->name.v : ce ? ce->name : NULL;
 		if (name && catalog_names)
 			check_catalog_name(c, a, g, name, !g->name.v, &names, &catalog_named);
 	}
 	hmap_free(&catalog_named);
 	hmap_free(&names);
-	hmap_free(&observed);
+	hmap_free(&observed.map);
 }
 
 /* Data Marketplace configs found at the destination that the config does
  * not declare. declared: the desired account for this actual one, or NULL. */
 static void check_observed_marketplace(struct check_ctx *c, const struct account *observed,
-				       const struct account *declared, const struct state *actual)
+				       const struct account *declared, const struct state *actual,
+				       bool catalog_dm)
 {
-	struct hmap wanted = HMAP_INIT;
-	index_segments(declared, &wanted);
+	struct hmap wanted = HMAP_INIT; /* built at the first marketplace segment */
+	bool indexed = false;
 	const char *name = observed->name.v ? observed->name.v : "";
 	for (size_t i = 0; i < observed->n_segments; i++) {
 		const struct segment *g = &observed->segments[i];
-		if (!g->id || !is_marketplace(g, actual) || hmap_get(&wanted, g->id))
+		if (!g->id || !is_marketplace(g, actual, catalog_dm))
+			continue;
+		if (!indexed)
+			index_segments(declared, &wanted);
+		indexed = true;
+		if (hmap_get(&wanted, g->id))
 			continue;
 		if (!declared)
 			ctx_marketplace(c, DIAG_WARNING, NULL, name, g->id, g->offering,
@@ -222,9 +286,10 @@ size_t rules_check_actual(const struct profile *p, const struct state *desired, 
 		check_declared_segments(&c, a, k ? actual->accounts[k - 1] : NULL, actual);
 	}
 	check_held_names(&c, desired, actual, &idx);
+	bool catalog_dm = catalog_has_marketplace(actual);
 	if (!p->marketplace_allowed)
 		for (size_t i = 0; i < actual->n_accounts; i++)
-			check_observed_marketplace(&c, actual->accounts[i], declared_as[i], actual);
+			check_observed_marketplace(&c, actual->accounts[i], declared_as[i], actual, catalog_dm);
 	free(declared_as);
 	hmap_free(&idx);
 	return ctx_finish(&c);

@@ -21,7 +21,6 @@ struct check_ctx {
 	struct diags *d;
 	size_t errors_before;
 	struct arena scratch; /* folded names, formatted positions */
-	struct strbuf fold;
 	char rule[96];
 	const char *allowed_identifiers; /* "cookies, ramp_ids, ctv_ids" */
 };

@@ -49,10 +49,25 @@ void *hmap_get(const struct hmap *m, const char *key)
 	return s->key ? s->value : NULL;
 }
 
+/* Grows before the table is three quarters full. */
+static void make_room(struct hmap *m, size_t n)
+{
+	if (n * 4 <= m->cap * 3)
+		return;
+	size_t cap = m->cap ? m->cap : 16;
+	while (n * 4 > cap * 3)
+		cap *= 2;
+	rehash(m, cap);
+}
+
+void hmap_reserve(struct hmap *m, size_t n)
+{
+	make_room(m, n);
+}
+
 int hmap_put(struct hmap *m, const char *key, void *value, void **old)
 {
-	if ((m->count + 1) * 4 > m->cap * 3)
-		rehash(m, m->cap ? m->cap * 2 : 16);
+	make_room(m, m->count + 1);
 	uint64_t h = hmap_hash(key);
 	struct hmap_slot *s = find_slot(m->slots, m->cap, key, h);
 	if (s->key) {
@@ -66,6 +81,30 @@ int hmap_put(struct hmap *m, const char *key, void *value, void **old)
 	s->value = value;
 	m->count++;
 	return 0;
+}
+
+void *hmap_insert(struct hmap *m, const char *key, void *value)
+{
+	return hmap_insert_hashed(m, key, hmap_hash(key), value);
+}
+
+void hmap_prefetch(const struct hmap *m, uint64_t h)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[(size_t)h & (m->cap - 1)], 1);
+}
+
+void *hmap_insert_hashed(struct hmap *m, const char *key, uint64_t h, void *value)
+{
+	make_room(m, m->count + 1);
+	struct hmap_slot *s = find_slot(m->slots, m->cap, key, h);
+	if (s->key)
+		return s->value;
+	s->key = key;
+	s->hash = h;
+	s->value = value;
+	m->count++;
+	return NULL;
 }
 
 int hmap_next(const struct hmap *m, size_t *iter, const char **key, void **value)

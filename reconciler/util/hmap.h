@@ -34,6 +34,19 @@ void *hmap_get(const struct hmap *m, const char *key);
 /* Stores value under key. If the key was present its old value is returned
  * through *old (when old is not NULL) and replaced; returns 1 then, else 0. */
 int hmap_put(struct hmap *m, const char *key, void *value, void **old);
+/* Stores value under key unless key is present: returns the value already
+ * there (left as it was), or NULL when value was stored. For first-wins
+ * indexes and duplicate checks: one lookup where get then put are two.
+ * value must not be NULL. */
+void *hmap_insert(struct hmap *m, const char *key, void *value);
+/* The same with h = hmap_hash(key) computed beforehand, and a hint that a
+ * key of hash h is coming: a loop over many keys hashes a few ahead and
+ * prefetches their slots, so a large map is not one cache miss per key. */
+void *hmap_insert_hashed(struct hmap *m, const char *key, uint64_t h, void *value);
+void hmap_prefetch(const struct hmap *m, uint64_t h);
+/* Makes room for n keys in all, so that filling the map up to n never
+ * rehashes. */
+void hmap_reserve(struct hmap *m, size_t n);
 void hmap_free(struct hmap *m);
 
 /* Iteration: for (size_t i = 0; hmap_next(m, &i, &k, &v);) */

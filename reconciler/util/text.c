@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,21 @@ void str_fold(struct strbuf *out, const char *s)
 		sb_putc(out, (char)tolower((unsigned char)*s));
 	if (!out->buf)
 		sb_add(out, "", 0);
+}
+
+char *str_fold_arena(struct arena *a, const char *s)
+{
+	if (!s)
+		s = "";
+	const char *end = s + strlen(s);
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	char *out = arena_strndup(a, s, (size_t)(end - s));
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
 }
 
 bool str_same_name(const char *a, const char *b)
@@ -93,6 +109,12 @@ bool utf8_valid(const char *s, size_t n, size_t *bad_offset)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
+		/* ASCII, the bulk of any configuration, eight bytes at a time. */
+		uint64_t word;
+		if (i + 8 <= n && (memcpy(&word, p + i, 8), !(word & 0x8080808080808080ULL))) {
+			i += 8;
+			continue;
+		}
 		unsigned c = p[i];
 		size_t len;
 		unsigned min;

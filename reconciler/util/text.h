@@ -9,12 +9,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arena.h"
 #include "strbuf.h"
 
 /* Writes the identity form of a name into out (reset first): leading and
  * trailing whitespace removed, ASCII letters lower-cased. Two names are the
  * same account or segment name when their folded forms are equal. */
 void str_fold(struct strbuf *out, const char *s);
+/* The same, copied into a (NULL folds as ""): for the keys of name indexes. */
+char *str_fold_arena(struct arena *a, const char *s);
 bool str_same_name(const char *a, const char *b);
 
 /* Edit distance (Levenshtein), capped: returns cap+1 when larger. */

@@ -105,6 +105,10 @@ enum yscalar yscalar_kind(const struct ynode *n)
 		if (!n->tag || !strcmp(n->tag, "tag:yaml.org,2002:str") || !strcmp(n->tag, "!"))
 			return YS_STR;
 	}
+	/* Only these can begin a null, a boolean or a number: most plain
+	 * scalars (names, words) are told apart by their first byte. */
+	if (n->str[0] && !strchr("~nNtTfF+-.0123456789", n->str[0]))
+		return YS_STR;
 	if (is_null_text(n->str))
 		return YS_NULL;
 	if (is_bool_text(n->str))

@@ -12,13 +12,13 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
-/* A node under construction, with the key waiting for its value when the
- * parent is a mapping. */
+/* A collection under construction. Its items so far are the builder's
+ * pending items from start on: collections nest, so one stack holds the
+ * items of all open ones, and a document of 50,000 small mappings costs no
+ * allocation per mapping. */
 struct frame {
 	struct ynode *node;
-	struct ynode **items;
-	size_t n, cap;
-	struct ynode *pending_key;
+	size_t start;
 };
 
 struct builder {
@@ -28,6 +28,8 @@ struct builder {
 	size_t len;
 	struct frame *stack;
 	size_t depth, cap;
+	struct ynode **pend; /* items of the open collections, innermost last */
+	size_t npend, cap_pend;
 	struct hmap anchors; /* anchor name (arena) -> node */
 	size_t total_weight;
 	bool failed;  /* stop parsing: the rest of the file cannot be trusted */
@@ -104,7 +106,9 @@ static bool tag_supported(enum ynode_kind kind, const char *tag)
 	return false;
 }
 
-static void check_node(struct builder *b, const struct ynode *n, size_t len)
+/* escaped: a double-quoted scalar, the only kind an escape can put a NUL
+ * in (the file itself holds none: precheck). */
+static void check_node(struct builder *b, const struct ynode *n, bool escaped)
 {
 	if (!tag_supported(n->kind, n->tag)) {
 		diag_error(b->d, "yaml.syntax", &n->pos,
@@ -114,7 +118,7 @@ static void check_node(struct builder *b, const struct ynode *n, size_t len)
 	}
 	/* "\0", "\x00" or "\u0000" in a quoted scalar: C strings would cut
 	 * the value there, silently. */
-	if (n->kind == YNODE_SCALAR && strlen(n->str) != len) {
+	if (escaped && strlen(n->str) != n->len) {
 		diag_error(b->d, "yaml.syntax", &n->pos, "remove the \\0 escape from the value",
 			   "a NUL character in a value");
 		b->invalid = true;
@@ -130,7 +134,7 @@ static bool key_is_merge(const struct ynode *k)
  * the mapping declares them itself. Earlier merge sources win over later. */
 static void resolve_merges(struct builder *b, struct frame *f, size_t npairs)
 {
-	struct ynode **pairs = f->items;
+	struct ynode **pairs = b->pend + f->start;
 	bool any = false;
 	for (size_t i = 0; i < npairs; i++)
 		any |= key_is_merge(pairs[2 * i]);
@@ -178,10 +182,13 @@ static void resolve_merges(struct builder *b, struct frame *f, size_t npairs)
 		}
 	}
 	hmap_free(&seen);
-	free(f->items);
-	f->items = out;
-	f->cap = cap;
-	f->n = 2 * nout;
+	b->npend = f->start;
+	if (nout) {
+		XGROW(b->pend, b->cap_pend, f->start + 2 * nout);
+		memcpy(b->pend + f->start, out, 2 * nout * sizeof(*out));
+		b->npend = f->start + 2 * nout;
+	}
+	free(out);
 }
 
 #define SMALL_MAP 8
@@ -191,9 +198,10 @@ static void finish_collection(struct builder *b, struct frame *f)
 	struct ynode *n = f->node;
 	struct arena *a = &b->doc->arena;
 	if (n->kind == YNODE_MAP) {
-		size_t npairs = f->n / 2;
+		size_t npairs = (b->npend - f->start) / 2;
 		resolve_merges(b, f, npairs);
-		npairs = f->n / 2;
+		npairs = (b->npend - f->start) / 2;
+		struct ynode **pairs = b->pend + f->start;
 		n->keys = arena_alloc(a, sizeof(*n->keys) * (npairs ? npairs : 1));
 		n->items = arena_alloc(a, sizeof(*n->items) * (npairs ? npairs : 1));
 		/* Duplicate keys: a hash map, except for the small mappings that
@@ -202,7 +210,7 @@ static void finish_collection(struct builder *b, struct frame *f)
 		struct hmap seen = HMAP_INIT;
 		bool small = npairs <= SMALL_MAP;
 		for (size_t i = 0; i < npairs; i++) {
-			struct ynode *k = f->items[2 * i], *v = f->items[2 * i + 1];
+			struct ynode *k = pairs[2 * i], *v = pairs[2 * i + 1];
 			n->keys[i] = k;
 			n->items[i] = v;
 			n->weight += k->weight + v->weight;
@@ -228,15 +236,16 @@ static void finish_collection(struct builder *b, struct frame *f)
 		hmap_free(&seen);
 		n->n = npairs;
 	} else {
-		n->items = arena_alloc(a, sizeof(*n->items) * (f->n ? f->n : 1));
-		for (size_t i = 0; i < f->n; i++) {
-			n->items[i] = f->items[i];
-			n->weight += f->items[i]->weight;
+		size_t count = b->npend - f->start;
+		struct ynode **items = b->pend + f->start;
+		n->items = arena_alloc(a, sizeof(*n->items) * (count ? count : 1));
+		for (size_t i = 0; i < count; i++) {
+			n->items[i] = items[i];
+			n->weight += items[i]->weight;
 		}
-		n->n = f->n;
+		n->n = count;
 	}
-	free(f->items);
-	f->items = NULL;
+	b->npend = f->start;
 }
 
 static void register_anchor(struct builder *b, const yaml_char_t *anchor, struct ynode *n)
@@ -254,17 +263,16 @@ static void attach(struct builder *b, struct ynode *n)
 		b->doc->root = n;
 		return;
 	}
-	struct frame *f = &b->stack[b->depth - 1];
-	XGROW(f->items, f->cap, f->n + 1);
-	f->items[f->n++] = n;
+	XGROW(b->pend, b->cap_pend, b->npend + 1);
+	b->pend[b->npend++] = n;
 }
 
 static void push(struct builder *b, struct ynode *n, const yaml_char_t *anchor)
 {
 	XGROW(b->stack, b->cap, b->depth + 1);
 	struct frame *f = &b->stack[b->depth++];
-	memset(f, 0, sizeof(*f));
 	f->node = n;
+	f->start = b->npend;
 	register_anchor(b, anchor, n);
 }
 
@@ -319,8 +327,7 @@ static int precheck(const char *label, const char *data, size_t len, struct diag
 
 static void builder_release(struct builder *b)
 {
-	for (size_t i = 0; i < b->depth; i++)
-		free(b->stack[i].items);
+	free(b->pend);
 	free(b->stack);
 	hmap_free(&b->anchors);
 }
@@ -344,7 +351,7 @@ static void handle_event(struct builder *b, yaml_event_t *ev, int *docs)
 				       ev->data.scalar.length);
 		n->len = ev->data.scalar.length;
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
-		check_node(b, n, n->len);
+		check_node(b, n, ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE);
 		register_anchor(b, ev->data.scalar.anchor, n);
 		if (!over_budget(b, 1, &n->pos))
 			attach(b, n);
@@ -361,7 +368,7 @@ static void handle_event(struct builder *b, yaml_event_t *ev, int *docs)
 			b->failed = true;
 			break;
 		}
-		check_node(b, n, 0);
+		check_node(b, n, false);
 		if (over_budget(b, 1, &n->pos))
 			break;
 		push(b, n, ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor

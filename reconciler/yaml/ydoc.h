@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 #include "util/diag.h"
@@ -34,19 +35,23 @@ enum ynode_kind {
 	YNODE_MAP,
 };
 
+/* Sizes kept small: a document holds one node per scalar, and 64 bytes
+ * rather than 96 is a third less memory to fault in. A document is at most
+ * YDOC_MAX_BYTES long and YDOC_MAX_NODES large, so 32 bits count anything
+ * in it. */
 struct ynode {
-	enum ynode_kind kind;
 	struct pos pos;
 	const char *tag; /* explicit tag (e.g. "!!str"), or NULL */
 	/* scalar */
 	const char *str; /* NUL-terminated; may contain no NUL (refused earlier) */
-	size_t len;
-	bool plain; /* unquoted: may be a null, bool or number */
 	/* sequence: items[0..n); mapping: keys[i] -> items[i] */
 	struct ynode **keys;
 	struct ynode **items;
-	size_t n;
-	size_t weight; /* nodes in the expanded subtree, this one included */
+	uint32_t len; /* scalar: bytes in str */
+	uint32_t n;
+	uint32_t weight; /* nodes in the expanded subtree, this one included */
+	unsigned char kind; /* enum ynode_kind */
+	bool plain; /* unquoted: may be a null, bool or number */
 };
 
 struct ydoc {
