@@ -44,10 +44,9 @@ struct delivery_list {
 	size_t cap;
 };
 
-#define DELIVERY_LIST_INIT                                                                                   \
-	{                                                                                                    \
-		0                                                                                            \
-	}
+/* clang-format off: it would spread the initializer over four lines */
+#define DELIVERY_LIST_INIT { 0 }
+/* clang-format on */
 
 /* Which deliveries to read: those of one connection, for every segment or
  * only the ones named. */

@@ -52,7 +52,9 @@ struct diags {
 	size_t dropped;
 };
 
+/* clang-format off: it would spread the initializer over four lines */
 #define DIAGS_INIT { .limit = 1000 }
+/* clang-format on */
 #define DIAGS_NO_LIMIT ((size_t)-1)
 
 void diag_add(struct diags *d, enum diag_severity sev, const char *rule,

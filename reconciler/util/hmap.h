@@ -26,7 +26,9 @@ struct hmap {
 	size_t count;
 };
 
+/* clang-format off: it would spread the initializer over four lines */
 #define HMAP_INIT { 0 }
+/* clang-format on */
 
 uint64_t hmap_hash(const char *key);
 /* Returns the value stored under key, or NULL. */

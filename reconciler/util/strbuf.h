@@ -18,7 +18,9 @@ struct strbuf {
 	size_t cap;
 };
 
+/* clang-format off: it would spread the initializer over four lines */
 #define STRBUF_INIT { 0 }
+/* clang-format on */
 
 void sb_add(struct strbuf *sb, const void *data, size_t n);
 void sb_puts(struct strbuf *sb, const char *s);
