@@ -59,6 +59,8 @@ struct opt_operands {
 	size_t n;
 };
 
+/* One initializer per line, as a table reads (clang-format would break each in four). */
+/* clang-format off */
 #define OPT_END() { .kind = OPT_KIND_END }
 #define OPT_INCLUDE(group, off) { .kind = OPT_KIND_INCLUDE, .sub = (group), .offset = (off) }
 #define OPT_FLAG(s, l, off, h) { .kind = OPT_KIND_FLAG, .long_name = (l), .short_name = (s), .offset = (off), .help = (h) }
@@ -75,6 +77,7 @@ struct opt_operands {
 #define OPT_CALLBACK(s, l, arg, off, fn, h) \
 	{ .kind = OPT_KIND_CALLBACK, .long_name = (l), .short_name = (s), .argname = (arg), .offset = (off), .cb = (fn), .help = (h) }
 #define OPT_OPERANDS(arg, off, fn, h) { .kind = OPT_KIND_OPERANDS, .argname = (arg), .offset = (off), .put = (fn), .help = (h) }
+/* clang-format on */
 
 /* Parses argv[1..argc) (argv[0] is the command's name, as cmd) into base.
  * Options and operands may come in any order; "--" ends the options.

@@ -44,7 +44,8 @@ struct delivery_list {
 	size_t cap;
 };
 
-/* clang-format off: it would spread the initializer over four lines */
+/* clang-format would spread the initializer over four lines */
+/* clang-format off */
 #define DELIVERY_LIST_INIT { 0 }
 /* clang-format on */
 

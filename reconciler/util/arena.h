@@ -17,7 +17,8 @@ struct arena {
 	size_t used_bytes;
 };
 
-/* clang-format off: it would spread the initializer over four lines */
+/* clang-format would spread the initializer over four lines */
+/* clang-format off */
 #define ARENA_INIT { 0 }
 /* clang-format on */
 

@@ -52,7 +52,8 @@ struct diags {
 	size_t dropped;
 };
 
-/* clang-format off: it would spread the initializer over four lines */
+/* clang-format would spread the initializer over four lines */
+/* clang-format off */
 #define DIAGS_INIT { .limit = 1000 }
 /* clang-format on */
 #define DIAGS_NO_LIMIT ((size_t)-1)

@@ -26,7 +26,8 @@ struct hmap {
 	size_t count;
 };
 
-/* clang-format off: it would spread the initializer over four lines */
+/* clang-format would spread the initializer over four lines */
+/* clang-format off */
 #define HMAP_INIT { 0 }
 /* clang-format on */
 

@@ -18,7 +18,8 @@ struct strbuf {
 	size_t cap;
 };
 
-/* clang-format off: it would spread the initializer over four lines */
+/* clang-format would spread the initializer over four lines */
+/* clang-format off */
 #define STRBUF_INIT { 0 }
 /* clang-format on */
 
