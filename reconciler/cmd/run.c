@@ -61,8 +61,10 @@ static int dispatch(int argc, char **argv)
 	 * ("Recorded in the audit log" before "Applying:") and in bursts. */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc < 2)
-		return cmd_help(1, argv) == EXIT_OK ? EXIT_ERROR : EXIT_ERROR;
+	if (argc < 2) { /* the help, but a command was expected */
+		cmd_help(1, argv);
+		return EXIT_ERROR;
+	}
 	const char *name = argv[1];
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
 		return cmd_help(1, argv);
