@@ -15,7 +15,9 @@
 #include "model/model.h"
 #include "plan/render_diags.h"
 #include "plan/shares.h"
+#include "util/json_sb.h"
 #include "util/text.h"
+#include "util/fd_write.h"
 #include "util/xalloc.h"
 #include "version.h"
 
@@ -133,34 +135,14 @@ json_t *plan_to_json(const struct plan *p)
 	return o;
 }
 
-static int sb_dump(const char *buf, size_t size, void *data)
-{
-	sb_add(data, buf, size);
-	return 0;
-}
-
 int plan_write_json(const struct plan *p, struct strbuf *out)
 {
 	json_t *o = plan_to_json(p);
-	int rc = json_dump_callback(o, sb_dump, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dump_sb(o, out);
 	json_decref(o);
 	if (rc)
 		return -1;
 	sb_putc(out, '\n');
-	return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
 	return 0;
 }
 
@@ -181,7 +163,7 @@ int plan_write_file(const struct plan *p, const char *path, struct diags *d)
 		diag_error(d, RULE, NULL, NULL, "cannot write the plan to %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, 0600) || write_all(fd, doc.buf, doc.len) || fsync(fd)) {
+	if (fchmod(fd, 0600) || fd_write_all(fd, doc.buf, doc.len) || fsync(fd)) {
 		diag_error(d, RULE, NULL, NULL, "cannot write the plan to %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);

@@ -437,15 +437,8 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 		sb_add(&doc, foot.buf, foot.len);
 	}
 	free(m.names);
-	/* Only a max_bytes smaller than the title and counts gets here. */
-	if (doc.len > max) {
-		size_t n = max;
-		while (n > 0 && ((unsigned char)doc.buf[n] & 0xC0) == 0x80)
-			n--;
-		doc.len = n;
-		doc.buf[n] = '\0';
-	}
-	sb_add(out, doc.buf, doc.len);
+	/* Only a max_bytes smaller than the title and counts is cut here. */
+	md_add_capped(out, &doc, max);
 	sb_release(&doc);
 	sb_release(&foot);
 }

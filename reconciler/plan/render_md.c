@@ -83,3 +83,14 @@ void md_value(struct strbuf *out, const struct value *v)
 		sb_puts(out, "*none*");
 	}
 }
+
+void md_add_capped(struct strbuf *out, const struct strbuf *doc, size_t max)
+{
+	size_t n = doc->len;
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)doc->buf[n] & 0xC0) == 0x80)
+			n--;
+	}
+	sb_add(out, doc->buf, n);
+}

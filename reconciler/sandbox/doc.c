@@ -2,7 +2,6 @@
 #include "backend/mapping.h"
 #include "sandbox/deliveries.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,17 +223,18 @@ void sandbox_free(struct sandbox *sb)
 
 /* ---- destination and integration --------------------------------------- */
 
-static bool contains_folded(const char *hay, const char *needle)
+void sandbox_warn_odd_connection(const char *id, size_t n_dms, struct diags *d)
 {
-	size_t n = strlen(needle);
-	for (; *hay; hay++) {
-		size_t i = 0;
-		while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
-			i++;
-		if (i == n)
-			return true;
-	}
-	return n == 0;
+	if (n_dms == 0)
+		diag_warning(
+		    d, RULE, NULL, "give it a distribution manager in Connect, or delete the connection",
+		    "integration connection %s has no distribution manager; it is left alone", id);
+	else
+		diag_warning(d, RULE, NULL,
+			     "reconciler manages connections holding exactly one distribution manager; "
+			     "keep one and delete the others in Connect",
+			     "integration connection %s has %zu distribution managers; it is left alone",
+			     id, n_dms);
 }
 
 /* The required property whose name mentions the profile's hint ("client"),
@@ -247,7 +247,7 @@ static const char *client_key(const json_t *integration, const struct profile *p
 	json_array_foreach(props, i, prop)
 	{
 		const char *name = sandbox_str(prop, "name");
-		if (p->client_name_property_hint && contains_folded(name, p->client_name_property_hint))
+		if (p->client_name_property_hint && strcasestr(name, p->client_name_property_hint))
 			return name;
 	}
 	return json_array_size(props) == 1 ? sandbox_str(json_array_get(props, 0), "name") : NULL;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "status/report.h"
+#include "util/json_sb.h"
 #include "util/text.h"
 #include "version.h"
 
@@ -277,12 +278,6 @@ static json_t *counts_json(const struct status_counts *n)
 	return o;
 }
 
-static int sb_dump(const char *buf, size_t size, void *data)
-{
-	sb_add(data, buf, size);
-	return 0;
-}
-
 void status_render_json(const struct status_report *r, struct strbuf *out)
 {
 	json_t *o = json_object(), *accounts = json_array(), *shares = json_array();
@@ -304,7 +299,7 @@ void status_render_json(const struct status_report *r, struct strbuf *out)
 	for (size_t i = 0; i < r->n_shares; i++)
 		json_array_append_new(shares, share_json(&r->shares[i]));
 	json_object_set_new(o, "shares", shares);
-	json_dump_callback(o, sb_dump, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_dump_sb(o, out);
 	sb_putc(out, '\n');
 	json_decref(o);
 }
