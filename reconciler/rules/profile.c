@@ -43,6 +43,11 @@ static const char *const account_fields[] = {"client_name", NULL};
 #define F(k, kind, req, member) { k, kind, req, offsetof(struct profile, member), 0, NULL, NULL }
 #define FMAP(k, req, tbl) { k, YW_MAP, req, 0, 0, &tbl, NULL }
 #define FFN(k, req, fn) { k, YW_CUSTOM, req, 0, 0, NULL, fn }
+/* A switch the profile must set, with the why of it: member, member_reason. */
+#define ALLOWED_TABLE(name, what, member) \
+	TABLE(name, what, \
+	      F("allowed", YW_BOOL, true, member), \
+	      F("reason", YW_STR, false, member##_reason))
 #define TABLE(name, what, ...) \
 	static const struct yw_field name##_fields[] = { __VA_ARGS__ }; \
 	static const struct yw_table name = { what, name##_fields, \
@@ -65,15 +70,9 @@ TABLE(identifier_table, "identifier",
 TABLE(precision_table, "precision",
       FFN("levels", true, parse_levels),
       F("note", YW_STR, false, precision_note));
-TABLE(record_sync_table, "record_sync",
-      F("allowed", YW_BOOL, true, record_sync),
-      F("reason", YW_STR, false, record_sync_reason));
-TABLE(raw_fields_table, "raw_fields",
-      F("allowed", YW_BOOL, true, raw_fields),
-      F("reason", YW_STR, false, raw_fields_reason));
-TABLE(dup_names_table, "duplicate_segment_names",
-      F("allowed", YW_BOOL, true, duplicate_segment_names),
-      F("reason", YW_STR, false, duplicate_segment_names_reason));
+ALLOWED_TABLE(record_sync_table, "record_sync", record_sync);
+ALLOWED_TABLE(raw_fields_table, "raw_fields", raw_fields);
+ALLOWED_TABLE(dup_names_table, "duplicate_segment_names", duplicate_segment_names);
 TABLE(name_max_table, "name_max",
       F("api", YW_UINT, true, account_name_max),
       F("connect", YW_UINT, true, account_name_max_connect));

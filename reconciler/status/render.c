@@ -18,11 +18,6 @@ static void put_time(struct strbuf *out, long long t)
 	sb_puts(out, buf);
 }
 
-static long long days_of(long long secs)
-{
-	return secs >= 0 ? secs / SECONDS_PER_DAY : -((-secs + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
-}
-
 static const char *sync_word(enum segment_sync s)
 {
 	return s == SYNC_TO_ADD ? "to add" : s == SYNC_TO_REMOVE ? "to remove" : "in sync";
@@ -76,7 +71,7 @@ static void put_health(const struct status_report *r, const struct status_segmen
 	case HEALTH_STALE:
 		sb_puts(out, "last DELIVERED ");
 		sb_puts(out, h->last_delivered->updated_at);
-		sb_printf(out, " (%lld days ago", days_of(h->age));
+		sb_printf(out, " (%lld days ago", days_floor(h->age));
 		if (h->last_delivered->record_count >= 0)
 			sb_printf(out, ", %lld records", h->last_delivered->record_count);
 		sb_puts(out, h->health == HEALTH_STALE ? "): expired at " : "); at ");
