@@ -90,17 +90,24 @@ static json_t *change_to_json(const struct change *c)
 	return o;
 }
 
+#define SUMMARY_FIELD(name, counted, optional) { #name, offsetof(struct plan_summary, name), counted, optional }
+const struct plan_summary_field plan_summary_fields[] = {
+	SUMMARY_FIELD(accounts_create, "changes", false),
+	SUMMARY_FIELD(accounts_update, "changes", false),
+	SUMMARY_FIELD(accounts_delete, "changes", false),
+	SUMMARY_FIELD(accounts_rename, "changes", false),
+	SUMMARY_FIELD(segments_add, "changes", false),
+	SUMMARY_FIELD(segments_remove, "changes", false),
+	SUMMARY_FIELD(refused, "changes", false),
+	SUMMARY_FIELD(shares_manual, "shares", true),
+	{ NULL, 0, NULL, false },
+};
+
 static json_t *summary_to_json(const struct plan_summary *s)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "accounts_create", json_integer((json_int_t)s->accounts_create));
-	json_object_set_new(o, "accounts_update", json_integer((json_int_t)s->accounts_update));
-	json_object_set_new(o, "accounts_delete", json_integer((json_int_t)s->accounts_delete));
-	json_object_set_new(o, "accounts_rename", json_integer((json_int_t)s->accounts_rename));
-	json_object_set_new(o, "segments_add", json_integer((json_int_t)s->segments_add));
-	json_object_set_new(o, "segments_remove", json_integer((json_int_t)s->segments_remove));
-	json_object_set_new(o, "refused", json_integer((json_int_t)s->refused));
-	json_object_set_new(o, "shares_manual", json_integer((json_int_t)s->shares_manual));
+	for (const struct plan_summary_field *f = plan_summary_fields; f->key; f++)
+		json_object_set_new(o, f->key, json_integer((json_int_t)plan_summary_get(s, f)));
 	return o;
 }
 
