@@ -99,14 +99,6 @@ struct target {
 	const char *destination_id, *integration_id, *client_key;
 };
 
-static const char *client_key(const struct sd_integ *in, const struct profile *p)
-{
-	for (size_t i = 0; i < in->n_properties; i++)
-		if (p->client_name_property_hint && strcasestr(in->properties[i], p->client_name_property_hint))
-			return in->properties[i];
-	return in->n_properties == 1 ? in->properties[0] : NULL;
-}
-
 /* The first destination named (or pinned), then the first of its
  * integrations named (or pinned): sandbox_find_target(). */
 static bool find_target(const struct sd_doc *doc, const struct profile *p, const struct sandbox_pins *pins,
@@ -127,7 +119,7 @@ static bool find_target(const struct sd_doc *doc, const struct profile *p, const
 		if (strcmp(in->destination_id, dest->id) == 0 &&
 		    strcmp(pins->integration_id ? in->id : in->name, want) == 0) {
 			t->integration_id = in->id;
-			t->client_key = client_key(in, p);
+			t->client_key = mapping_client_key(p, in->properties, in->n_properties);
 			return true;
 		}
 	}
