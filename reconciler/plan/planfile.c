@@ -9,15 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "model/model.h"
 #include "plan/render_diags.h"
 #include "plan/shares.h"
 #include "util/json_sb.h"
+#include "util/safefile.h"
 #include "util/text.h"
-#include "util/fd_write.h"
 #include "util/xalloc.h"
 #include "version.h"
 
@@ -161,29 +159,11 @@ int plan_write_file(const struct plan *p, const char *path, struct diags *d)
 		diag_error(d, RULE, NULL, NULL, "cannot encode the plan as JSON");
 		return -1;
 	}
-	/* Beside the target, so rename(2) stays on one file system. */
-	char *tmp = xmalloc(strlen(path) + sizeof(".tmp-XXXXXX"));
-	sprintf(tmp, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
-	int rc = -1;
-	if (fd < 0) {
+	/* The plan names accounts: private, as every file the tool writes that
+	 * holds account data. */
+	int rc = safefile_replace(path, doc.buf, doc.len, SAFEFILE_PRIVATE);
+	if (rc != 0)
 		diag_error(d, RULE, NULL, NULL, "cannot write the plan to %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fchmod(fd, 0600) || fd_write_all(fd, doc.buf, doc.len) || fsync(fd)) {
-		diag_error(d, RULE, NULL, NULL, "cannot write the plan to %s: %s", path, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	if (close(fd) || rename(tmp, path)) {
-		diag_error(d, RULE, NULL, NULL, "cannot write the plan to %s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(tmp);
 	sb_release(&doc);
 	return rc;
 }

@@ -43,6 +43,9 @@ static const char *const account_fields[] = {"client_name", NULL};
 #define F(k, kind, req, member) { k, kind, req, offsetof(struct profile, member), 0, NULL, NULL }
 #define FMAP(k, req, tbl) { k, YW_MAP, req, 0, 0, &tbl, NULL }
 #define FFN(k, req, fn) { k, YW_CUSTOM, req, 0, 0, NULL, fn }
+/* A list of strings: member, and its count in n_member. */
+#define FLIST(type, k, req, member) \
+	{ k, YW_STR_LIST, req, offsetof(struct type, member), offsetof(struct type, n_##member), NULL, NULL }
 /* A switch the profile must set, with the why of it: member, member_reason. */
 #define ALLOWED_TABLE(name, what, member) \
 	TABLE(name, what, \
@@ -64,8 +67,7 @@ static void parse_id(CUSTOM_ARGS);
 TABLE(identifier_table, "identifier",
       FI("allowed", YW_BOOL, true, allowed),
       FI("label", YW_STR, true, label),
-      { "device_types", YW_STR_LIST, true, offsetof(struct profile_identifier, device_types),
-	offsetof(struct profile_identifier, n_device_types), NULL, NULL },
+      FLIST(profile_identifier, "device_types", true, device_types),
       FI("note", YW_STR, false, note));
 TABLE(precision_table, "precision",
       FFN("levels", true, parse_levels),
@@ -88,8 +90,7 @@ TABLE(marketplace_table, "data_marketplace",
       F("standard_hint", YW_STR, false, marketplace_standard_hint),
       F("custom_hint", YW_STR, false, marketplace_custom_hint),
       F("share_delivery_days", YW_UINT, false, marketplace_share_days),
-      { "custom_share_steps", YW_STR_LIST, false, offsetof(struct profile, marketplace_share_steps),
-	offsetof(struct profile, n_marketplace_share_steps), NULL, NULL },
+      FLIST(profile, "custom_share_steps", false, marketplace_share_steps),
       F("changes_note", YW_STR, false, marketplace_changes_note));
 TABLE(profile_table, "the profile",
       FFN("version", true, parse_version),

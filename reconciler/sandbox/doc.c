@@ -85,15 +85,34 @@ static void index_config(struct sandbox *sb, struct sb_dm *dm, json_t *obj)
 	hmap_put(&dm->by_segment, seg, obj, NULL);
 }
 
+/* Item i of array has an id no earlier item has (ids): 0, or broken(). */
+static int new_id(const struct sandbox *sb, const struct hmap *ids, const char *array, size_t i, const char *id,
+		  struct diags *d)
+{
+	return hmap_get(ids, id) ? broken(sb, d, "%s[%zu]: the id \"%s\" is used twice", array, i, id) : 0;
+}
+
+/* The object that item i of array names by its key, looked up in parents
+ * (the index of every `what`), or NULL after broken(). */
+static void *parent_of(const struct sandbox *sb, const struct hmap *parents, const char *array, size_t i,
+		       const json_t *obj, const char *key, const char *what, struct diags *d)
+{
+	const char *id = sandbox_str(obj, key);
+	void *parent = hmap_get(parents, id);
+	if (!parent)
+		broken(sb, d, "%s[%zu]: %s \"%s\" names no %s", array, i, key, id, what);
+	return parent;
+}
+
 static int index_connections(struct sandbox *sb, struct diags *d)
 {
+	static const char array[] = "integrationConnections";
 	size_t i;
 	json_t *obj;
-	json_array_foreach(array_of(sb, "integrationConnections"), i, obj)
+	json_array_foreach(array_of(sb, array), i, obj)
 	{
-		if (hmap_get(&sb->ics, sandbox_str(obj, "id")))
-			return broken(sb, d, "integrationConnections[%zu]: the id \"%s\" is used twice", i,
-				      sandbox_str(obj, "id"));
+		if (new_id(sb, &sb->ics, array, i, sandbox_str(obj, "id"), d))
+			return -1;
 		index_ic(sb, obj);
 	}
 	return 0;
@@ -101,20 +120,17 @@ static int index_connections(struct sandbox *sb, struct diags *d)
 
 static int index_managers(struct sandbox *sb, struct diags *d)
 {
+	static const char array[] = "distributionManagers";
 	size_t i;
 	json_t *obj;
-	json_array_foreach(array_of(sb, "distributionManagers"), i, obj)
+	json_array_foreach(array_of(sb, array), i, obj)
 	{
-		const char *id = sandbox_str(obj, "id");
-		const char *ic_id = sandbox_str(obj, "integrationConnectionID");
-		struct sb_ic *ic = hmap_get(&sb->ics, ic_id);
-		if (hmap_get(&sb->dms, id))
-			return broken(sb, d, "distributionManagers[%zu]: the id \"%s\" is used twice", i, id);
+		if (new_id(sb, &sb->dms, array, i, sandbox_str(obj, "id"), d))
+			return -1;
+		struct sb_ic *ic = parent_of(sb, &sb->ics, array, i, obj, "integrationConnectionID",
+					     "integration connection", d);
 		if (!ic)
-			return broken(sb, d,
-				      "distributionManagers[%zu]: integrationConnectionID \"%s\" names no "
-				      "integration connection",
-				      i, ic_id);
+			return -1;
 		index_dm(sb, obj, ic);
 	}
 	return 0;
@@ -122,28 +138,24 @@ static int index_managers(struct sandbox *sb, struct diags *d)
 
 static int index_configs(struct sandbox *sb, struct diags *d)
 {
+	static const char array[] = "segmentConfigs";
 	size_t i;
 	json_t *obj;
-	json_array_foreach(array_of(sb, "segmentConfigs"), i, obj)
+	json_array_foreach(array_of(sb, array), i, obj)
 	{
-		const char *id = sandbox_str(obj, "id");
-		const char *dm_id = sandbox_str(obj, "distributionManagerID");
-		const char *seg = sandbox_str(obj, "segmentID");
-		struct sb_dm *dm = hmap_get(&sb->dms, dm_id);
-		if (hmap_get(&sb->configs, id))
-			return broken(sb, d, "segmentConfigs[%zu]: the id \"%s\" is used twice", i, id);
+		if (new_id(sb, &sb->configs, array, i, sandbox_str(obj, "id"), d))
+			return -1;
+		struct sb_dm *dm = parent_of(sb, &sb->dms, array, i, obj, "distributionManagerID",
+					     "distribution manager", d);
 		if (!dm)
-			return broken(
-			    sb, d,
-			    "segmentConfigs[%zu]: distributionManagerID \"%s\" names no distribution "
-			    "manager",
-			    i, dm_id);
+			return -1;
+		const char *seg = sandbox_str(obj, "segmentID");
 		if (hmap_get(&dm->by_segment, seg))
 			return broken(
 			    sb, d,
 			    "segmentConfigs[%zu]: segment \"%s\" is configured twice on distribution "
 			    "manager \"%s\"",
-			    i, seg, dm_id);
+			    i, seg, dm->id);
 		index_config(sb, dm, obj);
 	}
 	return 0;
