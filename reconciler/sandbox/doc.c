@@ -85,93 +85,80 @@ static void index_config(struct sandbox *sb, struct sb_dm *dm, json_t *obj)
 	hmap_put(&dm->by_segment, seg, obj, NULL);
 }
 
-/* Item i of array has an id no earlier item has (ids): 0, or broken(). */
-static int new_id(const struct sandbox *sb, const struct hmap *ids, const char *array, size_t i, const char *id,
-		  struct diags *d)
+/* What indexing adds for one object (its parent, or NULL), item i of its
+ * array: 0, or broken(). */
+typedef int index_fn(struct sandbox *sb, json_t *obj, void *parent, size_t i, struct diags *d);
+
+static int add_ic(struct sandbox *sb, json_t *obj, void *parent, size_t i, struct diags *d)
 {
-	return hmap_get(ids, id) ? broken(sb, d, "%s[%zu]: the id \"%s\" is used twice", array, i, id) : 0;
+	index_ic(sb, obj);
+	return 0;
 }
 
-/* The object that item i of array names by its key, looked up in parents
- * (the index of every `what`), or NULL after broken(). */
-static void *parent_of(const struct sandbox *sb, const struct hmap *parents, const char *array, size_t i,
-		       const json_t *obj, const char *key, const char *what, struct diags *d)
+static int add_dm(struct sandbox *sb, json_t *obj, void *ic, size_t i, struct diags *d)
 {
-	const char *id = sandbox_str(obj, key);
-	void *parent = hmap_get(parents, id);
-	if (!parent)
-		broken(sb, d, "%s[%zu]: %s \"%s\" names no %s", array, i, key, id, what);
-	return parent;
+	index_dm(sb, obj, ic);
+	return 0;
 }
 
-static int index_connections(struct sandbox *sb, struct diags *d)
+static int add_config(struct sandbox *sb, json_t *obj, void *parent, size_t i, struct diags *d)
 {
-	static const char array[] = "integrationConnections";
+	struct sb_dm *dm = parent;
+	const char *seg = sandbox_str(obj, "segmentID");
+	if (hmap_get(&dm->by_segment, seg))
+		return broken(sb, d,
+			      "segmentConfigs[%zu]: segment \"%s\" is configured twice on distribution "
+			      "manager \"%s\"",
+			      i, seg, dm->id);
+	index_config(sb, dm, obj);
+	return 0;
+}
+
+static int add_segment(struct sandbox *sb, json_t *obj, void *parent, size_t i, struct diags *d)
+{
+	hmap_put(&sb->segments, arena_strdup(&sb->arena, sandbox_str(obj, "id")), obj, NULL);
+	sb->n_segments++;
+	return 0;
+}
+
+/* Every object of array, in order: its id must be new in ids; with a
+ * parent_key, the id it holds there must name an object in parents (the
+ * index of every parent_what). Then add() indexes it. 0, or broken(). */
+static int index_array(struct sandbox *sb, const char *array, const struct hmap *ids, const char *parent_key,
+		       const struct hmap *parents, const char *parent_what, index_fn *add, struct diags *d)
+{
 	size_t i;
 	json_t *obj;
 	json_array_foreach(array_of(sb, array), i, obj)
 	{
-		if (new_id(sb, &sb->ics, array, i, sandbox_str(obj, "id"), d))
+		const char *id = sandbox_str(obj, "id");
+		if (hmap_get(ids, id))
+			return broken(sb, d, "%s[%zu]: the id \"%s\" is used twice", array, i, id);
+		void *parent = NULL;
+		if (parent_key) {
+			const char *parent_id = sandbox_str(obj, parent_key);
+			parent = hmap_get(parents, parent_id);
+			if (!parent)
+				return broken(sb, d, "%s[%zu]: %s \"%s\" names no %s", array, i, parent_key,
+					      parent_id, parent_what);
+		}
+		if (add(sb, obj, parent, i, d))
 			return -1;
-		index_ic(sb, obj);
 	}
 	return 0;
 }
 
-static int index_managers(struct sandbox *sb, struct diags *d)
+/* Connections, then their managers, then the managers' configs (each
+ * names its parent, indexed before it), then the segments. */
+static int index_all(struct sandbox *sb, struct diags *d)
 {
-	static const char array[] = "distributionManagers";
-	size_t i;
-	json_t *obj;
-	json_array_foreach(array_of(sb, array), i, obj)
-	{
-		if (new_id(sb, &sb->dms, array, i, sandbox_str(obj, "id"), d))
-			return -1;
-		struct sb_ic *ic = parent_of(sb, &sb->ics, array, i, obj, "integrationConnectionID",
-					     "integration connection", d);
-		if (!ic)
-			return -1;
-		index_dm(sb, obj, ic);
-	}
-	return 0;
-}
-
-static int index_configs(struct sandbox *sb, struct diags *d)
-{
-	static const char array[] = "segmentConfigs";
-	size_t i;
-	json_t *obj;
-	json_array_foreach(array_of(sb, array), i, obj)
-	{
-		if (new_id(sb, &sb->configs, array, i, sandbox_str(obj, "id"), d))
-			return -1;
-		struct sb_dm *dm = parent_of(sb, &sb->dms, array, i, obj, "distributionManagerID",
-					     "distribution manager", d);
-		if (!dm)
-			return -1;
-		const char *seg = sandbox_str(obj, "segmentID");
-		if (hmap_get(&dm->by_segment, seg))
-			return broken(
-			    sb, d,
-			    "segmentConfigs[%zu]: segment \"%s\" is configured twice on distribution "
-			    "manager \"%s\"",
-			    i, seg, dm->id);
-		index_config(sb, dm, obj);
-	}
-	return 0;
-}
-
-static int index_segments(struct sandbox *sb, struct diags *d)
-{
-	size_t i;
-	json_t *obj;
-	json_array_foreach(array_of(sb, "segments"), i, obj)
-	{
-		const char *id = arena_strdup(&sb->arena, sandbox_str(obj, "id"));
-		if (hmap_put(&sb->segments, id, obj, NULL))
-			return broken(sb, d, "segments[%zu]: the id \"%s\" is used twice", i, id);
-		sb->n_segments++;
-	}
+	if (index_array(sb, "integrationConnections", &sb->ics, NULL, NULL, NULL, add_ic, d) ||
+	    index_array(sb, "distributionManagers", &sb->dms, "integrationConnectionID", &sb->ics,
+			"integration connection", add_dm, d) ||
+	    index_array(sb, "segmentConfigs", &sb->configs, "distributionManagerID", &sb->dms,
+			"distribution manager", add_config, d) ||
+	    index_array(sb, "segments", &sb->segments, NULL, NULL, NULL, add_segment, d))
+		return -1;
 	return 0;
 }
 
@@ -202,8 +189,7 @@ int sandbox_load(struct sandbox **out, const char *path, struct diags *d)
 	sb->path = path;
 	sb->fresh = root == NULL;
 	sb->root = root ? root : empty_document();
-	if (local_schema_check(sb->root, path, d) != 0 || index_connections(sb, d) != 0 ||
-	    index_managers(sb, d) != 0 || index_configs(sb, d) != 0 || index_segments(sb, d) != 0) {
+	if (local_schema_check(sb->root, path, d) != 0 || index_all(sb, d) != 0) {
 		sandbox_free(sb);
 		return -1;
 	}
