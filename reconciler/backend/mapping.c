@@ -83,3 +83,11 @@ int account_name_check(const struct profile *p, const char *name, const char *st
 	}
 	return 0;
 }
+
+const char *mapping_client_key(const struct profile *p, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p->client_name_property_hint && strcasestr(names[i], p->client_name_property_hint))
+			return names[i];
+	return n == 1 ? names[0] : NULL;
+}

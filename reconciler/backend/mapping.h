@@ -36,6 +36,12 @@ void mapping_identifiers(struct state *s, struct account *a, const char *const *
 int account_name_check(const struct profile *p, const char *name, const char *status, bool connect,
 		       struct diags *d);
 
+/* Which of an integration's required properties (names[0..n)) carries an
+ * account's client name: the first whose name contains the profile's
+ * client_name_property_hint, case folded, else the only one there is, else
+ * NULL. Borrowed from names. */
+const char *mapping_client_key(const struct profile *p, const char *const *names, size_t n);
+
 /* Appends s to the JSON array of strings arr unless it is there already. */
 void json_array_add_unique(json_t *arr, const char *s);
 

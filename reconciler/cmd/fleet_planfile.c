@@ -18,6 +18,7 @@
 
 #include "cmd/fleet_run.h"
 #include "fleet/fleet.h"
+#include "util/fd_write.h"
 #include "util/xalloc.h"
 
 #define FLEET_PLAN_VERSION 1
@@ -28,16 +29,9 @@ static int write_new(const char *path, const char *data, size_t len)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			return -1;
-		}
-		done += (size_t)w;
+	if (fd_write_all(fd, data, len) < 0) {
+		close(fd);
+		return -1;
 	}
 	return fsync(fd) == 0 && close(fd) == 0 ? 0 : -1;
 }

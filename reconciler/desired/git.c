@@ -273,23 +273,14 @@ int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, cons
 {
 	static const char *const here[] = {"."};
 	*out = NULL;
-	if (gitsrc_resolve(g, ref, commit, d) < 0)
+	git_tree *root = NULL;
+	if (gitsrc_resolve_tree(g, ref, commit, &root, d) < 0)
 		return -1;
 	if (n_paths == 0) {
 		paths = here;
 		n_paths = 1;
 	}
 	git_repository *repo = gitsrc_repo(g);
-	git_oid oid;
-	git_commit *c = NULL;
-	git_tree *root = NULL;
-	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, repo, &oid) < 0 ||
-	    git_commit_tree(&root, c) < 0) {
-		diag_error(d, "git.ref", NULL, "check the repository (git fsck)",
-			   "cannot read the tree of '%s': %s", ref, gitsrc_error_msg());
-		git_commit_free(c);
-		return -1;
-	}
 	struct state *s = state_new();
 	*out = s;
 	describe(s, g, ref, commit, paths, n_paths);
@@ -309,6 +300,5 @@ int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, cons
 	arena_free(&w.keys);
 	sb_release(&w.label);
 	git_tree_free(root);
-	git_commit_free(c);
 	return rc;
 }

@@ -37,6 +37,7 @@
 
 struct gitsrc;
 struct git_repository;
+struct git_tree;
 
 /* Opens the repository that contains dir, searching upwards like git; with
  * dir NULL, the repository git would use here (the current directory, and
@@ -51,6 +52,10 @@ struct git_repository *gitsrc_repo(struct gitsrc *g);
 /* Resolves ref (a branch, tag, commit id or any revision git accepts) to the
  * commit it names. Returns 0 and fills commit (hex), or -1 with "git.ref". */
 int gitsrc_resolve(struct gitsrc *g, const char *ref, char commit[GITSRC_HEX], struct diags *d);
+/* gitsrc_resolve(), then the root tree of that commit in *out (the caller
+ * frees it: git_tree_free). Returns 0, or -1 with "git.ref" and *out NULL. */
+int gitsrc_resolve_tree(struct gitsrc *g, const char *ref, char commit[GITSRC_HEX], struct git_tree **out,
+			struct diags *d);
 
 /* The path from the root of the repository that a command-line path names
  * ("" for the root itself), without "." or ".." components. Returns 0, or -1

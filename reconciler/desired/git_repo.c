@@ -138,6 +138,25 @@ int gitsrc_resolve(struct gitsrc *g, const char *ref, char commit[GITSRC_HEX], s
 	return rc < 0 ? -1 : 0;
 }
 
+int gitsrc_resolve_tree(struct gitsrc *g, const char *ref, char commit[GITSRC_HEX], struct git_tree **out,
+			struct diags *d)
+{
+	*out = NULL;
+	if (gitsrc_resolve(g, ref, commit, d) < 0)
+		return -1;
+	git_oid oid;
+	git_commit *c = NULL;
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, g->repo, &oid) < 0 ||
+	    git_commit_tree(out, c) < 0) {
+		diag_error(d, "git.ref", NULL, "check the repository (git fsck)",
+			   "cannot read the tree of '%s': %s", ref, gitsrc_error_msg());
+		git_commit_free(c);
+		return -1;
+	}
+	git_commit_free(c);
+	return 0;
+}
+
 int gitsrc_push_components(struct strbuf *out, const char *p)
 {
 	while (*p) {

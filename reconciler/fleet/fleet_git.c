@@ -38,12 +38,6 @@ static int file_cmp(const void *a, const void *b)
 	return strcmp(((const struct fleet_file *)a)->path, ((const struct fleet_file *)b)->path);
 }
 
-static const char *git_msg(void)
-{
-	const git_error *e = git_error_last();
-	return e && e->message ? e->message : "unknown error";
-}
-
 /* The tree at rel (repository path, "" for the root) in ref's commit, or
  * NULL in *out when rel is no directory there. -1 only for a bad ref. */
 static int tree_at(struct gitsrc *g, const char *ref, const char *rel, git_tree **out,
@@ -51,27 +45,16 @@ static int tree_at(struct gitsrc *g, const char *ref, const char *rel, git_tree 
 {
 	*out = NULL;
 	char hex[GITSRC_HEX];
-	if (gitsrc_resolve(g, ref, hex, d) < 0)
-		return -1;
-	git_repository *repo = gitsrc_repo(g);
-	git_oid oid;
-	git_commit *c = NULL;
 	git_tree *root = NULL;
-	if (git_oid_fromstr(&oid, hex) < 0 || git_commit_lookup(&c, repo, &oid) < 0 ||
-	    git_commit_tree(&root, c) < 0) {
-		diag_error(d, "git.ref", NULL, "check the repository (git fsck)",
-			   "cannot read the tree of '%s': %s", ref, git_msg());
-		git_commit_free(c);
+	if (gitsrc_resolve_tree(g, ref, hex, &root, d) < 0)
 		return -1;
-	}
-	git_commit_free(c);
 	if (!*rel) {
 		*out = root;
 		return 0;
 	}
 	git_tree_entry *e = NULL;
 	if (git_tree_entry_bypath(&e, root, rel) == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
-		git_tree_lookup(out, repo, git_tree_entry_id(e));
+		git_tree_lookup(out, gitsrc_repo(g), git_tree_entry_id(e));
 	git_tree_entry_free(e);
 	git_tree_free(root);
 	return 0;
@@ -87,18 +70,26 @@ static int repo_rel(struct gitsrc *g, const char *path, struct strbuf *rel, stru
 	return -1;
 }
 
+/* tree_at() for dir, a path as given on the command line. */
+static int dir_tree(struct gitsrc *g, const char *ref, const char *dir, git_tree **out, struct diags *d)
+{
+	*out = NULL;
+	struct strbuf rel = STRBUF_INIT;
+	int rc = repo_rel(g, dir, &rel, d);
+	if (rc == 0)
+		rc = tree_at(g, ref, rel.buf ? rel.buf : "", out, d);
+	sb_release(&rel);
+	return rc;
+}
+
 int fleet_git_dirs(struct gitsrc *g, const char *ref, const char *root, char ***names, size_t *n,
 		   bool *exists, struct diags *d)
 {
 	*names = NULL;
 	*n = 0;
 	*exists = false;
-	struct strbuf rel = STRBUF_INIT;
 	git_tree *t = NULL;
-	int rc = repo_rel(g, root, &rel, d);
-	if (rc == 0)
-		rc = tree_at(g, ref, rel.buf ? rel.buf : "", &t, d);
-	sb_release(&rel);
+	int rc = dir_tree(g, ref, root, &t, d);
 	if (rc < 0 || !t)
 		return rc;
 	*exists = true;
@@ -150,12 +141,8 @@ int fleet_git_files(struct gitsrc *g, const char *ref, const char *dir, struct f
 		    struct diags *d)
 {
 	memset(out, 0, sizeof(*out));
-	struct strbuf rel = STRBUF_INIT;
 	git_tree *t = NULL;
-	int rc = repo_rel(g, dir, &rel, d);
-	if (rc == 0)
-		rc = tree_at(g, ref, rel.buf ? rel.buf : "", &t, d);
-	sb_release(&rel);
+	int rc = dir_tree(g, ref, dir, &t, d);
 	if (rc < 0 || !t)
 		return rc;
 	struct strbuf path = STRBUF_INIT;

@@ -61,17 +61,32 @@ static void report(struct dx *x, const char *what, struct diags *d)
 
 /* ---- typed field readers ------------------------------------------------ */
 
+/* obj[key] in *v when it is of the JSON type `type` (named `word` in the
+ * problem). A missing or null field gives *v NULL: a problem only when
+ * required. */
+static int lookup(struct dx *x, const json_t *obj, const char *key, bool required, json_type type,
+		  const char *word, const json_t **v)
+{
+	*v = json_object_get(obj, key);
+	if (!*v || json_is_null(*v)) {
+		*v = NULL;
+		return required ? fail(x, key, "missing") : 0;
+	}
+	if (json_typeof(*v) != type)
+		return fail(x, key, "expected %s, got %s", word, json_type_word(*v, true));
+	return 0;
+}
+
 /* obj[key] as a string copied into the arena. A missing or null optional
  * field gives NULL; a required one must be a string. */
 static int get_str(struct dx *x, const json_t *obj, const char *key, bool required, const char **out)
 {
-	const json_t *v = json_object_get(obj, key);
+	const json_t *v;
 	*out = NULL;
-	if (!v || json_is_null(v))
-		return required ? fail(x, key, "missing") : 0;
-	if (!json_is_string(v))
-		return fail(x, key, "expected a string, got %s", json_type_word(v, true));
-	*out = arena_strndup(x->a, json_string_value(v), json_string_length(v));
+	if (lookup(x, obj, key, required, JSON_STRING, "a string", &v) != 0)
+		return -1;
+	if (v)
+		*out = arena_strndup(x->a, json_string_value(v), json_string_length(v));
 	return 0;
 }
 
@@ -98,13 +113,13 @@ static int get_enum(struct dx *x, const json_t *obj, const char *key, const char
 /* An array of strings (absent: empty). */
 static int get_str_array(struct dx *x, const json_t *obj, const char *key, const char ***out, size_t *n)
 {
-	const json_t *arr = json_object_get(obj, key);
+	const json_t *arr;
 	*out = NULL;
 	*n = 0;
-	if (!arr || json_is_null(arr))
+	if (lookup(x, obj, key, false, JSON_ARRAY, "an array", &arr) != 0)
+		return -1;
+	if (!arr)
 		return 0;
-	if (!json_is_array(arr))
-		return fail(x, key, "expected an array, got %s", json_type_word(arr, true));
 	size_t len = json_array_size(arr);
 	*out = arena_alloc(x->a, (len ? len : 1) * sizeof(**out));
 	for (size_t i = 0; i < len; i++) {
@@ -119,12 +134,11 @@ static int get_str_array(struct dx *x, const json_t *obj, const char *key, const
 
 static int get_int(struct dx *x, const json_t *obj, const char *key, bool required, long long *out)
 {
-	const json_t *v = json_object_get(obj, key);
-	if (!v || json_is_null(v))
-		return required ? fail(x, key, "missing") : 0;
-	if (!json_is_integer(v))
-		return fail(x, key, "expected an integer, got %s", json_type_word(v, true));
-	*out = json_integer_value(v);
+	const json_t *v;
+	if (lookup(x, obj, key, required, JSON_INTEGER, "an integer", &v) != 0)
+		return -1;
+	if (v)
+		*out = json_integer_value(v);
 	return 0;
 }
 
@@ -151,9 +165,9 @@ static int dec_integration(struct dx *x, const json_t *obj, void *out)
 	if (need_object(x, obj) != 0 || get_id(x, obj, "id", &v->id) != 0 ||
 	    get_str(x, obj, "name", true, &v->name) != 0)
 		return -1;
-	const json_t *props = json_object_get(obj, "requiredProperties");
-	if (props && !json_is_null(props) && !json_is_array(props))
-		return fail(x, "requiredProperties", "expected an array, got %s", json_type_word(props, true));
+	const json_t *props;
+	if (lookup(x, obj, "requiredProperties", false, JSON_ARRAY, "an array", &props) != 0)
+		return -1;
 	size_t n = json_array_size(props);
 	v->required_properties = arena_alloc(x->a, (n ? n : 1) * sizeof(*v->required_properties));
 	for (size_t i = 0; i < n; i++) {
@@ -183,9 +197,9 @@ static int dec_integration_id(struct dx *x, const json_t *obj, struct api_ic *v)
 
 static int dec_properties(struct dx *x, const json_t *obj, struct api_ic *v)
 {
-	const json_t *props = json_object_get(obj, "properties");
-	if (props && !json_is_null(props) && !json_is_array(props))
-		return fail(x, "properties", "expected an array, got %s", json_type_word(props, true));
+	const json_t *props;
+	if (lookup(x, obj, "properties", false, JSON_ARRAY, "an array", &props) != 0)
+		return -1;
 	size_t n = json_array_size(props);
 	v->properties = arena_alloc(x->a, (n ? n : 1) * sizeof(*v->properties));
 	for (size_t i = 0; i < n; i++) {
@@ -259,10 +273,10 @@ static int dec_segment(struct dx *x, const json_t *obj, void *out)
 	    get_str(x, obj, "value", false, &v->value) != 0 ||
 	    get_enum(x, obj, "type", "DATA_MARKETPLACE", "ONBOARDING", &v->marketplace) != 0)
 		return -1;
-	const json_t *field = json_object_get(obj, "field");
-	if (field && !json_is_null(field)) {
-		if (!json_is_object(field))
-			return fail(x, "field", "expected an object, got %s", json_type_word(field, true));
+	const json_t *field;
+	if (lookup(x, obj, "field", false, JSON_OBJECT, "an object", &field) != 0)
+		return -1;
+	if (field) {
 		const char *saved = x->where;
 		char where[160];
 		snprintf(where, sizeof(where), "%s%sfield", saved, *saved ? "." : "");

@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "backend/mapping.h"
 #include "liveramp/private.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -202,15 +203,6 @@ int lr_get(struct liveramp *l, enum api_kind kind, const char *path, void *out, 
 
 /* ---- the target ----------------------------------------------------------- */
 
-static bool contains_folded(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (; *hay; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
-			return true;
-	return n == 0;
-}
-
 /* The name exactly, else the same name folded (as Connect shows names). */
 static const void *find_named(const struct lr_list *ls, const char *want, const char *(*name_of)(const void *))
 {
@@ -315,20 +307,12 @@ static int find_integration(struct liveramp *l, const char *dest, struct arena *
 	return rc;
 }
 
-/* The required property whose name mentions the profile's hint ("client"),
- * or the only one there is: the same rule as the local backend's. */
-static const char *client_key(const struct profile *p, const struct api_integration *it)
-{
-	for (size_t i = 0; i < it->n_required_properties; i++)
-		if (p->client_name_property_hint && contains_folded(it->required_properties[i], p->client_name_property_hint))
-			return it->required_properties[i];
-	return it->n_required_properties == 1 ? it->required_properties[0] : NULL;
-}
-
 /* dest: in l's arena. */
 static void set_target(struct liveramp *l, const char *dest, const struct api_integration *it)
 {
-	const char *key = client_key(l->base.profile, it);
+	/* The same rule as the local backend's. */
+	const char *key =
+	    mapping_client_key(l->base.profile, it->required_properties, it->n_required_properties);
 	l->destination_id = dest;
 	l->integration_id = arena_strdup(&l->arena, it->id);
 	l->client_key = key ? arena_strdup(&l->arena, key) : NULL;

@@ -112,20 +112,6 @@ static void add_account(struct state *s, const struct sb_ic *ic, const struct sb
 	a->manager_id = state_strdup(s, dm->id);
 }
 
-static void report_odd_connection(const struct sb_ic *ic, struct diags *d)
-{
-	if (ic->n_dms == 0)
-		diag_warning(
-		    d, RULE, NULL, "give it a distribution manager in Connect, or delete the connection",
-		    "integration connection %s has no distribution manager; it is left alone", ic->id);
-	else
-		diag_warning(d, RULE, NULL,
-			     "reconciler manages connections holding exactly one distribution manager; "
-			     "keep one and delete the others in Connect",
-			     "integration connection %s has %zu distribution managers; it is left alone",
-			     ic->id, ic->n_dms);
-}
-
 /* Every manager on a connection that is not an account here: its name is
  * taken in the org all the same (model.h, struct held_name). */
 static void add_held_names(struct state *s, const struct sandbox *sb, const struct sandbox_target *t, bool found)
@@ -160,7 +146,7 @@ int sandbox_observe(struct sandbox *sb, const struct profile *p, const struct sa
 			if (!ic->obj || !sandbox_ic_in_target(ic, &t))
 				continue;
 			if (ic->n_dms != 1)
-				report_odd_connection(ic, d);
+				sandbox_warn_odd_connection(ic->id, ic->n_dms, d);
 			else
 				add_account(s, ic, ic->dms[0], &t, p, d);
 		}

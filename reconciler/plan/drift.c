@@ -9,6 +9,7 @@
 
 #include "plan/ended.h"
 #include "plan/planfile.h"
+#include "util/json_sb.h"
 #include "util/text.h"
 #include "version.h"
 
@@ -89,12 +90,6 @@ static json_t *correction_json(const struct drift_correction *c)
 	return o;
 }
 
-static int sb_dump(const char *buf, size_t size, void *data)
-{
-	sb_add(data, buf, size);
-	return 0;
-}
-
 void drift_report_json(const struct plan *p, const struct drift_summary *s, const struct drift_correction *c,
 		       long long now, int exit_code, struct strbuf *out)
 {
@@ -114,7 +109,7 @@ void drift_report_json(const struct plan *p, const struct drift_summary *s, cons
 	json_object_set_new(o, "drift", drift);
 	json_object_set_new(o, "correction", correction_json(c));
 	json_object_set_new(o, "plan", plan_to_json(p));
-	json_dump_callback(o, sb_dump, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_dump_sb(o, out);
 	sb_putc(out, '\n');
 	json_decref(o);
 }

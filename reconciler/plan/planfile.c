@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "model/model.h"
 #include "plan/render_diags.h"
 #include "plan/shares.h"
+#include "util/json_sb.h"
+#include "util/safefile.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "version.h"
@@ -88,17 +88,24 @@ static json_t *change_to_json(const struct change *c)
 	return o;
 }
 
+#define SUMMARY_FIELD(name, counted, optional) { #name, offsetof(struct plan_summary, name), counted, optional }
+const struct plan_summary_field plan_summary_fields[] = {
+	SUMMARY_FIELD(accounts_create, "changes", false),
+	SUMMARY_FIELD(accounts_update, "changes", false),
+	SUMMARY_FIELD(accounts_delete, "changes", false),
+	SUMMARY_FIELD(accounts_rename, "changes", false),
+	SUMMARY_FIELD(segments_add, "changes", false),
+	SUMMARY_FIELD(segments_remove, "changes", false),
+	SUMMARY_FIELD(refused, "changes", false),
+	SUMMARY_FIELD(shares_manual, "shares", true),
+	{ NULL, 0, NULL, false },
+};
+
 static json_t *summary_to_json(const struct plan_summary *s)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "accounts_create", json_integer((json_int_t)s->accounts_create));
-	json_object_set_new(o, "accounts_update", json_integer((json_int_t)s->accounts_update));
-	json_object_set_new(o, "accounts_delete", json_integer((json_int_t)s->accounts_delete));
-	json_object_set_new(o, "accounts_rename", json_integer((json_int_t)s->accounts_rename));
-	json_object_set_new(o, "segments_add", json_integer((json_int_t)s->segments_add));
-	json_object_set_new(o, "segments_remove", json_integer((json_int_t)s->segments_remove));
-	json_object_set_new(o, "refused", json_integer((json_int_t)s->refused));
-	json_object_set_new(o, "shares_manual", json_integer((json_int_t)s->shares_manual));
+	for (const struct plan_summary_field *f = plan_summary_fields; f->key; f++)
+		json_object_set_new(o, f->key, json_integer((json_int_t)plan_summary_get(s, f)));
 	return o;
 }
 
@@ -133,34 +140,14 @@ json_t *plan_to_json(const struct plan *p)
 	return o;
 }
 
-static int sb_dump(const char *buf, size_t size, void *data)
-{
-	sb_add(data, buf, size);
-	return 0;
-}
-
 int plan_write_json(const struct plan *p, struct strbuf *out)
 {
 	json_t *o = plan_to_json(p);
-	int rc = json_dump_callback(o, sb_dump, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dump_sb(o, out);
 	json_decref(o);
 	if (rc)
 		return -1;
 	sb_putc(out, '\n');
-	return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
 	return 0;
 }
 
@@ -172,29 +159,11 @@ int plan_write_file(const struct plan *p, const char *path, struct diags *d)
 		diag_error(d, RULE, NULL, NULL, "cannot encode the plan as JSON");
 		return -1;
 	}
-	/* Beside the target, so rename(2) stays on one file system. */
-	char *tmp = xmalloc(strlen(path) + sizeof(".tmp-XXXXXX"));
-	sprintf(tmp, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
-	int rc = -1;
-	if (fd < 0) {
+	/* The plan names accounts: private, as every file the tool writes that
+	 * holds account data. */
+	int rc = safefile_replace(path, doc.buf, doc.len, SAFEFILE_PRIVATE);
+	if (rc != 0)
 		diag_error(d, RULE, NULL, NULL, "cannot write the plan to %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fchmod(fd, 0600) || write_all(fd, doc.buf, doc.len) || fsync(fd)) {
-		diag_error(d, RULE, NULL, NULL, "cannot write the plan to %s: %s", path, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	if (close(fd) || rename(tmp, path)) {
-		diag_error(d, RULE, NULL, NULL, "cannot write the plan to %s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(tmp);
 	sb_release(&doc);
 	return rc;
 }

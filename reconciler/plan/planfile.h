@@ -17,6 +17,7 @@
 #ifndef RECONCILER_PLAN_PLANFILE_H
 #define RECONCILER_PLAN_PLANFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -41,5 +42,22 @@ int plan_write_file(const struct plan *p, const char *path, struct diags *d);
  * *out is a new plan (plan_free() it); on failure *out is NULL. */
 int plan_read_json(struct plan **out, const char *data, size_t len, const char *label, struct diags *d);
 int plan_read_file(struct plan **out, const char *path, struct diags *d);
+
+/* The summary's counts as the document names them, in its order, for the
+ * writer and the reader alike; the key of the last is NULL. `counted` is
+ * what the reader recounts each from ("changes", "shares"); an optional one
+ * may be missing (documents written before it existed). */
+struct plan_summary_field {
+	const char *key;
+	size_t offset; /* of a size_t in struct plan_summary */
+	const char *counted;
+	bool optional;
+};
+extern const struct plan_summary_field plan_summary_fields[];
+
+static inline size_t plan_summary_get(const struct plan_summary *s, const struct plan_summary_field *f)
+{
+	return *(const size_t *)(const void *)((const char *)s + f->offset);
+}
 
 #endif

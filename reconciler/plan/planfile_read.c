@@ -300,12 +300,11 @@ static int read_shares(struct reader *r, const json_t *root)
 
 static int read_summary(struct reader *r, const json_t *root)
 {
-	static const char *const keys[] = {
-	    "accounts_create", "accounts_update", "accounts_delete", "accounts_rename",
-	    "segments_add",    "segments_remove", "refused",	     NULL};
-	static const char *const allowed[] = {
-	    "accounts_create", "accounts_update", "accounts_delete", "accounts_rename",
-	    "segments_add",    "segments_remove", "refused",	     "shares_manual", NULL};
+	const char *allowed[sizeof(struct plan_summary) / sizeof(size_t) + 1];
+	size_t n = 0;
+	for (const struct plan_summary_field *f = plan_summary_fields; f->key; f++)
+		allowed[n++] = f->key;
+	allowed[n] = NULL;
 	const json_t *o;
 	if (get(r, root, "", "summary", &o))
 		return -1;
@@ -315,24 +314,14 @@ static int read_summary(struct reader *r, const json_t *root)
 		return -1;
 	plan_summarize(r->p);
 	const struct plan_summary *s = &r->p->summary;
-	const size_t want[] = {s->accounts_create, s->accounts_update, s->accounts_delete, s->accounts_rename,
-			       s->segments_add,	   s->segments_remove, s->refused};
-	for (size_t i = 0; keys[i]; i++) {
+	for (const struct plan_summary_field *f = plan_summary_fields; f->key; f++) {
 		unsigned long long got = 0;
-		if (get_count(r, o, "summary", keys[i], &got))
+		if ((!f->optional || json_object_get(o, f->key)) && get_count(r, o, "summary", f->key, &got))
 			return -1;
-		if (got != (unsigned long long)want[i]) {
-			return fail(r, "summary", keys[i], "says %llu but the changes count %zu", got,
-				    want[i]);
-		}
+		size_t want = plan_summary_get(s, f);
+		if (got != (unsigned long long)want)
+			return fail(r, "summary", f->key, "says %llu but the %s count %zu", got, f->counted, want);
 	}
-	/* Optional: plan files written before shares were listed lack it. */
-	unsigned long long shares = 0;
-	if (json_object_get(o, "shares_manual") && get_count(r, o, "summary", "shares_manual", &shares))
-		return -1;
-	if (shares != (unsigned long long)s->shares_manual)
-		return fail(r, "summary", "shares_manual", "says %llu but the shares count %zu", shares,
-			    s->shares_manual);
 	return 0;
 }
 

@@ -91,6 +91,12 @@ bool plan_has_origins(const struct plan *p);
 void render_groups_build(struct render_groups *g, const struct plan *p, bool pr_mode,
 			 enum change_origin section);
 void render_groups_free(struct render_groups *g);
+/* A change's mark: '+' create or add, '-' delete or remove, '~' other,
+ * '!' refused. */
+char render_change_sign(const struct change *c);
+/* The one-line count of a plan, without the final period: "Plan: 1 to
+ * create, ...; 2 segments to add, 0 to remove[, 1 refused]". */
+void render_put_counts(struct strbuf *out, const struct plan_summary *s);
 
 #define RENDER_PR_CHANGES "Changes in this pull request:"
 #define RENDER_PR_DRIFT "Drift (actual state differs from the base branch):"

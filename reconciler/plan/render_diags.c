@@ -33,31 +33,17 @@ void diags_render_text(const struct diags *d, struct strbuf *out, bool color)
 }
 
 /* GitHub's workflow commands treat '%', CR and LF specially in the message,
- * and additionally ',' and ':' in properties. */
+ * and additionally ',' and ':' in properties: each is written as %XX, its
+ * byte in upper-case hex. */
 void diags_github_escape(struct strbuf *out, const char *s, bool property)
 {
 	for (; *s; s++) {
-		switch (*s) {
-		case '%': sb_puts(out, "%25"); break;
-		case '\r': sb_puts(out, "%0D"); break;
-		case '\n': sb_puts(out, "%0A"); break;
-		case ':':
-			if (property)
-				sb_puts(out, "%3A");
-			else
-				sb_putc(out, *s);
-			break;
-		case ',':
-			if (property)
-				sb_puts(out, "%2C");
-			else
-				sb_putc(out, *s);
-			break;
-		default:
+		if (*s == '%' || *s == '\r' || *s == '\n' || (property && (*s == ':' || *s == ',')))
+			sb_printf(out, "%%%02X", (unsigned char)*s);
+		else
 			/* Other control characters (ESC above all) would reach the
 			 * workflow log as they are: a space, as in Markdown. */
 			sb_putc(out, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
-		}
 	}
 }
 

@@ -179,13 +179,8 @@ static void put_summary(struct strbuf *out, const struct plan *p)
 			     "configuration.\n");
 		return;
 	}
-	sb_printf(out,
-		  "::notice title=reconciler plan::Plan: %zu to create, %zu to update, %zu to rename, "
-		  "%zu to delete; %zu segment%s to add, %zu to remove",
-		  s->accounts_create, s->accounts_update, s->accounts_rename, s->accounts_delete,
-		  s->segments_add, s->segments_add == 1 ? "" : "s", s->segments_remove);
-	if (s->refused)
-		sb_printf(out, ", %zu refused", s->refused);
+	sb_puts(out, "::notice title=reconciler plan::");
+	render_put_counts(out, s);
 	sb_puts(out, ".\n");
 }
 

@@ -32,22 +32,6 @@
 
 /* ---- account sections ------------------------------------------------ */
 
-static const char *sign_of(const struct change *c)
-{
-	if (c->refused)
-		return "!";
-	switch (c->action) {
-	case CHANGE_CREATE:
-	case CHANGE_ADD:
-		return "+";
-	case CHANGE_DELETE:
-	case CHANGE_REMOVE:
-		return "-";
-	default:
-		return "~";
-	}
-}
-
 /* What a reviewer must not miss: an account deleted, or segments removed
  * (their members drop off at the destination). Such sections come first,
  * marked. */
@@ -107,8 +91,8 @@ static void put_summary_line(struct strbuf *out, const struct render_group *g)
 {
 	const struct change *h = g->head;
 	const char *name = g->items[0]->account;
-	sb_printf(out, "<details><summary>%s<b>%s</b> ", weight_of(g) < 2 ? "\xE2\x9A\xA0\xEF\xB8\x8F " : "",
-		  h ? sign_of(h) : "~");
+	sb_printf(out, "<details><summary>%s<b>%c</b> ", weight_of(g) < 2 ? "\xE2\x9A\xA0\xEF\xB8\x8F " : "",
+		  h ? render_change_sign(h) : '~');
 	if (h && h->refused) {
 		sb_puts(out, "account ");
 		md_html_text(out, name);
@@ -176,7 +160,7 @@ static void put_item(struct strbuf *out, const struct change *c, const struct re
 {
 	const struct change *head = g->head;
 	if (c->kind == KIND_SEGMENT) {
-		sb_printf(out, "- `%s segment` ", sign_of(c));
+		sb_printf(out, "- `%c segment` ", render_change_sign(c));
 		md_text(out, c->segment ? c->segment : "?");
 		if (c->segment_name) {
 			sb_putc(out, ' ');
@@ -188,7 +172,7 @@ static void put_item(struct strbuf *out, const struct change *c, const struct re
 		md_text(out, c->refusal ? c->refusal : "refused");
 		sb_putc(out, '\n');
 	} else if (c != head || (c->n_fields == 0 && g->n_items == 1)) {
-		sb_printf(out, "- `%s account` %s\n", sign_of(c), change_action_name(c->action));
+		sb_printf(out, "- `%c account` %s\n", render_change_sign(c), change_action_name(c->action));
 	}
 	if (c->kind == KIND_ACCOUNT)
 		put_fields(out, c);
@@ -437,15 +421,8 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 		sb_add(&doc, foot.buf, foot.len);
 	}
 	free(m.names);
-	/* Only a max_bytes smaller than the title and counts gets here. */
-	if (doc.len > max) {
-		size_t n = max;
-		while (n > 0 && ((unsigned char)doc.buf[n] & 0xC0) == 0x80)
-			n--;
-		doc.len = n;
-		doc.buf[n] = '\0';
-	}
-	sb_add(out, doc.buf, doc.len);
+	/* Only a max_bytes smaller than the title and counts is cut here. */
+	md_add_capped(out, &doc, max);
 	sb_release(&doc);
 	sb_release(&foot);
 }

@@ -190,14 +190,7 @@ void plan_render_markdown_failure(const struct diags *d, const char *failure,
 	sb_printf(&doc, "\n\n**Nothing was planned**: %zu error%s, %zu warning%s.\n\n", d->errors,
 		  d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
 	md_put_diags(&doc, d, doc.len + 64 < max ? max - doc.len - 64 : 0);
-	if (doc.len > max) {
-		size_t n = max;
-		while (n > 0 && ((unsigned char)doc.buf[n] & 0xC0) == 0x80)
-			n--;
-		doc.len = n;
-		doc.buf[n] = '\0';
-	}
-	sb_add(out, doc.buf, doc.len);
+	md_add_capped(out, &doc, max);
 	sb_release(&doc);
 }
 

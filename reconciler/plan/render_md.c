@@ -7,33 +7,21 @@
 
 #include <string.h>
 
+/* The bytes written otherwise in HTML text: the five HTML gives a meaning
+ * to, and '@' with a zero-width space after it, so that "@user" or
+ * "@org/team" in a name notifies no one (GitHub finds mentions in HTML
+ * text too, so neither a backslash nor <summary> would stop it). */
+static const char *const HTML_SPECIAL[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+	['@'] = "@&#8203;",
+};
+
 static bool html_special(struct strbuf *out, unsigned char c)
 {
-	switch (c) {
-	case '&':
-		sb_puts(out, "&amp;");
-		return true;
-	case '<':
-		sb_puts(out, "&lt;");
-		return true;
-	case '>':
-		sb_puts(out, "&gt;");
-		return true;
-	case '"':
-		sb_puts(out, "&quot;");
-		return true;
-	case '\'':
-		sb_puts(out, "&#39;");
-		return true;
-	case '@':
-		/* A zero-width space after '@': "@user" or "@org/team" in a name
-		 * must not notify anyone (GitHub finds mentions in HTML text too,
-		 * so neither a backslash nor <summary> would stop it). */
-		sb_puts(out, "@&#8203;");
-		return true;
-	default:
+	if (!HTML_SPECIAL[c])
 		return false;
-	}
+	sb_puts(out, HTML_SPECIAL[c]);
+	return true;
 }
 
 /* For text inside raw HTML (the <summary> line). */
@@ -82,4 +70,15 @@ void md_value(struct strbuf *out, const struct value *v)
 	} else {
 		sb_puts(out, "*none*");
 	}
+}
+
+void md_add_capped(struct strbuf *out, const struct strbuf *doc, size_t max)
+{
+	size_t n = doc->len;
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)doc->buf[n] & 0xC0) == 0x80)
+			n--;
+	}
+	sb_add(out, doc->buf, n);
 }

@@ -27,5 +27,8 @@ void md_put_counts(struct strbuf *out, const struct plan *p);
 void md_put_meta(struct strbuf *out, const struct plan *p);
 /* Diagnostics as a list, as many as fit in room bytes. */
 void md_put_diags(struct strbuf *out, const struct diags *d, size_t room);
+/* Appends doc to out, cut to at most max bytes (never inside a UTF-8
+ * character): the one cut of every Markdown renderer's max_bytes. */
+void md_add_capped(struct strbuf *out, const struct strbuf *doc, size_t max);
 
 #endif

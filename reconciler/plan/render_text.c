@@ -146,7 +146,7 @@ static void put_sign(struct strbuf *out, const struct render_options *o, char si
 		sb_putc(out, sign);
 }
 
-static char change_sign(const struct change *c)
+char render_change_sign(const struct change *c)
 {
 	if (c->refused)
 		return '!';
@@ -187,7 +187,7 @@ static void put_header(struct strbuf *out, const struct render_options *o, const
 	const struct change *h = g->head;
 	const char *name = g->items[0]->account;
 	sb_puts(out, "  ");
-	put_sign(out, o, h ? change_sign(h) : '~');
+	put_sign(out, o, h ? render_change_sign(h) : '~');
 	sb_puts(out, " account ");
 	if (h && h->action == CHANGE_RENAME) {
 		put_quoted(out, h->account_before);
@@ -236,7 +236,7 @@ static void put_item(struct strbuf *out, const struct render_options *o, const s
 		return;
 	}
 	sb_puts(out, "      ");
-	put_sign(out, o, change_sign(c));
+	put_sign(out, o, render_change_sign(c));
 	if (c->kind == KIND_SEGMENT) {
 		sb_puts(out, " segment ");
 		put_plain(out, c->segment ? c->segment : "?");
@@ -315,11 +315,8 @@ static void put_shares(struct strbuf *out, const struct render_options *o, const
 	}
 }
 
-static void put_summary(struct strbuf *out, const struct plan *p)
+void render_put_counts(struct strbuf *out, const struct plan_summary *s)
 {
-	struct plan counted = *p; /* plan_summarize only writes summary */
-	plan_summarize(&counted);
-	const struct plan_summary *s = &counted.summary;
 	sb_printf(out,
 		  "Plan: %zu to create, %zu to update, %zu to rename, %zu to delete; "
 		  "%zu segment%s to add, %zu to remove",
@@ -327,6 +324,14 @@ static void put_summary(struct strbuf *out, const struct plan *p)
 		  s->segments_add, s->segments_add == 1 ? "" : "s", s->segments_remove);
 	if (s->refused)
 		sb_printf(out, ", %zu refused", s->refused);
+}
+
+static void put_summary(struct strbuf *out, const struct plan *p)
+{
+	struct plan counted = *p; /* plan_summarize only writes summary */
+	plan_summarize(&counted);
+	const struct plan_summary *s = &counted.summary;
+	render_put_counts(out, s);
 	if (s->shares_manual)
 		sb_printf(out, "; %zu Data Marketplace share%s to do by hand", s->shares_manual,
 			  s->shares_manual == 1 ? "" : "s");

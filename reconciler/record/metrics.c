@@ -11,6 +11,7 @@
 
 #include "util/hmap.h"
 #include "util/text.h"
+#include "util/fd_write.h"
 #include "util/xalloc.h"
 
 #define RULE "record.metrics"
@@ -237,20 +238,6 @@ void metrics_render(const struct run_metrics *m, struct strbuf *out)
 	hmap_free(&a.index);
 }
 
-static int write_fd(int fd, const char *buf, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int metrics_write_file(const char *path, const struct strbuf *text, struct diags *d)
 {
 	static const char hint[] = "check that the directory exists and is writable, or choose another --metrics-file";
@@ -265,7 +252,7 @@ int metrics_write_file(const char *path, const struct strbuf *text, struct diags
 		free(tmp);
 		return -1;
 	}
-	if (fchmod(fd, 0644) || write_fd(fd, text->buf ? text->buf : "", text->len) || fsync(fd)) {
+	if (fchmod(fd, 0644) || fd_write_all(fd, text->buf ? text->buf : "", text->len) || fsync(fd)) {
 		diag_error(d, RULE, NULL, hint, "cannot write the metrics to %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);

@@ -43,6 +43,14 @@ static const char *const account_fields[] = {"client_name", NULL};
 #define F(k, kind, req, member) { k, kind, req, offsetof(struct profile, member), 0, NULL, NULL }
 #define FMAP(k, req, tbl) { k, YW_MAP, req, 0, 0, &tbl, NULL }
 #define FFN(k, req, fn) { k, YW_CUSTOM, req, 0, 0, NULL, fn }
+/* A list of strings: member, and its count in n_member. */
+#define FLIST(type, k, req, member) \
+	{ k, YW_STR_LIST, req, offsetof(struct type, member), offsetof(struct type, n_##member), NULL, NULL }
+/* A switch the profile must set, with the why of it: member, member_reason. */
+#define ALLOWED_TABLE(name, what, member) \
+	TABLE(name, what, \
+	      F("allowed", YW_BOOL, true, member), \
+	      F("reason", YW_STR, false, member##_reason))
 #define TABLE(name, what, ...) \
 	static const struct yw_field name##_fields[] = { __VA_ARGS__ }; \
 	static const struct yw_table name = { what, name##_fields, \
@@ -59,21 +67,14 @@ static void parse_id(CUSTOM_ARGS);
 TABLE(identifier_table, "identifier",
       FI("allowed", YW_BOOL, true, allowed),
       FI("label", YW_STR, true, label),
-      { "device_types", YW_STR_LIST, true, offsetof(struct profile_identifier, device_types),
-	offsetof(struct profile_identifier, n_device_types), NULL, NULL },
+      FLIST(profile_identifier, "device_types", true, device_types),
       FI("note", YW_STR, false, note));
 TABLE(precision_table, "precision",
       FFN("levels", true, parse_levels),
       F("note", YW_STR, false, precision_note));
-TABLE(record_sync_table, "record_sync",
-      F("allowed", YW_BOOL, true, record_sync),
-      F("reason", YW_STR, false, record_sync_reason));
-TABLE(raw_fields_table, "raw_fields",
-      F("allowed", YW_BOOL, true, raw_fields),
-      F("reason", YW_STR, false, raw_fields_reason));
-TABLE(dup_names_table, "duplicate_segment_names",
-      F("allowed", YW_BOOL, true, duplicate_segment_names),
-      F("reason", YW_STR, false, duplicate_segment_names_reason));
+ALLOWED_TABLE(record_sync_table, "record_sync", record_sync);
+ALLOWED_TABLE(raw_fields_table, "raw_fields", raw_fields);
+ALLOWED_TABLE(dup_names_table, "duplicate_segment_names", duplicate_segment_names);
 TABLE(name_max_table, "name_max",
       F("api", YW_UINT, true, account_name_max),
       F("connect", YW_UINT, true, account_name_max_connect));
@@ -89,8 +90,7 @@ TABLE(marketplace_table, "data_marketplace",
       F("standard_hint", YW_STR, false, marketplace_standard_hint),
       F("custom_hint", YW_STR, false, marketplace_custom_hint),
       F("share_delivery_days", YW_UINT, false, marketplace_share_days),
-      { "custom_share_steps", YW_STR_LIST, false, offsetof(struct profile, marketplace_share_steps),
-	offsetof(struct profile, n_marketplace_share_steps), NULL, NULL },
+      FLIST(profile, "custom_share_steps", false, marketplace_share_steps),
       F("changes_note", YW_STR, false, marketplace_changes_note));
 TABLE(profile_table, "the profile",
       FFN("version", true, parse_version),

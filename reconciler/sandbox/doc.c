@@ -2,7 +2,6 @@
 #include "backend/mapping.h"
 #include "sandbox/deliveries.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,81 +85,80 @@ static void index_config(struct sandbox *sb, struct sb_dm *dm, json_t *obj)
 	hmap_put(&dm->by_segment, seg, obj, NULL);
 }
 
-static int index_connections(struct sandbox *sb, struct diags *d)
+/* What indexing adds for one object (its parent, or NULL), item i of its
+ * array: 0, or broken(). */
+typedef int index_fn(struct sandbox *sb, json_t *obj, void *parent, size_t i, struct diags *d);
+
+static int add_ic(struct sandbox *sb, json_t *obj, void *parent, size_t i, struct diags *d)
 {
-	size_t i;
-	json_t *obj;
-	json_array_foreach(array_of(sb, "integrationConnections"), i, obj)
-	{
-		if (hmap_get(&sb->ics, sandbox_str(obj, "id")))
-			return broken(sb, d, "integrationConnections[%zu]: the id \"%s\" is used twice", i,
-				      sandbox_str(obj, "id"));
-		index_ic(sb, obj);
-	}
+	index_ic(sb, obj);
 	return 0;
 }
 
-static int index_managers(struct sandbox *sb, struct diags *d)
+static int add_dm(struct sandbox *sb, json_t *obj, void *ic, size_t i, struct diags *d)
+{
+	index_dm(sb, obj, ic);
+	return 0;
+}
+
+static int add_config(struct sandbox *sb, json_t *obj, void *parent, size_t i, struct diags *d)
+{
+	struct sb_dm *dm = parent;
+	const char *seg = sandbox_str(obj, "segmentID");
+	if (hmap_get(&dm->by_segment, seg))
+		return broken(sb, d,
+			      "segmentConfigs[%zu]: segment \"%s\" is configured twice on distribution "
+			      "manager \"%s\"",
+			      i, seg, dm->id);
+	index_config(sb, dm, obj);
+	return 0;
+}
+
+static int add_segment(struct sandbox *sb, json_t *obj, void *parent, size_t i, struct diags *d)
+{
+	hmap_put(&sb->segments, arena_strdup(&sb->arena, sandbox_str(obj, "id")), obj, NULL);
+	sb->n_segments++;
+	return 0;
+}
+
+/* Every object of array, in order: its id must be new in ids; with a
+ * parent_key, the id it holds there must name an object in parents (the
+ * index of every parent_what). Then add() indexes it. 0, or broken(). */
+static int index_array(struct sandbox *sb, const char *array, const struct hmap *ids, const char *parent_key,
+		       const struct hmap *parents, const char *parent_what, index_fn *add, struct diags *d)
 {
 	size_t i;
 	json_t *obj;
-	json_array_foreach(array_of(sb, "distributionManagers"), i, obj)
+	json_array_foreach(array_of(sb, array), i, obj)
 	{
 		const char *id = sandbox_str(obj, "id");
-		const char *ic_id = sandbox_str(obj, "integrationConnectionID");
-		struct sb_ic *ic = hmap_get(&sb->ics, ic_id);
-		if (hmap_get(&sb->dms, id))
-			return broken(sb, d, "distributionManagers[%zu]: the id \"%s\" is used twice", i, id);
-		if (!ic)
-			return broken(sb, d,
-				      "distributionManagers[%zu]: integrationConnectionID \"%s\" names no "
-				      "integration connection",
-				      i, ic_id);
-		index_dm(sb, obj, ic);
+		if (hmap_get(ids, id))
+			return broken(sb, d, "%s[%zu]: the id \"%s\" is used twice", array, i, id);
+		void *parent = NULL;
+		if (parent_key) {
+			const char *parent_id = sandbox_str(obj, parent_key);
+			parent = hmap_get(parents, parent_id);
+			if (!parent)
+				return broken(sb, d, "%s[%zu]: %s \"%s\" names no %s", array, i, parent_key,
+					      parent_id, parent_what);
+		}
+		if (add(sb, obj, parent, i, d))
+			return -1;
 	}
 	return 0;
 }
 
-static int index_configs(struct sandbox *sb, struct diags *d)
+/* Connections, then their managers, then the managers' configs (each
+ * names its parent, indexed before it), then the segments. */
+static int index_all(struct sandbox *sb, struct diags *d)
 {
-	size_t i;
-	json_t *obj;
-	json_array_foreach(array_of(sb, "segmentConfigs"), i, obj)
-	{
-		const char *id = sandbox_str(obj, "id");
-		const char *dm_id = sandbox_str(obj, "distributionManagerID");
-		const char *seg = sandbox_str(obj, "segmentID");
-		struct sb_dm *dm = hmap_get(&sb->dms, dm_id);
-		if (hmap_get(&sb->configs, id))
-			return broken(sb, d, "segmentConfigs[%zu]: the id \"%s\" is used twice", i, id);
-		if (!dm)
-			return broken(
-			    sb, d,
-			    "segmentConfigs[%zu]: distributionManagerID \"%s\" names no distribution "
-			    "manager",
-			    i, dm_id);
-		if (hmap_get(&dm->by_segment, seg))
-			return broken(
-			    sb, d,
-			    "segmentConfigs[%zu]: segment \"%s\" is configured twice on distribution "
-			    "manager \"%s\"",
-			    i, seg, dm_id);
-		index_config(sb, dm, obj);
-	}
-	return 0;
-}
-
-static int index_segments(struct sandbox *sb, struct diags *d)
-{
-	size_t i;
-	json_t *obj;
-	json_array_foreach(array_of(sb, "segments"), i, obj)
-	{
-		const char *id = arena_strdup(&sb->arena, sandbox_str(obj, "id"));
-		if (hmap_put(&sb->segments, id, obj, NULL))
-			return broken(sb, d, "segments[%zu]: the id \"%s\" is used twice", i, id);
-		sb->n_segments++;
-	}
+	if (index_array(sb, "integrationConnections", &sb->ics, NULL, NULL, NULL, add_ic, d) ||
+	    index_array(sb, "distributionManagers", &sb->dms, "integrationConnectionID", &sb->ics,
+			"integration connection", add_dm, d) ||
+	    index_array(sb, "segmentConfigs", &sb->configs, "distributionManagerID", &sb->dms,
+			"distribution manager", add_config, d) ||
+	    index_array(sb, "segments", &sb->segments, NULL, NULL, NULL, add_segment, d))
+		return -1;
 	return 0;
 }
 
@@ -191,8 +189,7 @@ int sandbox_load(struct sandbox **out, const char *path, struct diags *d)
 	sb->path = path;
 	sb->fresh = root == NULL;
 	sb->root = root ? root : empty_document();
-	if (local_schema_check(sb->root, path, d) != 0 || index_connections(sb, d) != 0 ||
-	    index_managers(sb, d) != 0 || index_configs(sb, d) != 0 || index_segments(sb, d) != 0) {
+	if (local_schema_check(sb->root, path, d) != 0 || index_all(sb, d) != 0) {
 		sandbox_free(sb);
 		return -1;
 	}
@@ -224,17 +221,18 @@ void sandbox_free(struct sandbox *sb)
 
 /* ---- destination and integration --------------------------------------- */
 
-static bool contains_folded(const char *hay, const char *needle)
+void sandbox_warn_odd_connection(const char *id, size_t n_dms, struct diags *d)
 {
-	size_t n = strlen(needle);
-	for (; *hay; hay++) {
-		size_t i = 0;
-		while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
-			i++;
-		if (i == n)
-			return true;
-	}
-	return n == 0;
+	if (n_dms == 0)
+		diag_warning(
+		    d, RULE, NULL, "give it a distribution manager in Connect, or delete the connection",
+		    "integration connection %s has no distribution manager; it is left alone", id);
+	else
+		diag_warning(d, RULE, NULL,
+			     "reconciler manages connections holding exactly one distribution manager; "
+			     "keep one and delete the others in Connect",
+			     "integration connection %s has %zu distribution managers; it is left alone",
+			     id, n_dms);
 }
 
 /* The required property whose name mentions the profile's hint ("client"),
@@ -247,7 +245,7 @@ static const char *client_key(const json_t *integration, const struct profile *p
 	json_array_foreach(props, i, prop)
 	{
 		const char *name = sandbox_str(prop, "name");
-		if (p->client_name_property_hint && contains_folded(name, p->client_name_property_hint))
+		if (p->client_name_property_hint && strcasestr(name, p->client_name_property_hint))
 			return name;
 	}
 	return json_array_size(props) == 1 ? sandbox_str(json_array_get(props, 0), "name") : NULL;

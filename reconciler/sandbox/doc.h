@@ -117,6 +117,9 @@ void sandbox_touch(struct sandbox *sb);
  * left out. Implemented in local/observe.c. */
 int sandbox_observe(struct sandbox *sb, const struct profile *p, const struct sandbox_pins *pins,
 		    const char *source, struct state **out, struct diags *d);
+/* The warning for a connection with n_dms managers (0, or more than one),
+ * which sandbox_observe() and sandbox_observe_stream() leave out alike. */
+void sandbox_warn_odd_connection(const char *id, size_t n_dms, struct diags *d);
 
 /* The document to write: dead objects dropped. Borrowed from sb. */
 json_t *sandbox_document(struct sandbox *sb);

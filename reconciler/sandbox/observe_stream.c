@@ -7,7 +7,6 @@
  */
 #include "observe_stream.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -100,27 +99,6 @@ struct target {
 	const char *destination_id, *integration_id, *client_key;
 };
 
-static bool contains_folded(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (; *hay; hay++) {
-		size_t i = 0;
-		while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
-			i++;
-		if (i == n)
-			return true;
-	}
-	return n == 0;
-}
-
-static const char *client_key(const struct sd_integ *in, const struct profile *p)
-{
-	for (size_t i = 0; i < in->n_properties; i++)
-		if (p->client_name_property_hint && contains_folded(in->properties[i], p->client_name_property_hint))
-			return in->properties[i];
-	return in->n_properties == 1 ? in->properties[0] : NULL;
-}
-
 /* The first destination named (or pinned), then the first of its
  * integrations named (or pinned): sandbox_find_target(). */
 static bool find_target(const struct sd_doc *doc, const struct profile *p, const struct sandbox_pins *pins,
@@ -141,7 +119,7 @@ static bool find_target(const struct sd_doc *doc, const struct profile *p, const
 		if (strcmp(in->destination_id, dest->id) == 0 &&
 		    strcmp(pins->integration_id ? in->id : in->name, want) == 0) {
 			t->integration_id = in->id;
-			t->client_key = client_key(in, p);
+			t->client_key = mapping_client_key(p, in->properties, in->n_properties);
 			return true;
 		}
 	}
@@ -192,20 +170,6 @@ static void add_account(struct state *s, const struct sd_doc *doc, const struct 
 	a->manager_id = state_strdup(s, dm->id);
 }
 
-static void report_odd_connection(const struct sd_ic *ic, struct diags *d)
-{
-	if (ic->n_dms == 0)
-		diag_warning(
-		    d, RULE, NULL, "give it a distribution manager in Connect, or delete the connection",
-		    "integration connection %s has no distribution manager; it is left alone", ic->id);
-	else
-		diag_warning(d, RULE, NULL,
-			     "reconciler manages connections holding exactly one distribution manager; "
-			     "keep one and delete the others in Connect",
-			     "integration connection %s has %zu distribution managers; it is left alone",
-			     ic->id, ic->n_dms);
-}
-
 static void build(struct state *s, const struct sd_doc *doc, const struct resolved *r,
 		  const struct profile *p, const struct sandbox_pins *pins, struct diags *d)
 {
@@ -224,7 +188,7 @@ static void build(struct state *s, const struct sd_doc *doc, const struct resolv
 		if (!in_target(ic, &t))
 			continue;
 		if (ic->n_dms != 1)
-			report_odd_connection(ic, d);
+			sandbox_warn_odd_connection(ic->id, ic->n_dms, d);
 		else
 			add_account(s, doc, r, ic, &t, p, d);
 	}

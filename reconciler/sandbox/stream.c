@@ -259,6 +259,16 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Moves *p past one or more digits; false when there is none. */
+static bool digits(char **p)
+{
+	if (!is_digit(**p))
+		return false;
+	while (is_digit(**p))
+		(*p)++;
+	return true;
+}
+
 /* A number in JSON's grammar; *is_int when it has no fraction and no
  * exponent, and then *out holds it (jansson refuses integers past 64 bits,
  * and reals that overflow a double). */
@@ -272,29 +282,22 @@ static bool scan_number(struct jstream *js, bool *is_int, long long *out)
 		p++;
 		if (is_digit(*p))
 			return fail(js);
-	} else if (is_digit(*p)) {
-		while (is_digit(*p))
-			p++;
-	} else {
+	} else if (!digits(&p)) {
 		return fail(js);
 	}
 	bool real = false;
 	if (*p == '.') {
 		p++;
-		if (!is_digit(*p))
+		if (!digits(&p))
 			return fail(js);
-		while (is_digit(*p))
-			p++;
 		real = true;
 	}
 	if (*p == 'e' || *p == 'E') {
 		p++;
 		if (*p == '+' || *p == '-')
 			p++;
-		if (!is_digit(*p))
+		if (!digits(&p))
 			return fail(js);
-		while (is_digit(*p))
-			p++;
 		real = true;
 	}
 	*is_int = !real;

@@ -35,6 +35,13 @@
 
 #define SECONDS_PER_DAY 86400LL
 
+/* Whole days in secs, rounded down (towards minus infinity), so a time a
+ * second before midnight is still the day before. */
+static inline long long days_floor(long long secs)
+{
+	return secs >= 0 ? secs / SECONDS_PER_DAY : -((-secs + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+}
+
 enum health {
 	HEALTH_UNKNOWN = 0,
 	HEALTH_DELIVERED,

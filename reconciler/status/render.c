@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "status/report.h"
+#include "util/json_sb.h"
 #include "util/text.h"
 #include "version.h"
 
@@ -15,11 +16,6 @@ static void put_time(struct strbuf *out, long long t)
 	char buf[32];
 	timestamp_format(t, buf);
 	sb_puts(out, buf);
-}
-
-static long long days_of(long long secs)
-{
-	return secs >= 0 ? secs / SECONDS_PER_DAY : -((-secs + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
 }
 
 static const char *sync_word(enum segment_sync s)
@@ -75,7 +71,7 @@ static void put_health(const struct status_report *r, const struct status_segmen
 	case HEALTH_STALE:
 		sb_puts(out, "last DELIVERED ");
 		sb_puts(out, h->last_delivered->updated_at);
-		sb_printf(out, " (%lld days ago", days_of(h->age));
+		sb_printf(out, " (%lld days ago", days_floor(h->age));
 		if (h->last_delivered->record_count >= 0)
 			sb_printf(out, ", %lld records", h->last_delivered->record_count);
 		sb_puts(out, h->health == HEALTH_STALE ? "): expired at " : "); at ");
@@ -277,12 +273,6 @@ static json_t *counts_json(const struct status_counts *n)
 	return o;
 }
 
-static int sb_dump(const char *buf, size_t size, void *data)
-{
-	sb_add(data, buf, size);
-	return 0;
-}
-
 void status_render_json(const struct status_report *r, struct strbuf *out)
 {
 	json_t *o = json_object(), *accounts = json_array(), *shares = json_array();
@@ -304,7 +294,7 @@ void status_render_json(const struct status_report *r, struct strbuf *out)
 	for (size_t i = 0; i < r->n_shares; i++)
 		json_array_append_new(shares, share_json(&r->shares[i]));
 	json_object_set_new(o, "shares", shares);
-	json_dump_callback(o, sb_dump, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_dump_sb(o, out);
 	sb_putc(out, '\n');
 	json_decref(o);
 }

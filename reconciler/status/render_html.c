@@ -50,12 +50,6 @@ static void put_time(struct strbuf *out, long long t)
 	sb_puts(out, buf);
 }
 
-/* Whole days, rounded down (towards minus infinity). */
-static long long days_floor(long long secs)
-{
-	return secs >= 0 ? secs / SECONDS_PER_DAY : -((-secs + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
-}
-
 static const char STYLE[] =
     "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}"
     "main{max-width:1100px;margin:0 auto;padding:24px}"

@@ -128,14 +128,7 @@ void status_render_markdown(const struct status_report *r, size_t max_bytes, str
 		sb_puts(&foot, ". `reconciler status --format json` has them all.\n");
 		sb_add(&doc, foot.buf, foot.len);
 	}
-	if (doc.len > max) { /* only a max_bytes smaller than the summary */
-		size_t n = max;
-		while (n > 0 && ((unsigned char)doc.buf[n] & 0xC0) == 0x80)
-			n--;
-		doc.len = n;
-		doc.buf[n] = '\0';
-	}
-	sb_add(out, doc.buf, doc.len);
+	md_add_capped(out, &doc, max); /* cut only by a max_bytes smaller than the summary */
 	sb_release(&doc);
 	sb_release(&sec);
 	sb_release(&foot);

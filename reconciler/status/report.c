@@ -224,7 +224,7 @@ static void account_row(struct build *b, struct status_account *row, const struc
 static void share_rows(struct build *b)
 {
 	struct status_report *r = b->r;
-	long today = (long)(r->now >= 0 ? r->now / SECONDS_PER_DAY : (r->now - 86399) / SECONDS_PER_DAY);
+	long today = (long)days_floor(r->now);
 	r->shares = xcalloc(b->desired->n_shares + 1, sizeof(*r->shares));
 	for (size_t i = 0; i < b->desired->n_shares; i++) {
 		const struct share *s = &b->desired->shares[i];
