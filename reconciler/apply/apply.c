@@ -24,8 +24,8 @@ int apply_check_caps(const struct plan *p, const struct apply_options *o, struct
 	if (o->max_changes >= 0 && changes > (size_t)o->max_changes) {
 		diag_error(d, "apply.caps", NULL,
 			   "review the plan, then raise --max-changes if it is intended",
-			   "the plan makes %zu changes, over --max-changes %ld: nothing was applied",
-			   changes, o->max_changes);
+			   "the plan makes %zu changes, over --max-changes %ld: nothing was applied", changes,
+			   o->max_changes);
 		return -1;
 	}
 	return 0;
@@ -42,8 +42,8 @@ struct run {
 	struct apply_report *r;
 	struct diags *d;
 	struct arena arena;
-	struct hmap refs;    /* folded name -> struct account_ref* */
-	struct hmap failed;  /* folded name -> non-NULL: its create failed */
+	struct hmap refs;   /* folded name -> struct account_ref* */
+	struct hmap failed; /* folded name -> non-NULL: its create failed */
 	struct strbuf fold;
 };
 
@@ -108,7 +108,7 @@ static void account_after(struct run *run, const struct change *c, const struct 
 			set_identifiers(run, out, &f->after);
 		else if (strcmp(f->field, "status") == 0)
 			out->status = f->after.str && strcmp(f->after.str, "inactive") == 0 ? STATUS_INACTIVE
-											: STATUS_ACTIVE;
+											    : STATUS_ACTIVE;
 		else if (strcmp(f->field, "expire_at") == 0)
 			out->expire_at.v = f->after.str;
 		else if (strcmp(f->field, "name") == 0 && f->after.str)
@@ -182,7 +182,8 @@ static void exec_batch(struct run *run, size_t i, size_t j)
 	size_t n = j - i;
 	if (hmap_get(&run->failed, fold(run, first->account))) {
 		for (size_t k = i; k < j; k++)
-			report(run, &run->p->changes[k], SKIPPED, "skipped: the account could not be created");
+			report(run, &run->p->changes[k], SKIPPED,
+			       "skipped: the account could not be created");
 		return;
 	}
 	struct account_ref *ref = ref_for(run, first);
@@ -202,8 +203,8 @@ static void exec_batch(struct run *run, size_t i, size_t j)
 	int rc = -1;
 	if (ref)
 		rc = first->action == CHANGE_ADD
-			     ? run->b->ops->add_segments(run->b, ref, segs, n, res, run->d)
-			     : run->b->ops->remove_segments(run->b, ref, segs, n, res, run->d);
+			 ? run->b->ops->add_segments(run->b, ref, segs, n, res, run->d)
+			 : run->b->ops->remove_segments(run->b, ref, segs, n, res, run->d);
 	else
 		diag_error(run->d, "apply", NULL, NULL, "account '%s' has no backend id in the plan",
 			   first->account);
@@ -217,8 +218,8 @@ static void exec_batch(struct run *run, size_t i, size_t j)
 		} else if (res[k].ok) {
 			report(run, c, DONE, NULL);
 		} else {
-			diag_error(run->d, "apply", NULL, NULL, "segment %s on '%s': %s (HTTP %d)", c->segment,
-				   c->account, res[k].message, res[k].http_status);
+			diag_error(run->d, "apply", NULL, NULL, "segment %s on '%s': %s (HTTP %d)",
+				   c->segment, c->account, res[k].message, res[k].http_status);
 			scrub_registered(res[k].message); /* the API's words may quote a secret */
 			report(run, c, FAILED, res[k].message);
 		}
@@ -229,8 +230,8 @@ static void exec_batch(struct run *run, size_t i, size_t j)
 
 static bool same_batch(const struct change *a, const struct change *b)
 {
-	return a->kind == KIND_SEGMENT && b->kind == KIND_SEGMENT && a->action == b->action &&
-	       !b->refused && strcmp(a->account, b->account) == 0;
+	return a->kind == KIND_SEGMENT && b->kind == KIND_SEGMENT && a->action == b->action && !b->refused &&
+	       strcmp(a->account, b->account) == 0;
 }
 
 int apply_plan(struct backend *b, const struct plan *p, const struct state *actual,

@@ -25,8 +25,8 @@
 /* Ids of an account in the backend. */
 struct account_ref {
 	const char *connection_id; /* IntegrationConnection */
-	const char *manager_id;    /* DistributionManager */
-	const char *name;          /* for messages */
+	const char *manager_id;	   /* DistributionManager */
+	const char *name;	   /* for messages */
 };
 
 /* The outcome of one item of a segment batch. */
@@ -52,22 +52,20 @@ struct backend_ops {
 	/* Creates connection + manager for `want` (name, client_name,
 	 * identifiers, status, expire_at; segments are added separately).
 	 * Fills out's ids, allocated in the backend (valid until close). */
-	int (*create_account)(struct backend *b, const struct account *want,
-			      struct account_ref *out, struct diags *d);
+	int (*create_account)(struct backend *b, const struct account *want, struct account_ref *out,
+			      struct diags *d);
 	/* Sets name, client_name, identifiers, status and expire_at. */
-	int (*update_account)(struct backend *b, const struct account_ref *ref,
-			      const struct account *want, struct diags *d);
+	int (*update_account)(struct backend *b, const struct account_ref *ref, const struct account *want,
+			      struct diags *d);
 	int (*delete_account)(struct backend *b, const struct account_ref *ref, struct diags *d);
 	/* At most BACKEND_BATCH_MAX segments per call; results[i] for segs[i].
 	 * Returns -1 only when the call as a whole failed; item failures are in
 	 * results. */
-	int (*add_segments)(struct backend *b, const struct account_ref *ref,
-			    const struct segment *segs, size_t n,
-			    struct batch_item_result *results, struct diags *d);
+	int (*add_segments)(struct backend *b, const struct account_ref *ref, const struct segment *segs,
+			    size_t n, struct batch_item_result *results, struct diags *d);
 	/* segs[i].config_id names the SegmentConfig to delete. */
-	int (*remove_segments)(struct backend *b, const struct account_ref *ref,
-			       const struct segment *segs, size_t n,
-			       struct batch_item_result *results, struct diags *d);
+	int (*remove_segments)(struct backend *b, const struct account_ref *ref, const struct segment *segs,
+			       size_t n, struct batch_item_result *results, struct diags *d);
 	/* Appends to out the deliveries the backend reports for q's connection
 	 * (every segment, or only q->segment_ids), in the backend's order.
 	 * Read-only; needs no lock. */
@@ -87,13 +85,13 @@ struct backend_ops {
 struct backend {
 	const struct backend_ops *ops;
 	const struct profile *profile; /* borrowed */
-	char *spec;                    /* "local:FILE", for plans and messages */
+	char *spec;		       /* "local:FILE", for plans and messages */
 };
 
 struct backend_options {
-	const struct profile *profile;   /* borrowed; outlives the backend */
+	const struct profile *profile;	 /* borrowed; outlives the backend */
 	const struct settings *settings; /* from the desired state; may be NULL */
-	int concurrency;                 /* parallel requests (liveramp); 0: the default */
+	int concurrency;		 /* parallel requests (liveramp); 0: the default */
 	/* The desired state observe is for (borrowed; outlives the backend),
 	 * or NULL. With it, liveramp reads only the catalog entries the rules
 	 * and the plan need for it instead of the whole segment catalog
@@ -104,16 +102,15 @@ struct backend_options {
 	 * segment configs of these managers only and reports no other
 	 * account; the caller filters what a backend reports all the same. */
 	const struct scope *scope;
-	bool progress;                   /* a progress line on stderr (liveramp; a terminal) */
-	bool progress_log;               /* no terminal: a whole line at most every ... */
-	long progress_every_ms;          /* ... this many ms (0: after every request) */
+	bool progress;		/* a progress line on stderr (liveramp; a terminal) */
+	bool progress_log;	/* no terminal: a whole line at most every ... */
+	long progress_every_ms; /* ... this many ms (0: after every request) */
 };
 
 /* Opens a backend from a spec: "local" (default file .reconciler/sandbox.json
  * in the working directory, or one sandbox per org when the settings name an
  * org_id: backend_local_default_path), "local:FILE", or "liveramp". */
-int backend_open(struct backend **out, const char *spec, const struct backend_options *opt,
-		 struct diags *d);
+int backend_open(struct backend **out, const char *spec, const struct backend_options *opt, struct diags *d);
 void backend_close(struct backend *b);
 /* The file "local" means: .reconciler/sandbox.json without an org_id (as
  * always), else .reconciler/orgs/ORG/sandbox.json, ORG the org_id with

@@ -13,6 +13,6 @@
  * ok, 4xx/5xx failed) and why it failed (printf; "" when ok), cut to fit.
  * segment_id is left as it is. */
 __attribute__((format(printf, 4, 5))) void batch_item_set(struct batch_item_result *r, bool ok, int status,
-							   const char *fmt, ...);
+							  const char *fmt, ...);
 
 #endif

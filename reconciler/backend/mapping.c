@@ -75,9 +75,10 @@ int account_name_check(const struct profile *p, const char *name, const char *st
 		struct strbuf also = STRBUF_INIT;
 		if (connect)
 			sb_printf(&also, " (Connect: %u)", p->account_name_max_connect);
-		diag_error(d, RULE, NULL, "shorten the name (Connect itself allows longer names, the API does not)",
-			   "%sthe account name \"%s\" has %zu characters; the Activation API allows at most %u%s",
-			   status, name, len, p->account_name_max, also.len ? also.buf : "");
+		diag_error(
+		    d, RULE, NULL, "shorten the name (Connect itself allows longer names, the API does not)",
+		    "%sthe account name \"%s\" has %zu characters; the Activation API allows at most %u%s",
+		    status, name, len, p->account_name_max, also.len ? also.buf : "");
 		sb_release(&also);
 		return -1;
 	}

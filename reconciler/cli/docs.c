@@ -101,7 +101,8 @@ void doc_man_page(const struct doc_program *p, struct strbuf *sb)
 	}
 	sb_puts(sb, ".SH EXIT STATUS\n");
 	roff(sb, p->exit_status);
-	sb_puts(sb, ".SH SEE ALSO\n/usr/share/doc/reconciler/README.md, /usr/share/doc/reconciler/examples/\n");
+	sb_puts(sb,
+		".SH SEE ALSO\n/usr/share/doc/reconciler/README.md, /usr/share/doc/reconciler/examples/\n");
 }
 
 /* ---- completions ---------------------------------------------------- */
@@ -134,7 +135,8 @@ static int bash_value(const struct opt *o, void *ctx)
 		return 0;
 	struct strbuf v = STRBUF_INIT;
 	values(o, &v);
-	sb_printf(sb, "\t\t[ \"$prev\" = --%s ] && { COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return; }\n",
+	sb_printf(sb,
+		  "\t\t[ \"$prev\" = --%s ] && { COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return; }\n",
 		  o->long_name, v.buf);
 	sb_release(&v);
 	return 0;
@@ -152,23 +154,24 @@ void doc_bash(const struct doc_program *p, struct strbuf *sb)
 	command_names(p, &names);
 	struct words gw = { &global, false };
 	opt_each(p->global, long_word, &gw);
-	sb_puts(sb, "# bash completion for reconciler (generated from its option tables)\n"
-		    "_reconciler() {\n"
-		    "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=\"\" i\n"
-		    "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
-		    "\t\tcase ${COMP_WORDS[i]} in\n"
-		    "\t\t--log-format) ((i++)) ;;\n"
-		    "\t\t-*) ;;\n"
-		    "\t\t*) cmd=${COMP_WORDS[i]}; break ;;\n"
-		    "\t\tesac\n"
-		    "\tdone\n"
-		    "\tcase $prev in\n"
-		    "\t--backend) COMPREPLY=($(compgen -W \"local liveramp local:\" -- \"$cur\")); return ;;\n"
-		    "\tesac\n");
+	sb_puts(sb,
+		"# bash completion for reconciler (generated from its option tables)\n"
+		"_reconciler() {\n"
+		"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=\"\" i\n"
+		"\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
+		"\t\tcase ${COMP_WORDS[i]} in\n"
+		"\t\t--log-format) ((i++)) ;;\n"
+		"\t\t-*) ;;\n"
+		"\t\t*) cmd=${COMP_WORDS[i]}; break ;;\n"
+		"\t\tesac\n"
+		"\tdone\n"
+		"\tcase $prev in\n"
+		"\t--backend) COMPREPLY=($(compgen -W \"local liveramp local:\" -- \"$cur\")); return ;;\n"
+		"\tesac\n");
 	sb_puts(sb, "\tcase $cmd in\n\t\"\")\n");
 	opt_each(p->global, bash_value, sb);
-	sb_printf(sb, "\t\tCOMPREPLY=($(compgen -W \"%s --help --version %s\" -- \"$cur\")); return ;;\n", names.buf,
-		  global.buf);
+	sb_printf(sb, "\t\tCOMPREPLY=($(compgen -W \"%s --help --version %s\" -- \"$cur\")); return ;;\n",
+		  names.buf, global.buf);
 	sb_puts(sb, "\tesac\n\tlocal opts=\"\"\n\tcase $cmd in\n");
 	for (size_t i = 0; i < p->n_commands; i++) {
 		const struct doc_command *c = &p->commands[i];
@@ -183,7 +186,8 @@ void doc_bash(const struct doc_program *p, struct strbuf *sb)
 		if (c->extra)
 			opt_each(c->extra, long_word, &w);
 		if (c->takes_command)
-			sb_printf(sb, "\t\tCOMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return\n", names.buf);
+			sb_printf(sb, "\t\tCOMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return\n",
+				  names.buf);
 		sb_printf(sb, "\t\topts=\"%s%s--help %s\" ;;\n", opts.buf, opts.len ? " " : "", global.buf);
 		sb_release(&opts);
 	}

@@ -11,12 +11,12 @@
 
 struct doc_command {
 	const char *name;
-	const char *usage;   /* the whole usage line(s), "usage: reconciler NAME ..." */
-	const char *summary; /* one line */
-	const char *details; /* a paragraph, may be "" */
+	const char *usage;	   /* the whole usage line(s), "usage: reconciler NAME ..." */
+	const char *summary;	   /* one line */
+	const char *details;	   /* a paragraph, may be "" */
 	const struct opt *options; /* may be NULL */
 	const struct opt *extra;   /* more options listed after them (--fleet), or NULL */
-	bool takes_command;        /* its operand is a command's name (help) */
+	bool takes_command;	   /* its operand is a command's name (help) */
 };
 
 struct doc_env {
@@ -28,7 +28,7 @@ struct doc_program {
 	const char *description; /* the paragraph of DESCRIPTION */
 	const struct doc_command *commands;
 	size_t n_commands;
-	const struct opt *global; /* options taken before or after any command */
+	const struct opt *global;  /* options taken before or after any command */
 	const struct doc_env *env; /* ends with a NULL name */
 	const char *exit_status;
 };

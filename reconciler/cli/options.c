@@ -18,7 +18,8 @@ struct found {
 static int each_at(const struct opt *t, size_t base, int (*fn)(const struct opt *, size_t, void *), void *ctx)
 {
 	for (; t->kind != OPT_KIND_END; t++) {
-		int rc = t->kind == OPT_KIND_INCLUDE ? each_at(t->sub, base + t->offset, fn, ctx) : fn(t, base + t->offset, ctx);
+		int rc = t->kind == OPT_KIND_INCLUDE ? each_at(t->sub, base + t->offset, fn, ctx)
+						     : fn(t, base + t->offset, ctx);
 		if (rc)
 			return rc;
 	}
@@ -124,12 +125,14 @@ static void unknown(const char *cmd, const struct opt *table, const char *arg)
 	const char *near = NULL;
 	struct names ns = { 0 };
 	if (strncmp(arg, "--", 2) == 0) {
-		static const struct opt help[] = { { .kind = OPT_KIND_FLAG, .long_name = "help" }, OPT_END() };
+		static const struct opt help[] = { { .kind = OPT_KIND_FLAG, .long_name = "help" },
+						   OPT_END() };
 		opt_each(table, collect_name, &ns);
 		opt_each(help, collect_name, &ns);
 		char word[64];
 		const char *eq = strchr(arg + 2, '=');
-		snprintf(word, sizeof(word), "%.*s", (int)(eq ? (size_t)(eq - arg - 2) : strlen(arg + 2)), arg + 2);
+		snprintf(word, sizeof(word), "%.*s", (int)(eq ? (size_t)(eq - arg - 2) : strlen(arg + 2)),
+			 arg + 2);
 		near = ns.v ? str_suggest(word, ns.v) : NULL;
 	}
 	if (near)
@@ -167,8 +170,8 @@ static int store(const char *cmd, const struct opt *o, char *base, size_t at, co
 		if (parse_long_value(cmd, name, value, &v) < 0)
 			return -1;
 		if (v < o->min || v > o->max) {
-			fprintf(stderr, "reconciler %s: %s must be between %ld and %ld, got %ld\n", cmd, name, o->min,
-				o->max, v);
+			fprintf(stderr, "reconciler %s: %s must be between %ld and %ld, got %ld\n", cmd, name,
+				o->min, o->max, v);
 			return -1;
 		}
 		*(int *)field = (int)v;
@@ -287,7 +290,8 @@ int opt_parse(const char *cmd, const struct opt *table, void *base, int argc, ch
 		rest->v = (const char *const *)ops;
 		rest->n = (size_t)n;
 	} else if (n) {
-		fprintf(stderr, "reconciler %s: unexpected argument '%s' (%s takes none)\n", cmd, ops[0], cmd);
+		fprintf(stderr, "reconciler %s: unexpected argument '%s' (%s takes none)\n", cmd, ops[0],
+			cmd);
 		return -1;
 	}
 	return 0;

@@ -25,11 +25,11 @@
 enum opt_kind {
 	OPT_KIND_END,
 	OPT_KIND_INCLUDE,  /* a group: sub, at offset */
-	OPT_KIND_FLAG,     /* bool, set true */
+	OPT_KIND_FLAG,	   /* bool, set true */
 	OPT_KIND_STRING,   /* const char *, the value as given (borrowed from argv) */
-	OPT_KIND_COUNT,    /* long, a non-negative integer */
-	OPT_KIND_INT,      /* int, within [min, max] */
-	OPT_KIND_ENUM,     /* int, the index of the value in names (among allowed bits) */
+	OPT_KIND_COUNT,	   /* long, a non-negative integer */
+	OPT_KIND_INT,	   /* int, within [min, max] */
+	OPT_KIND_ENUM,	   /* int, the index of the value in names (among allowed bits) */
 	OPT_KIND_CALLBACK, /* cb(cmd, opt, value, field): 0, or -1 after printing why */
 	OPT_KIND_OPERANDS, /* where the operands go: a struct opt_operands */
 };
@@ -40,15 +40,15 @@ typedef int (*opt_cb)(const char *cmd, const struct opt *o, const char *value, v
 struct opt {
 	enum opt_kind kind;
 	const char *long_name;
-	char short_name;     /* 0: none */
-	const char *argname; /* NULL: takes no value */
-	size_t offset;       /* of the field in the base struct */
-	const char *help;    /* one line (may wrap); NULL: not listed */
-	long min, max;       /* OPT_KIND_INT */
+	char short_name;	  /* 0: none */
+	const char *argname;	  /* NULL: takes no value */
+	size_t offset;		  /* of the field in the base struct */
+	const char *help;	  /* one line (may wrap); NULL: not listed */
+	long min, max;		  /* OPT_KIND_INT */
 	const char *const *names; /* OPT_KIND_ENUM: the values, NULL-terminated */
-	unsigned allowed;    /* OPT_KIND_ENUM: bit i allows names[i] */
-	opt_cb cb;           /* OPT_KIND_CALLBACK */
-	const struct opt *sub; /* OPT_KIND_INCLUDE */
+	unsigned allowed;	  /* OPT_KIND_ENUM: bit i allows names[i] */
+	opt_cb cb;		  /* OPT_KIND_CALLBACK */
+	const struct opt *sub;	  /* OPT_KIND_INCLUDE */
 	/* OPT_KIND_OPERANDS: stores the operands (borrowed from argv) */
 	void (*put)(void *field, const char *const *v, size_t n);
 };

@@ -31,7 +31,7 @@ struct apply_args {
 	bool auto_approve;
 	bool dry_run;
 	enum output_format fmt; /* json: one result document on stdout, the log on stderr */
-	FILE *log;              /* where the plan and the progress go: stdout, or stderr for json */
+	FILE *log;		/* where the plan and the progress go: stdout, or stderr for json */
 	bool git_note; /* --git-note: also note the commit (opt-in: a note is a write to the repository) */
 	struct apply_options ao;
 	struct caps_options caps;
@@ -46,6 +46,18 @@ struct result_log {
 	json_t *results; /* NULL unless --format json */
 };
 
+/* A change's outcome in the result document. */
+static const char *outcome_name(const struct change *c, bool ok, const char *message)
+{
+	if (ok)
+		return "done";
+	if (c->refused)
+		return "refused";
+	if (message && strncmp(message, "skipped", 7) == 0)
+		return "skipped";
+	return "failed";
+}
+
 static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
 {
 	struct result_log *log = ctx;
@@ -58,9 +70,7 @@ static void print_result(void *ctx, const struct change *c, bool ok, const char 
 	json_object_set_new(o, "kind", json_string(change_kind_name(c->kind)));
 	json_object_set_new(o, "account", json_string(c->account ? c->account : ""));
 	json_object_set_new(o, "segment", c->segment ? json_string(c->segment) : json_null());
-	json_object_set_new(o, "outcome", json_string(ok ? "done" : c->refused ? "refused"
-							      : message && !strncmp(message, "skipped", 7) ? "skipped"
-							      : "failed"));
+	json_object_set_new(o, "outcome", json_string(outcome_name(c, ok, message)));
 	json_object_set_new(o, "message", message ? json_string(message) : json_null());
 	json_array_append_new(log->results, o);
 }
@@ -243,12 +253,14 @@ static bool confirmed(const struct apply_args *a)
 				"with --plan FILE\n");
 		return false;
 	}
-	fprintf(a->log, "\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
+	fprintf(a->log,
+		"\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
 	fflush(a->log);
 	char line[64];
 	if (!fgets(line, sizeof(line), stdin)) {
 		if (got_signal)
-			fprintf(a->log, "\nApply cancelled (%s): nothing was applied.\n", signal_name(got_signal));
+			fprintf(a->log, "\nApply cancelled (%s): nothing was applied.\n",
+				signal_name(got_signal));
 		return false;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
@@ -261,10 +273,10 @@ static bool confirmed(const struct apply_args *a)
 
 /* What an apply is traced to: the commit its configuration came from. */
 struct provenance {
-	const char *ref;         /* as given, or NULL (the work tree) */
+	const char *ref;	 /* as given, or NULL (the work tree) */
 	char commit[GITSRC_HEX]; /* "" when the configuration did not come from git */
-	bool dirty;              /* work tree files differ from commit: no note */
-	bool from_plan;          /* named by a saved plan's source */
+	bool dirty;		 /* work tree files differ from commit: no note */
+	bool from_plan;		 /* named by a saved plan's source */
 };
 
 static bool is_hex_id(const char *s)
@@ -299,15 +311,14 @@ static void provenance_of_plan(struct plan *p, struct provenance *pv)
  * repository; dirty when any of them differs from HEAD. Not being in a
  * repository is not an error: the apply is then traced by the audit log
  * alone. */
-static void provenance_of_worktree(struct pipeline *pl, const struct apply_args *a,
-				   struct provenance *pv)
+static void provenance_of_worktree(struct pipeline *pl, const struct apply_args *a, struct provenance *pv)
 {
 	struct diags quiet = DIAGS_INIT;
 	bool inside = false, dirty = false;
 	char head[GITSRC_HEX] = "";
 	if (open_repo(&a->po.src, &pl->git, &quiet) == 0 &&
-	    gitsrc_worktree_state(pl->git, a->po.src.paths, a->po.src.n_paths, head, &dirty,
-				  &inside, &quiet) == 0 &&
+	    gitsrc_worktree_state(pl->git, a->po.src.paths, a->po.src.n_paths, head, &dirty, &inside,
+				  &quiet) == 0 &&
 	    inside && head[0]) {
 		memcpy(pv->commit, head, sizeof(pv->commit));
 		pv->dirty = dirty;
@@ -345,9 +356,10 @@ static int record(struct pipeline *pl, const struct apply_args *a, const struct 
 	if (!pv->commit[0] || !a->git_note)
 		return rc;
 	if (pv->dirty) {
-		fprintf(stderr, "The work tree's configuration differs from HEAD (%.12s): no git note "
-				"was written; the audit log marks the record dirty. Commit, then apply, "
-				"to trace an apply to its commit.\n",
+		fprintf(stderr,
+			"The work tree's configuration differs from HEAD (%.12s): no git note "
+			"was written; the audit log marks the record dirty. Commit, then apply, "
+			"to trace an apply to its commit.\n",
 			pv->commit);
 		return rc;
 	}
@@ -357,9 +369,10 @@ static int record(struct pipeline *pl, const struct apply_args *a, const struct 
 		fprintf(stderr, "Recorded as a git note on %.12s (%s).\n", pv->commit, NOTES_REF);
 	} else if (pv->from_plan) {
 		for (size_t i = 0; i < nd.n; i++)
-			diag_warning(d, "git.note", NULL,
-				     "run apply inside the repository the plan was made in to note the commit",
-				     "no git note on %.12s: %s", pv->commit, nd.v[i].message);
+			diag_warning(
+			    d, "git.note", NULL,
+			    "run apply inside the repository the plan was made in to note the commit",
+			    "no git note on %.12s: %s", pv->commit, nd.v[i].message);
 	} else {
 		diags_move(d, &nd);
 		rc = -1;
@@ -371,8 +384,8 @@ static int record(struct pipeline *pl, const struct apply_args *a, const struct 
 
 /* Shows the plan and executes it. *outcome is set to what the audit log
  * records, or NULL when nothing was decided (dry run, no approval). */
-static int execute(struct pipeline *pl, struct apply_args *a, const char **outcome,
-		   struct apply_report *r, struct result_log *log, struct diags *d)
+static int execute(struct pipeline *pl, struct apply_args *a, const char **outcome, struct apply_report *r,
+		   struct result_log *log, struct diags *d)
 {
 	struct plan *p = pl->plan;
 	*outcome = NULL;
@@ -489,12 +502,18 @@ static int apply_run(void *args)
 		restore_signals(old);
 	}
 	mo.path = a.metrics_file;
-	rc = metrics_out_write(&mo, "apply", &pl, NULL,
-			       outcome ? outcome : rc == EXIT_OK ? "not_applied" : "error",
-			       outcome && (!strcmp(outcome, "applied") || !strcmp(outcome, "no_changes")), rc);
+	rc =
+	    metrics_out_write(&mo, "apply", &pl, NULL,
+			      outcome	      ? outcome
+			      : rc == EXIT_OK ? "not_applied"
+					      : "error",
+			      outcome && (!strcmp(outcome, "applied") || !strcmp(outcome, "no_changes")), rc);
 	if (log.results) {
 		diags_move(&d, &rd);
-		const char *shown = outcome ? outcome : !pl.plan ? "error" : a.dry_run ? "dry_run" : "not_approved";
+		const char *shown = outcome	? outcome
+				    : !pl.plan	? "error"
+				    : a.dry_run ? "dry_run"
+						: "not_approved";
 		print_result_json(&pl, shown, rc, &r, log.results, &d);
 		json_decref(log.results);
 	}

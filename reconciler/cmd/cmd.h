@@ -82,6 +82,6 @@ int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 extern const struct command_ops validate_ops, plan_ops, apply_ops, show_ops, drift_ops, status_ops,
-	import_ops, fleet_ops;
+    import_ops, fleet_ops;
 
 #endif

@@ -20,8 +20,7 @@ const struct command commands[] = {
 	  "of the work tree (no checkout); positions then read REF:path:line:col. --repo DIR\n"
 	  "names the repository (default: the one containing the current directory).\n"
 	  "Exit status: 0 when there is no error (warnings allowed), 1 otherwise." },
-	{ "plan", &plan_ops, NULL, CMD_FLEET, "[PATH...]",
-	  "show what apply would change",
+	{ "plan", &plan_ops, NULL, CMD_FLEET, "[PATH...]", "show what apply would change",
 	  "Compares the configuration with the actual state observed through the backend\n"
 	  "(default: local, the sandbox file .reconciler/sandbox.json; or liveramp, the\n"
 	  "Activation API, configured from the environment) and prints the plan.\n"
@@ -38,8 +37,7 @@ const struct command commands[] = {
 	  "On an error, --format json prints an error document in the plan schema and\n"
 	  "--format markdown a short error comment, both saying what failed.\n"
 	  "Exit status: 0 ok, 1 error, 2 with --detailed-exitcode when changes are present." },
-	{ "apply", &apply_ops, NULL, CMD_FLEET, "[PATH...]",
-	  "make the actual state match the configuration",
+	{ "apply", &apply_ops, NULL, CMD_FLEET, "[PATH...]", "make the actual state match the configuration",
 	  "Computes the plan (or reads a saved one, refused when the actual state changed\n"
 	  "since it was made), shows it, asks for `yes` on a terminal (or needs\n"
 	  "--auto-approve; a saved plan needs neither: it is the approval), then\n"
@@ -52,8 +50,7 @@ const struct command commands[] = {
 	  "--git-note that commit also gets the same record as a git note\n"
 	  "(refs/notes/reconciler). --format json prints one document: the plan, each\n"
 	  "change with its outcome, the counts and the exit code." },
-	{ "show", &show_ops, NULL, 0, "FILE",
-	  "render a saved plan",
+	{ "show", &show_ops, NULL, 0, "FILE", "render a saved plan",
 	  "Reads a plan saved with `plan --out FILE` and renders it in any format." },
 	{ "drift", &drift_ops, NULL, CMD_FLEET, "[PATH...]",
 	  "find drift (exit 2), or correct it within safety caps: the scheduled run",
@@ -84,8 +81,7 @@ const struct command commands[] = {
 	  "--metrics-file FILE (also on drift and apply) writes the run's figures in the\n"
 	  "Prometheus text format, atomically, for node_exporter's textfile collector.\n"
 	  "Exit status: 0, 2 when a segment is stale or failed or a share overdue, 1 error." },
-	{ "import", &import_ops, NULL, 0, "",
-	  "write the configuration of the accounts that already exist",
+	{ "import", &import_ops, NULL, 0, "", "write the configuration of the accounts that already exist",
 	  "Observes the backend and writes one YAML file per destination account into DIR\n"
 	  "(default \".\"), named after the account: name, client name, identifiers, status,\n"
 	  "end date and segments (with their catalog names). The files validate and plan to\n"
@@ -101,12 +97,8 @@ const struct command commands[] = {
 	  "parallel:matrix for a child pipeline. plan, apply, drift and status take\n"
 	  "--fleet ROOT [--org NAME] to run every org (or one) with one report.\n"
 	  "Exit status: 0, or 1 when the layout is wrong (fleet.* rules)." },
-	{ "version", NULL, cmd_version, CMD_RAW, "",
-	  "print the version",
-	  "" },
-	{ "help", NULL, cmd_help, CMD_RAW, "[COMMAND]",
-	  "show help for a command",
-	  "" },
+	{ "version", NULL, cmd_version, CMD_RAW, "", "print the version", "" },
+	{ "help", NULL, cmd_help, CMD_RAW, "[COMMAND]", "show help for a command", "" },
 	{ NULL, NULL, NULL, 0, NULL, NULL, NULL },
 };
 
@@ -128,7 +120,8 @@ const struct env_doc environment_doc[] = {
 	{ "LIVERAMP_ACCOUNT_ID", "the service account's id" },
 	{ "LIVERAMP_SECRET_KEY", "the service account's secret key" },
 	{ "LIVERAMP_CREDENTIALS_FILE", "instead of the two above: the JSON file LiveRamp issues (mode 600)" },
-	{ "LIVERAMP_CREDENTIALS_DIR", "with --fleet: one credentials file per org (NAME.json or ORG_ID.json)" },
+	{ "LIVERAMP_CREDENTIALS_DIR",
+	  "with --fleet: one credentials file per org (NAME.json or ORG_ID.json)" },
 	{ "LIVERAMP_TIMEOUT", "seconds per request attempt (default 60)" },
 	{ "LIVERAMP_CONNECT_TIMEOUT", "seconds to connect (default 10)" },
 	{ "LIVERAMP_MAX_RETRIES", "retries after the first attempt (default 4)" },
@@ -197,7 +190,8 @@ int cmd_help(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc > 2) {
-		fprintf(stderr, "reconciler help: unexpected argument '%s' (help takes one command)\n", argv[2]);
+		fprintf(stderr, "reconciler help: unexpected argument '%s' (help takes one command)\n",
+			argv[2]);
 		return EXIT_ERROR;
 	}
 	const struct command *c = command_find(argv[1]);

@@ -90,10 +90,14 @@ void log_change_result(const struct change *c, bool ok, const char *message)
 	if (!log_json_enabled())
 		return;
 	struct strbuf sb = STRBUF_INIT;
-	sb_printf(&sb, "%s %s", change_action_name(c->action), c->kind == KIND_SEGMENT ? "segment " : "account");
+	sb_printf(&sb, "%s %s", change_action_name(c->action),
+		  c->kind == KIND_SEGMENT ? "segment " : "account");
 	if (c->kind == KIND_SEGMENT)
 		sb_printf(&sb, "%s on", c->segment ? c->segment : "?");
-	sb_printf(&sb, " \"%s\": %s%s%s", c->account ? c->account : "", ok ? "done" : c->refused ? "refused" : "FAILED",
+	sb_printf(&sb, " \"%s\": %s%s%s", c->account ? c->account : "",
+		  ok	       ? "done"
+		  : c->refused ? "refused"
+			       : "FAILED",
 		  message ? ": " : "", message ? message : "");
 	log_json_event(ok ? "info" : "error", "apply", sb.buf);
 	sb_release(&sb);

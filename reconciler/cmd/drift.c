@@ -81,8 +81,9 @@ static int record(const struct pipeline *pl, const struct drift_args *a, const s
 		  struct diags *d)
 {
 	struct audit_record rec = { .ref = a->po.src.ref, .commit = pl->commit[0] ? pl->commit : NULL };
-	const struct apply_report r = { .applied = c->applied, .failed = c->failed, .skipped = c->skipped,
-					.refused = c->refused };
+	const struct apply_report r = {
+		.applied = c->applied, .failed = c->failed, .skipped = c->skipped, .refused = c->refused
+	};
 	return record_outcome(&rec, a->rec.audit_log, pl->plan, c->outcome, &r, d);
 }
 
@@ -106,7 +107,9 @@ static int correct(struct pipeline *pl, const struct drift_args *a, const struct
 		return EXIT_BLOCKED;
 	}
 	fprintf(out, "\nCorrecting:\n");
-	struct apply_options ao = { .max_deletes = -1, .max_changes = -1, .on_result = print_result, .ctx = out };
+	struct apply_options ao = {
+		.max_deletes = -1, .max_changes = -1, .on_result = print_result, .ctx = out
+	};
 	struct apply_report r;
 	int rc = apply_plan(pl->backend, pl->plan, pl->actual, &ao, &r, d);
 	/* What was done is made durable, failures or not: the next run
@@ -115,8 +118,9 @@ static int correct(struct pipeline *pl, const struct drift_args *a, const struct
 		rc = -1;
 		/* Held writes that were never stored were not applied. */
 		if (pl->backend->ops->stored_at_flush && r.applied) {
-			fprintf(out, "  not stored: the sandbox could not be written, so none of the %zu "
-				     "changes above was applied\n",
+			fprintf(out,
+				"  not stored: the sandbox could not be written, so none of the %zu "
+				"changes above was applied\n",
 				r.applied);
 			r.failed += r.applied;
 			r.applied = 0;
@@ -142,8 +146,9 @@ static void print_summary(const struct drift_summary *s, bool correcting, bool m
 		printf(markdown ? "\n**No drift.**\n" : "\nNo drift.\n");
 		return;
 	}
-	printf("\n%s %zu change%s to correct (%zu delete%s or removal%s)", lead, s->changes, s->changes == 1 ? "" : "s",
-	       s->deletes, s->deletes == 1 ? "" : "s", s->deletes == 1 ? "" : "s");
+	printf("\n%s %zu change%s to correct (%zu delete%s or removal%s)", lead, s->changes,
+	       s->changes == 1 ? "" : "s", s->deletes, s->deletes == 1 ? "" : "s",
+	       s->deletes == 1 ? "" : "s");
 	if (s->ended)
 		printf(", %zu account%s that ended at %s end date (reported, never corrected)", s->ended,
 		       s->ended == 1 ? "" : "s", s->ended == 1 ? "its" : "their");
@@ -156,12 +161,13 @@ static void print_summary(const struct drift_summary *s, bool correcting, bool m
 static void print_correction_markdown(const struct drift_correction *c)
 {
 	if (!strcmp(c->outcome, "blocked"))
-		printf("\n**Correction:** blocked by safety caps (--max-deletes %ld, --max-changes %ld; -1 is no cap): "
+		printf("\n**Correction:** blocked by safety caps (--max-deletes %ld, --max-changes %ld; -1 "
+		       "is no cap): "
 		       "nothing was applied.\n",
 		       c->max_deletes, c->max_changes);
 	else if (strcmp(c->outcome, "no_changes") != 0)
-		printf("\n**Correction:** %s: %zu applied, %zu failed, %zu skipped, %zu refused.\n", c->outcome,
-		       c->applied, c->failed, c->skipped, c->refused);
+		printf("\n**Correction:** %s: %zu applied, %zu failed, %zu skipped, %zu refused.\n",
+		       c->outcome, c->applied, c->failed, c->skipped, c->refused);
 }
 
 static int drift_run(void *args)
@@ -212,9 +218,12 @@ static int drift_run(void *args)
 out:
 	mo.path = a.metrics_file;
 	rc = metrics_out_write(&mo, "drift", &pl, NULL,
-			       rc == EXIT_ERROR && !c.outcome ? "error" : a.correct && c.outcome ? c.outcome
-			       : rc == EXIT_OK ? "in_sync" : "drift",
-			       a.correct && c.outcome && (!strcmp(c.outcome, "applied") || !strcmp(c.outcome, "no_changes")),
+			       rc == EXIT_ERROR && !c.outcome ? "error"
+			       : a.correct && c.outcome	      ? c.outcome
+			       : rc == EXIT_OK		      ? "in_sync"
+							      : "drift",
+			       a.correct && c.outcome &&
+				   (!strcmp(c.outcome, "applied") || !strcmp(c.outcome, "no_changes")),
 			       rc);
 	pipeline_free(&pl);
 	diags_free(&d);

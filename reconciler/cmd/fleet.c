@@ -76,8 +76,10 @@ static void render_gitlab(const struct fleet *f, struct strbuf *sb)
 {
 	sb_printf(sb, "# reconciler fleet %s: %zu org%s\n", f->root, f->n, f->n == 1 ? "" : "s");
 	if (!f->n) {
-		sb_puts(sb, ".reconciler-fleet-orgs:\n  rules:\n    - when: never\n"
-			    "reconciler:fleet:none:\n  script:\n    - echo \"reconciler fleet: no org to run\"\n");
+		sb_puts(
+		    sb,
+		    ".reconciler-fleet-orgs:\n  rules:\n    - when: never\n"
+		    "reconciler:fleet:none:\n  script:\n    - echo \"reconciler fleet: no org to run\"\n");
 		return;
 	}
 	sb_puts(sb, ".reconciler-fleet-orgs:\n  parallel:\n    matrix:\n");
@@ -135,4 +137,5 @@ static int fleet_cmd_run(void *args)
 	return rc == 0 ? EXIT_OK : EXIT_ERROR;
 }
 
-const struct command_ops fleet_ops = { fleet_options, sizeof(struct fleet_args), NULL, fleet_check, fleet_cmd_run };
+const struct command_ops fleet_ops = { fleet_options, sizeof(struct fleet_args), NULL, fleet_check,
+				       fleet_cmd_run };

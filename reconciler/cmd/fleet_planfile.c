@@ -43,26 +43,31 @@ int fleet_plan_write(const char *path, const char *root, const struct fleet_resu
 		json_t *plan = r[i].plan_file && r[i].ran ? json_load_file(r[i].plan_file, 0, NULL) : NULL;
 		if (!plan) {
 			if (!r[i].removed)
-				fprintf(stderr, "reconciler plan: org '%s' has no plan in %s: it could not be "
-						"planned\n", r[i].name, path);
+				fprintf(stderr,
+					"reconciler plan: org '%s' has no plan in %s: it could not be "
+					"planned\n",
+					r[i].name, path);
 			continue;
 		}
 		json_array_append_new(orgs, json_pack("{s:s, s:s, s:s?, s:o}", "name", r[i].name, "path",
 						      r[i].path, "org_id", r[i].org_id, "plan", plan));
 	}
-	json_t *top = json_pack("{s:i, s:s, s:o}", "fleet_plan_version", FLEET_PLAN_VERSION, "fleet",
-				root, "orgs", orgs);
+	json_t *top = json_pack("{s:i, s:s, s:o}", "fleet_plan_version", FLEET_PLAN_VERSION, "fleet", root,
+				"orgs", orgs);
 	char *s = top ? json_dumps(top, JSON_INDENT(1)) : NULL;
 	json_decref(top);
 	struct strbuf tmp = STRBUF_INIT;
 	sb_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
 	int rc = s && write_new(tmp.buf, s, strlen(s)) == 0 && rename(tmp.buf, path) == 0 ? 0 : -1;
 	if (rc < 0) {
-		fprintf(stderr, "reconciler plan: cannot write the fleet plan %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "reconciler plan: cannot write the fleet plan %s: %s\n", path,
+			strerror(errno));
 		unlink(tmp.buf);
 	} else {
-		fprintf(stderr, "Saved the fleet plan to %s: apply it with `reconciler apply --fleet %s "
-				"--plan %s`.\n", path, root, path);
+		fprintf(stderr,
+			"Saved the fleet plan to %s: apply it with `reconciler apply --fleet %s "
+			"--plan %s`.\n",
+			path, root, path);
 	}
 	sb_release(&tmp);
 	free(s);
@@ -87,7 +92,8 @@ static json_t *read_doc(const char *path, struct diags *d)
 		close(fd);
 	json_t *orgs = doc ? json_object_get(doc, "orgs") : NULL;
 	json_t *v = doc ? json_object_get(doc, "fleet_plan_version") : NULL;
-	if (!doc || !json_is_integer(v) || json_integer_value(v) != FLEET_PLAN_VERSION || !json_is_array(orgs)) {
+	if (!doc || !json_is_integer(v) || json_integer_value(v) != FLEET_PLAN_VERSION ||
+	    !json_is_array(orgs)) {
 		diag_error(d, "plan.file", &at, "give a file written by `plan --fleet ROOT --out FILE`",
 			   "not a fleet plan (version %d)", FLEET_PLAN_VERSION);
 		json_decref(doc);
@@ -103,8 +109,8 @@ static bool valid_org(const json_t *o)
 	const char *name = json_string_value(json_object_get(o, "name"));
 	const json_t *id = json_object_get(o, "org_id");
 	return name && *name && name[0] != '.' && !strchr(name, '/') && strlen(name) < 256 &&
-	       json_is_string(json_object_get(o, "path")) && (!id || json_is_null(id) || json_is_string(id)) &&
-	       json_is_object(json_object_get(o, "plan"));
+	       json_is_string(json_object_get(o, "path")) &&
+	       (!id || json_is_null(id) || json_is_string(id)) && json_is_object(json_object_get(o, "plan"));
 }
 
 int fleet_plan_load(const char *path, struct fleet **out, struct diags *d)
@@ -120,10 +126,12 @@ int fleet_plan_load(const char *path, struct fleet **out, struct diags *d)
 	size_t i;
 	json_t *o;
 	int rc = 0;
-	json_array_foreach(orgs, i, o) {
+	json_array_foreach(orgs, i, o)
+	{
 		if (!valid_org(o)) {
 			struct pos at = { path, 0, 0 };
-			diag_error(d, "plan.file", &at, "give a file written by `plan --fleet ROOT --out FILE`",
+			diag_error(d, "plan.file", &at,
+				   "give a file written by `plan --fleet ROOT --out FILE`",
 				   "org %zu of the fleet plan is malformed", i + 1);
 			rc = -1;
 			continue;
@@ -150,7 +158,8 @@ int fleet_plan_extract(const char *path, const char *name, const char *file)
 	size_t i;
 	json_t *o;
 	int rc = 0;
-	json_array_foreach(json_object_get(doc, "orgs"), i, o) {
+	json_array_foreach(json_object_get(doc, "orgs"), i, o)
+	{
 		const char *n = json_string_value(json_object_get(o, "name"));
 		if (!n || strcmp(n, name) != 0 || !valid_org(o))
 			continue;

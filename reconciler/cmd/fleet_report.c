@@ -41,7 +41,9 @@ static const char *outcome(const char *cmd, const struct fleet_result *r)
 	case EXIT_OK: return "ok";
 	case EXIT_BLOCKED: return "blocked";
 	case EXIT_CHANGES:
-		return strcmp(cmd, "drift") == 0 ? "drift" : strcmp(cmd, "status") == 0 ? "attention" : "changes";
+		return strcmp(cmd, "drift") == 0    ? "drift"
+		       : strcmp(cmd, "status") == 0 ? "attention"
+						    : "changes";
 	default: return "failed";
 	}
 }
@@ -71,14 +73,19 @@ static void summary(const char *cmd, const struct fleet_result *r, size_t n, str
 	static const char *const words[] = { "ok", "changes", "blocked", "failed", "removed" };
 	for (size_t i = 0; i < n; i++) {
 		const char *o = outcome(cmd, &r[i]);
-		size_t k = strcmp(o, "ok") == 0 ? 0 : strcmp(o, "blocked") == 0 ? 2 : strcmp(o, "failed") == 0 ? 3
-			   : strcmp(o, "removed") == 0 ? 4 : 1;
+		size_t k = strcmp(o, "ok") == 0	       ? 0
+			   : strcmp(o, "blocked") == 0 ? 2
+			   : strcmp(o, "failed") == 0  ? 3
+			   : strcmp(o, "removed") == 0 ? 4
+						       : 1;
 		count[k]++;
 	}
 	sb_printf(sb, "Fleet: %zu org%s", n, n == 1 ? "" : "s");
 	for (size_t k = 0; k < 5; k++)
 		if (count[k])
-			sb_printf(sb, ", %zu %s", count[k], k == 1 ? outcome(cmd, &(struct fleet_result){ .exit_code = EXIT_CHANGES }) : words[k]);
+			sb_printf(sb, ", %zu %s", count[k],
+				  k == 1 ? outcome(cmd, &(struct fleet_result){ .exit_code = EXIT_CHANGES })
+					 : words[k]);
 	bool first = true;
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(outcome(cmd, &r[i]), "failed") != 0)
@@ -206,10 +213,13 @@ static void md_section(const char *cmd, const struct fleet_result *r, size_t sha
 		while (cut && body.buf[cut - 1] != '\n')
 			cut--;
 		sb_add(sb, body.buf, cut);
-		size_t open = count_of(body.buf, cut, "<details"), closed = count_of(body.buf, cut, "</details>");
+		size_t open = count_of(body.buf, cut, "<details"),
+		       closed = count_of(body.buf, cut, "</details>");
 		for (size_t k = closed; k < open; k++)
 			sb_puts(sb, "\n</details>\n");
-		sb_puts(sb, "\n_Cut to fit the comment limit: the whole report of this org is in the job's log._\n");
+		sb_puts(
+		    sb,
+		    "\n_Cut to fit the comment limit: the whole report of this org is in the job's log._\n");
 	} else {
 		sb_add(sb, body.buf ? body.buf : "", body.len);
 	}
@@ -237,8 +247,8 @@ static void render_markdown(const char *cmd, const struct fleet_result *r, size_
 		md_section(cmd, &r[i], share > 200 ? share - 200 : 0, sb);
 }
 
-int fleet_report(const char *cmd, const char *root, enum output_format fmt,
-		 const struct fleet_result *r, size_t n)
+int fleet_report(const char *cmd, const char *root, enum output_format fmt, const struct fleet_result *r,
+		 size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 	switch (fmt) {

@@ -30,7 +30,7 @@ struct fleet_cli {
 	bool correct;
 	bool help;
 	const struct opt *table; /* the command's options */
-	char **keep; /* the org's own options, for every child */
+	char **keep;		 /* the org's own options, for every child */
 	size_t n_keep;
 };
 
@@ -125,8 +125,10 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 			keep(c, a);
 			continue;
 		} else {
-			fprintf(stderr, "reconciler %s: with --fleet, the orgs' directories come from the "
-					"fleet root: give no PATH ('%s')\n", cmd, a);
+			fprintf(stderr,
+				"reconciler %s: with --fleet, the orgs' directories come from the "
+				"fleet root: give no PATH ('%s')\n",
+				cmd, a);
 			return -1;
 		}
 #define IS(s) (len == strlen(s) && strncmp(name, s, len) == 0)
@@ -161,8 +163,8 @@ static int split_args(const char *cmd, int argc, char **argv, struct fleet_cli *
 }
 
 /* The org's command line: CMD KEPT... [--plan F | PATH] [--out F] --concurrency N. */
-static char **child_argv(const char *cmd, const struct fleet_cli *c, const char *path,
-			 const char *plan_in, const char *plan_out, const char *conc)
+static char **child_argv(const char *cmd, const struct fleet_cli *c, const char *path, const char *plan_in,
+			 const char *plan_out, const char *conc)
 {
 	/* v[-1] is the program's name, for exec; fn takes v from the command. */
 	char **all = xcalloc(c->n_keep + 11, sizeof(*all));
@@ -241,14 +243,17 @@ static char *org_credentials(const struct fleet_org *o, size_t n_orgs, bool live
 		}
 		sb_reset(&sb);
 		if (liveramp) {
-			sb_printf(&sb, "no credentials for org '%s' in LIVERAMP_CREDENTIALS_DIR: put them in "
-				       "%s.json or %s.json there (mode 0600)", o->name, o->name,
-				  o->org_id ? o->org_id : "ORG_ID");
+			sb_printf(&sb,
+				  "no credentials for org '%s' in LIVERAMP_CREDENTIALS_DIR: put them in "
+				  "%s.json or %s.json there (mode 0600)",
+				  o->name, o->name, o->org_id ? o->org_id : "ORG_ID");
 			*why = sb_detach(&sb);
 		}
 	} else if (liveramp && n_orgs > 1) {
-		sb_printf(&sb, "%zu orgs need one credentials file each: set LIVERAMP_CREDENTIALS_DIR to a "
-			       "directory holding NAME.json or ORG_ID.json per org", n_orgs);
+		sb_printf(&sb,
+			  "%zu orgs need one credentials file each: set LIVERAMP_CREDENTIALS_DIR to a "
+			  "directory holding NAME.json or ORG_ID.json per org",
+			  n_orgs);
 		*why = sb_detach(&sb);
 	}
 	sb_release(&sb);
@@ -259,8 +264,7 @@ static char *org_credentials(const struct fleet_org *o, size_t n_orgs, bool live
  * any fork: under valgrind the readlink is the client's, not the tool's). */
 static char self[PATH_MAX];
 
-static pid_t spawn(char **args, const char *out, const char *err, const char *creds,
-		   const char *org_id)
+static pid_t spawn(char **args, const char *out, const char *err, const char *creds, const char *org_id)
 {
 	pid_t pid = fork();
 	if (pid != 0)
@@ -306,8 +310,8 @@ static char *tmp_name(const char *dir, size_t i, const char *what)
 }
 
 /* Runs every org that can run, at most jobs at a time. */
-static void run_all(const char *cmd, const struct fleet_cli *c, const struct fleet *f,
-		    struct fleet_result *r, const char *tmp, size_t jobs, const char *conc)
+static void run_all(const char *cmd, const struct fleet_cli *c, const struct fleet *f, struct fleet_result *r,
+		    const char *tmp, size_t jobs, const char *conc)
 {
 	struct job *j = xcalloc(f->n, sizeof(*j));
 	size_t next = 0, running = 0;
@@ -317,15 +321,16 @@ static void run_all(const char *cmd, const struct fleet_cli *c, const struct fle
 			const struct fleet_org *o = &f->orgs[i];
 			if (r[i].removed || r[i].why)
 				continue;
-			char *creds = org_credentials(o, f->n, c->backend && strcmp(c->backend, "liveramp") == 0,
-						      &r[i].why);
+			char *creds = org_credentials(
+			    o, f->n, c->backend && strcmp(c->backend, "liveramp") == 0, &r[i].why);
 			char *plan_in = NULL;
 			if (!r[i].why && c->plan) {
 				plan_in = tmp_name(tmp, i, "in.json");
 				int got = fleet_plan_extract(c->plan, o->name, plan_in);
 				if (got <= 0)
-					r[i].why = xstrdup(got < 0 ? "its plan could not be read from the fleet plan"
-								   : "the fleet plan has no plan for it");
+					r[i].why =
+					    xstrdup(got < 0 ? "its plan could not be read from the fleet plan"
+							    : "the fleet plan has no plan for it");
 			}
 			if (!r[i].why) {
 				if (c->out)
@@ -358,7 +363,8 @@ static void run_all(const char *cmd, const struct fleet_cli *c, const struct fle
 			r[i].ran = true;
 			r[i].exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_ERROR;
 			if (!WIFEXITED(status))
-				sb_printf(&r[i].err, "reconciler: the run of org '%s' was killed by signal %d\n",
+				sb_printf(&r[i].err,
+					  "reconciler: the run of org '%s' was killed by signal %d\n",
 					  f->orgs[i].name, WTERMSIG(status));
 			slurp(j[i].out, &r[i].out);
 			slurp(j[i].err, &r[i].err);
@@ -405,7 +411,8 @@ static int load_orgs(const struct fleet_cli *c, struct fleet **f)
 	return rc;
 }
 
-int fleet_run(const struct command *command, int (*run)(const struct command *, int, char **), int argc, char **argv)
+int fleet_run(const struct command *command, int (*run)(const struct command *, int, char **), int argc,
+	      char **argv)
 {
 	const char *cmd = command->name;
 	struct fleet_cli c = { .table = command->ops->options };
@@ -438,7 +445,8 @@ int fleet_run(const struct command *command, int (*run)(const struct command *, 
 		r[i].org_id = f->orgs[i].org_id;
 		r[i].removed = f->orgs[i].removed;
 		if (f->orgs[i].invalid)
-			r[i].why = xstrdup("it breaks the fleet's layout rules (fleet.* errors above): not run");
+			r[i].why =
+			    xstrdup("it breaks the fleet's layout rules (fleet.* errors above): not run");
 	}
 	bool serial = strcmp(cmd, "apply") == 0 || c.correct;
 	size_t jobs = serial ? 1 : f->n < (size_t)c.budget ? f->n : (size_t)c.budget;

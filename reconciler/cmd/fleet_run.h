@@ -32,24 +32,25 @@ bool fleet_requested(int argc, char **argv);
  * code. The options are checked once by the command's own table: run is
  * how a command line of cmd is run (command_run). */
 struct command;
-int fleet_run(const struct command *cmd, int (*run)(const struct command *, int, char **), int argc, char **argv);
+int fleet_run(const struct command *cmd, int (*run)(const struct command *, int, char **), int argc,
+	      char **argv);
 
 /* One org's run, for the report (fleet_report.c). */
 struct fleet_result {
 	const char *name, *path, *org_id; /* borrowed from the fleet */
-	bool removed;   /* at the base only: not run */
+	bool removed;			  /* at the base only: not run */
 	bool ran;
-	int exit_code;  /* the org's own exit code; 1 when it could not run */
+	int exit_code;		/* the org's own exit code; 1 when it could not run */
 	struct strbuf out, err; /* what it printed */
-	char *plan_file;        /* its saved plan (plan --out), or NULL */
-	char *why;              /* why it did not run, or NULL */
+	char *plan_file;	/* its saved plan (plan --out), or NULL */
+	char *why;		/* why it did not run, or NULL */
 };
 
 int fleet_exit_code(const struct fleet_result *r, size_t n);
 /* Writes the fleet report in fmt to stdout (text: the orgs' diagnostics
  * to stderr, each line prefixed with its org). Returns 0 or -1. */
-int fleet_report(const char *cmd, const char *root, enum output_format fmt,
-		 const struct fleet_result *r, size_t n);
+int fleet_report(const char *cmd, const char *root, enum output_format fmt, const struct fleet_result *r,
+		 size_t n);
 /* Writes every org's saved plan into one fleet plan file at path (never
  * through a link). Returns 0, or -1 after printing why. */
 int fleet_plan_write(const char *path, const char *root, const struct fleet_result *r, size_t n);

@@ -105,7 +105,8 @@ const struct opt opt_artifact_url[] = {
  * cmd/fleet_run.c; never in a command's own table (without --fleet,
  * --org is an unknown option), so the fields are never set. */
 const struct opt opt_fleet[] = {
-	OPT_STRING(0, "fleet", "ROOT", 0, "run every org of the fleet at ROOT (one directory per org), one report"),
+	OPT_STRING(0, "fleet", "ROOT", 0,
+		   "run every org of the fleet at ROOT (one directory per org), one report"),
 	OPT_STRING(0, "org", "NAME", 0, "with --fleet: only this org"),
 	OPT_END(),
 };

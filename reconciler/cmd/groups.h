@@ -10,7 +10,8 @@
 #include "cmd/common.h"
 
 /* --format among a command's allowed set (bits of enum output_format). */
-#define OPT_FORMAT(off, bits) OPT_ENUM('f', "format", off, format_names, bits, "the output format (default text)")
+#define OPT_FORMAT(off, bits)                                                                                \
+	OPT_ENUM('f', "format", off, format_names, bits, "the output format (default text)")
 
 /* PATH... --ref REF --repo DIR: relative to struct source_options. */
 extern const struct opt opt_source[];

@@ -60,7 +60,8 @@ static int import_check(void *args, const struct opt_operands *rest)
 {
 	if (!rest->n)
 		return 0;
-	fprintf(stderr, "reconciler import: unexpected argument '%s' (the files go to --out DIR)\n", rest->v[0]);
+	fprintf(stderr, "reconciler import: unexpected argument '%s' (the files go to --out DIR)\n",
+		rest->v[0]);
 	return -1;
 }
 
@@ -144,8 +145,8 @@ static int write_file(const char *path, const struct strbuf *sb, struct diags *d
 	}
 	if (safefile_replace(path, sb->buf, sb->len, SAFEFILE_PRIVATE) == 0)
 		return 0;
-	diag_error(d, "import", NULL, "check the directory's permissions and free space", "cannot write %s: %s",
-		   path, strerror(errno));
+	diag_error(d, "import", NULL, "check the directory's permissions and free space",
+		   "cannot write %s: %s", path, strerror(errno));
 	return -1;
 }
 
@@ -170,7 +171,8 @@ static int check_free(const struct target *t, size_t n, struct diags *d)
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		if (lstat(t[i].path, &st) == 0) {
-			diag_error(d, "import", NULL, "move it away, choose another --out directory, or pass --force",
+			diag_error(d, "import", NULL,
+				   "move it away, choose another --out directory, or pass --force",
 				   "%s already exists: nothing was written", t[i].path);
 			rc = -1;
 		}
@@ -200,20 +202,20 @@ static int write_all_files(const struct pipeline *pl, const struct target *t, si
  * none: import then plan round-trips for every org, the empty one too. */
 static int import_empty(const struct pipeline *pl, const struct import_args *a, struct diags *d)
 {
-	struct target t = {0};
+	struct target t = { 0 };
 	struct strbuf path = STRBUF_INIT, doc = STRBUF_INIT, h = STRBUF_INIT;
 	sb_printf(&path, "%s/%s", a->out_dir, EMIT_EMPTY_FILE_NAME);
 	t.path = path.buf;
 	char today[16];
 	date_format(clock_today(), today);
-	sb_printf(&h, "Imported by `reconciler import` from %s on %s: it has no %s account.", pl->backend->spec,
-		  today, pl->profile->destination_name);
+	sb_printf(&h, "Imported by `reconciler import` from %s on %s: it has no %s account.",
+		  pl->backend->spec, today, pl->profile->destination_name);
 	emit_empty_file(&doc, h.buf);
 	int rc = EXIT_ERROR;
 	if ((a->force || check_free(&t, 1, d) == 0) && make_dirs(a->out_dir, d) == 0 &&
 	    write_file(t.path, &doc, d) == 0) {
-		printf("No %s accounts found in %s: wrote %s, which declares none.\n", pl->profile->destination_name,
-		       pl->backend->spec, t.path);
+		printf("No %s accounts found in %s: wrote %s, which declares none.\n",
+		       pl->profile->destination_name, pl->backend->spec, t.path);
 		printf("\nNext: `reconciler plan %s`: it shows no changes.\n", a->out_dir);
 		rc = EXIT_OK;
 	}
@@ -243,11 +245,12 @@ static int import_run(void *args)
 	t = plan_files(pl.actual, a.out_dir);
 	if ((!a.force && check_free(t, n, &d) < 0) || make_dirs(a.out_dir, &d) < 0)
 		goto out;
-	printf("Importing %zu account%s from %s into %s:\n", n, n == 1 ? "" : "s", pl.backend->spec, a.out_dir);
+	printf("Importing %zu account%s from %s into %s:\n", n, n == 1 ? "" : "s", pl.backend->spec,
+	       a.out_dir);
 	if (write_all_files(&pl, t, n, &d) < 0)
 		goto out;
-	printf("\nNext: `reconciler validate %s`, then `reconciler plan %s`: it shows no changes.\n", a.out_dir,
-	       a.out_dir);
+	printf("\nNext: `reconciler validate %s`, then `reconciler plan %s`: it shows no changes.\n",
+	       a.out_dir, a.out_dir);
 	rc = EXIT_OK;
 out:
 	if (d.n)

@@ -36,10 +36,13 @@ int metrics_out_write(const struct metrics_out *mo, const char *command, const s
 	struct run_metrics m = {
 		.command = command,
 		.org = org_of(pl),
-		.outcome = outcome ? outcome : rc == EXIT_OK ? "ok" : rc == EXIT_CHANGES ? "changes" : "error",
+		.outcome = outcome		? outcome
+			   : rc == EXIT_OK	? "ok"
+			   : rc == EXIT_CHANGES ? "changes"
+						: "error",
 		.exit_code = rc,
-		.duration_seconds = (double)(end.tv_sec - mo->start.tv_sec) +
-				    (double)(end.tv_nsec - mo->start.tv_nsec) / 1e9,
+		.duration_seconds =
+		    (double)(end.tv_sec - mo->start.tv_sec) + (double)(end.tv_nsec - mo->start.tv_nsec) / 1e9,
 		.finished = (long long)clock_now(),
 		.done = done,
 		.desired = pl->desired,

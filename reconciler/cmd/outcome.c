@@ -12,8 +12,8 @@ void print_change_outcome(FILE *f, const struct change *c, bool ok, const char *
 	if (!message)
 		open = close = "";
 	if (c->kind == KIND_SEGMENT)
-		fprintf(f, "  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account, outcome, open,
-			message ? message : "", close);
+		fprintf(f, "  %s segment %s on \"%s\": %s%s%s%s\n", what, c->segment, c->account, outcome,
+			open, message ? message : "", close);
 	else
 		fprintf(f, "  %s account \"%s\": %s%s%s%s\n", what, c->account, outcome, open,
 			message ? message : "", close);

@@ -67,7 +67,8 @@ static int plan_run(void *args)
 		rc = EXIT_ERROR;
 		goto out;
 	}
-	struct render_options ro = { .json_hint = a.out_file, .file_prefixes = (const char *const *)prefixes,
+	struct render_options ro = { .json_hint = a.out_file,
+				     .file_prefixes = (const char *const *)prefixes,
 				     .artifact_url = a.artifact_url };
 	if (render_plan_with(pl.plan, a.fmt, stdout, &ro) < 0) {
 		fprintf(stderr, "reconciler plan: cannot write the plan to standard output\n");

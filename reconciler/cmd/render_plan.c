@@ -17,8 +17,10 @@ int render_plan(const struct plan *p, enum output_format fmt, FILE *f, const cha
 int parse_artifact_url(const char *cmd, const char *s, const char **out)
 {
 	if (!render_url_ok(s)) {
-		fprintf(stderr, "reconciler %s: --artifact-url needs an http(s) URL of at most 2,000 characters, "
-				"without blanks, quotes, <>, (), [] or backquotes; got '%s'\n", cmd, s);
+		fprintf(stderr,
+			"reconciler %s: --artifact-url needs an http(s) URL of at most 2,000 characters, "
+			"without blanks, quotes, <>, (), [] or backquotes; got '%s'\n",
+			cmd, s);
 		return -1;
 	}
 	*out = s;

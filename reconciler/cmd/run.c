@@ -80,8 +80,10 @@ static int dispatch(int argc, char **argv)
 	names[n] = NULL;
 	const char *near = str_suggest(name, names);
 	if (near)
-		fprintf(stderr, "reconciler: '%s' is not a command; did you mean '%s'? "
-				"See 'reconciler --help'.\n", name, near);
+		fprintf(stderr,
+			"reconciler: '%s' is not a command; did you mean '%s'? "
+			"See 'reconciler --help'.\n",
+			name, near);
 	else
 		fprintf(stderr, "reconciler: '%s' is not a command. See 'reconciler --help'.\n", name);
 	return EXIT_ERROR;

@@ -46,8 +46,9 @@ static int show_run(void *args)
 		render_failure(fmt, &d, NULL);
 		print_diags(&d);
 		rc = EXIT_ERROR;
-	} else if (render_plan_with(p, fmt, stdout,
-				    &(struct render_options){ .json_hint = a->file, .artifact_url = artifact_url }) < 0) {
+	} else if (render_plan_with(
+		       p, fmt, stdout,
+		       &(struct render_options){ .json_hint = a->file, .artifact_url = artifact_url }) < 0) {
 		rc = EXIT_ERROR;
 	}
 	plan_free(p);

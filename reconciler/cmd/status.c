@@ -63,7 +63,8 @@ static int read_deliveries(struct pipeline *pl, struct delivery_list *out, struc
 		const char **ids = xcalloc(a->n_segments + 1, sizeof(*ids));
 		for (size_t k = 0; k < a->n_segments; k++)
 			ids[k] = a->segments[k].id;
-		struct delivery_query q = { .connection_id = a->connection_id, .segment_ids = ids,
+		struct delivery_query q = { .connection_id = a->connection_id,
+					    .segment_ids = ids,
 					    .n_segment_ids = a->n_segments };
 		rc = pl->backend->ops->deliveries(pl->backend, &q, out, d);
 		free(ids);
@@ -88,7 +89,8 @@ static int status_run(void *args)
 	}
 	if (pl.plan->diags.n)
 		print_diags(&pl.plan->diags);
-	r = status_report_build(pl.desired, pl.actual, pl.plan, &deliveries, pl.profile, (long long)clock_now());
+	r = status_report_build(pl.desired, pl.actual, pl.plan, &deliveries, pl.profile,
+				(long long)clock_now());
 	struct strbuf out = STRBUF_INIT;
 	if (a.fmt == FORMAT_JSON)
 		status_render_json(r, &out);
@@ -103,7 +105,10 @@ static int status_run(void *args)
 		rc = EXIT_ERROR;
 out:
 	mo.path = a.metrics_file;
-	rc = metrics_out_write(&mo, "status", &pl, r, rc == EXIT_OK ? "ok" : rc == EXIT_CHANGES ? "attention" : "error",
+	rc = metrics_out_write(&mo, "status", &pl, r,
+			       rc == EXIT_OK	    ? "ok"
+			       : rc == EXIT_CHANGES ? "attention"
+						    : "error",
 			       false, rc);
 	status_report_free(r);
 	delivery_list_free(&deliveries);

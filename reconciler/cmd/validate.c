@@ -86,4 +86,5 @@ static int validate_run(void *args)
 	return rc == 0 ? EXIT_OK : EXIT_ERROR;
 }
 
-const struct command_ops validate_ops = { validate_options, sizeof(struct validate_args), NULL, NULL, validate_run };
+const struct command_ops validate_ops = { validate_options, sizeof(struct validate_args), NULL, NULL,
+					  validate_run };

@@ -11,7 +11,8 @@ int cmd_version(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "reconciler version: unexpected argument '%s' (version takes none)\n", argv[1]);
+		fprintf(stderr, "reconciler version: unexpected argument '%s' (version takes none)\n",
+			argv[1]);
 		return EXIT_ERROR;
 	}
 	printf("%s %s\n", RECONCILER_NAME, RECONCILER_VERSION);

@@ -38,7 +38,7 @@ struct walk {
 	size_t found;
 	bool failed;
 	const git_tree *root; /* of the commit: links are resolved in it */
-	int link_depth;       /* links being followed, to stop loops */
+	int link_depth;	      /* links being followed, to stop loops */
 };
 
 static const char *label_of(struct walk *w, const char *path)
@@ -53,14 +53,11 @@ static void walk_error(struct walk *w, const char *path, const char *hint, const
 
 static void walk_error(struct walk *w, const char *path, const char *hint, const char *fmt, ...)
 {
-	struct strbuf msg = STRBUF_INIT;
+	struct pos at = { label_of(w, path), 0, 0 };
 	va_list ap;
 	va_start(ap, fmt);
-	sb_vprintf(&msg, fmt, ap);
+	diag_vadd(w->d, DIAG_ERROR, "config.path", &at, hint, fmt, ap);
 	va_end(ap);
-	struct pos at = {label_of(w, path), 0, 0};
-	diag_error(w->d, "config.path", &at, hint, "%s", msg.buf);
-	sb_release(&msg);
 	w->failed = true;
 }
 
@@ -225,7 +222,7 @@ static void walk_arg(struct walk *w, const git_tree *root, const char *arg)
 		git_tree_entry_free(e);
 	}
 	if (w->found == before && !w->failed) {
-		struct pos at = {label_of(w, rel.len ? rel.buf : "."), 0, 0};
+		struct pos at = { label_of(w, rel.len ? rel.buf : "."), 0, 0 };
 		diag_warning(w->d, "config.path", &at, "configuration files end in .yaml or .yml",
 			     "no *.yaml or *.yml file under '%s' in %s", rel.len ? rel.buf : ".", w->ref);
 	}
@@ -252,7 +249,7 @@ static int load_file(struct walk *w, struct state *s, const struct tree_file *f)
 	git_blob *blob;
 	const char *label = label_of(w, f->path);
 	if (git_blob_lookup(&blob, w->repo, &f->id) < 0) {
-		struct pos at = {label, 0, 0};
+		struct pos at = { label, 0, 0 };
 		diag_error(w->d, "config.path", &at, "check the repository (git fsck)",
 			   "cannot read '%s' in %s: %s", f->path, w->ref, gitsrc_error_msg());
 		return -1;
@@ -271,7 +268,7 @@ static int load_file(struct walk *w, struct state *s, const struct tree_file *f)
 int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, const char *const *paths,
 		     size_t n_paths, char commit[GITSRC_HEX], struct diags *d)
 {
-	static const char *const here[] = {"."};
+	static const char *const here[] = { "." };
 	*out = NULL;
 	git_tree *root = NULL;
 	if (gitsrc_resolve_tree(g, ref, commit, &root, d) < 0)
@@ -284,7 +281,7 @@ int desired_load_git(struct state **out, struct gitsrc *g, const char *ref, cons
 	struct state *s = state_new();
 	*out = s;
 	describe(s, g, ref, commit, paths, n_paths);
-	struct walk w = {.g = g, .repo = repo, .ref = ref, .d = d, .root = root};
+	struct walk w = { .g = g, .repo = repo, .ref = ref, .d = d, .root = root };
 	for (size_t i = 0; i < n_paths; i++)
 		walk_arg(&w, root, paths[i]);
 	int rc = w.failed ? -1 : 0;

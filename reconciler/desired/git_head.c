@@ -66,8 +66,8 @@ static bool file_matches(git_repository *repo, const char *workdir, git_tree *he
 		struct strbuf bytes = STRBUF_INIT;
 		git_oid id;
 		if (git_tree_entry_bypath(&e, head, real + n + 1) == 0 &&
-		    git_tree_entry_filemode(e) != GIT_FILEMODE_LINK && git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
-		    read_all(path, &bytes) &&
+		    git_tree_entry_filemode(e) != GIT_FILEMODE_LINK &&
+		    git_tree_entry_type(e) == GIT_OBJECT_BLOB && read_all(path, &bytes) &&
 		    git_odb_hash(&id, bytes.buf ? bytes.buf : "", bytes.len, GIT_OBJECT_BLOB) == 0)
 			ok = git_oid_equal(&id, git_tree_entry_id(e));
 		git_tree_entry_free(e);

@@ -238,7 +238,7 @@ static bool counts(const char *path, char **rels, size_t n)
 
 static bool entry_counts(const git_status_entry *e, char **rels, size_t n)
 {
-	const git_diff_delta *ds[] = {e->head_to_index, e->index_to_workdir};
+	const git_diff_delta *ds[] = { e->head_to_index, e->index_to_workdir };
 	for (size_t i = 0; i < 2; i++) {
 		if (!ds[i])
 			continue;
@@ -252,7 +252,7 @@ static bool entry_counts(const git_status_entry *e, char **rels, size_t n)
 int gitsrc_worktree_state(struct gitsrc *g, const char *const *paths, size_t n_paths, char head[GITSRC_HEX],
 			  bool *dirty, bool *inside, struct diags *d)
 {
-	static const char *const here[] = {"."};
+	static const char *const here[] = { "." };
 	head[0] = '\0';
 	*dirty = false;
 	*inside = true;

@@ -21,8 +21,8 @@
 struct collector {
 	char **v;
 	size_t n, cap;
-	struct hmap seen;     /* "dev:ino" -> marker: a file is read once */
-	struct arena keys;    /* the seen keys */
+	struct hmap seen;  /* "dev:ino" -> marker: a file is read once */
+	struct arena keys; /* the seen keys */
 	struct diags *d;
 	size_t found; /* YAML files seen, counting those already collected */
 	bool failed;
@@ -298,8 +298,7 @@ void desired_free_files(char **paths, size_t n)
 
 /* ---- one document ------------------------------------------------------ */
 
-static const char *const root_keys[] = { "version", "settings", "accounts", "marketplace_shares",
-					  NULL };
+static const char *const root_keys[] = { "version", "settings", "accounts", "marketplace_shares", NULL };
 enum { ROOT_VERSION, ROOT_SETTINGS, ROOT_ACCOUNTS, ROOT_SHARES };
 
 static const struct ywhere root_where = { "the document", NULL, 0, NULL };
@@ -333,7 +332,7 @@ static void check_version(struct loader *L, const struct ynode *v)
 		yw_err(&L->w, v, "schema.version", VERSION_HINT, "missing version: the value is empty");
 	} else if (v->kind == YNODE_SCALAR && (k == YS_INT || k == YS_FLOAT)) {
 		yw_err(&L->w, v, "schema.version", "this reconciler reads version 1; " VERSION_HINT,
-			 "unsupported config version %s", v->str);
+		       "unsupported config version %s", v->str);
 	} else {
 		yw_err_type(&L->w, v, &root_where, "version", 0, "the integer 1", NULL,
 			    VERSION_HINT " (a number, without quotes)");
@@ -359,26 +358,21 @@ static void walk_root(struct loader *L, const struct ynode *root)
 			has_version = true;
 			check_version(L, v);
 			break;
-		case ROOT_SETTINGS:
-			load_walk_settings(L, v);
-			break;
+		case ROOT_SETTINGS: load_walk_settings(L, v); break;
 		case ROOT_ACCOUNTS:
 			has_accounts = true;
 			walk_list(L, v, "accounts", load_walk_account);
 			break;
-		case ROOT_SHARES:
-			walk_list(L, v, "marketplace_shares", load_walk_share);
-			break;
-		default:
-			break;
+		case ROOT_SHARES: walk_list(L, v, "marketplace_shares", load_walk_share); break;
+		default: break;
 		}
 	}
 	if (!has_version)
 		yw_err(&L->w, root, "schema.version", VERSION_HINT " at the top of the file",
-			 "missing version: write `version: 1`");
+		       "missing version: write `version: 1`");
 	if (!has_accounts)
 		yw_err_required(&L->w, root, &root_where, "accounts",
-				  "write `accounts: []` in a file that declares no account");
+				"write `accounts: []` in a file that declares no account");
 }
 
 int desired_load_doc(struct state *s, const struct ydoc *doc, struct diags *d)
@@ -389,8 +383,7 @@ int desired_load_doc(struct state *s, const struct ydoc *doc, struct diags *d)
 		return 0;
 	struct loader L = { .w = { .arena = &s->arena, .d = d, .file = state_strdup(s, doc->file) }, .s = s };
 	if (root->kind != YNODE_MAP) {
-		yw_err_type(&L.w, root, &root_where, NULL, 0,
-			    "a mapping with `version` and `accounts`", NULL,
+		yw_err_type(&L.w, root, &root_where, NULL, 0, "a mapping with `version` and `accounts`", NULL,
 			    "start the file with `version: 1` and `accounts:`");
 		return -1;
 	}
@@ -411,8 +404,7 @@ static const char *describe_source(struct state *s, const char *const *paths, si
 	return out;
 }
 
-int desired_load_paths(struct state **out, const char *const *paths, size_t n_paths,
-		       struct diags *d)
+int desired_load_paths(struct state **out, const char *const *paths, size_t n_paths, struct diags *d)
 {
 	struct state *s = state_new();
 	*out = s;

@@ -58,8 +58,7 @@ bool desired_is_config_name(const char *name);
  * otherwise. *out is always set to a state, possibly partial (items too
  * broken to use are left out), so later checks can still run; the caller
  * frees it with state_free(). state->source describes the paths. */
-int desired_load_paths(struct state **out, const char *const *paths, size_t n_paths,
-		       struct diags *d);
+int desired_load_paths(struct state **out, const char *const *paths, size_t n_paths, struct diags *d);
 
 /* Loads one parsed document into s, after whatever s already holds (for
  * callers that bring their own bytes, e.g. a git tree reader). An empty

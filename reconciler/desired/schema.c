@@ -14,8 +14,8 @@ static void set_sval(struct loader *L, const struct ynode *n, struct sval *out)
 	out->pos = yw_pos(&L->w, n);
 }
 
-bool load_text(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key,
-	       size_t item, struct sval *out)
+bool load_text(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key, size_t item,
+	       struct sval *out)
 {
 	const char *v;
 	if (!yw_text(&L->w, n, w, key, item, false, &v))
@@ -36,7 +36,8 @@ static bool number_in_disguise(const struct ynode *n, enum yscalar k)
 	if (!n->plain || !s[0])
 		return false;
 	if (k == YS_INT || k == YS_FLOAT)
-		return !(s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == strlen(s)) && strcmp(s, "0") != 0;
+		return !(s[0] >= '1' && s[0] <= '9' && strspn(s, "0123456789") == strlen(s)) &&
+		       strcmp(s, "0") != 0;
 	if (s[0] == '0' && s[1] == 'b' && s[2])
 		return strspn(s + 2, "01") == strlen(s + 2);
 	const char *p = s + (*s == '-' || *s == '+');
@@ -63,7 +64,8 @@ static bool id_text_ok(struct loader *L, const struct ynode *n, const struct ywh
 	yw_subject(&subject, w, key, item);
 	if (!ok) {
 		yw_err(&L->w, n, "segment.id", "write the id alone, without control characters",
-			 "%s: a segment id holds a control character (a LiveRamp id never does)", sb_str(&subject));
+		       "%s: a segment id holds a control character (a LiveRamp id never does)",
+		       sb_str(&subject));
 	} else {
 		ok = false;
 		struct strbuf trimmed = STRBUF_INIT, hint = STRBUF_INIT;
@@ -74,8 +76,8 @@ static bool id_text_ok(struct loader *L, const struct ynode *n, const struct ywh
 			b--;
 		sb_add(&trimmed, s + a, b - a);
 		sb_printf(&hint, "write \"%s\": ids are exact strings", sb_str(&trimmed));
-		yw_err(&L->w, n, "segment.id", sb_str(&hint), "%s: segment id \"%s\" has leading or trailing blanks",
-			 sb_str(&subject), n->str);
+		yw_err(&L->w, n, "segment.id", sb_str(&hint),
+		       "%s: segment id \"%s\" has leading or trailing blanks", sb_str(&subject), n->str);
 		sb_release(&trimmed);
 		sb_release(&hint);
 	}
@@ -83,17 +85,18 @@ static bool id_text_ok(struct loader *L, const struct ynode *n, const struct ywh
 	return ok;
 }
 
-bool load_id(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key,
-	     size_t item, struct sval *out)
+bool load_id(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key, size_t item,
+	     struct sval *out)
 {
 	enum yscalar k = n->kind == YNODE_SCALAR ? yscalar_kind(n) : YS_NULL;
 	if (n->kind == YNODE_SCALAR && number_in_disguise(n, k)) {
 		struct strbuf subject = STRBUF_INIT, hint = STRBUF_INIT;
 		yw_subject(&subject, w, key, item);
-		sb_printf(&hint, "quote it, \"%s\", if that is the LiveRamp id (ids are exact strings)", n->str);
+		sb_printf(&hint, "quote it, \"%s\", if that is the LiveRamp id (ids are exact strings)",
+			  n->str);
 		yw_err(&L->w, n, "segment.id", sb_str(&hint),
-			 "%s: segment id %s is unquoted, and YAML reads it as a number, not as the id written",
-			 sb_str(&subject), n->str);
+		       "%s: segment id %s is unquoted, and YAML reads it as a number, not as the id written",
+		       sb_str(&subject), n->str);
 		sb_release(&subject);
 		sb_release(&hint);
 		return false;
@@ -109,8 +112,8 @@ bool load_id(struct loader *L, const struct ynode *n, const struct ywhere *w, co
 	return true;
 }
 
-void load_text_list(struct loader *L, const struct ynode *n, const struct ywhere *w,
-		    const char *key, struct sval **out, size_t *n_out)
+void load_text_list(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key,
+		    struct sval **out, size_t *n_out)
 {
 	*out = NULL;
 	*n_out = 0;

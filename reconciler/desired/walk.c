@@ -13,13 +13,13 @@
 #include <ctype.h>
 #include <string.h>
 
-static const char *const settings_keys[] = { "prune", "org_id", "destination_id",
+static const char *const settings_keys[] = { "prune",	       "org_id",  "destination_id",
 					     "integration_id", "protect", NULL };
 enum { SET_PRUNE, SET_ORG_ID, SET_DESTINATION_ID, SET_INTEGRATION_ID, SET_PROTECT };
 
-static const char *const account_keys[] = { "name", "client_name", "identifiers", "precision",
-					    "status", "expire_at", "protected", "previous_names",
-					    "segments", "record_sync", "raw_fields", NULL };
+static const char *const account_keys[] = { "name",	"client_name", "identifiers", "precision",
+					    "status",	"expire_at",   "protected",   "previous_names",
+					    "segments", "record_sync", "raw_fields",  NULL };
 enum {
 	ACC_NAME,
 	ACC_CLIENT_NAME,
@@ -38,13 +38,12 @@ enum {
 static const char *const segment_keys[] = { "id", "name", "type", "offering", NULL };
 enum { SEG_ID, SEG_NAME, SEG_TYPE, SEG_OFFERING };
 
-static const char *const share_keys[] = { "segment", "buyer", "shared_on", "seller_allowlisted",
-					  NULL };
+static const char *const share_keys[] = { "segment", "buyer", "shared_on", "seller_allowlisted", NULL };
 enum { SH_SEGMENT, SH_BUYER, SH_SHARED_ON, SH_SELLER_ALLOWLISTED, SH_N_KEYS };
 
 /* Connect's words for identifier types; which ones a destination takes is
  * the rules' business. */
-static const char *const identifier_words[] = { "cookies", "ramp_ids", "ctv_ids",
+static const char *const identifier_words[] = { "cookies",	     "ramp_ids",     "ctv_ids",
 						"mobile_device_ids", "platform_ids", NULL };
 /* In enum order (enum account_status, enum segment_type). */
 static const char *const status_words[] = { "active", "inactive", NULL };
@@ -81,7 +80,8 @@ static void trim_name(struct loader *L, const char *key, struct sval *v)
 		diag_warning(L->w.d, "account.name", &v->pos, "remove the blanks around the name in the file",
 			     "%s \"%s\" has blanks around it: it is read as \"%s\"", key, was, v->v);
 	else if (L->trimmed == TRIM_WARNINGS + 1)
-		diag_warning(L->w.d, "account.name", &v->pos, "remove the blanks around the names in the file",
+		diag_warning(L->w.d, "account.name", &v->pos,
+			     "remove the blanks around the names in the file",
 			     "%s \"%s\" has blanks around it, and maybe more after it: they are read trimmed "
 			     "without a warning each",
 			     key, was);
@@ -95,14 +95,14 @@ static void trim_names(struct loader *L, const char *key, struct sval *v, size_t
 
 /* ---- settings ---------------------------------------------------------- */
 
-static void report_conflict(struct loader *L, const struct ynode *n, const char *key,
-			    const char *now, const char *before, const struct pos *first)
+static void report_conflict(struct loader *L, const struct ynode *n, const char *key, const char *now,
+			    const char *before, const struct pos *first)
 {
 	yw_err(&L->w, n, "schema.conflict",
-		 "settings apply to the whole configuration: set each one in one file, or to the "
-		 "same value everywhere",
-		 "setting '%s' is %s here but %s at %s:%u:%u", key, now, before, first->file,
-		 first->line, first->col);
+	       "settings apply to the whole configuration: set each one in one file, or to the "
+	       "same value everywhere",
+	       "setting '%s' is %s here but %s at %s:%u:%u", key, now, before, first->file, first->line,
+	       first->col);
 }
 
 static void set_prune(struct loader *L, const struct ynode *n, const struct ywhere *w)
@@ -120,8 +120,8 @@ static void set_prune(struct loader *L, const struct ynode *n, const struct ywhe
 	}
 }
 
-static void set_text(struct loader *L, const struct ynode *n, const struct ywhere *w,
-		     const char *key, struct sval *slot)
+static void set_text(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key,
+		     struct sval *slot)
 {
 	struct sval v;
 	if (yw_is_null(n) || !load_text(L, n, w, key, 0, &v))
@@ -234,8 +234,8 @@ static bool walk_segment_map(struct loader *L, const struct ynode *n, const stru
 
 /* One item of `segments:`: a bare id, or a mapping with an id. Fills *seg
  * and returns true when the item is usable. */
-static bool walk_segment(struct loader *L, const struct ynode *n, const struct ywhere *aw,
-			 size_t index, struct segment *seg)
+static bool walk_segment(struct loader *L, const struct ynode *n, const struct ywhere *aw, size_t index,
+			 struct segment *seg)
 {
 	memset(seg, 0, sizeof(*seg));
 	seg->pos = yw_pos(&L->w, n);
@@ -258,8 +258,7 @@ static bool walk_segment(struct loader *L, const struct ynode *n, const struct y
 	return walk_segment_map(L, n, &w, seg);
 }
 
-static void walk_segments(struct loader *L, const struct ynode *n, const struct ywhere *aw,
-			  struct account *a)
+static void walk_segments(struct loader *L, const struct ynode *n, const struct ywhere *aw, struct account *a)
 {
 	a->segments_pos = yw_pos(&L->w, n);
 	if (!yw_list(&L->w, n, aw, "segments") || n->kind != YNODE_SEQ || n->n == 0)
@@ -306,8 +305,8 @@ static void walk_identifiers(struct loader *L, const struct ynode *n, const stru
 	a->identifiers_declared = a->n_identifiers > 0;
 }
 
-static void walk_account_field(struct loader *L, int key, const struct ynode *v,
-			       const struct ywhere *w, struct account *a)
+static void walk_account_field(struct loader *L, int key, const struct ynode *v, const struct ywhere *w,
+			       struct account *a)
 {
 	int word;
 	switch (key) {
@@ -319,9 +318,7 @@ static void walk_account_field(struct loader *L, int key, const struct ynode *v,
 		if (!yw_is_null(v))
 			load_text(L, v, w, "client_name", 0, &a->client_name);
 		break;
-	case ACC_IDENTIFIERS:
-		walk_identifiers(L, v, w, a);
-		break;
+	case ACC_IDENTIFIERS: walk_identifiers(L, v, w, a); break;
 	case ACC_PRECISION:
 		if (!yw_is_null(v))
 			load_text(L, v, w, "precision", 0, &a->precision);
@@ -347,9 +344,7 @@ static void walk_account_field(struct loader *L, int key, const struct ynode *v,
 		load_text_list(L, v, w, "previous_names", &a->previous_names, &a->n_previous_names);
 		trim_names(L, "previous name", a->previous_names, a->n_previous_names);
 		break;
-	case ACC_SEGMENTS:
-		walk_segments(L, v, w, a);
-		break;
+	case ACC_SEGMENTS: walk_segments(L, v, w, a); break;
 	case ACC_RECORD_SYNC:
 		if (!yw_is_null(v) && yw_bool(&L->w, v, w, "record_sync", &a->record_sync))
 			a->record_sync_pos = yw_pos(&L->w, v);
@@ -358,8 +353,7 @@ static void walk_account_field(struct loader *L, int key, const struct ynode *v,
 		a->raw_fields_pos = yw_pos(&L->w, v);
 		load_text_list(L, v, w, "raw_fields", &a->raw_fields, &a->n_raw_fields);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -391,7 +385,7 @@ void load_walk_account(struct loader *L, const struct ynode *n, size_t index)
 		yw_err_required(&L->w, n, &w, "name", "every account needs `name:`, its identity");
 	if (!seen[ACC_IDENTIFIERS])
 		yw_err_required(&L->w, n, &w, "identifiers",
-				  "list the identifier types to send, e.g. `identifiers: [cookies]`");
+				"list the identifier types to send, e.g. `identifiers: [cookies]`");
 	/* Without a name there is no identity to plan against: leave it out
 	 * (it is the last one added, so this is a pop). */
 	if (!a->name.v)
@@ -403,8 +397,8 @@ void load_walk_account(struct loader *L, const struct ynode *n, size_t index)
 void load_walk_share(struct loader *L, const struct ynode *n, size_t index)
 {
 	if (n->kind != YNODE_MAP) {
-		yw_err_type(&L->w, n, &the_document, "marketplace_shares", index, "a mapping (one share)", NULL,
-			    "write `- {segment: ..., buyer: ..., shared_on: YYYY-MM-DD}`");
+		yw_err_type(&L->w, n, &the_document, "marketplace_shares", index, "a mapping (one share)",
+			    NULL, "write `- {segment: ..., buyer: ..., shared_on: YYYY-MM-DD}`");
 		return;
 	}
 	struct ywhere w = { "marketplace share", NULL, index, NULL };
@@ -433,7 +427,7 @@ void load_walk_share(struct loader *L, const struct ynode *n, size_t index)
 	for (int k = SH_SEGMENT; k <= SH_SHARED_ON; k++)
 		if (!seen[k])
 			yw_err_required(&L->w, n, &w, required[k],
-					  "a share needs segment, buyer and shared_on");
+					"a share needs segment, buyer and shared_on");
 	if (sh.segment.v && sh.buyer.v && sh.shared_on.v)
 		*state_add_share(L->s) = sh;
 }

@@ -32,14 +32,14 @@ struct loader {
  * or reports and returns false, leaving *out alone. Strings are copied
  * into the state's arena with the node's position. */
 /* A string; a number is taken as its text (names, dates). */
-bool load_text(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key,
-	       size_t item, struct sval *out);
+bool load_text(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key, size_t item,
+	       struct sval *out);
 /* A non-empty string or an integer, as text (segment ids). */
-bool load_id(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key,
-	     size_t item, struct sval *out);
+bool load_id(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key, size_t item,
+	     struct sval *out);
 /* A list of strings (numbers as text) into an arena array. */
-void load_text_list(struct loader *L, const struct ynode *n, const struct ywhere *w,
-		    const char *key, struct sval **out, size_t *n_out);
+void load_text_list(struct loader *L, const struct ynode *n, const struct ywhere *w, const char *key,
+		    struct sval **out, size_t *n_out);
 
 /* The sections of a document (walk.c). */
 void load_walk_settings(struct loader *L, const struct ynode *n);

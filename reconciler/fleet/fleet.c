@@ -65,8 +65,8 @@ static int worktree_dirs(const char *root, char ***names, size_t *n, bool *exist
 	return 0;
 }
 
-static int list_dirs(const struct fleet_source *src, const char *ref, struct gitsrc *g,
-		     char ***names, size_t *n, bool *exists, struct diags *d)
+static int list_dirs(const struct fleet_source *src, const char *ref, struct gitsrc *g, char ***names,
+		     size_t *n, bool *exists, struct diags *d)
 {
 	if (!ref)
 		return worktree_dirs(src->root, names, n, exists, d);
@@ -75,8 +75,8 @@ static int list_dirs(const struct fleet_source *src, const char *ref, struct git
 
 /* The configuration files of dir: the loader's selection, with blob ids
  * when hash is set (work tree) or always (a ref). */
-static int list_files(const char *dir, const char *ref, struct gitsrc *g, bool hash,
-		      struct fleet_files *out, struct diags *d)
+static int list_files(const char *dir, const char *ref, struct gitsrc *g, bool hash, struct fleet_files *out,
+		      struct diags *d)
 {
 	memset(out, 0, sizeof(*out));
 	if (ref)
@@ -107,8 +107,7 @@ static int open_git(const struct fleet_source *src, struct gitsrc **git, struct 
 /* Finds o's org_id: each file is loaded on its own (leniently: what else
  * is wrong with it is for its plan to say), so that two files declaring
  * different ids are both named. report: add the layout's errors to d. */
-static void read_org_id(struct fleet_org *o, const char *ref, struct gitsrc *g, bool report,
-			struct diags *d)
+static void read_org_id(struct fleet_org *o, const char *ref, struct gitsrc *g, bool report, struct diags *d)
 {
 	struct fleet_files files;
 	struct diags scratch = DIAGS_INIT;
@@ -129,9 +128,8 @@ static void read_org_id(struct fleet_org *o, const char *ref, struct gitsrc *g, 
 		} else if (id && id->v && strcmp(id->v, o->org_id) != 0 && report) {
 			o->invalid = true;
 			diag_error(d, "fleet.org_id", &id->pos, ORG_ID_HINT,
-				   "org '%s' sets org_id \"%s\" here but \"%s\" at %s:%u:%u", o->name,
-				   id->v, o->org_id, o->org_id_pos.file, o->org_id_pos.line,
-				   o->org_id_pos.col);
+				   "org '%s' sets org_id \"%s\" here but \"%s\" at %s:%u:%u", o->name, id->v,
+				   o->org_id, o->org_id_pos.file, o->org_id_pos.line, o->org_id_pos.col);
 		}
 		state_free(s);
 	}
@@ -188,8 +186,7 @@ static void check_duplicates(struct fleet *f, struct diags *d)
 	}
 }
 
-int fleet_load(struct fleet **out, const struct fleet_source *src, struct gitsrc **git,
-	       struct diags *d)
+int fleet_load(struct fleet **out, const struct fleet_source *src, struct gitsrc **git, struct diags *d)
 {
 	struct fleet *f = xcalloc(1, sizeof(*f));
 	*out = f;
@@ -210,8 +207,8 @@ int fleet_load(struct fleet **out, const struct fleet_source *src, struct gitsrc
 	struct pos at = { f->root, 0, 0 };
 	if (!exists)
 		diag_error(d, "fleet.root", &at, "give the directory that holds one directory per org",
-			   "the fleet root '%s' is not a directory%s%s", f->root,
-			   src->ref ? " in " : "", src->ref ? src->ref : "");
+			   "the fleet root '%s' is not a directory%s%s", f->root, src->ref ? " in " : "",
+			   src->ref ? src->ref : "");
 	else if (!n)
 		diag_error(d, "fleet.root", &at,
 			   "a fleet root holds one directory per org (advertisers/acme/, ...)",
@@ -238,8 +235,8 @@ static bool same_files(const struct fleet_files *a, const struct fleet_files *b)
 	return true;
 }
 
-int fleet_affected(struct fleet *f, const struct fleet_source *src, const char *base,
-		   struct gitsrc **git, struct diags *d)
+int fleet_affected(struct fleet *f, const struct fleet_source *src, const char *base, struct gitsrc **git,
+		   struct diags *d)
 {
 	if (open_git(src, git, d) < 0)
 		return -1;

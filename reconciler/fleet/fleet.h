@@ -30,12 +30,12 @@
 #include "util/diag.h"
 
 struct fleet_org {
-	char *name;    /* the directory's name */
-	char *path;    /* ROOT/NAME, as the root was given */
-	char *org_id;  /* NULL when none is declared (an error) */
+	char *name;	       /* the directory's name */
+	char *path;	       /* ROOT/NAME, as the root was given */
+	char *org_id;	       /* NULL when none is declared (an error) */
 	struct pos org_id_pos; /* where org_id was set; file owned by the org */
-	bool removed;  /* exists at the base only */
-	bool invalid;  /* breaks a fleet.* rule: must not run (fleet_load's errors say why) */
+	bool removed;	       /* exists at the base only */
+	bool invalid;	       /* breaks a fleet.* rule: must not run (fleet_load's errors say why) */
 };
 
 struct fleet {
@@ -55,13 +55,12 @@ struct fleet_source {
  * (gitsrc_close). Returns 0, or -1 with errors in d ("fleet.root" when the
  * root is no directory or holds no org, and the rules above; the orgs those
  * rules name are marked invalid, and the others can still run). */
-int fleet_load(struct fleet **out, const struct fleet_source *src, struct gitsrc **git,
-	       struct diags *d);
+int fleet_load(struct fleet **out, const struct fleet_source *src, struct gitsrc **git, struct diags *d);
 /* Keeps the orgs whose files differ between base and the head of src, and
  * adds those found at the base only (removed). Returns 0, or -1 with
  * "git.repo" / "git.ref" errors. */
-int fleet_affected(struct fleet *f, const struct fleet_source *src, const char *base,
-		   struct gitsrc **git, struct diags *d);
+int fleet_affected(struct fleet *f, const struct fleet_source *src, const char *base, struct gitsrc **git,
+		   struct diags *d);
 /* Keeps only the org named name; -1 with "fleet.org" when there is none. */
 int fleet_pick(struct fleet *f, const char *name, struct diags *d);
 void fleet_free(struct fleet *f);

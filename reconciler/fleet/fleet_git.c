@@ -40,8 +40,7 @@ static int file_cmp(const void *a, const void *b)
 
 /* The tree at rel (repository path, "" for the root) in ref's commit, or
  * NULL in *out when rel is no directory there. -1 only for a bad ref. */
-static int tree_at(struct gitsrc *g, const char *ref, const char *rel, git_tree **out,
-		   struct diags *d)
+static int tree_at(struct gitsrc *g, const char *ref, const char *rel, git_tree **out, struct diags *d)
 {
 	*out = NULL;
 	char hex[GITSRC_HEX];
@@ -107,8 +106,7 @@ int fleet_git_dirs(struct gitsrc *g, const char *ref, const char *root, char ***
 	return 0;
 }
 
-static void walk(git_repository *repo, const git_tree *t, struct strbuf *path,
-		 struct fleet_files *out)
+static void walk(git_repository *repo, const git_tree *t, struct strbuf *path, struct fleet_files *out)
 {
 	size_t count = git_tree_entrycount(t);
 	for (size_t i = 0; i < count; i++) {
@@ -125,8 +123,7 @@ static void walk(git_repository *repo, const git_tree *t, struct strbuf *path,
 				git_tree_free(sub);
 			}
 		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
-			   git_tree_entry_filemode(e) != GIT_FILEMODE_LINK &&
-			   desired_is_config_name(name)) {
+			   git_tree_entry_filemode(e) != GIT_FILEMODE_LINK && desired_is_config_name(name)) {
 			XGROW(out->v, out->cap, out->n + 1);
 			out->v[out->n].path = xstrdup(path->buf);
 			git_oid_tostr(out->v[out->n].oid, GITSRC_HEX, git_tree_entry_id(e));

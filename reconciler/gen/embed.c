@@ -45,8 +45,8 @@ int main(int argc, char **argv)
 	fprintf(out, "const struct embedded_file embedded_files[] = {\n");
 	for (int i = 2; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
-		fprintf(out, "\t{ \"%.*s\", data_%d, sizeof(data_%d) - 1 },\n", (int)(eq - argv[i]),
-			argv[i], i, i);
+		fprintf(out, "\t{ \"%.*s\", data_%d, sizeof(data_%d) - 1 },\n", (int)(eq - argv[i]), argv[i],
+			i, i);
 	}
 	fprintf(out, "\t{ 0, 0, 0 },\n};\n");
 	return fclose(out) == 0 ? 0 : 1;

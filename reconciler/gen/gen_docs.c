@@ -77,8 +77,9 @@ int main(int argc, char **argv)
 		.n_commands = n,
 		.global = global_options,
 		.env = env,
-		.exit_status = "0 success; 1 an error; 2 changes present or attention needed (see each "
-			       "command); 3 a safety cap stopped the run; 128 + N a signal N interrupted an apply.",
+		.exit_status =
+		    "0 success; 1 an error; 2 changes present or attention needed (see each "
+		    "command); 3 a safety cap stopped the run; 128 + N a signal N interrupted an apply.",
 	};
 	struct strbuf man = STRBUF_INIT, bash = STRBUF_INIT, zsh = STRBUF_INIT;
 	doc_man_page(&p, &man);

@@ -29,7 +29,6 @@
 
 #define RETRY_AFTER_MAX_MS 60000L
 
-
 /* Failures that no retry can mend: TLS trust, our own limits, bad URLs. */
 static bool fatal_curl(CURLcode rc)
 {
@@ -42,10 +41,8 @@ static bool fatal_curl(CURLcode rc)
 	case CURLE_SSL_CIPHER:
 	case CURLE_WRITE_ERROR:
 	case CURLE_OUT_OF_MEMORY:
-	case CURLE_TOO_MANY_REDIRECTS:
-		return true;
-	default:
-		return false;
+	case CURLE_TOO_MANY_REDIRECTS: return true;
+	default: return false;
 	}
 }
 
@@ -57,7 +54,8 @@ static bool garbled(struct http_request *r)
 	if (r->status < 200 || r->status >= 300 || r->response.len == 0)
 		return false;
 	http_request_drop_json(r);
-	r->json = json_loadb(r->response.buf, r->response.len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
+	r->json =
+	    json_loadb(r->response.buf, r->response.len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
 	if (r->json)
 		return false;
 	json_t *j = json_loadb(r->response.buf, r->response.len, JSON_DECODE_ANY, NULL);
@@ -87,7 +85,8 @@ int http_classify(struct http_client *c, struct http_request *r, CURLcode rc, bo
 		if (r->status < 500)
 			snprintf(r->error, sizeof(r->error), "%s",
 				 http_body_is_html(r->response.buf, r->response.len)
-				     ? "the answer is an HTML page, not JSON: a gateway or proxy answered, not the API"
+				     ? "the answer is an HTML page, not JSON: a gateway or proxy answered, "
+				       "not the API"
 				     : "the answer's body is not JSON");
 		return can_retry && r->resend_lost ? HTTP_V_RETRY : HTTP_V_DONE;
 	}
@@ -98,7 +97,8 @@ int http_classify(struct http_client *c, struct http_request *r, CURLcode rc, bo
 long http_client_wait_ms(struct http_client *c, const struct http_request *r, int attempt)
 {
 	long delay = http_client_backoff_ms(c, attempt);
-	long after = r->priv.retry_after_ms > RETRY_AFTER_MAX_MS ? RETRY_AFTER_MAX_MS : r->priv.retry_after_ms;
+	long after =
+	    r->priv.retry_after_ms > RETRY_AFTER_MAX_MS ? RETRY_AFTER_MAX_MS : r->priv.retry_after_ms;
 	return after > delay ? after : delay;
 }
 
@@ -148,7 +148,7 @@ struct run {
 	size_t n;
 	size_t finished;
 	long long last_line_ms; /* progress_every_ms: when the last line (or the run) started */
-	struct ended *ended; /* reap's */
+	struct ended *ended;	/* reap's */
 	size_t cap_ended;
 };
 
@@ -210,11 +210,8 @@ static void finish_api(struct run *run, struct http_request *r, CURLcode rc, boo
 		r->outcome = HTTP_ANSWERED;
 		complete(run, r);
 		break;
-	case HTTP_V_RETRY:
-		push_pending(c, r, http_now_ms() + http_retry_delay(c, r));
-		break;
-	default:
-		complete(run, r);
+	case HTTP_V_RETRY: push_pending(c, r, http_now_ms() + http_retry_delay(c, r)); break;
+	default: complete(run, r);
 	}
 }
 
@@ -235,7 +232,7 @@ static void reap(struct run *run, bool *any)
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 		*any = true;
 		XGROW(run->ended, run->cap_ended, n + 1);
-		run->ended[n++] = (struct ended){r, rc, http_end_transfer(c, r, rc)};
+		run->ended[n++] = (struct ended){ r, rc, http_end_transfer(c, r, rc) };
 	}
 	size_t held = 0;
 	for (size_t i = 0; i < n; i++)
@@ -282,9 +279,10 @@ void http_run_add(struct http_client *c, struct http_request *r)
 		c->run->n++;
 }
 
-int http_run(struct http_client *c, struct http_request **reqs, size_t n, const struct http_progress *progress)
+int http_run(struct http_client *c, struct http_request **reqs, size_t n,
+	     const struct http_progress *progress)
 {
-	struct run run = {.c = c, .progress = progress, .n = n};
+	struct run run = { .c = c, .progress = progress, .n = n };
 	struct run *outer = c->run;
 	c->run = &run;
 	for (size_t i = 0; i < n; i++)

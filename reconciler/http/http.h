@@ -53,19 +53,19 @@
 
 struct http_config {
 	const char *base_url; /* paths are appended (http_request_init) */
-	long timeout_s;         /* total time of one attempt */
+	long timeout_s;	      /* total time of one attempt */
 	long connect_timeout_s;
 	int max_retries;    /* attempts after the first */
 	long retry_base_ms; /* first backoff window */
 	long retry_cap_ms;  /* largest backoff window */
 	int concurrency;    /* transfers in flight */
-	bool progress;      /* a progress line on stderr (a terminal: rewritten in place) */
+	bool progress;	    /* a progress line on stderr (a terminal: rewritten in place) */
 	/* No terminal (a CI log): a whole progress line at most every
 	 * progress_every_ms (0: after every request), so a long observe shows a
 	 * sign of life without flooding the log. */
 	bool progress_log;
 	long progress_every_ms;
-	bool debug;         /* a redacted trace of every transfer on stderr */
+	bool debug; /* a redacted trace of every transfer on stderr */
 };
 
 enum http_method { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_DELETE };
@@ -93,7 +93,7 @@ struct http_attempt {
 	void *headers;
 	long long not_before; /* monotonic ms */
 	long retry_after_ms;  /* from the last answer; -1 when none */
-	bool too_big;         /* the answer passed HTTP_RESPONSE_MAX: cut off */
+	bool too_big;	      /* the answer passed HTTP_RESPONSE_MAX: cut off */
 	struct http_client *client;
 };
 
@@ -101,9 +101,9 @@ struct http_request {
 	/* set by http_request_init / http_request_init_url */
 	enum http_method method;
 	struct strbuf url;
-	struct strbuf body; /* JSON, or empty */
-	char what[160];     /* "POST /v2/integration-connections", for messages */
-	bool resend_lost;   /* safe to send again after a lost answer */
+	struct strbuf body;	  /* JSON, or empty */
+	char what[160];		  /* "POST /v2/integration-connections", for messages */
+	bool resend_lost;	  /* safe to send again after a lost answer */
 	const char *content_type; /* of the body (a static string); NULL: application/json */
 	/* Sent while the gate is closed, beside the concurrency limit, counted
 	 * in no progress line: what opens the gate (a token request). */
@@ -111,7 +111,7 @@ struct http_request {
 	/* Non-NULL: the bodies are left out of the debug trace, which names
 	 * them so ("token": "[N bytes of the token request, redacted]"). */
 	const char *redact;
-	bool first;         /* sent before the other waiting requests: others wait for it */
+	bool first; /* sent before the other waiting requests: others wait for it */
 	/* Requests still to go one after the other on this request's cursor
 	 * chain, itself included (the pages left of a list; 0 for a one-shot
 	 * request). Among ready requests the longest chain goes first
@@ -123,17 +123,17 @@ struct http_request {
 	void *ctx;
 	/* results */
 	enum http_outcome outcome;
-	long status;            /* of the last answer; 0 when none */
+	long status;		/* of the last answer; 0 when none */
 	struct strbuf response; /* body of the last answer */
 	/* The body of a 2xx answer parsed as JSON (a json_t *, owned; NULL when
 	 * none): the check for a garbled answer parses it, and keeps it so that
 	 * the caller need not parse it again (api_decode_page_json). Dropped at
 	 * the next attempt, by http_request_drop_json, or at release. */
 	void *json;
-	char error[320];        /* why it failed (transport, retries, the gate); "" otherwise */
-	char location[256];     /* the Location of a 3xx answer (never followed), or "" */
+	char error[320];    /* why it failed (transport, retries, the gate); "" otherwise */
+	char location[256]; /* the Location of a 3xx answer (never followed), or "" */
 	int attempts;
-	bool gate_failed;       /* never sent: the gate failed; error holds its reason */
+	bool gate_failed; /* never sent: the gate failed; error holds its reason */
 	/* The hooks' marks on the request (the engine only clears `retried`
 	 * when the request is armed): which credentials its last attempt
 	 * carried, and whether a refusal of it already led to new ones. */
@@ -150,8 +150,8 @@ int http_client_new(struct http_client **out, const struct http_config *cfg, str
 void http_client_free(struct http_client *c);
 
 enum http_gate {
-	HTTP_GATE_OPEN,   /* requests may start */
-	HTTP_GATE_WAIT,   /* they wait (for an ungated request the hook started) */
+	HTTP_GATE_OPEN,	  /* requests may start */
+	HTTP_GATE_WAIT,	  /* they wait (for an ungated request the hook started) */
 	HTTP_GATE_FAILED, /* they cannot go: every waiting one fails */
 };
 
@@ -189,8 +189,8 @@ long long http_now_ms(void);
 void http_request_init(struct http_request *r, const struct http_client *c, enum http_method method,
 		       const char *path, const char *body);
 /* The same against a whole URL; `what` names it in messages. */
-void http_request_init_url(struct http_request *r, enum http_method method, const char *url,
-			   const char *body, const char *what);
+void http_request_init_url(struct http_request *r, enum http_method method, const char *url, const char *body,
+			   const char *what);
 void http_request_release(struct http_request *r);
 /* Frees r->json early (a list keeps its request for the next page). */
 void http_request_drop_json(struct http_request *r);

@@ -29,7 +29,7 @@ struct http_client {
 	size_t n_idle, cap_idle;
 	struct http_request **pending; /* waiting to be sent: new, in backoff, or for the gate */
 	size_t n_pending, cap_pending;
-	size_t running;         /* transfers in the multi handle, the ungated included */
+	size_t running;		/* transfers in the multi handle, the ungated included */
 	size_t running_ungated; /* of which ungated */
 	uint64_t rng;
 	char ua[64];

@@ -95,7 +95,7 @@ long http_client_backoff_ms(struct http_client *c, int attempt)
 
 static const char *method_name(enum http_method m)
 {
-	static const char *const NAMES[] = {"GET", "POST", "PUT", "DELETE"};
+	static const char *const NAMES[] = { "GET", "POST", "PUT", "DELETE" };
 	return NAMES[m];
 }
 
@@ -103,8 +103,8 @@ static const char *method_name(enum http_method m)
 static void set_what(struct http_request *r, const char *path, const char *note)
 {
 	size_t n = strcspn(path, "?");
-	snprintf(r->what, sizeof(r->what), "%s %.*s%s", method_name(r->method), (int)(n > 120 ? 120 : n), path,
-		 note ? note : "");
+	snprintf(r->what, sizeof(r->what), "%s %.*s%s", method_name(r->method), (int)(n > 120 ? 120 : n),
+		 path, note ? note : "");
 }
 
 static void init_url(struct http_request *r, enum http_method method, const char *base, const char *path,
@@ -127,8 +127,8 @@ void http_request_init(struct http_request *r, const struct http_client *c, enum
 	set_what(r, path, NULL);
 }
 
-void http_request_init_url(struct http_request *r, enum http_method method, const char *url,
-			   const char *body, const char *what)
+void http_request_init_url(struct http_request *r, enum http_method method, const char *url, const char *body,
+			   const char *what)
 {
 	init_url(r, method, "", url, body);
 	snprintf(r->what, sizeof(r->what), "%s %s", method_name(method), what);
@@ -230,7 +230,8 @@ static struct curl_slist *request_headers(struct http_client *c, struct http_req
 	struct curl_slist *h = c->hooks.headers ? c->hooks.headers(c->hooks.ctx, r, NULL) : NULL;
 	h = curl_slist_append(h, "Accept: application/json");
 	if (r->body.len) {
-		snprintf(line, sizeof(line), "Content-Type: %s", r->content_type ? r->content_type : "application/json");
+		snprintf(line, sizeof(line), "Content-Type: %s",
+			 r->content_type ? r->content_type : "application/json");
 		h = curl_slist_append(h, line);
 	} else if (r->method != HTTP_GET) /* no body: no type (curl would say form-urlencoded) */
 		h = curl_slist_append(h, "Content-Type:");
@@ -303,7 +304,8 @@ bool http_end_transfer(struct http_client *c, struct http_request *r, CURLcode r
 	if (rc != CURLE_OK) {
 		r->status = 0;
 		if (r->priv.too_big)
-			snprintf(r->error, sizeof(r->error), "the answer is larger than %zu MiB (the limit): cut off",
+			snprintf(r->error, sizeof(r->error),
+				 "the answer is larger than %zu MiB (the limit): cut off",
 				 HTTP_RESPONSE_MAX >> 20);
 		else
 			snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(rc));

@@ -55,15 +55,9 @@ static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *
 	const struct http_request *r = ud;
 	char note[96];
 	switch (type) {
-	case CURLINFO_TEXT:
-		trace(r, "* ", data, size);
-		break;
-	case CURLINFO_HEADER_OUT:
-		trace_headers_out(r, data, size);
-		break;
-	case CURLINFO_HEADER_IN:
-		trace(r, "< ", data, size);
-		break;
+	case CURLINFO_TEXT: trace(r, "* ", data, size); break;
+	case CURLINFO_HEADER_OUT: trace_headers_out(r, data, size); break;
+	case CURLINFO_HEADER_IN: trace(r, "< ", data, size); break;
 	case CURLINFO_DATA_OUT:
 	case CURLINFO_DATA_IN:
 		if (r->redact) {
@@ -74,8 +68,7 @@ static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *
 			trace_max(r, type == CURLINFO_DATA_OUT ? "> " : "< ", data, size, DEBUG_BODY_MAX);
 		}
 		break;
-	default:
-		break; /* TLS records */
+	default: break; /* TLS records */
 	}
 	return 0;
 }

@@ -64,7 +64,7 @@ static int find_named(struct liveramp *l, struct create *c, struct diags *d)
 	struct lr_list ics, dms;
 	lr_list_init(&ics, l, API_IC, "/v2/integration-connections", NULL, &c->a);
 	lr_list_init(&dms, l, API_DM, "/v2/distribution-managers", NULL, &c->a);
-	struct lr_list *lists[] = {&ics, &dms};
+	struct lr_list *lists[] = { &ics, &dms };
 	int rc = lr_list_run(l, lists, 2, NULL, d) == 0 ? LR_NOT_DONE : -1;
 	for (size_t i = 0; rc == LR_NOT_DONE && i < dms.n; i++) {
 		const struct api_dm *dm = lr_list_item(&dms, i);
@@ -98,7 +98,7 @@ static int find_manager(struct liveramp *l, struct create *c, struct diags *d)
 	http_escape(&filter, c->ic_id);
 	struct lr_list dms;
 	lr_list_init(&dms, l, API_DM, "/v2/distribution-managers", filter.buf, &c->a);
-	struct lr_list *lists[] = {&dms};
+	struct lr_list *lists[] = { &dms };
 	int rc = lr_list_run(l, lists, 1, NULL, d);
 	for (size_t i = 0; rc == 0 && !c->dm_id && i < dms.n; i++) {
 		const struct api_dm *dm = lr_list_item(&dms, i);
@@ -106,10 +106,11 @@ static int find_manager(struct liveramp *l, struct create *c, struct diags *d)
 			c->dm_id = dm->id;
 	}
 	if (rc == 0 && !c->dm_id) {
-		diag_error(d, LR_RULE, NULL, "run plan again: it reports the connection, and apply can finish it",
-			   "integration connection %s was created, but LiveRamp lists no distribution manager "
-			   "\"%s\" for it",
-			   c->ic_id, c->want->name.v);
+		diag_error(
+		    d, LR_RULE, NULL, "run plan again: it reports the connection, and apply can finish it",
+		    "integration connection %s was created, but LiveRamp lists no distribution manager "
+		    "\"%s\" for it",
+		    c->ic_id, c->want->name.v);
 		rc = -1;
 	}
 	lr_list_release(&dms);
@@ -122,26 +123,31 @@ static char *create_body(struct liveramp *l, const struct account *want, struct 
 	json_t *types = mapping_device_types(l->base.profile, want, d);
 	if (!types)
 		return NULL;
-	json_t *body = json_pack("{s:[s,s], s:o, s:[{s:s, s:s}], s:s}", "integrationID", l->destination_id,
-				 l->integration_id, "deviceTypes", types, "properties", "propertyKey", l->client_key,
-				 "propertyValue", want->client_name.v, "distributionManagerName", want->name.v);
+	json_t *body =
+	    json_pack("{s:[s,s], s:o, s:[{s:s, s:s}], s:s}", "integrationID", l->destination_id,
+		      l->integration_id, "deviceTypes", types, "properties", "propertyKey", l->client_key,
+		      "propertyValue", want->client_name.v, "distributionManagerName", want->name.v);
 	return body ? lr_dump(body) : NULL;
 }
 
-int lr_create_account(struct backend *b, const struct account *want, struct account_ref *out,
-		      struct diags *d)
+int lr_create_account(struct backend *b, const struct account *want, struct account_ref *out, struct diags *d)
 {
 	struct liveramp *l = lr_of(b);
 	memset(out, 0, sizeof(*out));
-	if (lr_target(l, d) != 0 || lr_check_account(l, want, d) != 0 || lr_check_end_date(want, NULL, d) != 0)
+	if (lr_target(l, d) != 0 || lr_check_account(l, want, d) != 0 ||
+	    lr_check_end_date(want, NULL, d) != 0)
 		return -1;
-	struct create c = {.want = want};
+	struct create c = { .want = want };
 	c.body = create_body(l, want, d);
 	if (!c.body)
 		return -1;
 	const char *label = what_for(&c.a, "create", want->name.v);
-	struct lr_write w = {.what_for = label, .prepare = create_prepare, .accept = create_accept,
-			     .check = create_check, .l = l, .ctx = &c};
+	struct lr_write w = { .what_for = label,
+			      .prepare = create_prepare,
+			      .accept = create_accept,
+			      .check = create_check,
+			      .l = l,
+			      .ctx = &c };
 	int rc = lr_write_run(&w, d);
 	if (rc == 0 && !c.ic_id)
 		rc = find_named(l, &c, d) == LR_DONE ? 0 : -1;
@@ -209,12 +215,14 @@ static json_t *properties_with(const struct api_ic *ic, const char *key, const c
 	bool set = false;
 	for (size_t i = 0; i < ic->n_properties; i++) {
 		bool mine = strcmp(ic->properties[i].key, key) == 0;
-		json_array_append_new(props, json_pack("{s:s, s:s}", "propertyKey", ic->properties[i].key,
-						       "propertyValue", mine ? value : ic->properties[i].value));
+		json_array_append_new(props,
+				      json_pack("{s:s, s:s}", "propertyKey", ic->properties[i].key,
+						"propertyValue", mine ? value : ic->properties[i].value));
 		set |= mine;
 	}
 	if (!set)
-		json_array_append_new(props, json_pack("{s:s, s:s}", "propertyKey", key, "propertyValue", value));
+		json_array_append_new(props,
+				      json_pack("{s:s, s:s}", "propertyKey", key, "propertyValue", value));
 	return props;
 }
 
@@ -225,7 +233,7 @@ static int update_connection(struct liveramp *l, const struct account_ref *ref, 
 	struct api_ic ic;
 	long status;
 	char *path = lr_resource_path("integration-connections", ref->connection_id);
-	struct ic_want iw = {.key = l->client_key, .value = want->client_name.v};
+	struct ic_want iw = { .key = l->client_key, .value = want->client_name.v };
 	int rc = lr_get(l, API_IC, path, &ic, &a, false, &status, d);
 	if (rc == 0)
 		iw.types = mapping_device_types(l->base.profile, want, d);
@@ -235,7 +243,7 @@ static int update_connection(struct liveramp *l, const struct account_ref *ref, 
 		json_t *body = json_pack("{s:O, s:o}", "deviceTypes", iw.types, "properties",
 					 properties_with(&ic, iw.key, iw.value));
 		char *text = lr_dump(body);
-		struct lr_one o = {HTTP_PUT, path, text, API_IC, ic_holds, &iw};
+		struct lr_one o = { HTTP_PUT, path, text, API_IC, ic_holds, &iw };
 		rc = lr_write_one(l, &o, label, d);
 		free(text);
 	}
@@ -276,7 +284,7 @@ static int delete_one(struct liveramp *l, const char *collection, enum api_kind 
 		      const char *label, struct diags *d)
 {
 	char *path = lr_resource_path(collection, id);
-	struct lr_one o = {HTTP_DELETE, path, NULL, kind, NULL, NULL};
+	struct lr_one o = { HTTP_DELETE, path, NULL, kind, NULL, NULL };
 	int rc = lr_write_one(l, &o, label, d);
 	free(path);
 	return rc;

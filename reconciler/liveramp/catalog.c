@@ -151,7 +151,7 @@ static int lookup(struct observe *o, char **ids, size_t n, struct diags *d)
 		ptrs[i] = &reqs[i];
 	}
 	sb_release(&path);
-	static const struct http_progress PROGRESS = {"observing", "segments"};
+	static const struct http_progress PROGRESS = { "observing", "segments" };
 	if (n)
 		http_run(o->l->http, ptrs, n, &PROGRESS);
 	int rc = 0;
@@ -159,7 +159,8 @@ static int lookup(struct observe *o, char **ids, size_t n, struct diags *d)
 		struct api_segment g;
 		const struct http_request *r = &reqs[i];
 		if (http_ok(r)) {
-			if (api_decode_object(&g, API_SEGMENT, r->response.buf, r->response.len, &o->a, r->what, d) == 0)
+			if (api_decode_object(&g, API_SEGMENT, r->response.buf, r->response.len, &o->a,
+					      r->what, d) == 0)
 				put_segment(o, &g);
 			else
 				rc = -1;
@@ -187,8 +188,8 @@ int lr_catalog_read(struct observe *o, struct diags *d)
 	if (partial && n > lr_catalog_pages_left(o)) {
 		size_t from = o->segments.n;
 		o->segments.one_page = false;
-		struct lr_list *rest[] = {&o->segments};
-		static const struct http_progress PROGRESS = {"observing", "segment catalog"};
+		struct lr_list *rest[] = { &o->segments };
+		static const struct http_progress PROGRESS = { "observing", "segment catalog" };
 		if (lr_list_run(o->l, rest, 1, &PROGRESS, d) != 0) {
 			free(ids);
 			return -1;

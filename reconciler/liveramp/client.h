@@ -32,7 +32,7 @@ struct lr_http_config {
 	const char *org_id;    /* LR-Org-ID */
 	const char *account_id;
 	const char *secret_key; /* never shown */
-	long timeout_s;         /* as struct http_config, from here on */
+	long timeout_s;		/* as struct http_config, from here on */
 	long connect_timeout_s;
 	int max_retries;
 	long retry_base_ms;

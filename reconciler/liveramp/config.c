@@ -71,12 +71,14 @@ static int read_small_file(int fd, const char *path, struct strbuf *out, struct 
 	if (fstat(fd, &st) != 0)
 		return creds_error(d, path, NULL, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return creds_error(d, path, "point it at the JSON file LiveRamp gave you", "not a regular file");
+		return creds_error(d, path, "point it at the JSON file LiveRamp gave you",
+				   "not a regular file");
 	if (st.st_mode & 077)
 		return creds_error(d, path, "run: chmod 600 on the file (it holds a secret key)",
 				   "the file is readable by group or others; refusing to use it");
 	if (st.st_size > CREDENTIALS_MAX)
-		return creds_error(d, path, "point it at the JSON file LiveRamp gave you", "the file is too large");
+		return creds_error(d, path, "point it at the JSON file LiveRamp gave you",
+				   "the file is too large");
 	char buf[4096];
 	ssize_t n;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
@@ -89,8 +91,8 @@ static int read_small_file(int fd, const char *path, struct strbuf *out, struct 
 
 int liveramp_credentials_read(const char *path, char **account_id, char **secret_key, struct diags *d)
 {
-	static const char *const ID_KEYS[] = {"account_id", "accountId", "username", NULL};
-	static const char *const KEY_KEYS[] = {"secret_key", "secretKey", "password", NULL};
+	static const char *const ID_KEYS[] = { "account_id", "accountId", "username", NULL };
+	static const char *const KEY_KEYS[] = { "secret_key", "secretKey", "password", NULL };
 	*account_id = *secret_key = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
@@ -104,12 +106,14 @@ int liveramp_credentials_read(const char *path, char **account_id, char **secret
 		const char *id = first_string(root, ID_KEYS), *key = first_string(root, KEY_KEYS);
 		/* Never quote the file: it holds the secret. */
 		if (!json_is_object(root))
-			rc = creds_error(d, path, "it should be the JSON object LiveRamp issued", "not a JSON object");
+			rc = creds_error(d, path, "it should be the JSON object LiveRamp issued",
+					 "not a JSON object");
 		else if (!id || !key)
-			rc = creds_error(d, path,
-					 "the file needs the account id (account_id, accountId or username) and "
-					 "the secret key (secret_key, secretKey or password)",
-					 !id ? "no account id in the file" : "no secret key in the file");
+			rc = creds_error(
+			    d, path,
+			    "the file needs the account id (account_id, accountId or username) and "
+			    "the secret key (secret_key, secretKey or password)",
+			    !id ? "no account id in the file" : "no secret key in the file");
 		else {
 			*account_id = xstrdup(id);
 			*secret_key = xstrdup(key);
@@ -135,7 +139,8 @@ static int env_long(const char *name, long min, long max, long def, long *out, s
 	errno = 0;
 	long n = strtol(v, &end, 10);
 	if (errno || end == v || *end || n < min || n > max) {
-		diag_error(d, RULE, NULL, NULL, "%s=%s: expected a whole number from %ld to %ld", name, v, min, max);
+		diag_error(d, RULE, NULL, NULL, "%s=%s: expected a whole number from %ld to %ld", name, v,
+			   min, max);
 		return -1;
 	}
 	*out = n;
@@ -145,19 +150,22 @@ static int env_long(const char *name, long min, long max, long def, long *out, s
 static int read_org(struct liveramp_config *cfg, const struct settings *settings, struct diags *d)
 {
 	const char *from_env = env("LIVERAMP_ORG_ID");
-	const char *from_config = settings && settings->org_id.v && *settings->org_id.v ? settings->org_id.v : NULL;
+	const char *from_config =
+	    settings && settings->org_id.v && *settings->org_id.v ? settings->org_id.v : NULL;
 	if (from_env && from_config && strcmp(from_env, from_config) != 0) {
 		diag_error(d, RULE, &settings->org_id.pos,
 			   "unset LIVERAMP_ORG_ID or make it match settings.org_id: acting on the wrong "
 			   "organization is not something to guess about",
-			   "LIVERAMP_ORG_ID=%s but the config's settings.org_id is %s", from_env, from_config);
+			   "LIVERAMP_ORG_ID=%s but the config's settings.org_id is %s", from_env,
+			   from_config);
 		return -1;
 	}
 	if (!from_env && !from_config) {
-		diag_error(d, RULE, NULL,
-			   "set LIVERAMP_ORG_ID to your LiveRamp organization id (or settings.org_id in the "
-			   "config)",
-			   "LIVERAMP_ORG_ID is not set: the liveramp backend needs the organization to act as");
+		diag_error(
+		    d, RULE, NULL,
+		    "set LIVERAMP_ORG_ID to your LiveRamp organization id (or settings.org_id in the "
+		    "config)",
+		    "LIVERAMP_ORG_ID is not set: the liveramp backend needs the organization to act as");
 		return -1;
 	}
 	cfg->org_id = xstrdup(from_env ? from_env : from_config);

@@ -24,8 +24,8 @@
 #include "util/text.h"
 
 #define RULE "backend"
-#define HINT                                                                                       \
-	"the answer does not match the Activation API contract; retry, and if it persists "        \
+#define HINT                                                                                                 \
+	"the answer does not match the Activation API contract; retry, and if it persists "                  \
 	"report it to LiveRamp with the request named here"
 
 /* The state of one decode: where we are, and the first problem found. */
@@ -35,8 +35,7 @@ struct dx {
 	char err[256];
 };
 
-__attribute__((format(printf, 3, 4))) static int fail(struct dx *x, const char *field, const char *fmt,
-						      ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct dx *x, const char *field, const char *fmt, ...)
 {
 	if (x->err[0])
 		return -1;
@@ -125,7 +124,8 @@ static int get_str_array(struct dx *x, const json_t *obj, const char *key, const
 	for (size_t i = 0; i < len; i++) {
 		const json_t *v = json_array_get(arr, i);
 		if (!json_is_string(v))
-			return fail(x, key, "item %zu: expected a string, got %s", i, json_type_word(v, true));
+			return fail(x, key, "item %zu: expected a string, got %s", i,
+				    json_type_word(v, true));
 		(*out)[i] = arena_strndup(x->a, json_string_value(v), json_string_length(v));
 	}
 	*n = len;
@@ -178,7 +178,8 @@ static int dec_integration(struct dx *x, const json_t *obj, void *out)
 		const json_t *name = json_object_get(p, "name");
 		if (!json_is_string(name))
 			return fail(x, "requiredProperties", "item %zu: name is not a string", i);
-		v->required_properties[i] = arena_strndup(x->a, json_string_value(name), json_string_length(name));
+		v->required_properties[i] =
+		    arena_strndup(x->a, json_string_value(name), json_string_length(name));
 	}
 	v->n_required_properties = n;
 	return 0;
@@ -187,8 +188,8 @@ static int dec_integration(struct dx *x, const json_t *obj, void *out)
 static int dec_integration_id(struct dx *x, const json_t *obj, struct api_ic *v)
 {
 	const json_t *pair = json_object_get(obj, "integrationID");
-	if (!json_is_array(pair) || json_array_size(pair) != 2 ||
-	    !json_is_string(json_array_get(pair, 0)) || !json_is_string(json_array_get(pair, 1)))
+	if (!json_is_array(pair) || json_array_size(pair) != 2 || !json_is_string(json_array_get(pair, 0)) ||
+	    !json_is_string(json_array_get(pair, 1)))
 		return fail(x, "integrationID", "expected [destinationId, integrationId]");
 	v->destination_id = arena_strdup(x->a, json_string_value(json_array_get(pair, 0)));
 	v->integration_id = arena_strdup(x->a, json_string_value(json_array_get(pair, 1)));
@@ -204,9 +205,11 @@ static int dec_properties(struct dx *x, const json_t *obj, struct api_ic *v)
 	v->properties = arena_alloc(x->a, (n ? n : 1) * sizeof(*v->properties));
 	for (size_t i = 0; i < n; i++) {
 		const json_t *p = json_array_get(props, i);
-		const json_t *k = json_object_get(p, "propertyKey"), *val = json_object_get(p, "propertyValue");
+		const json_t *k = json_object_get(p, "propertyKey"),
+			     *val = json_object_get(p, "propertyValue");
 		if (!json_is_object(p) || !json_is_string(k) || !json_is_string(val))
-			return fail(x, "properties", "item %zu: expected {propertyKey, propertyValue} strings", i);
+			return fail(x, "properties",
+				    "item %zu: expected {propertyKey, propertyValue} strings", i);
 		v->properties[i].key = arena_strndup(x->a, json_string_value(k), json_string_length(k));
 		v->properties[i].value = arena_strndup(x->a, json_string_value(val), json_string_length(val));
 	}
@@ -217,8 +220,8 @@ static int dec_properties(struct dx *x, const json_t *obj, struct api_ic *v)
 static int dec_ic(struct dx *x, const json_t *obj, void *out)
 {
 	struct api_ic *v = out;
-	if (need_object(x, obj) != 0 || get_id(x, obj, "id", &v->id) != 0 || dec_integration_id(x, obj, v) != 0 ||
-	    dec_properties(x, obj, v) != 0)
+	if (need_object(x, obj) != 0 || get_id(x, obj, "id", &v->id) != 0 ||
+	    dec_integration_id(x, obj, v) != 0 || dec_properties(x, obj, v) != 0)
 		return -1;
 	return get_str_array(x, obj, "deviceTypes", &v->device_types, &v->n_device_types);
 }
@@ -289,8 +292,8 @@ static int dec_segment(struct dx *x, const json_t *obj, void *out)
 	return 0;
 }
 
-static const char *const DELIVERY_STATUSES[] = {"FAILED", "CANCELLED", "PENDING", "IN_PROGRESS",
-						"DELIVERED", NULL};
+static const char *const DELIVERY_STATUSES[] = { "FAILED",	"CANCELLED", "PENDING",
+						 "IN_PROGRESS", "DELIVERED", NULL };
 
 static int dec_delivery(struct dx *x, const json_t *obj, void *out)
 {
@@ -318,13 +321,13 @@ static const struct kind_info {
 	size_t size;
 	item_fn *fn;
 } KINDS[API_KIND_COUNT] = {
-	[API_DESTINATION] = {"v2/Destinations", sizeof(struct api_destination), dec_destination},
-	[API_INTEGRATION] = {"integrations", sizeof(struct api_integration), dec_integration},
-	[API_IC] = {"v2/IntegrationConnections", sizeof(struct api_ic), dec_ic},
-	[API_DM] = {"v2/DistributionManagers", sizeof(struct api_dm), dec_dm},
-	[API_CONFIG] = {"segmentConfigs", sizeof(struct api_config), dec_config},
-	[API_SEGMENT] = {"v2/Segments", sizeof(struct api_segment), dec_segment},
-	[API_DELIVERY] = {"v2/Deliveries", sizeof(struct api_delivery), dec_delivery},
+	[API_DESTINATION] = { "v2/Destinations", sizeof(struct api_destination), dec_destination },
+	[API_INTEGRATION] = { "integrations", sizeof(struct api_integration), dec_integration },
+	[API_IC] = { "v2/IntegrationConnections", sizeof(struct api_ic), dec_ic },
+	[API_DM] = { "v2/DistributionManagers", sizeof(struct api_dm), dec_dm },
+	[API_CONFIG] = { "segmentConfigs", sizeof(struct api_config), dec_config },
+	[API_SEGMENT] = { "v2/Segments", sizeof(struct api_segment), dec_segment },
+	[API_DELIVERY] = { "v2/Deliveries", sizeof(struct api_delivery), dec_delivery },
 };
 
 const char *api_kind_key(enum api_kind kind)
@@ -339,9 +342,9 @@ size_t api_kind_size(enum api_kind kind)
 
 /* Every item struct begins with its id. */
 _Static_assert(offsetof(struct api_destination, id) == 0 && offsetof(struct api_integration, id) == 0 &&
-		       offsetof(struct api_ic, id) == 0 && offsetof(struct api_dm, id) == 0 &&
-		       offsetof(struct api_config, id) == 0 && offsetof(struct api_segment, id) == 0 &&
-		       offsetof(struct api_delivery, id) == 0,
+		   offsetof(struct api_ic, id) == 0 && offsetof(struct api_dm, id) == 0 &&
+		   offsetof(struct api_config, id) == 0 && offsetof(struct api_segment, id) == 0 &&
+		   offsetof(struct api_delivery, id) == 0,
 	       "api_item_id reads the first member");
 
 const char *api_item_id(enum api_kind kind, const void *item)
@@ -361,7 +364,8 @@ static json_t *parse(struct dx *x, const char *body, size_t len)
 	}
 	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!root && http_body_is_html(body, len))
-		fail(x, NULL, "an HTML page where JSON was expected: a gateway or proxy answered, not the API");
+		fail(x, NULL,
+		     "an HTML page where JSON was expected: a gateway or proxy answered, not the API");
 	else if (!root)
 		fail(x, NULL, "not JSON (%s at byte %d)", je.text, je.position);
 	return root;
@@ -377,7 +381,8 @@ static int dec_pagination(struct dx *x, const json_t *root, struct api_page *out
 	x->where = "_pagination";
 	if (!json_is_object(p))
 		return fail(x, NULL, "expected an object, got %s", json_type_word(p, true));
-	if (get_str(x, p, "after", false, &out->after) != 0 || get_int(x, p, "total", false, &out->total) != 0)
+	if (get_str(x, p, "after", false, &out->after) != 0 ||
+	    get_int(x, p, "total", false, &out->total) != 0)
 		return -1;
 	if (out->after && !*out->after)
 		out->after = NULL; /* an empty cursor would loop forever */
@@ -403,7 +408,7 @@ static int dec_items(struct dx *x, const struct kind_info *k, const json_t *arr,
 static int decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len,
 		       const json_t *parsed, struct arena *a, const char *what, struct diags *d)
 {
-	struct dx x = {.a = a, .where = ""};
+	struct dx x = { .a = a, .where = "" };
 	memset(out, 0, sizeof(*out));
 	if (kind >= API_KIND_COUNT) {
 		fail(&x, NULL, "unknown kind");
@@ -433,8 +438,8 @@ static int decode_page(struct api_page *out, enum api_kind kind, const char *bod
 	return rc;
 }
 
-int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len,
-		    struct arena *a, const char *what, struct diags *d)
+int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len, struct arena *a,
+		    const char *what, struct diags *d)
 {
 	return decode_page(out, kind, body, len, NULL, a, what, d);
 }
@@ -448,7 +453,7 @@ int api_decode_page_json(struct api_page *out, enum api_kind kind, const void *p
 int api_decode_object(void *out, enum api_kind kind, const char *body, size_t len, struct arena *a,
 		      const char *what, struct diags *d)
 {
-	struct dx x = {.a = a, .where = ""};
+	struct dx x = { .a = a, .where = "" };
 	int rc = -1;
 	if (kind < API_KIND_COUNT) {
 		memset(out, 0, KINDS[kind].size);
@@ -486,10 +491,10 @@ static int dec_expires_in(struct dx *x, const json_t *root, long long *out)
 	return *out > 0 ? 0 : fail(x, "expires_in", "must be positive");
 }
 
-int api_decode_token(struct api_token *out, const char *body, size_t len, struct arena *a,
-		     const char *what, struct diags *d)
+int api_decode_token(struct api_token *out, const char *body, size_t len, struct arena *a, const char *what,
+		     struct diags *d)
 {
-	struct dx x = {.a = a, .where = ""};
+	struct dx x = { .a = a, .where = "" };
 	memset(out, 0, sizeof(*out));
 	json_t *root = parse(&x, body, len);
 	int rc = -1;
@@ -513,7 +518,7 @@ int api_decode_token(struct api_token *out, const char *body, size_t len, struct
 int api_decode_created(const char **id, const char *body, size_t len, struct arena *a, const char *what,
 		       struct diags *d)
 {
-	struct dx x = {.a = a, .where = ""};
+	struct dx x = { .a = a, .where = "" };
 	*id = NULL;
 	json_t *root = parse(&x, body, len);
 	int rc = root && need_object(&x, root) == 0 ? get_id(&x, root, "id", id) : -1;
@@ -532,9 +537,11 @@ static int dec_item_status(struct dx *x, const json_t *item, struct api_item_sta
 		return -1;
 	const json_t *st = json_object_get(item, "status");
 	if (!json_is_object(st))
-		return fail(x, "status", "expected an object, got %s", st ? json_type_word(st, true) : "nothing");
+		return fail(x, "status", "expected an object, got %s",
+			    st ? json_type_word(st, true) : "nothing");
 	x->where = arena_printf(x->a, "%s.status", x->where);
-	if (get_int(x, st, "httpStatus", true, &status) != 0 || get_str(x, st, "errorCode", false, &out->code) != 0 ||
+	if (get_int(x, st, "httpStatus", true, &status) != 0 ||
+	    get_str(x, st, "errorCode", false, &out->code) != 0 ||
 	    get_str(x, st, "message", false, &out->message) != 0)
 		return -1;
 	if (status < 100 || status > 599)
@@ -546,7 +553,7 @@ static int dec_item_status(struct dx *x, const json_t *item, struct api_item_sta
 int api_decode_multi_status(struct api_item_status **items, size_t *n, const char *body, size_t len,
 			    struct arena *a, const char *what, struct diags *d)
 {
-	struct dx x = {.a = a, .where = ""};
+	struct dx x = { .a = a, .where = "" };
 	*items = NULL;
 	*n = 0;
 	json_t *root = parse(&x, body, len);

@@ -31,16 +31,16 @@
 struct api_token {
 	const char *access_token;
 	const char *token_type; /* "Bearer", or NULL when absent */
-	long long expires_in;   /* seconds, > 0 */
+	long long expires_in;	/* seconds, > 0 */
 };
 
 /* StandardError {httpStatus, errorCode, message}, the shape other LiveRamp
  * APIs use {"error": {message, code, requestId}}, or an OAuth2 error
  * {error, error_description}: whichever fields are present. */
 struct api_error {
-	int http_status; /* 0 when absent */
-	const char *code;    /* errorCode, error.code or error; NULL when absent */
-	const char *message; /* message, error.message or error_description; NULL when absent */
+	int http_status;	/* 0 when absent */
+	const char *code;	/* errorCode, error.code or error; NULL when absent */
+	const char *message;	/* message, error.message or error_description; NULL when absent */
 	const char *request_id; /* requestId (either shape): what support asks for; or NULL */
 };
 
@@ -77,7 +77,7 @@ struct api_dm {
 	const char *id;
 	const char *name;
 	const char *ic_id;     /* integrationConnectionID */
-	bool inactive;         /* status INACTIVE (else ACTIVE) */
+	bool inactive;	       /* status INACTIVE (else ACTIVE) */
 	const char *expire_at; /* "YYYY-MM-DD" (a date-time is cut to its date); NULL: none */
 };
 
@@ -85,7 +85,7 @@ struct api_dm {
 struct api_config {
 	const char *id;
 	const char *segment_id;
-	bool marketplace; /* segmentType DATA_MARKETPLACE (else ONBOARDING) */
+	bool marketplace;  /* segmentType DATA_MARKETPLACE (else ONBOARDING) */
 	const char *dm_id; /* distributionManagerID; NULL when the answer leaves it out */
 };
 
@@ -101,13 +101,13 @@ struct api_segment {
 /* A delivery of a segment to a connection (v2/Deliveries). */
 struct api_delivery {
 	const char *id;
-	const char *status;      /* FAILED, CANCELLED, PENDING, IN_PROGRESS or DELIVERED */
+	const char *status;	 /* FAILED, CANCELLED, PENDING, IN_PROGRESS or DELIVERED */
 	const char *device_type; /* NULL when absent */
-	long long record_count;  /* -1 when absent */
-	const char *updated_at;  /* as sent */
-	const char *segment_id;  /* NULL when absent */
-	const char *ic_id;       /* integrationConnectionID */
-	bool remove;             /* operationType DELETE (else ADD) */
+	long long record_count;	 /* -1 when absent */
+	const char *updated_at;	 /* as sent */
+	const char *segment_id;	 /* NULL when absent */
+	const char *ic_id;	 /* integrationConnectionID */
+	bool remove;		 /* operationType DELETE (else ADD) */
 };
 
 /* One item of a 207 multi-status answer. */
@@ -120,13 +120,13 @@ struct api_item_status {
 
 /* The kinds of list items, each with its array key and item struct. */
 enum api_kind {
-	API_DESTINATION,  /* struct api_destination, "v2/Destinations" */
-	API_INTEGRATION,  /* struct api_integration, "integrations" */
-	API_IC,           /* struct api_ic, "v2/IntegrationConnections" */
-	API_DM,           /* struct api_dm, "v2/DistributionManagers" */
-	API_CONFIG,       /* struct api_config, "segmentConfigs" */
-	API_SEGMENT,      /* struct api_segment, "v2/Segments" */
-	API_DELIVERY,     /* struct api_delivery, "v2/Deliveries" */
+	API_DESTINATION, /* struct api_destination, "v2/Destinations" */
+	API_INTEGRATION, /* struct api_integration, "integrations" */
+	API_IC,		 /* struct api_ic, "v2/IntegrationConnections" */
+	API_DM,		 /* struct api_dm, "v2/DistributionManagers" */
+	API_CONFIG,	 /* struct api_config, "segmentConfigs" */
+	API_SEGMENT,	 /* struct api_segment, "v2/Segments" */
+	API_DELIVERY,	 /* struct api_delivery, "v2/Deliveries" */
 	API_KIND_COUNT
 };
 
@@ -149,8 +149,8 @@ size_t api_kind_size(enum api_kind kind);
 /* The id of a decoded item of the kind (every item struct has one). */
 const char *api_item_id(enum api_kind kind, const void *item);
 
-int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len,
-		    struct arena *a, const char *what, struct diags *d);
+int api_decode_page(struct api_page *out, enum api_kind kind, const char *body, size_t len, struct arena *a,
+		    const char *what, struct diags *d);
 /* The same from a body parsed already (a json_t *, borrowed: the parse of
  * http_request.json), so that a page is parsed once. */
 int api_decode_page_json(struct api_page *out, enum api_kind kind, const void *parsed, struct arena *a,
@@ -159,11 +159,11 @@ int api_decode_page_json(struct api_page *out, enum api_kind kind, const void *p
  * the kind's struct. */
 int api_decode_object(void *out, enum api_kind kind, const char *body, size_t len, struct arena *a,
 		      const char *what, struct diags *d);
-int api_decode_token(struct api_token *out, const char *body, size_t len, struct arena *a,
-		     const char *what, struct diags *d);
+int api_decode_token(struct api_token *out, const char *body, size_t len, struct arena *a, const char *what,
+		     struct diags *d);
 /* The `id` of a 201 answer ({"id": "..."}). */
-int api_decode_created(const char **id, const char *body, size_t len, struct arena *a,
-		       const char *what, struct diags *d);
+int api_decode_created(const char **id, const char *body, size_t len, struct arena *a, const char *what,
+		       struct diags *d);
 int api_decode_multi_status(struct api_item_status **items, size_t *n, const char *body, size_t len,
 			    struct arena *a, const char *what, struct diags *d);
 /* An error body. Returns -1 (without a diagnostic: an error answer that is

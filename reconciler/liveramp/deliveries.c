@@ -49,11 +49,11 @@ struct part {
 	struct lr_list ls;
 	char *filter;
 	size_t from, to; /* q->segment_ids[from, to) */
-	bool redo;       /* answered deliveries without segmentID: asked again one by one */
+	bool redo;	 /* answered deliveries without segmentID: asked again one by one */
 };
 
-static void part_init(struct part *p, struct liveramp *l, const struct delivery_query *q, size_t from, size_t to,
-		      struct arena *a)
+static void part_init(struct part *p, struct liveramp *l, const struct delivery_query *q, size_t from,
+		      size_t to, struct arena *a)
 {
 	p->from = from;
 	p->to = to;
@@ -66,7 +66,7 @@ static int run_parts(struct liveramp *l, struct part *parts, size_t n, struct di
 	struct lr_list **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
 	for (size_t i = 0; i < n; i++)
 		ptrs[i] = &parts[i].ls;
-	static const struct http_progress PROGRESS = {"reading", "delivery reports"};
+	static const struct http_progress PROGRESS = { "reading", "delivery reports" };
 	int rc = lr_list_run(l, ptrs, n, &PROGRESS, d);
 	free(ptrs);
 	return rc;
@@ -98,7 +98,8 @@ int lr_deliveries(struct backend *b, const struct delivery_query *q, struct deli
 	struct part *parts = xcalloc(n, sizeof(*parts));
 	for (size_t i = 0; i < n; i++) {
 		size_t from = i * SEGMENTS_PER_QUERY;
-		size_t to = n_ids ? (from + SEGMENTS_PER_QUERY < n_ids ? from + SEGMENTS_PER_QUERY : n_ids) : 0;
+		size_t to =
+		    n_ids ? (from + SEGMENTS_PER_QUERY < n_ids ? from + SEGMENTS_PER_QUERY : n_ids) : 0;
 		part_init(&parts[i], l, q, from, to, &a);
 	}
 	int rc = run_parts(l, parts, n, d);
@@ -131,12 +132,13 @@ int lr_deliveries(struct backend *b, const struct delivery_query *q, struct deli
 		}
 	}
 	if (unmatched)
-		diag_warning(d, LR_RULE, NULL,
-			     "ask for the account's segments (reconciler status does), so that each delivery "
-			     "can be placed",
-			     "%zu unmatched deliver%s of integration connection %s: LiveRamp sent no segmentID, "
-			     "and the request did not name a single segment",
-			     unmatched, unmatched == 1 ? "y" : "ies", q->connection_id ? q->connection_id : "");
+		diag_warning(
+		    d, LR_RULE, NULL,
+		    "ask for the account's segments (reconciler status does), so that each delivery "
+		    "can be placed",
+		    "%zu unmatched deliver%s of integration connection %s: LiveRamp sent no segmentID, "
+		    "and the request did not name a single segment",
+		    unmatched, unmatched == 1 ? "y" : "ies", q->connection_id ? q->connection_id : "");
 	free(again);
 	free(parts);
 	arena_free(&a);

@@ -91,17 +91,18 @@ static bool page_done(struct http_request *r, void *ctx)
 	if (!http_ok(r))
 		return false;
 	int rc = r->json ? api_decode_page_json(&page, ls->kind, r->json, ls->arena, r->what, &ls->diags)
-			 : api_decode_page(&page, ls->kind, r->response.buf, r->response.len, ls->arena, r->what,
-					   &ls->diags);
+			 : api_decode_page(&page, ls->kind, r->response.buf, r->response.len, ls->arena,
+					   r->what, &ls->diags);
 	http_request_drop_json(r);
 	if (rc != 0) {
 		ls->bad = true;
 		return false;
 	}
 	if (page.n > LR_PAGE_LIMIT) {
-		diag_error(&ls->diags, LR_RULE, NULL, "retry later; report it to LiveRamp with the request named here",
-			   "%s: a page of %zu items, more than the %d asked for; the list is not read", r->what,
-			   page.n, LR_PAGE_LIMIT);
+		diag_error(&ls->diags, LR_RULE, NULL,
+			   "retry later; report it to LiveRamp with the request named here",
+			   "%s: a page of %zu items, more than the %d asked for; the list is not read",
+			   r->what, page.n, LR_PAGE_LIMIT);
 		ls->bad = true;
 		return false;
 	}
@@ -113,9 +114,11 @@ static bool page_done(struct http_request *r, void *ctx)
 	if (!page.after)
 		return false;
 	if (hmap_get(&ls->cursors, page.after) || ++ls->pages >= MAX_PAGES) {
-		diag_error(&ls->diags, LR_RULE, NULL, "retry later; report it to LiveRamp with the request named here",
+		diag_error(&ls->diags, LR_RULE, NULL,
+			   "retry later; report it to LiveRamp with the request named here",
 			   "%s: the list does not end (%s)", r->what,
-			   ls->pages >= MAX_PAGES ? "too many pages" : "a cursor came back that this walk had seen");
+			   ls->pages >= MAX_PAGES ? "too many pages"
+						  : "a cursor came back that this walk had seen");
 		ls->bad = true;
 		return false;
 	}
@@ -188,7 +191,7 @@ int lr_list_run(struct liveramp *l, struct lr_list **lists, size_t n, const stru
 int lr_get(struct liveramp *l, enum api_kind kind, const char *path, void *out, struct arena *a,
 	   bool quiet_404, long *status, struct diags *d)
 {
-	struct http_request r = {0};
+	struct http_request r = { 0 };
 	http_request_init(&r, l->http, HTTP_GET, path, NULL);
 	http_send(l->http, &r);
 	*status = r.outcome == HTTP_ANSWERED ? r.status : 0;
@@ -204,7 +207,8 @@ int lr_get(struct liveramp *l, enum api_kind kind, const char *path, void *out, 
 /* ---- the target ----------------------------------------------------------- */
 
 /* The name exactly, else the same name folded (as Connect shows names). */
-static const void *find_named(const struct lr_list *ls, const char *want, const char *(*name_of)(const void *))
+static const void *find_named(const struct lr_list *ls, const char *want,
+			      const char *(*name_of)(const void *))
 {
 	for (size_t i = 0; i < ls->n; i++)
 		if (strcmp(name_of(lr_list_item(ls, i)), want) == 0)
@@ -248,7 +252,7 @@ static const char *find_destination(struct liveramp *l, struct arena *a, struct 
 {
 	struct lr_list ls;
 	lr_destinations_init(&ls, l, a);
-	struct lr_list *lists[] = {&ls};
+	struct lr_list *lists[] = { &ls };
 	const char *id = lr_list_run(l, lists, 1, NULL, d) == 0 ? lr_target_destination(l, &ls, d) : NULL;
 	lr_list_release(&ls);
 	return id;
@@ -294,7 +298,7 @@ static int find_integration(struct liveramp *l, const char *dest, struct arena *
 	} else {
 		struct lr_list ls;
 		lr_integrations_init(&ls, l, dest, a);
-		struct lr_list *lists[] = {&ls};
+		struct lr_list *lists[] = { &ls };
 		const struct api_integration *it =
 		    lr_list_run(l, lists, 1, NULL, d) == 0 ? pick_integration(l, dest, &ls, d) : NULL;
 		if (it) {

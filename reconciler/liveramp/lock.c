@@ -54,7 +54,8 @@ static int lock_dir(struct strbuf *dir, struct diags *d)
 	    (st.st_mode & 077) != 0) {
 		diag_error(d, LR_RULE, NULL,
 			   "remove it, or set XDG_RUNTIME_DIR or TMPDIR to a directory of your own",
-			   "the lock directory %s is not a directory private to this user (mode 0700)", dir->buf);
+			   "the lock directory %s is not a directory private to this user (mode 0700)",
+			   dir->buf);
 		return -1;
 	}
 	return 0;
@@ -87,7 +88,8 @@ static long elapsed_ms(const struct timespec *start)
 int lr_lock_acquire(struct liveramp *l, int timeout_ms, struct diags *d)
 {
 	if (l->lock_fd >= 0) {
-		diag_error(d, LR_RULE, NULL, "unlock before locking again", "the organization is already locked");
+		diag_error(d, LR_RULE, NULL, "unlock before locking again",
+			   "the organization is already locked");
 		return -1;
 	}
 	struct strbuf path = STRBUF_INIT;
@@ -98,8 +100,8 @@ int lr_lock_acquire(struct liveramp *l, int timeout_ms, struct diags *d)
 	lock_name(&path, &l->cfg);
 	int fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		diag_error(d, LR_RULE, NULL, "check the lock directory's permissions", "cannot open the lock file %s: %s",
-			   path.buf, strerror(errno));
+		diag_error(d, LR_RULE, NULL, "check the lock directory's permissions",
+			   "cannot open the lock file %s: %s", path.buf, strerror(errno));
 		sb_release(&path);
 		return -1;
 	}
@@ -113,20 +115,21 @@ int lr_lock_acquire(struct liveramp *l, int timeout_ms, struct diags *d)
 			break;
 		}
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			diag_error(d, LR_RULE, NULL, "the file system may not support flock(2)", "cannot lock %s: %s",
-				   path.buf, strerror(errno));
+			diag_error(d, LR_RULE, NULL, "the file system may not support flock(2)",
+				   "cannot lock %s: %s", path.buf, strerror(errno));
 			break;
 		}
 		long waited = elapsed_ms(&start);
 		if (waited >= timeout_ms) {
 			diag_error(d, LR_RULE, NULL,
-				   "wait for it to finish and run again (or raise --lock-timeout); nothing was changed",
+				   "wait for it to finish and run again (or raise --lock-timeout); nothing "
+				   "was changed",
 				   "another apply is running against org %s at %s (waited %.1f s; lock %s)",
 				   l->cfg.org_id, l->cfg.api_url, (double)waited / 1000.0, path.buf);
 			break;
 		}
 		long nap = timeout_ms - waited < LOCK_POLL_MS ? timeout_ms - waited : LOCK_POLL_MS;
-		struct timespec ts = {.tv_sec = 0, .tv_nsec = nap * 1000000L};
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = nap * 1000000L };
 		nanosleep(&ts, NULL);
 	}
 	if (rc != 0)

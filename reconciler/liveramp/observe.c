@@ -153,14 +153,15 @@ static void on_catalog(struct lr_list *ls, void *ctx)
 static void report_odd(const struct acct *ac, struct diags *d)
 {
 	if (ac->n_dms == 0)
-		diag_warning(d, LR_RULE, NULL, "give it a distribution manager in Connect, or delete the connection",
-			     "integration connection %s has no distribution manager; it is left alone", ac->ic.id);
+		diag_warning(
+		    d, LR_RULE, NULL, "give it a distribution manager in Connect, or delete the connection",
+		    "integration connection %s has no distribution manager; it is left alone", ac->ic.id);
 	else
 		diag_warning(d, LR_RULE, NULL,
 			     "reconciler manages connections holding exactly one distribution manager; "
 			     "keep one and delete the others in Connect",
-			     "integration connection %s has %zu distribution managers; it is left alone", ac->ic.id,
-			     ac->n_dms);
+			     "integration connection %s has %zu distribution managers; it is left alone",
+			     ac->ic.id, ac->n_dms);
 }
 
 /* The run: every list, and those the hooks start. */
@@ -195,7 +196,7 @@ static int read_lists(struct observe *o, struct diags *d)
 	lists[n++] = &o->ics;
 	lists[n++] = &o->dms;
 	lists[n++] = &o->segments;
-	static const struct http_progress PROGRESS = {"observing", "lists"};
+	static const struct http_progress PROGRESS = { "observing", "lists" };
 	int rc = lr_list_run(l, lists, n, &PROGRESS, d);
 	if (!l->target_known && o->ints_started && lr_list_check(l, &o->ints, d) != 0)
 		rc = -1;
@@ -274,7 +275,8 @@ static void add_account(struct observe *o, const struct acct *ac, struct diags *
 
 /* The accounts of the target, each once, in the order of the connections'
  * list (as the sandbox reports them). */
-static void for_each_target(struct observe *o, void (*fn)(struct observe *, const struct acct *, struct diags *),
+static void for_each_target(struct observe *o,
+			    void (*fn)(struct observe *, const struct acct *, struct diags *),
 			    struct diags *d)
 {
 	for (size_t i = 0; i < o->ics.n; i++) {
@@ -352,7 +354,7 @@ int lr_observe(struct backend *b, struct state **out, struct diags *d)
 {
 	struct liveramp *l = lr_of(b);
 	*out = NULL;
-	struct observe o = {.l = l};
+	struct observe o = { .l = l };
 	o.s = state_new();
 	o.s->source = state_strdup(o.s, b->spec);
 	int rc = observe_all(&o, d);

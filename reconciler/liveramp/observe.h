@@ -24,7 +24,7 @@ struct acct {
 
 struct observe {
 	struct liveramp *l;
-	struct arena a; /* decoded answers, paths */
+	struct arena a;		    /* decoded answers, paths */
 	struct lr_list dests, ints; /* the target, when looked up beside the rest */
 	const char *dest;	    /* its destination's id */
 	bool ints_started;	    /* ints was started by on_destinations */
@@ -33,9 +33,9 @@ struct observe {
 	size_t ics_seen, dms_seen; /* items of ics and dms taken into accts */
 	struct acct **accts;
 	size_t n_accts, cap_accts;
-	struct hmap by_ic; /* connection id -> struct acct * */
-	struct hmap declared;   /* segment id -> DECLARED | UNNAMED flags (desired state only) */
-	size_t n_unnamed;       /* ids declared without a name somewhere */
+	struct hmap by_ic;	/* connection id -> struct acct * */
+	struct hmap declared;	/* segment id -> DECLARED | UNNAMED flags (desired state only) */
+	size_t n_unnamed;	/* ids declared without a name somewhere */
 	struct hmap configured; /* segment id -> the first struct api_config seen */
 	struct state *s;
 };

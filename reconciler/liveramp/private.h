@@ -46,8 +46,8 @@ struct liveramp {
 	const char *destination_id;
 	const char *integration_id;
 	const char *client_key; /* the required property holding the client name, or NULL */
-	struct arena arena;     /* target ids, ids handed to callers: valid until close */
-	int lock_fd;            /* the org's lock file while locked (liveramp/lock.c), else -1 */
+	struct arena arena;	/* target ids, ids handed to callers: valid until close */
+	int lock_fd;		/* the org's lock file while locked (liveramp/lock.c), else -1 */
 };
 
 static inline struct liveramp *lr_of(struct backend *b)
@@ -71,21 +71,21 @@ struct lr_list {
 	const char *filter; /* extra query ("integrationConnectionID=7"), borrowed; or NULL */
 	enum api_kind kind;
 	struct arena *arena; /* where decoded strings go (borrowed) */
-	char *items;         /* n structs of the kind's type; heap, lr_list_release */
+	char *items;	     /* n structs of the kind's type; heap, lr_list_release */
 	size_t n, cap;
 	unsigned pages;
 	struct hmap ids;     /* item id -> 1: an item repeated across pages is taken once */
 	struct hmap cursors; /* every `after` seen in this walk: one seen again is a cycle */
 	size_t repeated;     /* items taken once though listed again */
 	long long total;     /* _pagination.total of the last page; -1 when not sent */
-	bool one_page;       /* stop after the next page; lr_list_run again goes on */
+	bool one_page;	     /* stop after the next page; lr_list_run again goes on */
 	const char *resume;  /* the cursor after the last page read; NULL at the end */
 	/* Called after each page is appended (ls->resume NULL: it was the
 	 * last); it may change one_page, and start lists (lr_list_start). */
 	void (*on_page)(struct lr_list *ls, void *ctx);
 	void *on_page_ctx;
 	bool first; /* its pages go before other waiting requests (others wait for them) */
-	bool bad;            /* a page could not be decoded (diags says why) */
+	bool bad;   /* a page could not be decoded (diags says why) */
 	struct diags diags;
 	struct liveramp *l;
 };
@@ -197,8 +197,8 @@ int lr_delete_account(struct backend *b, const struct account_ref *ref, struct d
 
 int lr_add_segments(struct backend *b, const struct account_ref *ref, const struct segment *segs, size_t n,
 		    struct batch_item_result *results, struct diags *d);
-int lr_remove_segments(struct backend *b, const struct account_ref *ref, const struct segment *segs,
-		       size_t n, struct batch_item_result *results, struct diags *d);
+int lr_remove_segments(struct backend *b, const struct account_ref *ref, const struct segment *segs, size_t n,
+		       struct batch_item_result *results, struct diags *d);
 
 /* ---- liveramp/deliveries.c ---------------------------------------------- */
 

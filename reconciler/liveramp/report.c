@@ -57,7 +57,8 @@ void lr_report(const struct http_client *c, const struct http_request *r, const 
 		struct api_error e;
 		sb_printf(&msg, "answered %ld", r->status);
 		if (r->status >= 300 && r->status < 400)
-			lr_put_scrubbed(&msg, c, " (a redirect, not followed: Location ", r->location[0] ? r->location : "not given", 200, ")");
+			lr_put_scrubbed(&msg, c, " (a redirect, not followed: Location ",
+					r->location[0] ? r->location : "not given", 200, ")");
 		else if (api_decode_error(&e, r->response.buf, r->response.len, &a) == 0) {
 			if (e.code)
 				lr_put_scrubbed(&msg, c, " ", e.code, 80, "");
@@ -66,8 +67,9 @@ void lr_report(const struct http_client *c, const struct http_request *r, const 
 			if (e.request_id) /* what LiveRamp support asks for */
 				sb_printf(&msg, " (request id %.100s)", e.request_id);
 		} else if (r->status >= 300 && http_body_is_html(r->response.buf, r->response.len)) {
-			sb_puts(&msg, " with an HTML page, not the API's JSON: a gateway or proxy answered (an "
-				      "address it does not allow, or an outage in front of the API)");
+			sb_puts(&msg,
+				" with an HTML page, not the API's JSON: a gateway or proxy answered (an "
+				"address it does not allow, or an outage in front of the API)");
 		}
 		arena_free(&a);
 		if (error[0])

@@ -30,16 +30,16 @@ struct batch {
 	size_t n;
 	struct batch_item_result *results;
 	bool add;
-	bool *pending;   /* items not yet confirmed done */
-	size_t *sent; /* the items of the last body, in order */
+	bool *pending; /* items not yet confirmed done */
+	size_t *sent;  /* the items of the last body, in order */
 	size_t n_sent;
 	char *path;
 };
 
 static json_t *add_item(const struct batch *b, const struct segment *seg)
 {
-	return json_pack("{s:s, s:s, s:s}", "segmentID", seg->id, "segmentType", segment_type_api_name(seg->type),
-			 "distributionManagerID", b->ref->manager_id);
+	return json_pack("{s:s, s:s, s:s}", "segmentID", seg->id, "segmentType",
+			 segment_type_api_name(seg->type), "distributionManagerID", b->ref->manager_id);
 }
 
 /* Decision 8: a removal names the SegmentConfig by the id GET returned. */
@@ -67,7 +67,7 @@ static void batch_prepare(struct lr_write *w, struct http_request *r)
 static void item_failed(struct batch *b, size_t i, const struct api_item_status *st)
 {
 	batch_item_set(&b->results[i], false, st->http_status, "%s%s%s", st->code ? st->code : "",
-		   st->code && st->message ? ": " : "", st->message ? st->message : "");
+		       st->code && st->message ? ": " : "", st->message ? st->message : "");
 }
 
 /* What a 207 says of the items it could not be matched to (see
@@ -101,7 +101,7 @@ static int settle(struct lr_write *w, const struct pool *pool, const int *answer
 	struct arena a = ARENA_INIT;
 	struct lr_list ls;
 	lr_list_init(&ls, w->l, API_CONFIG, b->path, NULL, &a);
-	struct lr_list *lists[] = {&ls};
+	struct lr_list *lists[] = { &ls };
 	bool read = lr_list_run(w->l, lists, 1, NULL, d) == 0;
 	struct hmap held = HMAP_INIT;
 	for (size_t j = 0; read && j < ls.n; j++) {
@@ -117,8 +117,9 @@ static int settle(struct lr_write *w, const struct pool *pool, const int *answer
 			continue; /* confirmed by its own item */
 		if (!read) {
 			if (st == 0)
-				batch_item_set(r, false, 0, "not confirmed: the answer did not name it, and reading "
-							"the segment configs back failed");
+				batch_item_set(r, false, 0,
+					       "not confirmed: the answer did not name it, and reading "
+					       "the segment configs back failed");
 			b->pending[i] = false;
 			continue;
 		}
@@ -133,8 +134,9 @@ static int settle(struct lr_write *w, const struct pool *pool, const int *answer
 			b->pending[i] = false;
 		} else {
 			if (st == 0)
-				batch_item_set(r, false, 503, "not confirmed: the answer did not name it, and the "
-							  "distribution manager does not hold it");
+				batch_item_set(r, false, 503,
+					       "not confirmed: the answer did not name it, and the "
+					       "distribution manager does not hold it");
 			again = 1;
 		}
 	}
@@ -158,7 +160,8 @@ static int batch_accept(struct lr_write *w, const struct http_request *r, struct
 	struct diags ignored = DIAGS_INIT;
 	struct api_item_status *items;
 	size_t n;
-	if (api_decode_multi_status(&items, &n, r->response.buf, r->response.len, &a, r->what, &ignored) != 0) {
+	if (api_decode_multi_status(&items, &n, r->response.buf, r->response.len, &a, r->what, &ignored) !=
+	    0) {
 		diags_free(&ignored);
 		arena_free(&a);
 		return 1;
@@ -169,7 +172,7 @@ static int batch_accept(struct lr_write *w, const struct http_request *r, struct
 	struct hmap by_key = HMAP_INIT; /* key -> k + 1 */
 	for (size_t k = 0; k < b->n_sent; k++)
 		hmap_put(&by_key, sent_key(b, b->sent[k]), (void *)(uintptr_t)(k + 1), NULL);
-	struct pool pool = {0};
+	struct pool pool = { 0 };
 	bool all_ok = n == b->n_sent;
 	for (size_t j = 0; j < n; j++) {
 		const struct api_item_status *it = &items[j];
@@ -218,7 +221,7 @@ static int batch_check(struct lr_write *w, struct diags *d)
 	struct arena a = ARENA_INIT;
 	struct lr_list ls;
 	lr_list_init(&ls, w->l, API_CONFIG, b->path, NULL, &a);
-	struct lr_list *lists[] = {&ls};
+	struct lr_list *lists[] = { &ls };
 	int rc = -1;
 	if (lr_list_run(w->l, lists, 1, NULL, d) == 0) {
 		struct hmap held = HMAP_INIT;
@@ -253,8 +256,8 @@ static void batch_give_up(struct lr_write *w, const struct http_request *last)
 		struct batch_item_result *r = &b->results[i];
 		char why[sizeof(r->message)];
 		snprintf(why, sizeof(why), "%s", r->message);
-		batch_item_set(r, false, r->http_status ? r->http_status : 503, "not confirmed after %d attempts: %s",
-			   w->l->cfg.max_retries + 1, why);
+		batch_item_set(r, false, r->http_status ? r->http_status : 503,
+			       "not confirmed after %d attempts: %s", w->l->cfg.max_retries + 1, why);
 		b->pending[i] = false;
 	}
 }
@@ -272,7 +275,7 @@ static size_t precheck(struct batch *b)
 			batch_item_set(r, false, 400, "a segment config needs a segment id");
 		else if (!b->add && (!g->config_id || !*g->config_id))
 			batch_item_set(r, false, 404, "segment %s has no segment config id on this account",
-				   g->id ? g->id : "");
+				       g->id ? g->id : "");
 		else
 			left += b->pending[i] = true;
 	}
@@ -294,11 +297,12 @@ static int refuse_batch(const struct account_ref *ref, const struct segment *seg
 	}
 	for (size_t i = 0; add && i < n; i++) {
 		if (segs[i].type == SEGMENT_DATA_MARKETPLACE) {
-			diag_error(d, LR_RULE, NULL,
-				   "Data Marketplace segments cannot be distributed to this destination through the "
-				   "API; remove it from the config (see the plan's rule message)",
-				   "segment %s of account '%s' is a Data Marketplace segment; nothing was sent",
-				   segs[i].id ? segs[i].id : "", ref->name ? ref->name : "");
+			diag_error(
+			    d, LR_RULE, NULL,
+			    "Data Marketplace segments cannot be distributed to this destination through the "
+			    "API; remove it from the config (see the plan's rule message)",
+			    "segment %s of account '%s' is a Data Marketplace segment; nothing was sent",
+			    segs[i].id ? segs[i].id : "", ref->name ? ref->name : "");
 			return -1;
 		}
 	}
@@ -311,7 +315,7 @@ static int run_batch(struct backend *be, const struct account_ref *ref, const st
 	struct liveramp *l = lr_of(be);
 	if (refuse_batch(ref, segs, n, add, d) != 0)
 		return -1;
-	struct batch b = {.ref = ref, .segs = segs, .n = n, .results = results, .add = add};
+	struct batch b = { .ref = ref, .segs = segs, .n = n, .results = results, .add = add };
 	b.pending = xcalloc(n ? n : 1, sizeof(*b.pending));
 	b.sent = xcalloc(n ? n : 1, sizeof(*b.sent));
 	int rc = 0;
@@ -324,8 +328,13 @@ static int run_batch(struct backend *be, const struct account_ref *ref, const st
 		char label[200];
 		snprintf(label, sizeof(label), "%s %zu segment(s) %s account '%s'", add ? "add" : "remove", n,
 			 add ? "to" : "from", ref->name ? ref->name : "");
-		struct lr_write w = {.what_for = label, .prepare = batch_prepare, .accept = batch_accept,
-				     .check = batch_check, .give_up = batch_give_up, .l = l, .ctx = &b};
+		struct lr_write w = { .what_for = label,
+				      .prepare = batch_prepare,
+				      .accept = batch_accept,
+				      .check = batch_check,
+				      .give_up = batch_give_up,
+				      .l = l,
+				      .ctx = &b };
 		rc = lr_write_run(&w, d);
 		free(b.path);
 	}
@@ -340,8 +349,8 @@ int lr_add_segments(struct backend *b, const struct account_ref *ref, const stru
 	return run_batch(b, ref, segs, n, results, true, d);
 }
 
-int lr_remove_segments(struct backend *b, const struct account_ref *ref, const struct segment *segs,
-		       size_t n, struct batch_item_result *results, struct diags *d)
+int lr_remove_segments(struct backend *b, const struct account_ref *ref, const struct segment *segs, size_t n,
+		       struct batch_item_result *results, struct diags *d)
 {
 	return run_batch(b, ref, segs, n, results, false, d);
 }

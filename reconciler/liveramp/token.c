@@ -38,10 +38,10 @@ struct lr_auth {
 	struct http_client *c; /* the client these are the hooks of */
 	/* The one shared token. Secret: never in a message. */
 	char *token;
-	unsigned gen;          /* bumped with every new token, and every drop */
-	long long refresh_at;  /* monotonic ms: get a new one from then on */
-	long long sent_at;     /* when the current token request left */
-	bool inflight;         /* never more than one */
+	unsigned gen;	      /* bumped with every new token, and every drop */
+	long long refresh_at; /* monotonic ms: get a new one from then on */
+	long long sent_at;    /* when the current token request left */
+	bool inflight;	      /* never more than one */
 	struct http_request req;
 	char error[300]; /* set when no token can be had: requests fail with it */
 };
@@ -64,7 +64,7 @@ static void forget(struct lr_auth *a)
 void lr_scrub(const struct http_client *c, char *text)
 {
 	const struct lr_auth *a = http_client_hooks_ctx(c);
-	const char *secrets[] = {a ? a->secret_key : NULL, a ? a->token : NULL};
+	const char *secrets[] = { a ? a->secret_key : NULL, a ? a->token : NULL };
 	http_scrub_text(text, secrets, 2);
 }
 
@@ -146,7 +146,8 @@ static void refuse(struct lr_auth *a, const char *why)
 		}
 		arena_free(&ar);
 		if (r->status >= 300 && r->status < 400)
-			lr_put_scrubbed(&msg, c, " (a redirect, not followed: Location ", r->location[0] ? r->location : "not given", 200, ")");
+			lr_put_scrubbed(&msg, c, " (a redirect, not followed: Location ",
+					r->location[0] ? r->location : "not given", 200, ")");
 		if (why)
 			lr_put_scrubbed(&msg, c, " (", why, 200, ")");
 	} else {
@@ -301,7 +302,8 @@ int lr_http_new(struct http_client **out, const struct lr_http_config *cfg, stru
 	scrub_register(a->secret_key);
 	a->c = *out;
 	struct http_hooks hooks = {
-		.ctx = a, .gate = gate, .headers = headers, .refused = refused, .free = auth_free};
+		.ctx = a, .gate = gate, .headers = headers, .refused = refused, .free = auth_free
+	};
 	http_client_set_hooks(*out, &hooks);
 	return 0;
 }

@@ -36,7 +36,7 @@
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
 	while (ms > 0 && nanosleep(&ts, &ts) != 0)
 		;
 }
@@ -44,7 +44,7 @@ static void sleep_ms(long ms)
 int lr_write_run(struct lr_write *w, struct diags *d)
 {
 	struct liveramp *l = w->l;
-	struct http_request r = {0};
+	struct http_request r = { 0 };
 	int rc = -1;
 	for (int round = 0;; round++) {
 		w->prepare(w, &r);
@@ -64,11 +64,12 @@ int lr_write_run(struct lr_write *w, struct diags *d)
 		sleep_ms(http_client_wait_ms(l->http, &r, round));
 		int done = w->check(w, d);
 		if (done < 0) {
-			diag_error(d, LR_RULE, NULL,
-				   "run the command again: it observes first, so it sends only what is missing",
-				   "%s: the answer to %s was lost and reading back whether it took effect failed; "
-				   "nothing more was sent",
-				   w->what_for, r.what);
+			diag_error(
+			    d, LR_RULE, NULL,
+			    "run the command again: it observes first, so it sends only what is missing",
+			    "%s: the answer to %s was lost and reading back whether it took effect failed; "
+			    "nothing more was sent",
+			    w->what_for, r.what);
 			break;
 		}
 		if (done == LR_DONE) {
@@ -81,7 +82,9 @@ int lr_write_run(struct lr_write *w, struct diags *d)
 				rc = 0;
 			} else {
 				lr_report(l->http, &r, w->what_for,
-					    "run the command again later: it observes first, so nothing is done twice", d);
+					  "run the command again later: it observes first, so nothing is "
+					  "done twice",
+					  d);
 			}
 			break;
 		}
@@ -103,18 +106,20 @@ int lr_check_account(const struct liveramp *l, const struct account *want, struc
 	if (check_name(l, want->name.v, d) != 0)
 		return -1;
 	if (!l->client_key) {
-		diag_error(d, LR_RULE, NULL, "pin settings.integration_id to the right integration, or ask LiveRamp",
+		diag_error(d, LR_RULE, NULL,
+			   "pin settings.integration_id to the right integration, or ask LiveRamp",
 			   "cannot tell which required property of integration %s holds the client name",
 			   l->integration_id);
 		return -1;
 	}
 	if (!want->client_name.v || !*want->client_name.v) {
-		diag_error(d, LR_RULE, NULL, "set client_name on the account", "the integration requires a client name");
+		diag_error(d, LR_RULE, NULL, "set client_name on the account",
+			   "the integration requires a client name");
 		return -1;
 	}
 	if (want->expire_at.v && !date_parse(want->expire_at.v, &days)) {
-		diag_error(d, LR_RULE, NULL, "write the end date as YYYY-MM-DD", "expire_at \"%s\" is not a date",
-			   want->expire_at.v);
+		diag_error(d, LR_RULE, NULL, "write the end date as YYYY-MM-DD",
+			   "expire_at \"%s\" is not a date", want->expire_at.v);
 		return -1;
 	}
 	return 0;
@@ -132,7 +137,6 @@ int lr_check_end_date(const struct account *want, const char *kept, struct diags
 	}
 	return 0;
 }
-
 
 static json_t *manager_body(const struct account *want)
 {
@@ -185,15 +189,20 @@ static int one_check(struct lr_write *w, struct diags *d)
 	else if (rc == 0)
 		done = o->holds(&got, o->want) ? LR_DONE : LR_NOT_DONE;
 	else if (status == 404)
-		diag_error(d, LR_RULE, NULL, "observe again: it was deleted meanwhile", "%s no longer exists", o->path);
+		diag_error(d, LR_RULE, NULL, "observe again: it was deleted meanwhile", "%s no longer exists",
+			   o->path);
 	arena_free(&a);
 	return done;
 }
 
 int lr_write_one(struct liveramp *l, struct lr_one *o, const char *what_for, struct diags *d)
 {
-	struct lr_write w = {.what_for = what_for, .prepare = one_prepare, .accept = one_accept,
-			     .check = one_check, .l = l, .ctx = o};
+	struct lr_write w = { .what_for = what_for,
+			      .prepare = one_prepare,
+			      .accept = one_accept,
+			      .check = one_check,
+			      .l = l,
+			      .ctx = o };
 	return lr_write_run(&w, d);
 }
 
@@ -213,11 +222,11 @@ static bool dm_holds(const void *got, const void *want)
 /* The DM's three fields, all sent: the API's PUT needs them all (a PUT
  * without expireAt is refused; null is "no end date"). */
 int lr_put_manager(struct liveramp *l, const char *dm_id, const struct account *want, const char *what_for,
-		       struct diags *d)
+		   struct diags *d)
 {
 	char *path = lr_resource_path("distribution-managers", dm_id);
 	char *body = lr_dump(manager_body(want));
-	struct lr_one o = {HTTP_PUT, path, body, API_DM, dm_holds, want};
+	struct lr_one o = { HTTP_PUT, path, body, API_DM, dm_holds, want };
 	int rc = lr_write_one(l, &o, what_for, d);
 	free(body);
 	free(path);

@@ -36,11 +36,11 @@
 struct local {
 	struct backend base; /* first: a struct backend * is a struct local * */
 	char *path;
-	struct sandbox_pins pins; /* owned copies */
-	int lock_fd;		  /* -1 when not locked */
-	struct sandbox *doc;	  /* while locked */
+	struct sandbox_pins pins;		    /* owned copies */
+	int lock_fd;				    /* -1 when not locked */
+	struct sandbox *doc;			    /* while locked */
 	struct sandbox_deliveries *read_deliveries; /* read outside the lock, or NULL */
-	struct arena handed;	  /* ids handed to callers, valid until close */
+	struct arena handed;			    /* ids handed to callers, valid until close */
 };
 
 static struct local *local_of(struct backend *b)
@@ -199,7 +199,6 @@ static int check_expiry(const struct account *want, const char *kept, struct dia
 	}
 	return 0;
 }
-
 
 static int check_client(const struct sandbox_target *t, const struct account *want, struct diags *d)
 {
@@ -397,7 +396,8 @@ static void add_one(struct sandbox *sb, struct sb_dm *dm, const struct segment *
 		json_object_set_new(config, "createdAt", sandbox_timestamp());
 		sandbox_insert_config(sb, dm, config);
 		/* LiveRamp starts delivering what was added: see sandbox/deliveries.h. */
-		const char *device = json_string_value(json_array_get(json_object_get(dm->ic->obj, "deviceTypes"), 0));
+		const char *device =
+		    json_string_value(json_array_get(json_object_get(dm->ic->obj, "deviceTypes"), 0));
 		sandbox_delivery_record(sb->root, sandbox_new_id(sb), dm->ic->id, seg->id, device,
 					(long long)clock_now());
 		batch_item_set(r, true, 201, "%s", "");
@@ -431,7 +431,7 @@ static int local_remove_segments(struct backend *b, const struct account_ref *re
 		results[i].segment_id = segs[i].id;
 		if (!config || strcmp(sandbox_str(config, "distributionManagerID"), dm->id) != 0) {
 			batch_item_set(&results[i], false, 404, "segment config %s not found on this account",
-			     cid ? cid : "(none)");
+				       cid ? cid : "(none)");
 			continue;
 		}
 		sandbox_delete_config(l->doc, dm, config);
@@ -478,19 +478,19 @@ static void local_close(struct backend *b)
 }
 
 static const struct backend_ops LOCAL_OPS = {
-    .name = "local",
-    .lock = local_lock,
-    .unlock = local_unlock,
-    .observe = local_observe,
-    .create_account = local_create_account,
-    .update_account = local_update_account,
-    .delete_account = local_delete_account,
-    .add_segments = local_add_segments,
-    .remove_segments = local_remove_segments,
-    .deliveries = local_deliveries,
-    .flush = local_flush,
-    .stored_at_flush = true,
-    .close = local_close,
+	.name = "local",
+	.lock = local_lock,
+	.unlock = local_unlock,
+	.observe = local_observe,
+	.create_account = local_create_account,
+	.update_account = local_update_account,
+	.delete_account = local_delete_account,
+	.add_segments = local_add_segments,
+	.remove_segments = local_remove_segments,
+	.deliveries = local_deliveries,
+	.flush = local_flush,
+	.stored_at_flush = true,
+	.close = local_close,
 };
 
 static char *pin(const struct settings *s, bool destination)

@@ -114,7 +114,8 @@ static void add_account(struct state *s, const struct sb_ic *ic, const struct sb
 
 /* Every manager on a connection that is not an account here: its name is
  * taken in the org all the same (model.h, struct held_name). */
-static void add_held_names(struct state *s, const struct sandbox *sb, const struct sandbox_target *t, bool found)
+static void add_held_names(struct state *s, const struct sandbox *sb, const struct sandbox_target *t,
+			   bool found)
 {
 	size_t it = 0;
 	void *v;

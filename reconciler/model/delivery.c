@@ -34,9 +34,9 @@ void delivery_list_free(struct delivery_list *l)
 }
 
 static const char *const names[] = {
-    [DELIVERY_UNKNOWN] = "UNKNOWN",	    [DELIVERY_FAILED] = "FAILED",
-    [DELIVERY_CANCELLED] = "CANCELLED",	    [DELIVERY_PENDING] = "PENDING",
-    [DELIVERY_IN_PROGRESS] = "IN_PROGRESS", [DELIVERY_DELIVERED] = "DELIVERED",
+	[DELIVERY_UNKNOWN] = "UNKNOWN",		[DELIVERY_FAILED] = "FAILED",
+	[DELIVERY_CANCELLED] = "CANCELLED",	[DELIVERY_PENDING] = "PENDING",
+	[DELIVERY_IN_PROGRESS] = "IN_PROGRESS", [DELIVERY_DELIVERED] = "DELIVERED",
 };
 
 const char *delivery_status_name(enum delivery_status s)

@@ -36,8 +36,7 @@ struct account *state_add_account(struct state *s)
 	return a;
 }
 
-void state_add_held_name(struct state *s, const char *name, const char *connection_id,
-			 const char *manager_id)
+void state_add_held_name(struct state *s, const char *name, const char *connection_id, const char *manager_id)
 {
 	XGROW(s->held, s->cap_held, s->n_held + 1);
 	struct held_name *h = &s->held[s->n_held++];

@@ -46,18 +46,18 @@ enum account_status {
 };
 
 struct segment {
-	const char *id;   /* LiveRamp segment id, always a string */
+	const char *id;	  /* LiveRamp segment id, always a string */
 	struct sval name; /* declared name, or the catalog's; v may be NULL */
 	enum segment_type type;
 	enum marketplace_offering offering;
-	struct pos pos;        /* the list item */
+	struct pos pos;	       /* the list item */
 	struct pos type_pos;   /* where `type` was written, if it was */
 	const char *config_id; /* actual: the SegmentConfig id; NULL in desired */
 };
 
 struct account {
 	struct sval name; /* identity: compared folded (trimmed, case-insensitive) */
-	struct pos pos;   /* the account mapping itself */
+	struct pos pos;	  /* the account mapping itself */
 	struct sval client_name;
 	/* Connect's words: cookies, ramp_ids, ctv_ids, mobile_device_ids,
 	 * platform_ids. Kept sorted by canonicalize. */
@@ -69,7 +69,7 @@ struct account {
 	enum account_status status;
 	struct pos status_pos;
 	struct sval expire_at; /* YYYY-MM-DD; v NULL for no end date */
-	bool protect; /* `protected:` in YAML */
+	bool protect;	       /* `protected:` in YAML */
 	struct pos protect_pos;
 	struct sval *previous_names;
 	size_t n_previous_names;
@@ -83,7 +83,7 @@ struct account {
 	struct pos raw_fields_pos;
 	/* actual state only */
 	const char *connection_id; /* IntegrationConnection id */
-	const char *manager_id;    /* DistributionManager id */
+	const char *manager_id;	   /* DistributionManager id */
 };
 
 struct settings {
@@ -139,11 +139,11 @@ struct state {
 	size_t n_catalog;
 	size_t cap_catalog;
 	struct hmap catalog_index; /* id -> struct catalog_entry*, see state_catalog_find */
-	struct held_name *held; /* names held by managers not managed; sorted by canonicalize */
+	struct held_name *held;	   /* names held by managers not managed; sorted by canonicalize */
 	size_t n_held;
 	size_t cap_held;
-	struct hmap name_index;    /* folded name -> struct account*, built by state_index */
-	const char *source;        /* human description of where the state came from */
+	struct hmap name_index; /* folded name -> struct account*, built by state_index */
+	const char *source;	/* human description of where the state came from */
 };
 
 struct state *state_new(void);
@@ -177,8 +177,8 @@ const char *state_strdup(struct state *s, const char *str);
 const struct segment *account_find_segment(const struct account *a, const char *id);
 bool account_has_identifier(const struct account *a, const char *ident);
 
-const char *account_status_name(enum account_status st);      /* "active" */
-const char *segment_type_api_name(enum segment_type t);       /* "ONBOARDING" */
+const char *account_status_name(enum account_status st); /* "active" */
+const char *segment_type_api_name(enum segment_type t);	 /* "ONBOARDING" */
 bool segment_type_from_api(const char *s, enum segment_type *out);
 
 /* A stable digest (SHA-256, hex) of the observable content of a state:

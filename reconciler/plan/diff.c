@@ -28,7 +28,7 @@ struct diff_ctx {
 	const struct state *desired;
 	const struct state *actual;
 	const struct profile *p;
-	struct arena scratch; /* freed when diff returns */
+	struct arena scratch;	/* freed when diff returns */
 	const char *ttl_reason; /* shared by every removal, in the plan's arena */
 	const char *dm_reason;
 	const char *dm_rule;
@@ -211,7 +211,7 @@ struct acct_ref {
 
 static struct acct_ref acct_ref(struct diff_ctx *x, const char *name, const struct account *actual)
 {
-	struct acct_ref r = {0};
+	struct acct_ref r = { 0 };
 	r.name = arena_strdup(&x->out->arena, name ? name : "");
 	if (actual) {
 		r.connection_id = arena_strdup(&x->out->arena, actual->connection_id);
@@ -467,7 +467,7 @@ static void build_reasons(struct diff_ctx *x)
 int plan_diff(struct plan *out, const struct state *desired, const struct state *actual,
 	      const struct profile *p)
 {
-	struct diff_ctx x = {.out = out, .desired = desired, .actual = actual, .p = p};
+	struct diff_ctx x = { .out = out, .desired = desired, .actual = actual, .p = p };
 	build_reasons(&x);
 	build_protect(&x);
 

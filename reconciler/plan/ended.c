@@ -31,7 +31,8 @@ size_t plan_hold_ended(struct plan *p, const struct state *desired, const struct
 	size_t held = 0;
 	for (size_t i = 0; i < p->n_changes; i++) {
 		struct change *c = &p->changes[i];
-		if ((c->action != CHANGE_UPDATE && c->action != CHANGE_RENAME) || c->refused || !reactivates(c))
+		if ((c->action != CHANGE_UPDATE && c->action != CHANGE_RENAME) || c->refused ||
+		    !reactivates(c))
 			continue;
 		/* A rename takes over the account of its old name: that one's
 		 * end date is the one that counts. */

@@ -24,7 +24,7 @@ void plan_locate(struct plan *p, const struct state *desired)
 	for (size_t i = 0; i < p->n_changes; i++) {
 		struct change *c = &p->changes[i];
 		const struct account *a = state_find_account(desired, c->account);
-		struct pos at = {0};
+		struct pos at = { 0 };
 		if (a) {
 			at = a->pos.file ? a->pos : a->name.pos;
 			if (c->kind == KIND_SEGMENT) {

@@ -46,7 +46,7 @@ struct plan_share *plan_add_share(struct plan *p)
 
 void plan_summarize(struct plan *p)
 {
-	struct plan_summary s = {0};
+	struct plan_summary s = { 0 };
 	for (size_t i = 0; i < p->n_changes; i++) {
 		const struct change *c = &p->changes[i];
 		/* A refused change is shown but never executed: counting it as a
@@ -56,24 +56,12 @@ void plan_summarize(struct plan *p)
 			continue;
 		}
 		switch (c->action) {
-		case CHANGE_CREATE:
-			s.accounts_create++;
-			break;
-		case CHANGE_UPDATE:
-			s.accounts_update++;
-			break;
-		case CHANGE_DELETE:
-			s.accounts_delete++;
-			break;
-		case CHANGE_RENAME:
-			s.accounts_rename++;
-			break;
-		case CHANGE_ADD:
-			s.segments_add++;
-			break;
-		case CHANGE_REMOVE:
-			s.segments_remove++;
-			break;
+		case CHANGE_CREATE: s.accounts_create++; break;
+		case CHANGE_UPDATE: s.accounts_update++; break;
+		case CHANGE_DELETE: s.accounts_delete++; break;
+		case CHANGE_RENAME: s.accounts_rename++; break;
+		case CHANGE_ADD: s.segments_add++; break;
+		case CHANGE_REMOVE: s.segments_remove++; break;
 		}
 	}
 	s.shares_manual = p->n_shares;
@@ -95,8 +83,8 @@ bool plan_has_changes(const struct plan *p)
 }
 
 static const char *const action_names[] = {
-    [CHANGE_CREATE] = "create", [CHANGE_UPDATE] = "update", [CHANGE_DELETE] = "delete",
-    [CHANGE_RENAME] = "rename", [CHANGE_ADD] = "add",	    [CHANGE_REMOVE] = "remove",
+	[CHANGE_CREATE] = "create", [CHANGE_UPDATE] = "update", [CHANGE_DELETE] = "delete",
+	[CHANGE_RENAME] = "rename", [CHANGE_ADD] = "add",	[CHANGE_REMOVE] = "remove",
 };
 
 const char *change_action_name(enum change_action a)
@@ -114,12 +102,9 @@ const char *change_kind_name(enum change_kind k)
 const char *change_origin_name(enum change_origin o)
 {
 	switch (o) {
-	case ORIGIN_CHANGE:
-		return "change";
-	case ORIGIN_DRIFT:
-		return "drift";
-	default:
-		return NULL;
+	case ORIGIN_CHANGE: return "change";
+	case ORIGIN_DRIFT: return "drift";
+	default: return NULL;
 	}
 }
 
@@ -136,20 +121,20 @@ int change_action_from_name(const char *s, enum change_action *out)
 
 struct value value_str(struct plan *p, const char *s)
 {
-	struct value v = {0};
+	struct value v = { 0 };
 	v.str = s ? arena_strdup(&p->arena, s) : NULL;
 	return v;
 }
 
 struct value value_null(void)
 {
-	struct value v = {0};
+	struct value v = { 0 };
 	return v;
 }
 
 struct value value_list(struct plan *p, const char *const *items, size_t n)
 {
-	struct value v = {0};
+	struct value v = { 0 };
 	v.is_list = true;
 	v.n_items = n;
 	v.items = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*v.items));

@@ -57,9 +57,9 @@ struct change {
 	enum change_action action;
 	enum change_kind kind;
 	enum change_origin origin;
-	const char *account;        /* desired name (or actual name for delete/remove) */
+	const char *account;	    /* desired name (or actual name for delete/remove) */
 	const char *account_before; /* rename: the actual (old) name; else NULL */
-	const char *segment;        /* segment id (segment changes) */
+	const char *segment;	    /* segment id (segment changes) */
 	const char *segment_name;   /* when known */
 	const char *segment_type;   /* "ONBOARDING" | "DATA_MARKETPLACE" */
 	/* account create/update/rename: the fields that change; for a create
@@ -68,7 +68,7 @@ struct change {
 	size_t n_fields;
 	const char *rule;   /* rule id that caused the change (kargo.marketplace), or NULL */
 	const char *reason; /* a sentence a reviewer needs (TTL note on removals), or NULL */
-	bool refused;       /* shown but never executed (protected delete) */
+	bool refused;	    /* shown but never executed (protected delete) */
 	const char *refusal;
 	/* backend ids known at plan time (NULL for what does not exist yet) */
 	const char *connection_id;

@@ -88,7 +88,10 @@ static json_t *change_to_json(const struct change *c)
 	return o;
 }
 
-#define SUMMARY_FIELD(name, counted, optional) { #name, offsetof(struct plan_summary, name), counted, optional }
+#define SUMMARY_FIELD(name, counted, optional)                                                               \
+	{                                                                                                    \
+#name, offsetof(struct plan_summary, name), counted, optional                                \
+	}
 const struct plan_summary_field plan_summary_fields[] = {
 	SUMMARY_FIELD(accounts_create, "changes", false),
 	SUMMARY_FIELD(accounts_update, "changes", false),

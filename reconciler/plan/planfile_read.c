@@ -23,7 +23,7 @@
 #define PLAN_FILE_MAX ((size_t)1 << 30)
 
 /* Account fields a change may carry, in the order diff lists them. */
-static const char *const known_fields[] = {"name", "client_name", "identifiers", "status", "expire_at"};
+static const char *const known_fields[] = { "name", "client_name", "identifiers", "status", "expire_at" };
 #define N_KNOWN_FIELDS (sizeof(known_fields) / sizeof(known_fields[0]))
 
 struct reader {
@@ -44,7 +44,7 @@ static int fail(struct reader *r, const char *at, const char *key, const char *f
 	va_start(ap, fmt);
 	sb_vprintf(&sb, fmt, ap);
 	va_end(ap);
-	struct pos pos = {r->label, 0, 0};
+	struct pos pos = { r->label, 0, 0 };
 	const char *hint =
 	    r->hint ? r->hint : "the plan file is damaged or was not written by this tool; run plan again";
 	diag_error(r->d, RULE, &pos, hint, "%s%s%s: %s", at, key && *at ? "." : "", key ? key : "",
@@ -157,7 +157,7 @@ static const char *known_field(const char *s)
 static int read_fields(struct reader *r, const json_t *o, const char *at, struct change *c)
 {
 	const json_t *fields, *sides[2];
-	const char *side_names[2] = {"before", "after"};
+	const char *side_names[2] = { "before", "after" };
 	if (get(r, o, at, "fields", &fields) || get(r, o, at, "before", &sides[0]) ||
 	    get(r, o, at, "after", &sides[1]))
 		return -1;
@@ -189,7 +189,7 @@ static int read_fields(struct reader *r, const json_t *o, const char *at, struct
 			if (c->fields[k].field == field)
 				return fail(r, f, NULL, "\"%s\" is listed twice", field);
 		c->fields[i].field = field;
-		struct value *vals[2] = {&c->fields[i].before, &c->fields[i].after};
+		struct value *vals[2] = { &c->fields[i].before, &c->fields[i].after };
 		for (int s = 0; s < 2; s++) {
 			snprintf(f, sizeof(f), "%s.%s.%s", at, side_names[s], field);
 			const json_t *v = json_object_get(sides[s], field);
@@ -202,11 +202,11 @@ static int read_fields(struct reader *r, const json_t *o, const char *at, struct
 	return 0;
 }
 
-static const char *const change_keys[] = {
-    "action",	     "kind",	     "account",	     "origin",	"account_before",
-    "segment",	     "segment_name", "segment_type", "fields",	"before",
-    "after",	     "rule",	     "reason",	     "refused", "refusal",
-    "connection_id", "manager_id",   "config_id",    "precision", NULL};
+static const char *const change_keys[] = { "action",	     "kind",	  "account",	  "origin",
+					   "account_before", "segment",	  "segment_name", "segment_type",
+					   "fields",	     "before",	  "after",	  "rule",
+					   "reason",	     "refused",	  "refusal",	  "connection_id",
+					   "manager_id",     "config_id", "precision",	  NULL };
 
 static int read_kind(struct reader *r, const json_t *o, const char *at, struct change *c)
 {
@@ -320,7 +320,8 @@ static int read_summary(struct reader *r, const json_t *root)
 			return -1;
 		size_t want = plan_summary_get(s, f);
 		if (got != (unsigned long long)want)
-			return fail(r, "summary", f->key, "says %llu but the %s count %zu", got, f->counted, want);
+			return fail(r, "summary", f->key, "says %llu but the %s count %zu", got, f->counted,
+				    want);
 	}
 	return 0;
 }
@@ -353,8 +354,8 @@ static int check_line(struct reader *r, const json_t *o, const char *at, const c
  * cannot read) so that nothing in a plan file is silently dropped. */
 static int read_diagnostics(struct reader *r, const json_t *root)
 {
-	static const char *const keys[] = {"severity", "rule",	  "file", "line",
-					   "column",   "message", "hint", NULL};
+	static const char *const keys[] = { "severity", "rule",	   "file", "line",
+					    "column",	"message", "hint", NULL };
 	const json_t *arr;
 	if (get(r, root, "", "diagnostics", &arr))
 		return -1;
@@ -382,11 +383,10 @@ static int read_diagnostics(struct reader *r, const json_t *root)
 
 static int read_header(struct reader *r, const json_t *root)
 {
-	static const char *const top[] = {"format_version", "tool",	   "source",	  "backend",
-					  "profile",	    "prune",	   "fingerprint", "summary",
-					  "changes",	    "shares",	   "diagnostics", "partial",
-					  NULL};
-	static const char *const tool_keys[] = {"name", "version", NULL};
+	static const char *const top[] = { "format_version", "tool",	    "source",  "backend", "profile",
+					   "prune",	     "fingerprint", "summary", "changes", "shares",
+					   "diagnostics",    "partial",	    NULL };
+	static const char *const tool_keys[] = { "name", "version", NULL };
 	const json_t *v, *tool;
 	/* The version first: a newer format is reported as such, not as the
 	 * first field this build does not know. */
@@ -427,13 +427,13 @@ int plan_read_json(struct plan **out, const char *data, size_t len, const char *
 	json_error_t err;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {
-		struct pos pos = {label, err.line > 0 ? (unsigned)err.line : 0,
-				  err.column > 0 ? (unsigned)err.column : 0};
+		struct pos pos = { label, err.line > 0 ? (unsigned)err.line : 0,
+				   err.column > 0 ? (unsigned)err.column : 0 };
 		diag_error(d, RULE, &pos, "the plan file is damaged; run plan again",
 			   "not a valid JSON plan: %s", err.text);
 		return -1;
 	}
-	struct reader r = {.p = plan_new(), .d = d, .label = label};
+	struct reader r = { .p = plan_new(), .d = d, .label = label };
 	int rc = -1;
 	if (!json_is_object(root))
 		fail(&r, "plan", NULL, "must be a JSON object");

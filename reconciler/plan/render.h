@@ -52,8 +52,8 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
  * heading as a plan (a bot finds and updates the one comment by it), what
  * failed (failure: diags_failure_text), and the diagnostics, within
  * max_bytes. */
-void plan_render_markdown_failure(const struct diags *d, const char *failure,
-				  const struct render_options *o, struct strbuf *out);
+void plan_render_markdown_failure(const struct diags *d, const char *failure, const struct render_options *o,
+				  struct strbuf *out);
 /* GitHub workflow annotations (render_github.c): the summary as a notice
  * first, then the diagnostics and one per change at the line that declares
  * its account or segment (change->at; none for what nothing declares): a

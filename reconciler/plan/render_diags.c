@@ -66,7 +66,10 @@ void diags_render_github_in(const struct diags *d, const char *const *strip, str
 {
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *g = &d->v[i];
-		sb_printf(out, "::%s ", g->severity == DIAG_ERROR ? "error" : g->severity == DIAG_WARNING ? "warning" : "notice");
+		sb_printf(out, "::%s ",
+			  g->severity == DIAG_ERROR	? "error"
+			  : g->severity == DIAG_WARNING ? "warning"
+							: "notice");
 		if (g->file) {
 			sb_puts(out, "file=");
 			diags_github_escape(out, diags_github_file(g->file, strip), true);
@@ -110,7 +113,7 @@ const char *diags_failure_kind(const struct diags *d)
 	static const struct {
 		const char *prefix, *kind;
 	} kinds[] = {
-		{ "backend", "backend" }, { "git.", "git" }, { "plan.", "plan" },
+		{ "backend", "backend" }, { "git.", "git" },	  { "plan.", "plan" },
 		{ "apply", "apply" },	  { "record.", "apply" },
 	};
 	/* The first kind in this order that any error has: a credential failure
@@ -157,7 +160,8 @@ int diags_from_json(struct diags *d, const json_t *arr)
 		return -1;
 	size_t i;
 	const json_t *o;
-	json_array_foreach (arr, i, o) {
+	json_array_foreach(arr, i, o)
+	{
 		const char *sev = str_or_null(o, "severity");
 		const char *rule = str_or_null(o, "rule");
 		const char *msg = str_or_null(o, "message");
@@ -166,7 +170,8 @@ int diags_from_json(struct diags *d, const json_t *arr)
 		enum diag_severity s = strcmp(sev, "error") == 0     ? DIAG_ERROR
 				       : strcmp(sev, "warning") == 0 ? DIAG_WARNING
 								     : DIAG_NOTE;
-		struct pos at = { str_or_null(o, "file"), uint_or_zero(o, "line"), uint_or_zero(o, "column") };
+		struct pos at = { str_or_null(o, "file"), uint_or_zero(o, "line"),
+				  uint_or_zero(o, "column") };
 		diag_add(d, s, rule, at.file ? &at : NULL, str_or_null(o, "hint"), "%s", msg);
 	}
 	return 0;

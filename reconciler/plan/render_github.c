@@ -57,7 +57,8 @@ static void describe(struct strbuf *sb, const struct render_options *o, const st
 		sb_printf(sb, " %s account \"%s\"", c->action == CHANGE_ADD ? "to" : "from", acct);
 	} else if (c->refused) {
 		sb_printf(sb, "account \"%s\" is not %s: %s", acct,
-			  c->action == CHANGE_DELETE ? "deleted" : "changed", c->refusal ? c->refusal : "refused");
+			  c->action == CHANGE_DELETE ? "deleted" : "changed",
+			  c->refusal ? c->refusal : "refused");
 	} else if (c->action == CHANGE_RENAME) {
 		sb_printf(sb, "rename account \"%s\" to \"%s\"", c->account_before ? c->account_before : "",
 			  acct);
@@ -87,7 +88,8 @@ static void describe(struct strbuf *sb, const struct render_options *o, const st
 	/* The segment's own line is gone from the pull request's files, and
 	 * GitHub can only annotate those: say where this points instead. */
 	if (c->at_account && c->at.file) {
-		sb_puts(sb, " (shown on the account's line: the configuration no longer declares the segment");
+		sb_puts(sb,
+			" (shown on the account's line: the configuration no longer declares the segment");
 		if (c->at_base.file)
 			sb_printf(sb, "; the base branch declares it at %s:%u",
 				  diags_github_file(c->at_base.file, o->file_prefixes), c->at_base.line);
@@ -160,7 +162,10 @@ static void put_changes_of(struct strbuf *out, const struct render_options *o, c
 	for (int pass = 0; pass < 4; pass++) {
 		for (size_t i = 0; i < p->n_changes; i++) {
 			const struct change *c = &p->changes[i];
-			int rank = c->refused ? 0 : c->action == CHANGE_DELETE ? 1 : c->action == CHANGE_REMOVE ? 2 : 3;
+			int rank = c->refused			? 0
+				   : c->action == CHANGE_DELETE ? 1
+				   : c->action == CHANGE_REMOVE ? 2
+								: 3;
 			int t = strcmp(level_of(c), "warning") == 0 ? T_WARNING : T_NOTICE;
 			if (rank != pass || t != type || !take(b, type))
 				continue;
@@ -197,8 +202,9 @@ void plan_render_github(const struct plan *p, const struct render_options *o, st
 		put_changes_of(out, o, p, type, &b);
 	}
 	if (b.hidden)
-		sb_printf(out,
-			  "::notice title=reconciler plan::%zu more annotation%s not shown (GitHub shows %d of "
-			  "each type per step): the plan (artifact, or --format json) has every change.\n",
-			  b.hidden, b.hidden == 1 ? " is" : "s are", GH_PER_TYPE);
+		sb_printf(
+		    out,
+		    "::notice title=reconciler plan::%zu more annotation%s not shown (GitHub shows %d of "
+		    "each type per step): the plan (artifact, or --format json) has every change.\n",
+		    b.hidden, b.hidden == 1 ? " is" : "s are", GH_PER_TYPE);
 }

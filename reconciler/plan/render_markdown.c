@@ -72,7 +72,8 @@ static void html_value(struct strbuf *out, const struct value *v)
  * Acme Inc", so that a reviewer need not open it. */
 static void put_inline_field(struct strbuf *out, const struct change *h)
 {
-	if (!h || h->refused || (h->action != CHANGE_UPDATE && h->action != CHANGE_RENAME) || shown_fields(h) != 1)
+	if (!h || h->refused || (h->action != CHANGE_UPDATE && h->action != CHANGE_RENAME) ||
+	    shown_fields(h) != 1)
 		return;
 	for (size_t i = 0; i < h->n_fields; i++) {
 		const struct field_change *f = &h->fields[i];
@@ -187,7 +188,8 @@ static const char CLOSE[] = "\n</details>\n\n";
  * fits, the items that fit and a line counting the rest. Returns the number
  * of items left out, or (size_t)-1 when not even the frame fits (nothing
  * appended). */
-static size_t put_group(struct strbuf *out, const struct render_group *g, size_t room, const char *common_note)
+static size_t put_group(struct strbuf *out, const struct render_group *g, size_t room,
+			const char *common_note)
 {
 	struct strbuf sec = STRBUF_INIT, line = STRBUF_INIT;
 	put_summary_line(&sec, g);
@@ -208,8 +210,8 @@ static size_t put_group(struct strbuf *out, const struct render_group *g, size_t
 	}
 	size_t left = g->n_items - shown;
 	if (left)
-		sb_printf(&sec, "- %zu more change%s of this account %s not shown\n", left, left == 1 ? "" : "s",
-			  left == 1 ? "is" : "are");
+		sb_printf(&sec, "- %zu more change%s of this account %s not shown\n", left,
+			  left == 1 ? "" : "s", left == 1 ? "is" : "are");
 	sb_puts(&sec, CLOSE);
 	if (sec.len > room || (left && shown == 0)) {
 		left = (size_t)-1;
@@ -224,9 +226,9 @@ static size_t put_group(struct strbuf *out, const struct render_group *g, size_t
 struct md_state {
 	struct strbuf *out;
 	size_t max;
-	size_t reserve;	    /* for the footer */
-	size_t not_shown;   /* accounts left out */
-	const char **names; /* their names, in the order shown */
+	size_t reserve;		 /* for the footer */
+	size_t not_shown;	 /* accounts left out */
+	const char **names;	 /* their names, in the order shown */
 	const char *common_note; /* the removals' TTL sentence, said once; or NULL */
 	bool cut;
 };
@@ -372,7 +374,7 @@ void plan_render_markdown(const struct plan *p, const struct render_options *o, 
 	/* The footer's room: its frame with the largest count, and the names
 	 * of the accounts left out up to a quarter of the comment (past that
 	 * they are counted). */
-	struct md_state m = {.out = &doc, .max = max};
+	struct md_state m = { .out = &doc, .max = max };
 	size_t names = 0;
 	for (size_t i = 0; i < p->n_changes; i++)
 		if (!i || strcmp(p->changes[i].account ? p->changes[i].account : "",

@@ -42,8 +42,9 @@ static void counts_row(struct strbuf *out, const char *label, const struct plan_
 {
 	if (label)
 		sb_printf(out, "| %s ", label);
-	sb_printf(out, "| %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n", s->accounts_create, s->accounts_update,
-		  s->accounts_rename, s->accounts_delete, s->segments_add, s->segments_remove, s->refused);
+	sb_printf(out, "| %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n", s->accounts_create,
+		  s->accounts_update, s->accounts_rename, s->accounts_delete, s->segments_add,
+		  s->segments_remove, s->refused);
 }
 
 /* The summary of the changes of one origin (ORIGIN_UNSET counts as the
@@ -70,16 +71,19 @@ void md_put_counts(struct strbuf *out, const struct plan *p)
 	struct plan counted = *p;
 	plan_summarize(&counted);
 	if (!plan_has_origins(p)) {
-		sb_puts(out, "| Accounts to create | to update | to rename | to delete | Segments to add | to remove "
-			     "| Refused |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+		sb_puts(
+		    out,
+		    "| Accounts to create | to update | to rename | to delete | Segments to add | to remove "
+		    "| Refused |\n|---:|---:|---:|---:|---:|---:|---:|\n");
 		counts_row(out, NULL, &counted.summary);
 		sb_putc(out, '\n');
 		return;
 	}
 	/* A reviewer's first question: what does this pull request change,
 	 * and what was already different before it? */
-	sb_puts(out, "| | Accounts to create | to update | to rename | to delete | Segments to add | to remove "
-		     "| Refused |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+	sb_puts(out,
+		"| | Accounts to create | to update | to rename | to delete | Segments to add | to remove "
+		"| Refused |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	struct plan_summary mine = summary_of(p, ORIGIN_CHANGE), drift = summary_of(p, ORIGIN_DRIFT);
 	counts_row(out, "**This pull request**", &mine);
 	counts_row(out, "Drift", &drift);
@@ -180,8 +184,8 @@ void md_put_diags(struct strbuf *out, const struct diags *d, size_t room)
 	sb_release(&line);
 }
 
-void plan_render_markdown_failure(const struct diags *d, const char *failure,
-				  const struct render_options *o, struct strbuf *out)
+void plan_render_markdown_failure(const struct diags *d, const char *failure, const struct render_options *o,
+				  struct strbuf *out)
 {
 	size_t max = o->max_bytes ? o->max_bytes : DEFAULT_MAX;
 	struct strbuf doc = STRBUF_INIT;

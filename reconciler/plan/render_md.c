@@ -12,8 +12,8 @@
  * "@org/team" in a name notifies no one (GitHub finds mentions in HTML
  * text too, so neither a backslash nor <summary> would stop it). */
 static const char *const HTML_SPECIAL[256] = {
-	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
-	['@'] = "@&#8203;",
+	['&'] = "&amp;",  ['<'] = "&lt;",   ['>'] = "&gt;",
+	['"'] = "&quot;", ['\''] = "&#39;", ['@'] = "@&#8203;",
 };
 
 static bool html_special(struct strbuf *out, unsigned char c)

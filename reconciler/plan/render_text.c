@@ -152,13 +152,10 @@ char render_change_sign(const struct change *c)
 		return '!';
 	switch (c->action) {
 	case CHANGE_CREATE:
-	case CHANGE_ADD:
-		return '+';
+	case CHANGE_ADD: return '+';
 	case CHANGE_DELETE:
-	case CHANGE_REMOVE:
-		return '-';
-	default:
-		return '~';
+	case CHANGE_REMOVE: return '-';
+	default: return '~';
 	}
 }
 
@@ -308,9 +305,10 @@ static void put_shares(struct strbuf *out, const struct render_options *o, const
 			sb_putc(out, '\n');
 		}
 		put_note(out, o, NULL,
-			 e->seller_allowlisted ? "seller_allowlisted: true: the one-time seller allowlisting is done"
-					       : "seller_allowlisted: false: the one-time seller allowlisting is still "
-						 "to do");
+			 e->seller_allowlisted
+			     ? "seller_allowlisted: true: the one-time seller allowlisting is done"
+			     : "seller_allowlisted: false: the one-time seller allowlisting is still "
+			       "to do");
 		sb_putc(out, '\n');
 	}
 }

@@ -51,7 +51,7 @@ json_t *plan_shares_to_json(const struct plan *p)
 
 static int bad(struct diags *d, const char *label, size_t i, const char *key, const char *what)
 {
-	struct pos pos = {label, 0, 0};
+	struct pos pos = { label, 0, 0 };
 	diag_error(d, "plan.file", &pos,
 		   "the plan file is damaged or was not written by this tool; run plan again",
 		   "shares[%zu]%s%s: %s", i, key ? "." : "", key ? key : "", what);
@@ -84,11 +84,11 @@ static int read_steps(struct plan *p, struct plan_share *e, const json_t *steps,
 
 int plan_shares_from_json(struct plan *p, const json_t *arr, const char *label, struct diags *d)
 {
-	static const char *const keys[] = {"segment", "buyer", "shared_on", "seller_allowlisted",
-					   "due",     "steps"};
+	static const char *const keys[] = { "segment", "buyer", "shared_on", "seller_allowlisted",
+					    "due",     "steps" };
 	const size_t n_keys = sizeof(keys) / sizeof(keys[0]);
 	if (!json_is_array(arr)) {
-		struct pos pos = {label, 0, 0};
+		struct pos pos = { label, 0, 0 };
 		diag_error(d, "plan.file", &pos, "the plan file is damaged; run plan again",
 			   "shares: must be a list");
 		return -1;

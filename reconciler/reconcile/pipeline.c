@@ -69,8 +69,8 @@ static long progress_every_ms(void)
 	return s * 1000;
 }
 
-int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
-		     const struct settings *settings, struct diags *d)
+int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o, const struct settings *settings,
+		     struct diags *d)
 {
 	bool tty = isatty(STDERR_FILENO);
 	struct backend_options bo = {
@@ -116,17 +116,19 @@ static void note_drift(struct diags *d, const struct pipeline *pl, const char *b
 {
 	struct strbuf sb = STRBUF_INIT;
 	if (hidden)
-		sb_printf(&sb, "%zu change%s from drift (actual state differs from the base %s) %s not shown "
-			       "(--only-changes)",
+		sb_printf(&sb,
+			  "%zu change%s from drift (actual state differs from the base %s) %s not shown "
+			  "(--only-changes)",
 			  hidden, hidden == 1 ? "" : "s", base, hidden == 1 ? "is" : "are");
 	if (pl->scope)
-		sb_printf(&sb, "%sonly the %zu account%s this pull request touches %s read (--only-changes): "
-			       "drift elsewhere was not read",
+		sb_printf(&sb,
+			  "%sonly the %zu account%s this pull request touches %s read (--only-changes): "
+			  "drift elsewhere was not read",
 			  hidden ? "; " : "", pl->scope->n_accounts, pl->scope->n_accounts == 1 ? "" : "s",
 			  pl->scope->n_accounts == 1 ? "was" : "were");
 	if (sb.len)
-		diag_add(d, DIAG_NOTE, "plan.drift", NULL, "run `reconciler plan` without --only-changes to see the drift",
-			 "%s", sb.buf);
+		diag_add(d, DIAG_NOTE, "plan.drift", NULL,
+			 "run `reconciler plan` without --only-changes to see the drift", "%s", sb.buf);
 	sb_release(&sb);
 }
 
@@ -157,7 +159,8 @@ static int load_base(struct pipeline *pl, const struct pipeline_options *o, stru
 	}
 	if (errors > shown)
 		diag_warning(d, "git.base", NULL, NULL, "%zu more problem%s at the base %s %s not shown",
-			     errors - shown, errors - shown == 1 ? "" : "s", o->base, errors - shown == 1 ? "is" : "are");
+			     errors - shown, errors - shown == 1 ? "" : "s", o->base,
+			     errors - shown == 1 ? "is" : "are");
 	diags_free(&bd);
 	return 0;
 }

@@ -28,9 +28,9 @@ struct pipeline {
 	struct backend *backend;
 	struct state *actual;
 	struct plan *plan;
-	struct gitsrc *git;	    /* open when a ref was read */
-	struct scope *scope;	    /* --only-changes: the accounts read (model/scope.h), or NULL */
-	char commit[GITSRC_HEX];    /* the commit the desired state came from, or "" */
+	struct gitsrc *git;	 /* open when a ref was read */
+	struct scope *scope;	 /* --only-changes: the accounts read (model/scope.h), or NULL */
+	char commit[GITSRC_HEX]; /* the commit the desired state came from, or "" */
 	bool locked;
 };
 
@@ -40,9 +40,9 @@ struct pipeline_options {
 	bool only_changes;   /* with base: drop drift from the plan */
 	const char *profile; /* NULL: the default */
 	const char *backend; /* NULL: "local" */
-	bool lock;           /* take the backend's write lock before observing */
+	bool lock;	     /* take the backend's write lock before observing */
 	int lock_timeout_ms;
-	int concurrency;     /* requests in flight (liveramp); 0: the default */
+	int concurrency; /* requests in flight (liveramp); 0: the default */
 };
 
 /* Runs the pipeline up to a plan. Returns 0, or -1 with diagnostics; what
@@ -50,8 +50,8 @@ struct pipeline_options {
  * the plan owns the warnings that were found (plan->diags). */
 int pipeline_plan(struct pipeline *pl, const struct pipeline_options *o, struct diags *d);
 /* Opens the backend named by spec (and locks it when asked) and observes. */
-int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o,
-		     const struct settings *settings, struct diags *d);
+int pipeline_observe(struct pipeline *pl, const struct pipeline_options *o, const struct settings *settings,
+		     struct diags *d);
 void pipeline_free(struct pipeline *pl);
 
 #endif

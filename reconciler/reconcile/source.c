@@ -13,8 +13,8 @@ int open_repo(const struct source_options *so, struct gitsrc **git, struct diags
 	return gitsrc_open(git, so->repo, d);
 }
 
-int load_desired(const struct source_options *so, const char *ref, struct gitsrc **git,
-		 struct state **out, char commit[GITSRC_HEX], struct diags *d)
+int load_desired(const struct source_options *so, const char *ref, struct gitsrc **git, struct state **out,
+		 char commit[GITSRC_HEX], struct diags *d)
 {
 	static const char *const here[] = { "." };
 	const char *const *paths = so->n_paths ? so->paths : here;
@@ -28,9 +28,8 @@ int load_desired(const struct source_options *so, const char *ref, struct gitsrc
 	return desired_load_git(out, *git, ref, paths, n_paths, commit, d);
 }
 
-int load_and_check(const struct source_options *so, const char *profile_name,
-		   struct gitsrc **git, struct state **desired, struct profile **profile,
-		   char commit[GITSRC_HEX], struct diags *d)
+int load_and_check(const struct source_options *so, const char *profile_name, struct gitsrc **git,
+		   struct state **desired, struct profile **profile, char commit[GITSRC_HEX], struct diags *d)
 {
 	*desired = NULL;
 	*profile = NULL;

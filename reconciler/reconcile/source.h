@@ -30,16 +30,16 @@ struct source_options {
 int open_repo(const struct source_options *so, struct gitsrc **git, struct diags *d);
 /* Loads the desired state from so: the work tree, or ref (opening *git
  * when it is NULL). commit receives the commit id for a ref, "" otherwise. */
-int load_desired(const struct source_options *so, const char *ref, struct gitsrc **git,
-		 struct state **out, char commit[GITSRC_HEX], struct diags *d);
+int load_desired(const struct source_options *so, const char *ref, struct gitsrc **git, struct state **out,
+		 char commit[GITSRC_HEX], struct diags *d);
 
 /* The front of every pipeline: load the destination profile, load the YAML
  * from so (default "."), run the desired-state rules. *desired and
  * *profile are set whenever they could be loaded (possibly with errors in
  * d), so the caller can still report; the caller frees them (and closes
  * *git). Returns 0 when nothing is an error, -1 otherwise. */
-int load_and_check(const struct source_options *so, const char *profile_name,
-		   struct gitsrc **git, struct state **desired, struct profile **profile,
-		   char commit[GITSRC_HEX], struct diags *d);
+int load_and_check(const struct source_options *so, const char *profile_name, struct gitsrc **git,
+		   struct state **desired, struct profile **profile, char commit[GITSRC_HEX],
+		   struct diags *d);
 
 #endif

@@ -19,7 +19,8 @@
 /* The pending kinds, in the order of the kind label's values. */
 enum { P_CREATE, P_UPDATE, P_RENAME, P_DELETE, P_ADD, P_REMOVE, P_KINDS };
 static const char *const kind_names[P_KINDS] = {
-	"account_create", "account_update", "account_rename", "account_delete", "segment_add", "segment_remove",
+	"account_create", "account_update", "account_rename",
+	"account_delete", "segment_add",    "segment_remove",
 };
 
 struct acct {
@@ -175,21 +176,25 @@ static void put_accounts(struct emit *e, const struct accts *a)
 		in_sync += a->v[i].in_sync;
 	family(e, "reconciler_accounts", "gauge", "Destination accounts declared or changed by the plan.");
 	sample(e, "reconciler_accounts", NULL, NULL, NULL, NULL, (double)a->n);
-	family(e, "reconciler_accounts_in_sync", "gauge", "Accounts whose actual state matches the configuration.");
+	family(e, "reconciler_accounts_in_sync", "gauge",
+	       "Accounts whose actual state matches the configuration.");
 	sample(e, "reconciler_accounts_in_sync", NULL, NULL, NULL, NULL, (double)in_sync);
 	if (!a->n)
 		return;
-	family(e, "reconciler_account_in_sync", "gauge", "1 when the account's actual state matches the configuration.");
+	family(e, "reconciler_account_in_sync", "gauge",
+	       "1 when the account's actual state matches the configuration.");
 	for (size_t i = 0; i < a->n; i++)
 		sample(e, "reconciler_account_in_sync", "account", a->v[i].name, NULL, NULL, a->v[i].in_sync);
 	family(e, "reconciler_changes_pending", "gauge", "Changes the plan holds for the account, by kind.");
 	for (size_t i = 0; i < a->n; i++)
 		for (int k = 0; k < P_KINDS; k++)
-			sample(e, "reconciler_changes_pending", "account", a->v[i].name, "kind", kind_names[k],
-			       (double)a->v[i].pending[k]);
-	family(e, "reconciler_changes_refused", "gauge", "Changes the plan shows but never executes (protected deletes).");
+			sample(e, "reconciler_changes_pending", "account", a->v[i].name, "kind",
+			       kind_names[k], (double)a->v[i].pending[k]);
+	family(e, "reconciler_changes_refused", "gauge",
+	       "Changes the plan shows but never executes (protected deletes).");
 	for (size_t i = 0; i < a->n; i++)
-		sample(e, "reconciler_changes_refused", "account", a->v[i].name, NULL, NULL, (double)a->v[i].refused);
+		sample(e, "reconciler_changes_refused", "account", a->v[i].name, NULL, NULL,
+		       (double)a->v[i].refused);
 }
 
 static void put_status(struct emit *e, const struct accts *a)
@@ -217,10 +222,12 @@ static void put_status(struct emit *e, const struct accts *a)
 		sample(e, "reconciler_segments", "account", s->name, "health", "not_distributed",
 		       (double)not_distributed);
 	}
-	family(e, "reconciler_shares", "gauge", "Declared Data Marketplace shares by state (overdue: past the share window).");
+	family(e, "reconciler_shares", "gauge",
+	       "Declared Data Marketplace shares by state (overdue: past the share window).");
 	sample(e, "reconciler_shares", "state", "pending", NULL, NULL, (double)r->counts.shares_pending);
 	sample(e, "reconciler_shares", "state", "overdue", NULL, NULL, (double)r->counts.shares_overdue);
-	family(e, "reconciler_destination_ttl_seconds", "gauge", "The destination's time to live (the profile's ttl_days).");
+	family(e, "reconciler_destination_ttl_seconds", "gauge",
+	       "The destination's time to live (the profile's ttl_days).");
 	sample(e, "reconciler_destination_ttl_seconds", NULL, NULL, NULL, NULL, r->limits.ttl_days * 86400.0);
 }
 
@@ -240,7 +247,8 @@ void metrics_render(const struct run_metrics *m, struct strbuf *out)
 
 int metrics_write_file(const char *path, const struct strbuf *text, struct diags *d)
 {
-	static const char hint[] = "check that the directory exists and is writable, or choose another --metrics-file";
+	static const char hint[] =
+	    "check that the directory exists and is writable, or choose another --metrics-file";
 	/* Beside the target (rename stays on one file system); mkstemp
 	 * creates it O_EXCL, so a planted link is never followed. */
 	char *tmp = xmalloc(strlen(path) + sizeof(".tmp-XXXXXX"));

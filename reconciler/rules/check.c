@@ -109,10 +109,10 @@ static const char *check_name_shape(struct check_ctx *c, const struct account *a
 	 * reach terminals and CI logs as escape sequences. */
 	for (const unsigned char *u = (const unsigned char *)a->name.v; *u; u++) {
 		if (*u < 0x20 || *u == 0x7f || (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)) {
-			diag_error(c->d, "account.name", pos_or(&a->name.pos, &a->pos),
-				   "remove control characters (escape sequences, tabs, line breaks) from the name",
-				   "account name has a control character (0x%02x)",
-				   *u == 0xc2 ? u[1] : *u);
+			diag_error(
+			    c->d, "account.name", pos_or(&a->name.pos, &a->pos),
+			    "remove control characters (escape sequences, tabs, line breaks) from the name",
+			    "account name has a control character (0x%02x)", *u == 0xc2 ? u[1] : *u);
 			break;
 		}
 	}

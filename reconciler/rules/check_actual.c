@@ -79,7 +79,8 @@ static void finder_init(struct seg_finder *f, const struct account *a)
 	f->a = a;
 	f->sorted = true;
 	for (size_t i = 0; a && f->sorted && i < a->n_segments; i++)
-		f->sorted = a->segments[i].id && (i == 0 || strcmp(a->segments[i - 1].id, a->segments[i].id) < 0);
+		f->sorted =
+		    a->segments[i].id && (i == 0 || strcmp(a->segments[i - 1].id, a->segments[i].id) < 0);
 	if (!f->sorted)
 		index_segments(a, &f->map);
 }
@@ -167,7 +168,8 @@ static void check_declared_segments(struct check_ctx *c, const struct account *a
 	bool catalog_names = false;
 	for (size_t i = 0; i < a->n_segments && !catalog_names && !c->p->duplicate_segment_names; i++) {
 		const struct segment *g = &a->segments[i];
-		const struct catalog_entry *ce = g->id && !g->name.v ? state_catalog_find(actual, g->id) : NULL;
+		const struct catalog_entry *ce =
+		    g->id && !g->name.v ? state_catalog_find(actual, g->id) : NULL;
 		catalog_names = ce && ce->name;
 	}
 	for (size_t i = 0; i < a->n_segments; i++) {
@@ -248,22 +250,24 @@ static void check_held_names(struct check_ctx *c, const struct state *desired, c
 		if (managed && strcmp(ctx_fold(c, managed->name.v), ctx_fold(c, a->name.v)) == 0) {
 			/* It exists already, so nothing is created: the second one
 			 * is someone's to remove, and the plan goes on. */
-			diag_warning(c->d, "account.conflict", pos_or(&a->name.pos, &a->pos),
-				     "remove the extra distribution manager in LiveRamp Connect",
-				     "account '%s' is not unique in the organization: the name is also held by "
-				     "distribution manager %s%s%s, which reconciler does not manage",
-				     a->name.v, h->manager_id, h->connection_id ? " on integration connection " : "",
-				     h->connection_id ? h->connection_id : "");
+			diag_warning(
+			    c->d, "account.conflict", pos_or(&a->name.pos, &a->pos),
+			    "remove the extra distribution manager in LiveRamp Connect",
+			    "account '%s' is not unique in the organization: the name is also held by "
+			    "distribution manager %s%s%s, which reconciler does not manage",
+			    a->name.v, h->manager_id, h->connection_id ? " on integration connection " : "",
+			    h->connection_id ? h->connection_id : "");
 			continue;
 		}
-		diag_error(c->d, "account.conflict", pos_or(&a->name.pos, &a->pos),
-			   "remove the extra distribution manager in LiveRamp Connect, or rename the "
-			   "declaration; nothing was sent",
-			   "account '%s' %s: the name is held by distribution manager %s%s%s, which reconciler "
-			   "does not manage (names are unique in the organization)",
-			   a->name.v, managed ? "cannot be renamed into that name" : "cannot be created",
-			   h->manager_id, h->connection_id ? " on integration connection " : "",
-			   h->connection_id ? h->connection_id : "");
+		diag_error(
+		    c->d, "account.conflict", pos_or(&a->name.pos, &a->pos),
+		    "remove the extra distribution manager in LiveRamp Connect, or rename the "
+		    "declaration; nothing was sent",
+		    "account '%s' %s: the name is held by distribution manager %s%s%s, which reconciler "
+		    "does not manage (names are unique in the organization)",
+		    a->name.v, managed ? "cannot be renamed into that name" : "cannot be created",
+		    h->manager_id, h->connection_id ? " on integration connection " : "",
+		    h->connection_id ? h->connection_id : "");
 	}
 	hmap_free(&held);
 }
@@ -289,7 +293,8 @@ size_t rules_check_actual(const struct profile *p, const struct state *desired, 
 	bool catalog_dm = catalog_has_marketplace(actual);
 	if (!p->marketplace_allowed)
 		for (size_t i = 0; i < actual->n_accounts; i++)
-			check_observed_marketplace(&c, actual->accounts[i], declared_as[i], actual, catalog_dm);
+			check_observed_marketplace(&c, actual->accounts[i], declared_as[i], actual,
+						   catalog_dm);
 	free(declared_as);
 	hmap_free(&idx);
 	return ctx_finish(&c);

@@ -34,7 +34,7 @@
 /* Account fields a config can carry (struct account); rules/check.c maps
  * each one to its value. A required field outside this list could never be
  * satisfied, so it is refused when the profile loads. */
-static const char *const account_fields[] = {"client_name", NULL};
+static const char *const account_fields[] = { "client_name", NULL };
 
 /* ---- the profile's shape -------------------------------------------------- */
 
@@ -143,7 +143,8 @@ static void parse_id(CUSTOM_ARGS)
 	if (!yw_text(w, n, where, "id", 0, true, &id))
 		return;
 	if (!is_word(id, PROFILE_ID_MAX)) {
-		yw_err(w, n, PROFILE_RULE, "use lower-case letters, digits, '_' or '-' (at most 32): it prefixes rule ids",
+		yw_err(w, n, PROFILE_RULE,
+		       "use lower-case letters, digits, '_' or '-' (at most 32): it prefixes rule ids",
 		       "profile id '%s' is not a plain word", id);
 		return;
 	}
@@ -198,7 +199,8 @@ static void parse_identifiers(CUSTOM_ARGS)
 		if (!name_key(w, k, &in))
 			continue;
 		if (!is_word(k->str, 64)) {
-			yw_err(w, k, PROFILE_RULE, "identifier names are config words: lower-case, digits, '_'",
+			yw_err(w, k, PROFILE_RULE,
+			       "identifier names are config words: lower-case, digits, '_'",
 			       "identifier name '%s' is not a plain word", k->str);
 			continue;
 		}
@@ -251,12 +253,14 @@ static void parse_required_fields(CUSTOM_ARGS)
 			struct strbuf hint = STRBUF_INIT;
 			sb_printf(&hint, "%s%s%sconfigs can carry: client_name", near ? "did you mean '" : "",
 				  near ? near : "", near ? "'? " : "");
-			yw_err(w, k, PROFILE_RULE, hint.buf, "'%s' is not an account field a config can carry", k->str);
+			yw_err(w, k, PROFILE_RULE, hint.buf,
+			       "'%s' is not an account field a config can carry", k->str);
 			sb_release(&hint);
 			continue;
 		}
 		size_t j = p->n_required_account_fields;
-		if (!yw_text(w, n->items[i], &in, k->str, 0, true, &p->required_account_field_descriptions[j]))
+		if (!yw_text(w, n->items[i], &in, k->str, 0, true,
+			     &p->required_account_field_descriptions[j]))
 			continue;
 		p->required_account_fields[j] = arena_strdup(w->arena, k->str);
 		p->n_required_account_fields++;
@@ -270,8 +274,9 @@ static void need_reason(struct ywalk *w, const struct ynode *root, const char *s
 {
 	if (allowed || reason)
 		return;
-	yw_err(w, yw_key_node(root, section), PROFILE_RULE, "add 'reason:' saying why the destination refuses it",
-	       "%s is refused but gives no reason", section);
+	yw_err(w, yw_key_node(root, section), PROFILE_RULE,
+	       "add 'reason:' saying why the destination refuses it", "%s is refused but gives no reason",
+	       section);
 }
 
 static void check_whole(struct ywalk *w, const struct ynode *root, const struct profile *p)
@@ -301,7 +306,7 @@ static void as_profile_diags(struct diags *d, struct diags *tmp)
 	size_t errors = 0, warnings = 0;
 	for (size_t i = 0; i < tmp->n; i++) {
 		const struct diag *g = &tmp->v[i];
-		struct pos at = {g->file, g->line, g->col};
+		struct pos at = { g->file, g->line, g->col };
 		diag_add(d, g->severity, PROFILE_RULE, g->file ? &at : NULL, g->hint, "%s", g->message);
 		errors += g->severity == DIAG_ERROR;
 		warnings += g->severity == DIAG_WARNING;
@@ -317,9 +322,9 @@ static int build(struct profile **out, const struct ydoc *doc, struct diags *d)
 	struct profile *p = xcalloc(1, sizeof(*p));
 	p->exposure_logs = -1;
 	p->audiences_per_seat_limit = -1;
-	struct ywalk w = {.arena = &p->arena, .d = d, .rule = PROFILE_RULE};
+	struct ywalk w = { .arena = &p->arena, .d = d, .rule = PROFILE_RULE };
 	if (!doc->root) {
-		struct pos at = {doc->file, 1, 1};
+		struct pos at = { doc->file, 1, 1 };
 		diag_error(d, PROFILE_RULE, &at, "a profile needs at least id, destination and its rules",
 			   "the profile is empty");
 		w.failed = true;

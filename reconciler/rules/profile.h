@@ -22,12 +22,12 @@
 #include "util/diag.h"
 
 struct profile_identifier {
-	const char *name;          /* Connect's word, as in configs: "ctv_ids" */
-	const char *label;         /* for messages: "CTV IDs" */
+	const char *name;  /* Connect's word, as in configs: "ctv_ids" */
+	const char *label; /* for messages: "CTV IDs" */
 	bool allowed;
 	const char **device_types; /* API DeviceType values: "CUSTOM_ID" */
 	size_t n_device_types;
-	const char *note;          /* shown with the diagnostic, or NULL */
+	const char *note; /* shown with the diagnostic, or NULL */
 };
 
 struct profile_precision {
@@ -37,7 +37,7 @@ struct profile_precision {
 
 struct profile {
 	struct arena arena;
-	const char *id;               /* "kargo": the rule id prefix */
+	const char *id;		      /* "kargo": the rule id prefix */
 	const char *destination_name; /* "Kargo": found by name through the API */
 	const char *integration_name; /* "Kargo First-Party Data" */
 	struct profile_identifier *identifiers;
@@ -47,7 +47,7 @@ struct profile {
 	const char *precision_note; /* e.g. "set by LiveRamp support" */
 	unsigned ttl_days;
 	unsigned first_delivery_days; /* a new segment should arrive within */
-	unsigned refresh_days;        /* LiveRamp re-sends data about this often */
+	unsigned refresh_days;	      /* LiveRamp re-sends data about this often */
 	bool record_sync;
 	const char *record_sync_reason;
 	bool raw_fields;
@@ -61,20 +61,20 @@ struct profile {
 	const char *client_name_property_hint; /* word to find the property key: "client" */
 	bool oauth_required;
 	bool activation_needs_liveramp;
-	unsigned account_name_max;         /* API limit: 50 */
+	unsigned account_name_max;	   /* API limit: 50 */
 	unsigned account_name_max_connect; /* Connect's limit: 149 */
-	unsigned segment_name_max;         /* 250 */
+	unsigned segment_name_max;	   /* 250 */
 	bool marketplace_allowed;
 	const char *marketplace_reason;
 	const char *marketplace_standard_hint;
 	const char *marketplace_custom_hint;
-	unsigned marketplace_share_days; /* the platform distributes a share within */
+	unsigned marketplace_share_days;      /* the platform distributes a share within */
 	const char **marketplace_share_steps; /* manual steps for a custom share */
 	size_t n_marketplace_share_steps;
 	const char *marketplace_changes_note; /* edits/removals of DM segments, or NULL */
 	bool delivery_stats;
 	bool conversions_api;
-	int exposure_logs;             /* 1 yes, 0 no, -1 unknown (null in the profile) */
+	int exposure_logs;	       /* 1 yes, 0 no, -1 unknown (null in the profile) */
 	long audiences_per_seat_limit; /* -1 unknown (null in the profile) */
 };
 
@@ -84,8 +84,7 @@ struct profile {
  * Returns 0, or -1 with diagnostics. */
 int profile_load(struct profile **out, const char *name_or_path, struct diags *d);
 /* Parses profile YAML from memory (label names it in diagnostics). */
-int profile_parse(struct profile **out, const char *label, const char *data, size_t len,
-		  struct diags *d);
+int profile_parse(struct profile **out, const char *label, const char *data, size_t len, struct diags *d);
 void profile_free(struct profile *p);
 
 const struct profile_identifier *profile_identifier(const struct profile *p, const char *name);

@@ -42,15 +42,16 @@ static const char *copy(struct arena *a, const char *s)
 static bool settled(const struct sd_delivery *x, long long now, long long delay, char ts[static 32])
 {
 	long long t;
-	if (!x->status || strcmp(x->status, "PENDING") != 0 || (x->operation && strcmp(x->operation, "ADD") != 0) ||
-	    !x->updated_at || !timestamp_parse(x->updated_at, &t) || (t > 0 && delay > LLONG_MAX - t) ||
-	    now < t + delay)
+	if (!x->status || strcmp(x->status, "PENDING") != 0 ||
+	    (x->operation && strcmp(x->operation, "ADD") != 0) || !x->updated_at ||
+	    !timestamp_parse(x->updated_at, &t) || (t > 0 && delay > LLONG_MAX - t) || now < t + delay)
 		return false;
 	timestamp_format(t + delay, ts);
 	return true;
 }
 
-struct sandbox_deliveries *sandbox_deliveries_from(const struct sd_doc *doc, const struct sandbox_file_id *file)
+struct sandbox_deliveries *sandbox_deliveries_from(const struct sd_doc *doc,
+						   const struct sandbox_file_id *file)
 {
 	struct sandbox_deliveries *all = xcalloc(1, sizeof(*all));
 	all->file = *file;

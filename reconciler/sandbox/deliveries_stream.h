@@ -33,7 +33,8 @@ void sandbox_deliveries_free(struct sandbox_deliveries *all);
 
 /* For observe_stream.c: the deliveries of a document read and checked
  * whole with keep_deliveries set, copied out of its buffer. */
-struct sandbox_deliveries *sandbox_deliveries_from(const struct sd_doc *doc, const struct sandbox_file_id *file);
+struct sandbox_deliveries *sandbox_deliveries_from(const struct sd_doc *doc,
+						   const struct sandbox_file_id *file);
 /* The file a cache was read from. */
 const struct sandbox_file_id *sandbox_deliveries_file(const struct sandbox_deliveries *all);
 

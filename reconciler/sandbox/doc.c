@@ -18,8 +18,9 @@
 
 /* The arrays of the document, in the order they are written. */
 static const char *const ARRAYS[] = {
-    "destinations", "integrations", "integrationConnections", "distributionManagers", "segmentConfigs",
-    "segments",	    "deliveries"};
+	"destinations", "integrations", "integrationConnections", "distributionManagers", "segmentConfigs",
+	"segments",	"deliveries"
+};
 
 const char *sandbox_str(const json_t *obj, const char *key)
 {
@@ -224,15 +225,15 @@ void sandbox_free(struct sandbox *sb)
 void sandbox_warn_odd_connection(const char *id, size_t n_dms, struct diags *d)
 {
 	if (n_dms == 0)
-		diag_warning(
-		    d, RULE, NULL, "give it a distribution manager in Connect, or delete the connection",
-		    "integration connection %s has no distribution manager; it is left alone", id);
+		diag_warning(d, RULE, NULL,
+			     "give it a distribution manager in Connect, or delete the connection",
+			     "integration connection %s has no distribution manager; it is left alone", id);
 	else
 		diag_warning(d, RULE, NULL,
 			     "reconciler manages connections holding exactly one distribution manager; "
 			     "keep one and delete the others in Connect",
-			     "integration connection %s has %zu distribution managers; it is left alone",
-			     id, n_dms);
+			     "integration connection %s has %zu distribution managers; it is left alone", id,
+			     n_dms);
 }
 
 /* The required property whose name mentions the profile's hint ("client"),

@@ -62,7 +62,8 @@ static bool resolve(struct sd_doc *doc, struct resolved *r)
 	for (size_t i = 0; ok && i < doc->n_cfgs; i++) {
 		/* A manager's configs are mostly written together. */
 		const char *m = doc->cfgs[i].manager_id;
-		owner[i] = i && strcmp(m, doc->cfgs[i - 1].manager_id) == 0 ? owner[i - 1] : hmap_get(&r->dms, m);
+		owner[i] =
+		    i && strcmp(m, doc->cfgs[i - 1].manager_id) == 0 ? owner[i - 1] : hmap_get(&r->dms, m);
 		ok = owner[i] && !hmap_put(&ids, doc->cfgs[i].id, NULL, NULL);
 		if (ok)
 			owner[i]->n++;
@@ -200,8 +201,8 @@ int sandbox_observe_buffer(char *buf, size_t len, const struct profile *p, const
 {
 	*out = NULL;
 	struct state *s = state_new();
-	struct sd_doc doc = {.s = s};
-	struct resolved r = {HMAP_INIT, HMAP_INIT, NULL};
+	struct sd_doc doc = { .s = s };
+	struct resolved r = { HMAP_INIT, HMAP_INIT, NULL };
 	bool ok = sd_read(&doc, buf, len) && resolve(&doc, &r);
 	/* The reader's key stack is not needed past the read. */
 	js_release(&doc.js);
@@ -221,9 +222,9 @@ int sandbox_observe_buffer(char *buf, size_t len, const struct profile *p, const
 
 static void file_id(const struct stat *st, struct sandbox_file_id *id)
 {
-	*id = (struct sandbox_file_id){(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-				       (unsigned long long)st->st_size, (long long)st->st_mtim.tv_sec,
-				       (long long)st->st_mtim.tv_nsec};
+	*id = (struct sandbox_file_id){ (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+					(unsigned long long)st->st_size, (long long)st->st_mtim.tv_sec,
+					(long long)st->st_mtim.tv_nsec };
 }
 
 /* The whole file in one buffer of its size (plus the reader's NUL). */
@@ -277,8 +278,8 @@ int sandbox_deliveries_stream(struct sandbox_deliveries **out, const char *path)
 	if (!buf)
 		return SANDBOX_STREAM_DECLINED;
 	struct state *s = state_new();
-	struct sd_doc doc = {.s = s, .keep_deliveries = true};
-	struct resolved r = {HMAP_INIT, HMAP_INIT, NULL};
+	struct sd_doc doc = { .s = s, .keep_deliveries = true };
+	struct resolved r = { HMAP_INIT, HMAP_INIT, NULL };
 	if (sd_read(&doc, buf, len) && resolve(&doc, &r))
 		*out = sandbox_deliveries_from(&doc, &now);
 	free(r.order);

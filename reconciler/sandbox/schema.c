@@ -36,107 +36,109 @@ struct field {
 	const struct field *fields; /* K_OBJ, K_OBJ_LIST; ends with a NULL key */
 };
 
-static const char *const STATUSES[] = {"ACTIVE", "INACTIVE", NULL};
-static const char *const SEGMENT_TYPES[] = {"ONBOARDING", "DATA_MARKETPLACE", NULL};
-static const char *const DEVICE_TYPES[] = {"PII",   "WEB",   "IOS",	"ANDROID", "CUSTOM_ID",
-					   "MIXED", "OTHER", "RAMP_ID", NULL};
+static const char *const STATUSES[] = { "ACTIVE", "INACTIVE", NULL };
+static const char *const SEGMENT_TYPES[] = { "ONBOARDING", "DATA_MARKETPLACE", NULL };
+static const char *const DEVICE_TYPES[] = { "PII",   "WEB",   "IOS",	 "ANDROID", "CUSTOM_ID",
+					    "MIXED", "OTHER", "RAMP_ID", NULL };
 
 static const struct field DESTINATION[] = {
-    {"id", K_STR, true, NULL, NULL},
-    {"name", K_STR, true, NULL, NULL},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "id", K_STR, true, NULL, NULL },
+	{ "name", K_STR, true, NULL, NULL },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 static const struct field INTEGRATION_PROPERTY[] = {
-    {"name", K_STR, true, NULL, NULL},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "name", K_STR, true, NULL, NULL },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 static const struct field INTEGRATION[] = {
-    {"id", K_STR, true, NULL, NULL},   {"destinationID", K_STR, true, NULL, NULL},
-    {"name", K_STR, true, NULL, NULL}, {"requiredProperties", K_OBJ_LIST, true, NULL, INTEGRATION_PROPERTY},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "id", K_STR, true, NULL, NULL },
+	{ "destinationID", K_STR, true, NULL, NULL },
+	{ "name", K_STR, true, NULL, NULL },
+	{ "requiredProperties", K_OBJ_LIST, true, NULL, INTEGRATION_PROPERTY },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 static const struct field CONNECTION_PROPERTY[] = {
-    {"propertyKey", K_STR, true, NULL, NULL},
-    {"propertyValue", K_STR, true, NULL, NULL},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "propertyKey", K_STR, true, NULL, NULL },
+	{ "propertyValue", K_STR, true, NULL, NULL },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 static const struct field CONNECTION[] = {
-    {"id", K_STR, true, NULL, NULL},
-    {"integrationID", K_PAIR, true, NULL, NULL},
-    {"deviceTypes", K_ENUM_LIST, true, DEVICE_TYPES, NULL},
-    {"properties", K_OBJ_LIST, true, NULL, CONNECTION_PROPERTY},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "id", K_STR, true, NULL, NULL },
+	{ "integrationID", K_PAIR, true, NULL, NULL },
+	{ "deviceTypes", K_ENUM_LIST, true, DEVICE_TYPES, NULL },
+	{ "properties", K_OBJ_LIST, true, NULL, CONNECTION_PROPERTY },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 static const struct field MANAGER[] = {
-    {"id", K_STR, true, NULL, NULL},
-    {"name", K_STR, true, NULL, NULL},
-    {"integrationConnectionID", K_STR, true, NULL, NULL},
-    {"status", K_ENUM, true, STATUSES, NULL},
-    {"expireAt", K_DATE_NULL, false, NULL, NULL},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "id", K_STR, true, NULL, NULL },
+	{ "name", K_STR, true, NULL, NULL },
+	{ "integrationConnectionID", K_STR, true, NULL, NULL },
+	{ "status", K_ENUM, true, STATUSES, NULL },
+	{ "expireAt", K_DATE_NULL, false, NULL, NULL },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 static const struct field SEGMENT_CONFIG[] = {
-    {"id", K_STR, true, NULL, NULL},	    {"distributionManagerID", K_STR, true, NULL, NULL},
-    {"segmentID", K_STR, true, NULL, NULL}, {"segmentType", K_ENUM, true, SEGMENT_TYPES, NULL},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "id", K_STR, true, NULL, NULL },	  { "distributionManagerID", K_STR, true, NULL, NULL },
+	{ "segmentID", K_STR, true, NULL, NULL }, { "segmentType", K_ENUM, true, SEGMENT_TYPES, NULL },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 static const struct field SEGMENT_FIELD[] = {
-    {"name", K_STR, false, NULL, NULL},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "name", K_STR, false, NULL, NULL },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 static const struct field SEGMENT[] = {
-    {"id", K_STR, true, NULL, NULL},
-    {"name", K_STR_NULL, false, NULL, NULL},
-    {"field", K_OBJ, false, NULL, SEGMENT_FIELD},
-    {"value", K_STR, false, NULL, NULL},
-    {"type", K_ENUM, true, SEGMENT_TYPES, NULL},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "id", K_STR, true, NULL, NULL },
+	{ "name", K_STR_NULL, false, NULL, NULL },
+	{ "field", K_OBJ, false, NULL, SEGMENT_FIELD },
+	{ "value", K_STR, false, NULL, NULL },
+	{ "type", K_ENUM, true, SEGMENT_TYPES, NULL },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
-static const char *const DELIVERY_STATUSES[] = {"FAILED",      "CANCELLED", "PENDING",
-						"IN_PROGRESS", "DELIVERED", NULL};
-static const char *const OPERATION_TYPES[] = {"ADD", "DELETE", NULL};
+static const char *const DELIVERY_STATUSES[] = { "FAILED",	"CANCELLED", "PENDING",
+						 "IN_PROGRESS", "DELIVERED", NULL };
+static const char *const OPERATION_TYPES[] = { "ADD", "DELETE", NULL };
 
 /* Every field is optional: a delivery the sandbox cannot read fully is
  * shown with what it has (status reads them; nothing else does). */
 static const struct field DELIVERY[] = {
-    {"id", K_STR, false, NULL, NULL},
-    {"status", K_ENUM, false, DELIVERY_STATUSES, NULL},
-    {"deviceType", K_ENUM, false, DEVICE_TYPES, NULL},
-    {"recordCount", K_INT, false, NULL, NULL},
-    {"updatedAt", K_STR, false, NULL, NULL},
-    {"segmentID", K_STR, false, NULL, NULL},
-    {"integrationConnectionID", K_STR, false, NULL, NULL},
-    {"operationType", K_ENUM, false, OPERATION_TYPES, NULL},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "id", K_STR, false, NULL, NULL },
+	{ "status", K_ENUM, false, DELIVERY_STATUSES, NULL },
+	{ "deviceType", K_ENUM, false, DEVICE_TYPES, NULL },
+	{ "recordCount", K_INT, false, NULL, NULL },
+	{ "updatedAt", K_STR, false, NULL, NULL },
+	{ "segmentID", K_STR, false, NULL, NULL },
+	{ "integrationConnectionID", K_STR, false, NULL, NULL },
+	{ "operationType", K_ENUM, false, OPERATION_TYPES, NULL },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 /* How the sandbox behaves (not an API resource). */
 static const struct field SETTINGS[] = {
-    {"delivery_delay_seconds", K_INT, false, NULL, NULL},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "delivery_delay_seconds", K_INT, false, NULL, NULL },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 static const struct field DOCUMENT[] = {
-    {"format_version", K_INT, true, NULL, NULL},
-    {"next_id", K_INT, true, NULL, NULL},
-    {"destinations", K_OBJ_LIST, true, NULL, DESTINATION},
-    {"integrations", K_OBJ_LIST, true, NULL, INTEGRATION},
-    {"integrationConnections", K_OBJ_LIST, true, NULL, CONNECTION},
-    {"distributionManagers", K_OBJ_LIST, true, NULL, MANAGER},
-    {"segmentConfigs", K_OBJ_LIST, true, NULL, SEGMENT_CONFIG},
-    {"segments", K_OBJ_LIST, true, NULL, SEGMENT},
-    {"deliveries", K_OBJ_LIST, true, NULL, DELIVERY},
-    {"settings", K_OBJ, false, NULL, SETTINGS},
-    {NULL, K_STR, false, NULL, NULL},
+	{ "format_version", K_INT, true, NULL, NULL },
+	{ "next_id", K_INT, true, NULL, NULL },
+	{ "destinations", K_OBJ_LIST, true, NULL, DESTINATION },
+	{ "integrations", K_OBJ_LIST, true, NULL, INTEGRATION },
+	{ "integrationConnections", K_OBJ_LIST, true, NULL, CONNECTION },
+	{ "distributionManagers", K_OBJ_LIST, true, NULL, MANAGER },
+	{ "segmentConfigs", K_OBJ_LIST, true, NULL, SEGMENT_CONFIG },
+	{ "segments", K_OBJ_LIST, true, NULL, SEGMENT },
+	{ "deliveries", K_OBJ_LIST, true, NULL, DELIVERY },
+	{ "settings", K_OBJ, false, NULL, SETTINGS },
+	{ NULL, K_STR, false, NULL, NULL },
 };
 
 /* Where the check is, kept as frames and formatted only for a message:
@@ -159,7 +161,7 @@ struct ctx {
 static void push(struct ctx *c, const char *key, size_t index)
 {
 	if (c->depth < MAX_DEPTH)
-		c->at[c->depth] = (struct frame){key, index};
+		c->at[c->depth] = (struct frame){ key, index };
 	c->depth++;
 }
 
@@ -259,12 +261,9 @@ static int check_value(struct ctx *c, const json_t *v, const struct field *f)
 {
 	long days;
 	switch (f->kind) {
-	case K_INT:
-		return expect(c, v, JSON_INTEGER, "an integer");
-	case K_STR:
-		return expect(c, v, JSON_STRING, "a string");
-	case K_STR_NULL:
-		return json_is_null(v) ? 0 : expect(c, v, JSON_STRING, "a string or null");
+	case K_INT: return expect(c, v, JSON_INTEGER, "an integer");
+	case K_STR: return expect(c, v, JSON_STRING, "a string");
+	case K_STR_NULL: return json_is_null(v) ? 0 : expect(c, v, JSON_STRING, "a string or null");
 	case K_DATE_NULL:
 		if (json_is_null(v))
 			return 0;
@@ -273,20 +272,16 @@ static int check_value(struct ctx *c, const json_t *v, const struct field *f)
 		if (!local_api_date(json_string_value(v), &days))
 			return fail(c, "\"%s\" is not a date (YYYY-MM-DD)", json_string_value(v));
 		return 0;
-	case K_ENUM:
-		return check_enum(c, v, f->values);
+	case K_ENUM: return check_enum(c, v, f->values);
 	case K_PAIR:
 		if (json_is_array(v) && json_array_size(v) != 2)
 			return fail(c, "expected [destinationId, integrationId], found %zu items",
 				    json_array_size(v));
 		return check_items(c, v, f);
 	case K_ENUM_LIST:
-	case K_OBJ_LIST:
-		return check_items(c, v, f);
-	case K_OBJ:
-		return check_object(c, v, f->fields);
-	case K_ARRAY:
-		return expect(c, v, JSON_ARRAY, "an array");
+	case K_OBJ_LIST: return check_items(c, v, f);
+	case K_OBJ: return check_object(c, v, f->fields);
+	case K_ARRAY: return expect(c, v, JSON_ARRAY, "an array");
 	}
 	return 0;
 }
@@ -313,7 +308,7 @@ static int check_object(struct ctx *c, const json_t *obj, const struct field *fi
 
 int local_schema_check(json_t *root, const char *path, struct diags *d)
 {
-	struct ctx c = {.file = path, .depth = 0, .d = d};
+	struct ctx c = { .file = path, .depth = 0, .d = d };
 	int rc = check_object(&c, root, DOCUMENT);
 	if (rc == 0) {
 		json_int_t version = json_integer_value(json_object_get(root, "format_version"));
@@ -326,7 +321,7 @@ int local_schema_check(json_t *root, const char *path, struct diags *d)
 			push(&c, "next_id", 0);
 			rc = fail(&c, "expected a positive integer, found %lld", (long long)next);
 		} else if (json_integer_value(json_object_get(json_object_get(root, "settings"),
-							       "delivery_delay_seconds")) < 0) {
+							      "delivery_delay_seconds")) < 0) {
 			push(&c, "settings", 0);
 			push(&c, "delivery_delay_seconds", 0);
 			rc = fail(&c, "expected seconds from 0 on");

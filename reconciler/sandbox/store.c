@@ -203,7 +203,8 @@ int local_file_write(const char *path, json_t *root, struct diags *d)
 	mode_t mode = sandbox_mode(path);
 	int fd = safefile_tmp(path, mode, &tmp);
 	if (fd < 0) {
-		diag_error(d, RULE, NULL, "check the directory's permissions and free space; nothing was stored",
+		diag_error(d, RULE, NULL,
+			   "check the directory's permissions and free space; nothing was stored",
 			   "cannot create a temporary file beside the sandbox %s: %s", path, strerror(errno));
 		sb_release(&tmp);
 		return -1;
@@ -283,7 +284,7 @@ int local_file_lock(int *fd_out, const char *path, int timeout_ms, struct diags 
 			break;
 		}
 		long nap = timeout_ms - waited < LOCK_POLL_MS ? timeout_ms - waited : LOCK_POLL_MS;
-		struct timespec ts = {.tv_sec = 0, .tv_nsec = nap * 1000000L};
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = nap * 1000000L };
 		nanosleep(&ts, NULL);
 	}
 	close(fd);

@@ -47,18 +47,12 @@ enum js_type js_peek(struct jstream *js)
 		return JS_BAD;
 	skip_ws(js);
 	switch (*js->p) {
-	case '{':
-		return JS_OBJECT;
-	case '[':
-		return JS_ARRAY;
-	case '"':
-		return JS_STRING;
-	case 't':
-		return JS_TRUE;
-	case 'f':
-		return JS_FALSE;
-	case 'n':
-		return JS_NULL;
+	case '{': return JS_OBJECT;
+	case '[': return JS_ARRAY;
+	case '"': return JS_STRING;
+	case 't': return JS_TRUE;
+	case 'f': return JS_FALSE;
+	case 'n': return JS_NULL;
 	case '-':
 	case '0':
 	case '1':
@@ -69,11 +63,8 @@ enum js_type js_peek(struct jstream *js)
 	case '6':
 	case '7':
 	case '8':
-	case '9':
-		return JS_NUMBER;
-	default:
-		fail(js);
-		return JS_BAD;
+	case '9': return JS_NUMBER;
+	default: fail(js); return JS_BAD;
 	}
 }
 
@@ -186,13 +177,15 @@ static char *unescape(char *r, char **w)
 #define X4(v) v, v, v, v
 #define X16(v) X4(v), X4(v), X4(v), X4(v)
 static const unsigned char STOP[256] = {
-    X16(1), X16(1),						 /* 0x00-0x1F */
-    0,	    0,	   1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20-0x2F: '"' */
-    X16(0),							 /* 0x30-0x3F */
-    X16(0),							 /* 0x40-0x4F */
-    0,	    0,	   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50-0x5F: '\\' */
-    X16(0), X16(0),						 /* 0x60-0x7F */
-    X16(1), X16(1), X16(1), X16(1), X16(1), X16(1), X16(1), X16(1), /* 0x80-0xFF */
+	X16(1), X16(1), /* 0x00-0x1F */
+	0,	0,	1,	0,	0,	0,	0,	0,
+	0,	0,	0,	0,	0,	0,	0,	0, /* 0x20-0x2F: '"' */
+	X16(0),							   /* 0x30-0x3F */
+	X16(0),							   /* 0x40-0x4F */
+	0,	0,	0,	0,	0,	0,	0,	0,
+	0,	0,	0,	0,	1,	0,	0,	0,	/* 0x50-0x5F: '\\' */
+	X16(0), X16(0),							/* 0x60-0x7F */
+	X16(1), X16(1), X16(1), X16(1), X16(1), X16(1), X16(1), X16(1), /* 0x80-0xFF */
 };
 
 /* The string at js->p (its opening quote), decoded in place. */
@@ -414,7 +407,7 @@ bool js_next_key(struct jstream *js, const char **key)
 	for (size_t i = base; i < js->n_keys; i++)
 		if (js->keys[i].len == len && memcmp(js->keys[i].s, k, len) == 0)
 			return fail(js);
-	js->keys[js->n_keys++] = (struct js_key){k, len};
+	js->keys[js->n_keys++] = (struct js_key){ k, len };
 	js->key_len = len;
 	skip_ws(js);
 	if (*js->p != ':')
@@ -449,18 +442,12 @@ bool js_skip(struct jstream *js)
 			if (!js_skip(js))
 				return false;
 		return !js->failed;
-	case JS_STRING:
-		return js_string(js) != NULL;
-	case JS_NUMBER:
-		return scan_number(js, &is_int, &n);
-	case JS_TRUE:
-		return literal(js, "true");
-	case JS_FALSE:
-		return literal(js, "false");
-	case JS_NULL:
-		return literal(js, "null");
-	case JS_BAD:
-		break;
+	case JS_STRING: return js_string(js) != NULL;
+	case JS_NUMBER: return scan_number(js, &is_int, &n);
+	case JS_TRUE: return literal(js, "true");
+	case JS_FALSE: return literal(js, "false");
+	case JS_NULL: return literal(js, "null");
+	case JS_BAD: break;
 	}
 	return fail(js);
 }

@@ -14,13 +14,13 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-static const char *const STATUSES[] = {"ACTIVE", "INACTIVE", NULL};
-static const char *const SEGMENT_TYPES[] = {"ONBOARDING", "DATA_MARKETPLACE", NULL};
-static const char *const DEVICE_TYPES[] = {"PII",   "WEB",   "IOS",	"ANDROID", "CUSTOM_ID",
-					   "MIXED", "OTHER", "RAMP_ID", NULL};
-static const char *const DELIVERY_STATUSES[] = {"FAILED",      "CANCELLED", "PENDING",
-						"IN_PROGRESS", "DELIVERED", NULL};
-static const char *const OPERATION_TYPES[] = {"ADD", "DELETE", NULL};
+static const char *const STATUSES[] = { "ACTIVE", "INACTIVE", NULL };
+static const char *const SEGMENT_TYPES[] = { "ONBOARDING", "DATA_MARKETPLACE", NULL };
+static const char *const DEVICE_TYPES[] = { "PII",   "WEB",   "IOS",	 "ANDROID", "CUSTOM_ID",
+					    "MIXED", "OTHER", "RAMP_ID", NULL };
+static const char *const DELIVERY_STATUSES[] = { "FAILED",	"CANCELLED", "PENDING",
+						 "IN_PROGRESS", "DELIVERED", NULL };
+static const char *const OPERATION_TYPES[] = { "ADD", "DELETE", NULL };
 
 static bool bad(struct sd_doc *doc)
 {
@@ -114,7 +114,7 @@ static bool each(struct sd_doc *doc, bool (*one)(struct sd_doc *))
 
 static bool destination(struct sd_doc *doc)
 {
-	struct sd_dest x = {0};
+	struct sd_dest x = { 0 };
 	const char *k;
 	bool ok = js_enter_object(&doc->js);
 	while (ok && js_next_key(&doc->js, &k)) {
@@ -147,7 +147,7 @@ static bool required_property(struct sd_doc *doc)
 
 static bool integration(struct sd_doc *doc)
 {
-	struct sd_integ x = {0};
+	struct sd_integ x = { 0 };
 	bool props = false;
 	const char *k;
 	bool ok = js_enter_object(&doc->js);
@@ -175,7 +175,7 @@ static bool integration(struct sd_doc *doc)
 
 static bool connection_property(struct sd_doc *doc)
 {
-	struct sd_prop x = {0};
+	struct sd_prop x = { 0 };
 	const char *k;
 	bool ok = js_enter_object(&doc->js);
 	while (ok && js_next_key(&doc->js, &k)) {
@@ -204,7 +204,7 @@ static bool connection_pair(struct sd_doc *doc, struct sd_ic *x)
 
 static bool connection(struct sd_doc *doc)
 {
-	struct sd_ic x = {0};
+	struct sd_ic x = { 0 };
 	bool types = false, props = false;
 	const char *k;
 	bool ok = js_enter_object(&doc->js);
@@ -236,7 +236,7 @@ static bool connection(struct sd_doc *doc)
 
 static bool manager(struct sd_doc *doc)
 {
-	struct sd_dm x = {0};
+	struct sd_dm x = { 0 };
 	int status = -1;
 	const char *k;
 	bool ok = js_enter_object(&doc->js);
@@ -266,7 +266,7 @@ static bool manager(struct sd_doc *doc)
 
 static bool segment_config(struct sd_doc *doc)
 {
-	struct sd_cfg x = {0};
+	struct sd_cfg x = { 0 };
 	int type = -1;
 	const char *k;
 	bool ok = js_enter_object(&doc->js);
@@ -356,7 +356,7 @@ static bool word_of(struct sd_doc *doc, const char *const *values, const char **
  * kept when the caller reads them. */
 static bool delivery(struct sd_doc *doc)
 {
-	struct sd_delivery x = {.record_count = -1};
+	struct sd_delivery x = { .record_count = -1 };
 	const char *k;
 	bool ok = js_enter_object(&doc->js);
 	while (ok && js_next_key(&doc->js, &k)) {
@@ -406,18 +406,19 @@ static bool settings(struct sd_doc *doc)
 
 /* ---- the document ------------------------------------------------------------ */
 
-static const char *const ARRAYS[] = {"destinations",	     "integrations", "integrationConnections",
-				     "distributionManagers", "segmentConfigs", "segments",
-				     "deliveries"};
-static bool (*const READERS[])(struct sd_doc *) = {destination, integration,    connection, manager,
-						   segment_config, segment, delivery};
+static const char *const ARRAYS[] = {
+	"destinations", "integrations", "integrationConnections", "distributionManagers", "segmentConfigs",
+	"segments",	"deliveries"
+};
+static bool (*const READERS[])(struct sd_doc *) = { destination,    integration, connection, manager,
+						    segment_config, segment,	 delivery };
 #define N_ARRAYS (sizeof(ARRAYS) / sizeof(ARRAYS[0]))
 
 bool sd_read(struct sd_doc *doc, char *buf, size_t len)
 {
 	struct jstream *js = &doc->js;
 	js_init(js, buf, len);
-	bool seen[N_ARRAYS] = {false};
+	bool seen[N_ARRAYS] = { false };
 	bool has_version = false, has_next = false;
 	long long version = 0, next_id = 0;
 	const char *k;

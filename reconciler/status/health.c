@@ -57,16 +57,11 @@ void health_of_segment(struct segment_health *out, const struct delivery *const 
 const char *health_name(enum health h)
 {
 	switch (h) {
-	case HEALTH_DELIVERED:
-		return "delivered";
-	case HEALTH_PENDING:
-		return "pending";
-	case HEALTH_STALE:
-		return "stale";
-	case HEALTH_FAILED:
-		return "failed";
-	default:
-		return "unknown";
+	case HEALTH_DELIVERED: return "delivered";
+	case HEALTH_PENDING: return "pending";
+	case HEALTH_STALE: return "stale";
+	case HEALTH_FAILED: return "failed";
+	default: return "unknown";
 	}
 }
 

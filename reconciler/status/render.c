@@ -96,9 +96,7 @@ static void put_health(const struct status_report *r, const struct status_segmen
 			sb_printf(out, "; last %s)", delivery_status_name(last->status));
 		}
 		break;
-	default:
-		sb_puts(out, "no delivery reported");
-		break;
+	default: sb_puts(out, "no delivery reported"); break;
 	}
 }
 

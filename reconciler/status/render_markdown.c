@@ -22,7 +22,8 @@ static void put_summary(const struct status_report *r, struct strbuf *out)
 		sb_puts(out, " for ");
 		md_text(out, r->profile);
 	}
-	sb_puts(out, "\n\n| Accounts | out of sync | ended | Segments | delivered | pending | stale | failed | unknown "
+	sb_puts(out, "\n\n| Accounts | out of sync | ended | Segments | delivered | pending | stale | failed "
+		     "| unknown "
 		     "| not distributed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	sb_printf(out, "| %zu | %zu | %zu | %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n\n", n->accounts,
 		  n->accounts_out_of_sync, n->accounts_ended, n->segments, n->health[HEALTH_DELIVERED],
@@ -40,8 +41,8 @@ static void put_summary(const struct status_report *r, struct strbuf *out)
 		sb_printf(out, "Data Marketplace shares: %zu pending, %zu overdue.\n\n", n->shares_pending,
 			  n->shares_overdue);
 	if (n->undeclared)
-		sb_printf(out, "%zu account%s in LiveRamp %s not in the configuration (not shown).\n\n", n->undeclared,
-			  n->undeclared == 1 ? "" : "s", n->undeclared == 1 ? "is" : "are");
+		sb_printf(out, "%zu account%s in LiveRamp %s not in the configuration (not shown).\n\n",
+			  n->undeclared, n->undeclared == 1 ? "" : "s", n->undeclared == 1 ? "is" : "are");
 }
 
 static const char *sync_text(enum segment_sync s)
@@ -53,8 +54,8 @@ static void put_account(const struct status_account *a, struct strbuf *out)
 {
 	size_t attention = 0;
 	for (size_t k = 0; k < a->n_segments; k++)
-		attention += a->segments[k].distributed &&
-			     (a->segments[k].h.health == HEALTH_STALE || a->segments[k].h.health == HEALTH_FAILED);
+		attention += a->segments[k].distributed && (a->segments[k].h.health == HEALTH_STALE ||
+							    a->segments[k].h.health == HEALTH_FAILED);
 	sb_printf(out, "<details><summary>%s<b>", attention ? "\xE2\x9A\xA0\xEF\xB8\x8F " : "");
 	md_html_text(out, a->name);
 	sb_puts(out, "</b>: ");
@@ -106,7 +107,8 @@ void status_render_markdown(const struct status_report *r, size_t max_bytes, str
 		size_t left = r->n_accounts - i;
 		sb_puts(&foot, "**");
 		md_put_count(&foot, left);
-		sb_printf(&foot, " more account%s not shown** (a comment is limited to ", left == 1 ? " is" : "s are");
+		sb_printf(&foot, " more account%s not shown** (a comment is limited to ",
+			  left == 1 ? " is" : "s are");
 		md_put_count(&foot, max);
 		sb_puts(&foot, " bytes)");
 		size_t named = 0;

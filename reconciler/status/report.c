@@ -182,12 +182,9 @@ static const char *state_word(const struct change *c, bool ended)
 	if (!c || c->refused)
 		return "in_sync";
 	switch (c->action) {
-	case CHANGE_CREATE:
-		return "create";
-	case CHANGE_RENAME:
-		return "rename";
-	default:
-		return "update";
+	case CHANGE_CREATE: return "create";
+	case CHANGE_RENAME: return "rename";
+	default: return "update";
 	}
 }
 
@@ -259,7 +256,7 @@ struct status_report *status_report_build(const struct state *desired, const str
 	r->limits.ttl_days = p->ttl_days;
 	r->limits.first_delivery_days = p->first_delivery_days;
 	r->share_days = p->marketplace_share_days;
-	struct build b = {.r = r, .desired = desired, .actual = actual};
+	struct build b = { .r = r, .desired = desired, .actual = actual };
 	copy_deliveries(&b, deliveries);
 	index_plan(&b, plan);
 	r->accounts = xcalloc(desired->n_accounts + 1, sizeof(*r->accounts));

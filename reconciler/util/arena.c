@@ -29,7 +29,8 @@ struct arena_block {
 static struct arena_block *new_block(const struct arena *a, size_t n)
 {
 #ifdef MAP_POPULATE
-	if (a->used_bytes >= ARENA_BIG_BLOCK_BYTES && n <= ARENA_BIG_BLOCK_BYTES - sizeof(struct arena_block)) {
+	if (a->used_bytes >= ARENA_BIG_BLOCK_BYTES &&
+	    n <= ARENA_BIG_BLOCK_BYTES - sizeof(struct arena_block)) {
 		void *p = mmap(NULL, ARENA_BIG_BLOCK_BYTES, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (p != MAP_FAILED) {

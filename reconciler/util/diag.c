@@ -8,8 +8,17 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-void diag_add(struct diags *d, enum diag_severity sev, const char *rule,
-	      const struct pos *pos, const char *hint, const char *fmt, ...)
+void diag_add(struct diags *d, enum diag_severity sev, const char *rule, const struct pos *pos,
+	      const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, sev, rule, pos, hint, fmt, ap);
+	va_end(ap);
+}
+
+void diag_vadd(struct diags *d, enum diag_severity sev, const char *rule, const struct pos *pos,
+	       const char *hint, const char *fmt, va_list ap)
 {
 	if (sev == DIAG_ERROR)
 		d->errors++;
@@ -30,10 +39,7 @@ void diag_add(struct diags *d, enum diag_severity sev, const char *rule,
 		g->col = pos->col;
 	}
 	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
 	sb_vprintf(&sb, fmt, ap);
-	va_end(ap);
 	g->message = sb_detach(&sb);
 	g->hint = hint ? xstrdup(hint) : NULL;
 	/* Before anything can print or cut them: whatever a message quotes

@@ -13,6 +13,7 @@
 #ifndef RECONCILER_UTIL_DIAG_H
 #define RECONCILER_UTIL_DIAG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -58,9 +59,11 @@ struct diags {
 /* clang-format on */
 #define DIAGS_NO_LIMIT ((size_t)-1)
 
-void diag_add(struct diags *d, enum diag_severity sev, const char *rule,
-	      const struct pos *pos, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+void diag_add(struct diags *d, enum diag_severity sev, const char *rule, const struct pos *pos,
+	      const char *hint, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The same with the message's arguments as a va_list, for wrappers. */
+void diag_vadd(struct diags *d, enum diag_severity sev, const char *rule, const struct pos *pos,
+	       const char *hint, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 #define diag_error(d, rule, pos, hint, ...) diag_add(d, DIAG_ERROR, rule, pos, hint, __VA_ARGS__)
 #define diag_warning(d, rule, pos, hint, ...) diag_add(d, DIAG_WARNING, rule, pos, hint, __VA_ARGS__)
 

@@ -19,8 +19,10 @@ static void random_suffix(char out[13])
 	ssize_t got = getrandom(raw, sizeof(raw), 0);
 	if (got != (ssize_t)sizeof(raw)) {
 		/* No entropy source: O_EXCL still refuses anything planted. */
-		unsigned long long x = (unsigned long long)getpid() * 0x9e3779b97f4a7c15ULL ^ (unsigned long long)(uintptr_t)out;
-		for (size_t i = 0; i < sizeof(raw); i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL)
+		unsigned long long x =
+		    (unsigned long long)getpid() * 0x9e3779b97f4a7c15ULL ^ (unsigned long long)(uintptr_t)out;
+		for (size_t i = 0; i < sizeof(raw);
+		     i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL)
 			raw[i] = (unsigned char)(x >> 56);
 	}
 	for (size_t i = 0; i < sizeof(raw); i++)

@@ -21,8 +21,8 @@ static void block(struct sha256 *c, const unsigned char *p)
 {
 	uint32_t w[64];
 	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
+		       p[4 * i + 3];
 	for (int i = 16; i < 64; i++) {
 		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
 		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -49,14 +49,14 @@ static void block(struct sha256 *c, const unsigned char *p)
 
 #define SHA256_X86 1
 
-__attribute__((target("sha,sse4.1,ssse3")))
-static void blocks_x86(uint32_t h[8], const unsigned char *p, size_t nblocks)
+__attribute__((target("sha,sse4.1,ssse3"))) static void blocks_x86(uint32_t h[8], const unsigned char *p,
+								   size_t nblocks)
 {
 	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
 	__m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1); /* CDAB */
 	__m128i st1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B); /* EFGH */
-	__m128i st0 = _mm_alignr_epi8(tmp, st1, 8);    /* ABEF */
-	st1 = _mm_blend_epi16(st1, tmp, 0xF0);          /* CDGH */
+	__m128i st0 = _mm_alignr_epi8(tmp, st1, 8);					/* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xF0);						/* CDGH */
 	for (; nblocks; nblocks--, p += 64) {
 		__m128i save0 = st0, save1 = st1, m[4], msg;
 		for (int i = 0; i < 16; i++) {
@@ -77,10 +77,10 @@ static void blocks_x86(uint32_t h[8], const unsigned char *p, size_t nblocks)
 		st0 = _mm_add_epi32(st0, save0);
 		st1 = _mm_add_epi32(st1, save1);
 	}
-	tmp = _mm_shuffle_epi32(st0, 0x1B);     /* FEBA */
-	st1 = _mm_shuffle_epi32(st1, 0xB1);     /* DCHG */
-	st0 = _mm_blend_epi16(tmp, st1, 0xF0);  /* DCBA */
-	st1 = _mm_alignr_epi8(st1, tmp, 8);     /* HGFE */
+	tmp = _mm_shuffle_epi32(st0, 0x1B);    /* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xB1);    /* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xF0); /* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);    /* HGFE */
 	_mm_storeu_si128((__m128i *)&h[0], st0);
 	_mm_storeu_si128((__m128i *)&h[4], st1);
 }

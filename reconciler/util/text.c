@@ -62,7 +62,8 @@ size_t str_distance(const char *a, const char *b, size_t cap)
 		size_t best = row[0];
 		for (size_t j = 1; j <= lb; j++) {
 			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+			size_t cost =
+			    tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
 			size_t v = diag + cost;
 			if (row[j] + 1 < v)
 				v = row[j] + 1;
@@ -264,5 +265,6 @@ void timestamp_format(long long secs, char buf[static 32])
 	long long rem = secs - days * 86400;
 	char date[16];
 	date_format((long)days, date);
-	snprintf(buf, 32, "%sT%02d:%02d:%02dZ", date, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+	snprintf(buf, 32, "%sT%02d:%02d:%02dZ", date, (int)(rem / 3600), (int)(rem / 60 % 60),
+		 (int)(rem % 60));
 }

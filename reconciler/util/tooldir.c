@@ -18,7 +18,8 @@ void tooldir_created(const char *dir)
 	 * O_NOFOLLOW says so for readers. */
 	int fd = open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd >= 0) {
-		static const char body[] = "# Created by reconciler: its sandbox and audit log stay local.\n*\n";
+		static const char body[] =
+		    "# Created by reconciler: its sandbox and audit log stay local.\n*\n";
 		ssize_t w = write(fd, body, sizeof(body) - 1);
 		(void)w; /* best effort: see tooldir.h */
 		close(fd);

@@ -18,8 +18,7 @@
 
 static bool is_null_text(const char *s)
 {
-	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
-	       !strcmp(s, "NULL");
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
 }
 
 static bool is_bool_text(const char *s)
@@ -161,16 +160,10 @@ void yw_describe(struct strbuf *sb, const struct ynode *n)
 		return;
 	}
 	switch (yscalar_kind(n)) {
-	case YS_NULL:
-		sb_puts(sb, "null");
-		return;
-	case YS_BOOL:
-		sb_printf(sb, "a boolean %s", n->str);
-		return;
+	case YS_NULL: sb_puts(sb, "null"); return;
+	case YS_BOOL: sb_printf(sb, "a boolean %s", n->str); return;
 	case YS_INT:
-	case YS_FLOAT:
-		sb_puts(sb, "a number ");
-		break;
+	case YS_FLOAT: sb_puts(sb, "a number "); break;
 	case YS_STR:
 		sb_puts(sb, n->len ? "a string " : "an empty string");
 		if (!n->len)
@@ -237,8 +230,8 @@ int yw_key(struct ywalk *w, const struct ynode *key, const char *const *allowed,
 	const char *near = str_suggest(key->str, allowed);
 	yw_quote(&k, key->str);
 	if (near)
-		yw_err(w, key, "schema.unknown_field", sb_str(&hint), "unknown key %s in %s; did you mean '%s'?",
-		       sb_str(&k), sb_str(&place), near);
+		yw_err(w, key, "schema.unknown_field", sb_str(&hint),
+		       "unknown key %s in %s; did you mean '%s'?", sb_str(&k), sb_str(&place), near);
 	else
 		yw_err(w, key, "schema.unknown_field", sb_str(&hint), "unknown key %s in %s", sb_str(&k),
 		       sb_str(&place));
@@ -263,8 +256,8 @@ void yw_err_type(struct ywalk *w, const struct ynode *n, const struct ywhere *wh
 	struct strbuf subject = STRBUF_INIT, found = STRBUF_INIT;
 	yw_subject(&subject, where, key, item);
 	yw_describe(&found, n);
-	yw_err(w, n, "schema.type", hint, "%s: expected %s, found %s%s", sb_str(&subject), expected, sb_str(&found),
-	       suffix ? suffix : "");
+	yw_err(w, n, "schema.type", hint, "%s: expected %s, found %s%s", sb_str(&subject), expected,
+	       sb_str(&found), suffix ? suffix : "");
 	sb_release(&subject);
 	sb_release(&found);
 }
@@ -282,8 +275,8 @@ bool yw_bool(struct ywalk *w, const struct ynode *n, const struct ywhere *where,
 	return true;
 }
 
-bool yw_uint(struct ywalk *w, const struct ynode *n, const struct ywhere *where, const char *key, unsigned max,
-	     unsigned *out)
+bool yw_uint(struct ywalk *w, const struct ynode *n, const struct ywhere *where, const char *key,
+	     unsigned max, unsigned *out)
 {
 	bool ok = n->kind == YNODE_SCALAR && n->plain && n->len > 0 && n->len <= 10;
 	for (size_t i = 0; ok && i < n->len; i++)
@@ -340,7 +333,8 @@ bool yw_list(struct ywalk *w, const struct ynode *n, const struct ywhere *where,
 {
 	if (n->kind == YNODE_SEQ || yw_is_null(n))
 		return true;
-	yw_err_type(w, n, where, key, 0, "a list", NULL, "write the items one per line starting with '- ', or as [a, b]");
+	yw_err_type(w, n, where, key, 0, "a list", NULL,
+		    "write the items one per line starting with '- ', or as [a, b]");
 	return false;
 }
 
@@ -348,7 +342,8 @@ bool yw_map(struct ywalk *w, const struct ynode *n, const struct ywhere *where, 
 {
 	if (n->kind == YNODE_MAP)
 		return true;
-	yw_err_type(w, n, where, key, 0, "a mapping", NULL, "write `key: value` lines, indented under the key");
+	yw_err_type(w, n, where, key, 0, "a mapping", NULL,
+		    "write `key: value` lines, indented under the key");
 	return false;
 }
 
@@ -368,7 +363,8 @@ static void str_list(struct ywalk *w, const struct ynode *n, const struct ywhere
 		     const char ***out, size_t *count)
 {
 	if (n->kind != YNODE_SEQ) {
-		yw_err_type(w, n, where, key, 0, "a list", NULL, "write a list of strings, e.g. [A, B] or []");
+		yw_err_type(w, n, where, key, 0, "a list", NULL,
+			    "write a list of strings, e.g. [A, B] or []");
 		return;
 	}
 	const char **v = arena_alloc(w->arena, (n->n ? n->n : 1) * sizeof(*v));
@@ -386,15 +382,9 @@ static void read_value(struct ywalk *w, const struct yw_field *f, const struct y
 	bool b;
 	unsigned u;
 	switch (f->kind) {
-	case YW_STR:
-		yw_text(w, v, where, f->key, 0, true, (const char **)(void *)at);
-		break;
-	case YW_BOOL:
-		yw_bool(w, v, where, f->key, (bool *)(void *)at);
-		break;
-	case YW_UINT:
-		yw_uint(w, v, where, f->key, YW_UINT_MAX, (unsigned *)(void *)at);
-		break;
+	case YW_STR: yw_text(w, v, where, f->key, 0, true, (const char **)(void *)at); break;
+	case YW_BOOL: yw_bool(w, v, where, f->key, (bool *)(void *)at); break;
+	case YW_UINT: yw_uint(w, v, where, f->key, YW_UINT_MAX, (unsigned *)(void *)at); break;
 	case YW_TRI:
 		if (yw_is_null(v))
 			*(int *)(void *)at = -1;
@@ -411,11 +401,8 @@ static void read_value(struct ywalk *w, const struct yw_field *f, const struct y
 		str_list(w, v, where, f->key, (const char ***)(void *)at,
 			 (size_t *)(void *)((char *)target + f->count_off));
 		break;
-	case YW_MAP:
-		break; /* walked by the caller, which knows the table */
-	case YW_CUSTOM:
-		f->fn(w, v, where, target);
-		break;
+	case YW_MAP: break; /* walked by the caller, which knows the table */
+	case YW_CUSTOM: f->fn(w, v, where, target); break;
 	}
 }
 

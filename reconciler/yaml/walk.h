@@ -37,14 +37,14 @@ struct ywalk {
 	struct diags *d;
 	const char *file; /* the file label positions carry; NULL: the node's own */
 	const char *rule; /* NULL: each problem's rule id (schema.type, ...); else this one for all */
-	bool failed;      /* some error was reported */
+	bool failed;	  /* some error was reported */
 };
 
 /* Where a node sits, for messages: "segment 12345 of account 'Acme'". */
 struct ywhere {
 	const char *what;  /* "account", "segment", "the document", "the profile", ... */
 	const char *label; /* the item's name or id when known, else NULL */
-	size_t index;      /* 1-based place in its list; 0 when not in a list */
+	size_t index;	   /* 1-based place in its list; 0 when not in a list */
 	const struct ywhere *parent;
 };
 
@@ -87,8 +87,8 @@ void yw_err_type(struct ywalk *w, const struct ynode *n, const struct ywhere *wh
  * and returns false. */
 bool yw_bool(struct ywalk *w, const struct ynode *n, const struct ywhere *where, const char *key, bool *out);
 /* A whole number 0..max written plainly in decimal. */
-bool yw_uint(struct ywalk *w, const struct ynode *n, const struct ywhere *where, const char *key, unsigned max,
-	     unsigned *out);
+bool yw_uint(struct ywalk *w, const struct ynode *n, const struct ywhere *where, const char *key,
+	     unsigned max, unsigned *out);
 /* A string (a number is taken as its text), copied into the arena; with
  * nonempty, the empty string is refused too. */
 bool yw_text(struct ywalk *w, const struct ynode *n, const struct ywhere *where, const char *key, size_t item,

@@ -60,8 +60,7 @@ static void pos_from_offset(const char *data, size_t off, const char *file, stru
 	p->col = col;
 }
 
-static struct ynode *new_node(struct builder *b, enum ynode_kind kind, yaml_mark_t m,
-			      const yaml_char_t *tag)
+static struct ynode *new_node(struct builder *b, enum ynode_kind kind, yaml_mark_t m, const yaml_char_t *tag)
 {
 	struct ynode *n = arena_alloc(&b->doc->arena, sizeof(*n));
 	n->kind = kind;
@@ -77,8 +76,7 @@ static bool over_budget(struct builder *b, size_t add, const struct pos *at)
 	b->total_weight += add;
 	if (b->total_weight <= YDOC_MAX_NODES)
 		return false;
-	diag_error(b->d, "yaml.syntax", at,
-		   "use anchors to share a few values, not to multiply the document",
+	diag_error(b->d, "yaml.syntax", at, "use anchors to share a few values, not to multiply the document",
 		   "document too large after expanding aliases (over %u nodes)", YDOC_MAX_NODES);
 	b->failed = true;
 	return true;
@@ -163,7 +161,8 @@ static void resolve_merges(struct builder *b, struct frame *f, size_t npairs)
 		for (size_t s = 0; s < nsrc; s++) {
 			struct ynode *m = srcs[s];
 			if (m->kind != YNODE_MAP) {
-				diag_error(b->d, "schema.type", &m->pos, "write `<<: *anchor` where the anchor names a mapping",
+				diag_error(b->d, "schema.type", &m->pos,
+					   "write `<<: *anchor` where the anchor names a mapping",
 					   "a merge key (<<) needs a mapping, found %s", ynode_kind_name(m));
 				b->invalid = true;
 				continue;
@@ -289,8 +288,8 @@ static void report_parser_error(struct builder *b, yaml_parser_t *p)
 	struct strbuf msg = STRBUF_INIT;
 	sb_puts(&msg, p->problem ? p->problem : "invalid YAML");
 	if (p->context)
-		sb_printf(&msg, " (%s at line %zu, column %zu)", p->context,
-			  p->context_mark.line + 1, p->context_mark.column + 1);
+		sb_printf(&msg, " (%s at line %zu, column %zu)", p->context, p->context_mark.line + 1,
+			  p->context_mark.column + 1);
 	const char *hint = "check indentation (spaces only, no tabs), quotes and colons";
 	diag_error(b->d, "yaml.syntax", &at, hint, "%s", msg.buf);
 	sb_release(&msg);
@@ -358,8 +357,7 @@ static void handle_event(struct builder *b, yaml_event_t *ev, int *docs)
 		break;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
-		n = new_node(b, ev->type == YAML_SEQUENCE_START_EVENT ? YNODE_SEQ : YNODE_MAP,
-			     ev->start_mark,
+		n = new_node(b, ev->type == YAML_SEQUENCE_START_EVENT ? YNODE_SEQ : YNODE_MAP, ev->start_mark,
 			     ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.tag
 								   : ev->data.mapping_start.tag);
 		if (b->depth >= YDOC_MAX_DEPTH) {
@@ -371,8 +369,9 @@ static void handle_event(struct builder *b, yaml_event_t *ev, int *docs)
 		check_node(b, n, false);
 		if (over_budget(b, 1, &n->pos))
 			break;
-		push(b, n, ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor
-								: ev->data.mapping_start.anchor);
+		push(b, n,
+		     ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor
+							   : ev->data.mapping_start.anchor);
 		break;
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT: {
@@ -393,7 +392,8 @@ static void handle_event(struct builder *b, yaml_event_t *ev, int *docs)
 		}
 		for (size_t i = 0; i < b->depth; i++) {
 			if (b->stack[i].node == n) {
-				diag_error(b->d, "yaml.syntax", &at, "an alias cannot point into the node that contains it",
+				diag_error(b->d, "yaml.syntax", &at,
+					   "an alias cannot point into the node that contains it",
 					   "recursive alias '*%s'", (const char *)ev->data.alias.anchor);
 				b->failed = true;
 				return;
@@ -405,13 +405,11 @@ static void handle_event(struct builder *b, yaml_event_t *ev, int *docs)
 			attach(b, n);
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 }
 
-int ydoc_parse(struct ydoc **out, const char *label, const char *data, size_t len,
-	       struct diags *d)
+int ydoc_parse(struct ydoc **out, const char *label, const char *data, size_t len, struct diags *d)
 {
 	*out = NULL;
 	if (precheck(label, data, len, d) < 0)

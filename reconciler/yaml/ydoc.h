@@ -49,9 +49,9 @@ struct ynode {
 	struct ynode **items;
 	uint32_t len; /* scalar: bytes in str */
 	uint32_t n;
-	uint32_t weight; /* nodes in the expanded subtree, this one included */
+	uint32_t weight;    /* nodes in the expanded subtree, this one included */
 	unsigned char kind; /* enum ynode_kind */
-	bool plain; /* unquoted: may be a null, bool or number */
+	bool plain;	    /* unquoted: may be a null, bool or number */
 };
 
 struct ydoc {
@@ -63,8 +63,7 @@ struct ydoc {
 /* Parses data (len bytes) as one YAML document. label names the file in
  * positions ("examples/basic/acme.yaml", "main:accounts/acme.yaml").
  * Returns 0 and sets *out, or -1 with diagnostics added (and *out NULL). */
-int ydoc_parse(struct ydoc **out, const char *label, const char *data, size_t len,
-	       struct diags *d);
+int ydoc_parse(struct ydoc **out, const char *label, const char *data, size_t len, struct diags *d);
 /* Reads path (refusing files over YDOC_MAX_BYTES) and parses it. */
 int ydoc_load_file(struct ydoc **out, const char *path, const char *label, struct diags *d);
 void ydoc_free(struct ydoc *doc);

@@ -105,8 +105,11 @@ static void write_config(const char *dir)
 		char name[64];
 		snprintf(name, sizeof(name), "accounts-%04lu.yaml", k);
 		FILE *f = open_out(cdir, name);
-		fprintf(f, "# Synthetic org for `make bench` (tests/bench/bench_gen.c).\nversion: 1\n\naccounts:\n");
-		for (unsigned long a = k * ACCOUNTS_PER_FILE; a < n_accounts && a < (k + 1) * ACCOUNTS_PER_FILE; a++)
+		fprintf(
+		    f,
+		    "# Synthetic org for `make bench` (tests/bench/bench_gen.c).\nversion: 1\n\naccounts:\n");
+		for (unsigned long a = k * ACCOUNTS_PER_FILE;
+		     a < n_accounts && a < (k + 1) * ACCOUNTS_PER_FILE; a++)
 			write_account_yaml(f, a);
 		close_out(f, name);
 	}
@@ -116,14 +119,15 @@ static void write_config(const char *dir)
 
 static void write_head(FILE *f)
 {
-	fprintf(f,
-		"{\n\"format_version\": 1,\n\"next_id\": %lu,\n"
-		"\"destinations\": [{\"id\": \"1001\", \"name\": \"Kargo\", \"logoUrl\": \"\"}],\n"
-		"\"integrations\": [{\"id\": \"2001\", \"destinationID\": \"1001\", "
-		"\"name\": \"Kargo First-Party Data\", \"description\": \"\", \"type\": \"ONBOARDING\", "
-		"\"deviceTypes\": [\"WEB\", \"RAMP_ID\", \"CUSTOM_ID\", \"IOS\", \"ANDROID\"], "
-		"\"requiredProperties\": [{\"name\": \"client_name\", \"description\": \"Client Name\"}]}],\n",
-		CONFIG_BASE + n_accounts * n_segments + 1);
+	fprintf(
+	    f,
+	    "{\n\"format_version\": 1,\n\"next_id\": %lu,\n"
+	    "\"destinations\": [{\"id\": \"1001\", \"name\": \"Kargo\", \"logoUrl\": \"\"}],\n"
+	    "\"integrations\": [{\"id\": \"2001\", \"destinationID\": \"1001\", "
+	    "\"name\": \"Kargo First-Party Data\", \"description\": \"\", \"type\": \"ONBOARDING\", "
+	    "\"deviceTypes\": [\"WEB\", \"RAMP_ID\", \"CUSTOM_ID\", \"IOS\", \"ANDROID\"], "
+	    "\"requiredProperties\": [{\"name\": \"client_name\", \"description\": \"Client Name\"}]}],\n",
+	    CONFIG_BASE + n_accounts * n_segments + 1);
 }
 
 static void write_catalog(FILE *f)

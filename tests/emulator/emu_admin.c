@@ -133,11 +133,11 @@ static const struct {
 	const char *allow;
 	void (*fn)(struct emu *, struct emu_request *, struct emu_response *, char);
 } ROUTES[] = {
-    {"/_admin/faults", "GPD", "GET, POST, DELETE", admin_faults},
-    {"/_admin/requests", "GD", "GET, DELETE", admin_requests},
-    {"/_admin/stats", "G", "GET", admin_stats},
-    {"/_admin/state", "GP", "GET, POST", admin_state},
-    {"/_admin/expire-tokens", "P", "POST", admin_tokens},
+	{ "/_admin/faults", "GPD", "GET, POST, DELETE", admin_faults },
+	{ "/_admin/requests", "GD", "GET, DELETE", admin_requests },
+	{ "/_admin/stats", "G", "GET", admin_stats },
+	{ "/_admin/state", "GP", "GET, POST", admin_state },
+	{ "/_admin/expire-tokens", "P", "POST", admin_tokens },
 };
 
 void emu_admin(struct emu *e, struct emu_request *rq, struct emu_response *rs)

@@ -87,10 +87,10 @@ static void oauth_error(struct emu_response *rs, unsigned status, const char *er
 static const char *check_form_fields(const struct emu_request *rq)
 {
 	static const char *const FIXED[][2] = {
-	    {"grant_type", "password"},
-	    {"scope", "openid"},
-	    {"client_id", "liveramp-api"},
-	    {"response_type", "token"},
+		{ "grant_type", "password" },
+		{ "scope", "openid" },
+		{ "client_id", "liveramp-api" },
+		{ "response_type", "token" },
 	};
 	for (size_t i = 0; i < sizeof(FIXED) / sizeof(FIXED[0]); i++) {
 		char *v = form_value(rq->body, rq->body_len, FIXED[i][0]);

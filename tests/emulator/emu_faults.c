@@ -26,36 +26,36 @@ static const struct {
 	const char *name;
 	enum emu_fault_kind kind;
 } KINDS[] = {
-    {"500", EF_500},
-    {"503", EF_503},
-    {"429", EF_429},
-    {"timeout", EF_TIMEOUT},
-    {"reset", EF_RESET},
-    {"malformed", EF_MALFORMED},
-    {"truncated", EF_TRUNCATED},
-    {"expired_token", EF_EXPIRED_TOKEN},
-    {"partial207", EF_PARTIAL207},
-    {"lost", EF_LOST},
-    {"echo", EF_ECHO},
-    {"redirect", EF_REDIRECT},
-    {"redirect_scheme", EF_REDIRECT_SCHEME},
-    {"huge", EF_HUGE},
-    {"slow", EF_SLOW},
-    {"reorder207", EF_REORDER207},
-    {"anon207", EF_ANON207},
-    {"repeat_items", EF_REPEAT_ITEMS},
-    {"cycle_cursor", EF_CYCLE_CURSOR},
-    {"oversize_page", EF_OVERSIZE_PAGE},
-    {"no_array_key", EF_NO_ARRAY_KEY},
-    {"no_segment_id", EF_NO_SEGMENT_ID},
-    {"html403", EF_HTML403},
-    {"nested_error", EF_NESTED_ERROR},
-    {"400", EF_400},
-    {"404", EF_404},
-    {"409", EF_409},
-    {"422", EF_422},
-    {"echo400", EF_ECHO400},
-    {"partial409", EF_PARTIAL409},
+	{ "500", EF_500 },
+	{ "503", EF_503 },
+	{ "429", EF_429 },
+	{ "timeout", EF_TIMEOUT },
+	{ "reset", EF_RESET },
+	{ "malformed", EF_MALFORMED },
+	{ "truncated", EF_TRUNCATED },
+	{ "expired_token", EF_EXPIRED_TOKEN },
+	{ "partial207", EF_PARTIAL207 },
+	{ "lost", EF_LOST },
+	{ "echo", EF_ECHO },
+	{ "redirect", EF_REDIRECT },
+	{ "redirect_scheme", EF_REDIRECT_SCHEME },
+	{ "huge", EF_HUGE },
+	{ "slow", EF_SLOW },
+	{ "reorder207", EF_REORDER207 },
+	{ "anon207", EF_ANON207 },
+	{ "repeat_items", EF_REPEAT_ITEMS },
+	{ "cycle_cursor", EF_CYCLE_CURSOR },
+	{ "oversize_page", EF_OVERSIZE_PAGE },
+	{ "no_array_key", EF_NO_ARRAY_KEY },
+	{ "no_segment_id", EF_NO_SEGMENT_ID },
+	{ "html403", EF_HTML403 },
+	{ "nested_error", EF_NESTED_ERROR },
+	{ "400", EF_400 },
+	{ "404", EF_404 },
+	{ "409", EF_409 },
+	{ "422", EF_422 },
+	{ "echo400", EF_ECHO400 },
+	{ "partial409", EF_PARTIAL409 },
 };
 
 #define N_KINDS (sizeof(KINDS) / sizeof(KINDS[0]))
@@ -205,7 +205,8 @@ static bool applies(const struct emu_fault *f, const struct emu_request *rq)
 	    f->cls == -1 || f->cls == (int)rq->cls || (f->cls == EC_LIST && get && rq->cls != EC_TOKEN);
 	if (!cls)
 		return false;
-	if (f->kind == EF_PARTIAL207 || f->kind == EF_REORDER207 || f->kind == EF_ANON207 || f->kind == EF_PARTIAL409)
+	if (f->kind == EF_PARTIAL207 || f->kind == EF_REORDER207 || f->kind == EF_ANON207 ||
+	    f->kind == EF_PARTIAL409)
 		return rq->cls == EC_SEG_ADD || rq->cls == EC_SEG_REMOVE;
 	if (f->kind >= EF_REPEAT_ITEMS && f->kind <= EF_NO_SEGMENT_ID)
 		return get && rq->cls != EC_TOKEN; /* only pages show them */

@@ -26,9 +26,9 @@
 
 #define NAME_MAX_CHARS 50
 
-static const char *const DEVICE_TYPES[] = {"PII",   "WEB",   "IOS",	"ANDROID", "CUSTOM_ID",
-					   "MIXED", "OTHER", "RAMP_ID", NULL};
-static const char *const STATUSES[] = {"ACTIVE", "INACTIVE", NULL};
+static const char *const DEVICE_TYPES[] = { "PII",   "WEB",   "IOS",	 "ANDROID", "CUSTOM_ID",
+					    "MIXED", "OTHER", "RAMP_ID", NULL };
+static const char *const STATUSES[] = { "ACTIVE", "INACTIVE", NULL };
 
 static bool in_list(const char *s, const char *const *list)
 {
@@ -74,22 +74,23 @@ static json_t *destination_view(const json_t *d)
 	if (logo && *logo)
 		json_object_set_new(out, "logoUrl", json_string(logo));
 	else
-		json_object_set_new(out, "logoUrl", json_pack("s++", "https://logo.invalid/destinations/",
-							       emu_str(d, "id"), ".png"));
+		json_object_set_new(
+		    out, "logoUrl",
+		    json_pack("s++", "https://logo.invalid/destinations/", emu_str(d, "id"), ".png"));
 	return out;
 }
 
 static json_t *integration_view(const json_t *it)
 {
-	static const char *const KEYS[] = {"id",
-					   "name",
-					   "description",
-					   "type",
-					   "deviceTypes",
-					   "requiredProperties",
-					   "oAuthEndpointID",
-					   "unavailableReason",
-					   NULL};
+	static const char *const KEYS[] = { "id",
+					    "name",
+					    "description",
+					    "type",
+					    "deviceTypes",
+					    "requiredProperties",
+					    "oAuthEndpointID",
+					    "unavailableReason",
+					    NULL };
 	json_t *out = pick(it, KEYS, NULL);
 	if (!json_object_get(out, "description"))
 		json_object_set_new(out, "description", json_string(""));
@@ -102,16 +103,17 @@ static json_t *integration_view(const json_t *it)
 
 static json_t *ic_view(const json_t *ic)
 {
-	static const char *const KEYS[] = {"id",	  "integrationID", "oAuthConnectionID", "properties",
-					   "deviceTypes", "createdAt",	   "updatedAt",		NULL};
+	static const char *const KEYS[] = { "id",	   "integrationID", "oAuthConnectionID", "properties",
+					    "deviceTypes", "createdAt",	    "updatedAt",	 NULL };
 	return pick(ic, KEYS, NULL);
 }
 
 static json_t *dm_view(const json_t *dm)
 {
-	static const char *const KEYS[] = {
-	    "id", "name", "integrationConnectionID", "status", "expireAt", "createdAt", "updatedAt", NULL};
-	static const char *const NULLABLE[] = {"expireAt", NULL};
+	static const char *const KEYS[] = { "id",	 "name",     "integrationConnectionID",
+					    "status",	 "expireAt", "createdAt",
+					    "updatedAt", NULL };
+	static const char *const NULLABLE[] = { "expireAt", NULL };
 	return pick(dm, KEYS, NULLABLE);
 }
 
@@ -205,7 +207,8 @@ bool emu_valid_expire(const json_t *v, struct emu_response *rs)
 		return false;
 	}
 	if (days < clock_today()) {
-		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "expireAt %s is in the past", json_string_value(v));
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "expireAt %s is in the past",
+			  json_string_value(v));
 		return false;
 	}
 	return true;
@@ -225,7 +228,8 @@ static json_t *integration_of(struct emu *e, const json_t *pair, struct emu_resp
 	const char *dest = json_string_value(json_array_get(pair, 0));
 	const char *id = json_string_value(json_array_get(pair, 1));
 	if (!json_is_array(pair) || json_array_size(pair) != 2 || !dest || !id) {
-		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "integrationID must be [destinationId, integrationId]");
+		emu_error(rs, 422, "UNPROCESSABLE_ENTITY",
+			  "integrationID must be [destinationId, integrationId]");
 		return NULL;
 	}
 	json_t *it = find_integration(e, dest, id);
@@ -251,8 +255,8 @@ static bool valid_device_types(const json_t *types, const json_t *integ, struct 
 			return false;
 		}
 		if (json_array_size(allowed) > 0 && !json_array_has(allowed, s)) {
-			emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "the integration does not accept device type %s",
-				  s);
+			emu_error(rs, 422, "UNPROCESSABLE_ENTITY",
+				  "the integration does not accept device type %s", s);
 			return false;
 		}
 	}
@@ -294,8 +298,8 @@ static bool valid_properties(const json_t *props, const json_t *integ, struct em
 		const char *name = emu_str(p, "name");
 		const char *v = name ? property_value(props, name) : NULL;
 		if (name && (!v || !*v)) {
-			emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "the integration requires a value for property %s",
-				  name);
+			emu_error(rs, 422, "UNPROCESSABLE_ENTITY",
+				  "the integration requires a value for property %s", name);
 			return false;
 		}
 	}
@@ -497,7 +501,7 @@ void emu_dm_put(struct emu *e, struct emu_request *rq, struct emu_response *rs)
 	json_t *in = dm ? emu_body_json(rq, rs) : NULL;
 	if (!in || !valid_object(in, rs))
 		goto out;
-	static const char *const REQUIRED[] = {"name", "status", "expireAt"};
+	static const char *const REQUIRED[] = { "name", "status", "expireAt" };
 	for (size_t i = 0; i < 3; i++) {
 		if (!json_object_get(in, REQUIRED[i])) {
 			emu_error(rs, 422, "UNPROCESSABLE_ENTITY",

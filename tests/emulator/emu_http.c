@@ -38,28 +38,28 @@ struct route {
 };
 
 static const struct route ROUTES[] = {
-    {"POST", "/authn/v1/oauth2/token", EC_TOKEN, emu_token_grant},
-    {"GET", "/v2/destinations", EC_LIST, emu_destinations_list},
-    {"GET", "/v2/destinations/*", EC_LIST, emu_destination_get},
-    {"GET", "/v2/destinations/*/integrations", EC_LIST, emu_integrations_list},
-    {"GET", "/v2/destinations/*/integrations/*", EC_LIST, emu_integration_get},
-    {"POST", "/v2/integration-connections", EC_CREATE, emu_ic_create},
-    {"GET", "/v2/integration-connections", EC_LIST, emu_ic_list},
-    {"GET", "/v2/integration-connections/*", EC_LIST, emu_ic_get},
-    {"PUT", "/v2/integration-connections/*", EC_UPDATE, emu_ic_put},
-    {"DELETE", "/v2/integration-connections/*", EC_DELETE, emu_ic_delete},
-    {"POST", "/v2/distribution-managers", EC_CREATE, emu_dm_create},
-    {"GET", "/v2/distribution-managers", EC_LIST, emu_dm_list},
-    {"GET", "/v2/distribution-managers/*", EC_LIST, emu_dm_get},
-    {"PUT", "/v2/distribution-managers/*", EC_UPDATE, emu_dm_put},
-    {"DELETE", "/v2/distribution-managers/*", EC_DELETE, emu_dm_delete},
-    {"GET", "/v2/distribution-managers/*/segment-configs", EC_LIST, emu_configs_list},
-    {"POST", "/v2/distribution-managers/*/segment-configs", EC_SEG_ADD, emu_configs_add},
-    {"DELETE", "/v2/distribution-managers/*/segment-configs", EC_SEG_REMOVE, emu_configs_remove},
-    {"GET", "/v2/distribution-managers/*/segment-configs/*", EC_LIST, emu_config_get},
-    {"GET", "/v2/segments", EC_SEGMENTS, emu_segments_list},
-    {"GET", "/v2/segments/*", EC_SEGMENTS, emu_segment_get},
-    {"GET", "/v2/deliveries", EC_DELIVERIES, emu_deliveries_list},
+	{ "POST", "/authn/v1/oauth2/token", EC_TOKEN, emu_token_grant },
+	{ "GET", "/v2/destinations", EC_LIST, emu_destinations_list },
+	{ "GET", "/v2/destinations/*", EC_LIST, emu_destination_get },
+	{ "GET", "/v2/destinations/*/integrations", EC_LIST, emu_integrations_list },
+	{ "GET", "/v2/destinations/*/integrations/*", EC_LIST, emu_integration_get },
+	{ "POST", "/v2/integration-connections", EC_CREATE, emu_ic_create },
+	{ "GET", "/v2/integration-connections", EC_LIST, emu_ic_list },
+	{ "GET", "/v2/integration-connections/*", EC_LIST, emu_ic_get },
+	{ "PUT", "/v2/integration-connections/*", EC_UPDATE, emu_ic_put },
+	{ "DELETE", "/v2/integration-connections/*", EC_DELETE, emu_ic_delete },
+	{ "POST", "/v2/distribution-managers", EC_CREATE, emu_dm_create },
+	{ "GET", "/v2/distribution-managers", EC_LIST, emu_dm_list },
+	{ "GET", "/v2/distribution-managers/*", EC_LIST, emu_dm_get },
+	{ "PUT", "/v2/distribution-managers/*", EC_UPDATE, emu_dm_put },
+	{ "DELETE", "/v2/distribution-managers/*", EC_DELETE, emu_dm_delete },
+	{ "GET", "/v2/distribution-managers/*/segment-configs", EC_LIST, emu_configs_list },
+	{ "POST", "/v2/distribution-managers/*/segment-configs", EC_SEG_ADD, emu_configs_add },
+	{ "DELETE", "/v2/distribution-managers/*/segment-configs", EC_SEG_REMOVE, emu_configs_remove },
+	{ "GET", "/v2/distribution-managers/*/segment-configs/*", EC_LIST, emu_config_get },
+	{ "GET", "/v2/segments", EC_SEGMENTS, emu_segments_list },
+	{ "GET", "/v2/segments/*", EC_SEGMENTS, emu_segment_get },
+	{ "GET", "/v2/deliveries", EC_DELIVERIES, emu_deliveries_list },
 };
 
 #define N_ROUTES (sizeof(ROUTES) / sizeof(ROUTES[0]))
@@ -103,7 +103,7 @@ static bool match(const char *pattern, const struct split *s, const char *param[
 {
 	const char *p = pattern + 1;
 	size_t i = 0, np = 0;
-	const char *got[2] = {NULL, NULL};
+	const char *got[2] = { NULL, NULL };
 	while (*p) {
 		size_t n = strcspn(p, "/");
 		if (i == s->n)
@@ -175,7 +175,7 @@ static void huge_body(struct emu_response *rs)
 	sb_puts(&rs->body, "{\"pad\": \"");
 	size_t start = rs->body.len;
 	for (size_t n = 0; n < HUGE_BODY; n += 4096) {
-		static const char chunk[4096] = {0};
+		static const char chunk[4096] = { 0 };
 		sb_add(&rs->body, chunk, sizeof(chunk));
 	}
 	memset(rs->body.buf + start, 'a', rs->body.len - start);
@@ -210,25 +210,17 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 		emu_error(rs, 429, "TOO_MANY_REQUESTS", "injected fault: too many requests");
 		rs->retry_after = 1;
 		return;
-	case EF_RESET:
-		return;
-	case EF_EXPIRED_TOKEN:
-		emu_auth_expire_request(e, rq, rs);
-		return;
-	case EF_PARTIAL207:
-		rq->partial = true;
-		break;
-	case EF_ECHO:
-		echo_request(rq, rs);
-		return;
+	case EF_RESET: return;
+	case EF_EXPIRED_TOKEN: emu_auth_expire_request(e, rq, rs); return;
+	case EF_PARTIAL207: rq->partial = true; break;
+	case EF_ECHO: echo_request(rq, rs); return;
 	case EF_REDIRECT:
 	case EF_REDIRECT_SCHEME:
 		emu_error(rs, 302, "FOUND", "moved");
-		rs->location = le->fault == EF_REDIRECT ? "http://127.0.0.2:9/v2/elsewhere" : "file:///etc/passwd";
+		rs->location =
+		    le->fault == EF_REDIRECT ? "http://127.0.0.2:9/v2/elsewhere" : "file:///etc/passwd";
 		return;
-	case EF_HUGE:
-		huge_body(rs);
-		return;
+	case EF_HUGE: huge_body(rs); return;
 	case EF_SLOW:
 		rs->status = 200;
 		rs->content_type = "application/json";
@@ -252,34 +244,25 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 	case EF_CYCLE_CURSOR:
 	case EF_OVERSIZE_PAGE:
 	case EF_NO_ARRAY_KEY:
-	case EF_NO_SEGMENT_ID:
-		rq->shape = le->fault;
-		break;
-	case EF_PARTIAL409:
-		rq->partial = rq->refuse_rest = true;
-		break;
-	case EF_400:
-		emu_error(rs, 400, "BAD_REQUEST", "injected fault: bad request");
-		return;
-	case EF_404:
-		emu_error(rs, 404, "NOT_FOUND", "injected fault: not found");
-		return;
-	case EF_409:
-		emu_error(rs, 409, "CONFLICT", "injected fault: conflict");
-		return;
+	case EF_NO_SEGMENT_ID: rq->shape = le->fault; break;
+	case EF_PARTIAL409: rq->partial = rq->refuse_rest = true; break;
+	case EF_400: emu_error(rs, 400, "BAD_REQUEST", "injected fault: bad request"); return;
+	case EF_404: emu_error(rs, 404, "NOT_FOUND", "injected fault: not found"); return;
+	case EF_409: emu_error(rs, 409, "CONFLICT", "injected fault: conflict"); return;
 	case EF_422:
 		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "injected fault: unprocessable entity");
 		return;
 	case EF_ECHO400: {
 		/* Servers that echo what they were sent: the client must scrub
 		 * its secret (token request body) and its token (header). */
-		const char *h = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-		emu_error(rs, 400, "BAD_REQUEST", "injected fault: refused Authorization: %.200s body: %.200s",
-			  h ? h : "", rq->body ? rq->body : "");
+		const char *h =
+		    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+		emu_error(rs, 400, "BAD_REQUEST",
+			  "injected fault: refused Authorization: %.200s body: %.200s", h ? h : "",
+			  rq->body ? rq->body : "");
 		return;
 	}
-	default:
-		break;
+	default: break;
 	}
 	r->fn(e, rq, rs);
 }
@@ -315,7 +298,7 @@ static enum emu_fault_kind serve(struct emu *e, struct conn_ctx *cx, struct emu_
 	const struct route *r =
 	    split_path(&s, rq->path) ? find_route(&s, rq->method, rq->param, allow) : NULL;
 	rq->cls = r ? r->cls : EC_NONE;
-	struct emu_log_entry le = {.rq = rq, .auth = -1, .org = -1, .fault = EF_NONE};
+	struct emu_log_entry le = { .rq = rq, .auth = -1, .org = -1, .fault = EF_NONE };
 	if (r && is_v2(rq->path)) {
 		pthread_mutex_lock(&e->lock);
 		long latency = e->latency_ms;
@@ -357,7 +340,7 @@ static ssize_t trickle(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	(void)cls;
 	(void)max;
-	struct timespec ts = {0, 100 * 1000000L};
+	struct timespec ts = { 0, 100 * 1000000L };
 	if (pos > 0)
 		nanosleep(&ts, NULL);
 	buf[0] = pos == 0 ? '[' : ' ';
@@ -389,9 +372,12 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct emu_res
 static enum MHD_Result process(struct emu *e, struct MHD_Connection *conn, struct conn_ctx *cx,
 			       const char *url, const char *method)
 {
-	struct emu_request rq = {
-	    .conn = conn, .method = method, .path = url, .body = sb_str(&cx->body), .body_len = cx->body.len};
-	struct emu_response rs = {.status = 500};
+	struct emu_request rq = { .conn = conn,
+				  .method = method,
+				  .path = url,
+				  .body = sb_str(&cx->body),
+				  .body_len = cx->body.len };
+	struct emu_response rs = { .status = 500 };
 	struct strbuf allow = STRBUF_INIT;
 	enum emu_fault_kind fault = EF_NONE;
 	if (strncmp(url, "/_admin/", 8) == 0) {

@@ -79,22 +79,22 @@ enum {
 };
 
 static const struct option LONG_OPTS[] = {
-    {"state", required_argument, NULL, O_STATE},
-    {"port", required_argument, NULL, O_PORT},
-    {"port-file", required_argument, NULL, O_PORT_FILE},
-    {"seed", required_argument, NULL, O_SEED},
-    {"log", required_argument, NULL, O_LOG},
-    {"token-ttl", required_argument, NULL, O_TTL},
-    {"latency-ms", required_argument, NULL, O_LATENCY},
-    {"timeout-s", required_argument, NULL, O_TIMEOUT},
-    {"fault", required_argument, NULL, O_FAULT},
-    {"account-id", required_argument, NULL, O_ACCOUNT},
-    {"secret-key", required_argument, NULL, O_SECRET},
-    {"org", required_argument, NULL, O_ORG},
-    {"write-on-exit", no_argument, NULL, O_WRITE_ON_EXIT},
-    {"tenant", required_argument, NULL, O_TENANT},
-    {"help", no_argument, NULL, O_HELP},
-    {NULL, 0, NULL, 0},
+	{ "state", required_argument, NULL, O_STATE },
+	{ "port", required_argument, NULL, O_PORT },
+	{ "port-file", required_argument, NULL, O_PORT_FILE },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "log", required_argument, NULL, O_LOG },
+	{ "token-ttl", required_argument, NULL, O_TTL },
+	{ "latency-ms", required_argument, NULL, O_LATENCY },
+	{ "timeout-s", required_argument, NULL, O_TIMEOUT },
+	{ "fault", required_argument, NULL, O_FAULT },
+	{ "account-id", required_argument, NULL, O_ACCOUNT },
+	{ "secret-key", required_argument, NULL, O_SECRET },
+	{ "org", required_argument, NULL, O_ORG },
+	{ "write-on-exit", no_argument, NULL, O_WRITE_ON_EXIT },
+	{ "tenant", required_argument, NULL, O_TENANT },
+	{ "help", no_argument, NULL, O_HELP },
+	{ NULL, 0, NULL, 0 },
 };
 
 static int numeric_option(struct emu_options *o, int c, const char *arg)
@@ -111,48 +111,31 @@ static int numeric_option(struct emu_options *o, int c, const char *arg)
 			return -1;
 		o->seed = (uint64_t)v;
 		return 0;
-	case O_TTL:
-		return parse_long(arg, 1, 86400 * 365, &o->token_ttl);
-	case O_LATENCY:
-		return parse_long(arg, 0, 600000, &o->latency_ms);
-	default:
-		return parse_long(arg, 0, 3600, &o->timeout_s);
+	case O_TTL: return parse_long(arg, 1, 86400 * 365, &o->token_ttl);
+	case O_LATENCY: return parse_long(arg, 0, 600000, &o->latency_ms);
+	default: return parse_long(arg, 0, 3600, &o->timeout_s);
 	}
 }
 
 /* Returns 0, 1 for --help, or -1 after printing an error. */
 static int parse_options(struct emu_options *o, int argc, char **argv)
 {
-	*o = (struct emu_options){.seed = 1,
-				  .token_ttl = 600,
-				  .timeout_s = 30,
-				  .account_id = "test-account",
-				  .secret_key = "test-secret",
-				  .org = "test-org"};
+	*o = (struct emu_options){ .seed = 1,
+				   .token_ttl = 600,
+				   .timeout_s = 30,
+				   .account_id = "test-account",
+				   .secret_key = "test-secret",
+				   .org = "test-org" };
 	int c;
 	while ((c = getopt_long(argc, argv, "", LONG_OPTS, NULL)) != -1) {
 		switch (c) {
-		case O_STATE:
-			o->state_path = optarg;
-			break;
-		case O_PORT_FILE:
-			o->port_file = optarg;
-			break;
-		case O_WRITE_ON_EXIT:
-			o->write_on_exit = true;
-			break;
-		case O_LOG:
-			o->log_path = optarg;
-			break;
-		case O_ACCOUNT:
-			o->account_id = optarg;
-			break;
-		case O_SECRET:
-			o->secret_key = optarg;
-			break;
-		case O_ORG:
-			o->org = optarg;
-			break;
+		case O_STATE: o->state_path = optarg; break;
+		case O_PORT_FILE: o->port_file = optarg; break;
+		case O_WRITE_ON_EXIT: o->write_on_exit = true; break;
+		case O_LOG: o->log_path = optarg; break;
+		case O_ACCOUNT: o->account_id = optarg; break;
+		case O_SECRET: o->secret_key = optarg; break;
+		case O_ORG: o->org = optarg; break;
 		case O_FAULT:
 			o->faults = xrealloc(o->faults, (o->n_faults + 1) * sizeof(*o->faults));
 			o->faults[o->n_faults++] = optarg;
@@ -161,8 +144,7 @@ static int parse_options(struct emu_options *o, int argc, char **argv)
 			o->tenants = xrealloc(o->tenants, (o->n_tenants + 1) * sizeof(*o->tenants));
 			o->tenants[o->n_tenants++] = optarg;
 			break;
-		case O_HELP:
-			return 1;
+		case O_HELP: return 1;
 		case O_PORT:
 		case O_SEED:
 		case O_TTL:
@@ -174,8 +156,7 @@ static int parse_options(struct emu_options *o, int argc, char **argv)
 				return -1;
 			}
 			break;
-		default:
-			return -1;
+		default: return -1;
 		}
 	}
 	if (optind < argc || !o->state_path) {
@@ -206,7 +187,7 @@ static int write_port_file(const char *path, unsigned port)
 
 static struct MHD_Daemon *start_daemon(struct emu *e, unsigned *port)
 {
-	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)e->opt.port)};
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)e->opt.port) };
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	struct MHD_Daemon *d =
 	    MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
@@ -256,7 +237,7 @@ static int emu_shutdown(struct emu *e)
 	e->opt.write_on_exit = false; /* no request runs now: this write is the one */
 	int rc = 0;
 	if (e->state) {
-		struct emu_response rs = {.status = 200};
+		struct emu_response rs = { .status = 200 };
 		rc = emu_store_commit(e, &rs);
 		sb_release(&rs.body);
 	}

@@ -52,14 +52,16 @@ static bool says_json(const struct emu_request *rq)
 		return true;
 	const char *ct = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	size_t n = strlen("application/json");
-	return ct && strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+	return ct && strncasecmp(ct, "application/json", n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
 json_t *emu_body_json(struct emu_request *rq, struct emu_response *rs)
 {
 	json_error_t jerr;
 	if (!says_json(rq)) {
-		emu_error(rs, 415, "UNSUPPORTED_MEDIA_TYPE", "the request body must be sent as application/json");
+		emu_error(rs, 415, "UNSUPPORTED_MEDIA_TYPE",
+			  "the request body must be sent as application/json");
 		return NULL;
 	}
 	json_t *v = json_loadb(rq->body, rq->body_len, JSON_DECODE_ANY, &jerr);
@@ -103,7 +105,7 @@ static enum MHD_Result collect_values(void *cls, enum MHD_ValueKind kind, const 
 
 json_t *emu_query_list(const struct emu_request *rq, const char *key)
 {
-	struct query_walk w = {.key = key, .list = json_array()};
+	struct query_walk w = { .key = key, .list = json_array() };
 	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, collect_values, &w);
 	return w.list;
 }
@@ -112,8 +114,8 @@ json_t *emu_query_list(const struct emu_request *rq, const char *key)
  * put them in the URL by mistake. */
 static bool secret_key(const char *key)
 {
-	static const char *const SECRET[] = {"password", "client_secret", "access_token",
-					     "token",	 "secret",	  NULL};
+	static const char *const SECRET[] = { "password", "client_secret", "access_token",
+					      "token",	  "secret",	   NULL };
 	for (size_t i = 0; SECRET[i]; i++)
 		if (strcasecmp(key, SECRET[i]) == 0)
 			return true;
@@ -135,7 +137,7 @@ static enum MHD_Result append_pair(void *cls, enum MHD_ValueKind kind, const cha
 
 void emu_query_string(const struct emu_request *rq, struct strbuf *out)
 {
-	struct query_walk w = {.out = out};
+	struct query_walk w = { .out = out };
 	sb_reset(out);
 	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, append_pair, &w);
 }
@@ -159,16 +161,16 @@ void emu_sleep_ms(struct emu *e, long ms)
 }
 
 static const char *const CLASS_NAMES[EC_COUNT] = {
-    [EC_NONE] = "other",
-    [EC_TOKEN] = "token",
-    [EC_LIST] = "list",
-    [EC_CREATE] = "create",
-    [EC_UPDATE] = "update",
-    [EC_DELETE] = "delete",
-    [EC_SEG_ADD] = "segments_add",
-    [EC_SEG_REMOVE] = "segments_remove",
-    [EC_SEGMENTS] = "segments",
-    [EC_DELIVERIES] = "deliveries",
+	[EC_NONE] = "other",
+	[EC_TOKEN] = "token",
+	[EC_LIST] = "list",
+	[EC_CREATE] = "create",
+	[EC_UPDATE] = "update",
+	[EC_DELETE] = "delete",
+	[EC_SEG_ADD] = "segments_add",
+	[EC_SEG_REMOVE] = "segments_remove",
+	[EC_SEGMENTS] = "segments",
+	[EC_DELIVERIES] = "deliveries",
 };
 
 const char *emu_class_name(enum emu_class c)

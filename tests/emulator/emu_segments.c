@@ -25,7 +25,7 @@
 
 #define BATCH_MAX 500
 
-static const char *const SEGMENT_TYPES[] = {"ONBOARDING", "DATA_MARKETPLACE", NULL};
+static const char *const SEGMENT_TYPES[] = { "ONBOARDING", "DATA_MARKETPLACE", NULL };
 
 static bool is_segment_type(const char *s)
 {
@@ -118,7 +118,8 @@ static const json_t *configs_of(struct emu *e, const char *dm_id)
 {
 	json_t *arr = emu_array(e, "segmentConfigs");
 	size_t n = json_array_size(arr);
-	if (e->configs_arr != arr || e->configs_n != n || (n && e->configs_last != json_array_get(arr, n - 1))) {
+	if (e->configs_arr != arr || e->configs_n != n ||
+	    (n && e->configs_last != json_array_get(arr, n - 1))) {
 		configs_index_clear(e);
 		e->configs_arr = json_incref(arr);
 		size_t i;
@@ -200,7 +201,8 @@ static json_t *batch_body(struct emu_request *rq, struct emu_response *rs)
 	if (in && (json_array_size(in) == 0 || json_array_size(in) > BATCH_MAX)) {
 		json_t *out = json_array();
 		for (size_t i = 0; json_array_size(in) > BATCH_MAX && i < json_array_size(in); i++)
-			item_status(out, NULL, 422, "UNPROCESSABLE_ENTITY", "a batch holds at most 500 items");
+			item_status(out, NULL, 422, "UNPROCESSABLE_ENTITY",
+				    "a batch holds at most 500 items");
 		emu_reply_json(rs, 207, out);
 		json_decref(in);
 		return NULL;
@@ -211,9 +213,9 @@ static json_t *batch_body(struct emu_request *rq, struct emu_response *rs)
 struct add_ctx {
 	struct emu *e;
 	const char *dm_id;
-	const char *ic_id;	 /* the DM's connection: deliveries go to it */
-	const char *device_type; /* the connection's first device type, or NULL */
-	struct hmap configured; /* segmentID -> config, this DM's; keys borrowed from the tree */
+	const char *ic_id;	    /* the DM's connection: deliveries go to it */
+	const char *device_type;    /* the connection's first device type, or NULL */
+	struct hmap configured;	    /* segmentID -> config, this DM's; keys borrowed from the tree */
 	const struct hmap *catalog; /* segment id -> segment (catalog_index) */
 	bool changed;
 };
@@ -235,7 +237,8 @@ static void add_one(struct add_ctx *c, const json_t *item, json_t *out)
 		return;
 	}
 	if (known && strcmp(emu_str(known, "type"), type) != 0) {
-		item_status(out, seg, 422, "UNPROCESSABLE_ENTITY", "segmentType differs from the segment's type");
+		item_status(out, seg, 422, "UNPROCESSABLE_ENTITY",
+			    "segmentType differs from the segment's type");
 		return;
 	}
 	if (hmap_get(&c->configured, seg)) {
@@ -264,7 +267,9 @@ static void add_one(struct add_ctx *c, const json_t *item, json_t *out)
 
 static void add_ctx_init(struct add_ctx *c, struct emu *e, const json_t *dm)
 {
-	*c = (struct add_ctx){.e = e, .dm_id = emu_str(dm, "id"), .ic_id = emu_str(dm, "integrationConnectionID")};
+	*c = (struct add_ctx){ .e = e,
+			       .dm_id = emu_str(dm, "id"),
+			       .ic_id = emu_str(dm, "integrationConnectionID") };
 	const char *dm_id = c->dm_id;
 	json_t *ic = c->ic_id ? emu_find(emu_array(e, "integrationConnections"), c->ic_id) : NULL;
 	c->device_type = json_string_value(json_array_get(json_object_get(ic, "deviceTypes"), 0));
@@ -288,7 +293,8 @@ static void shape_207(const struct emu_request *rq, json_t *out)
 	size_t n = json_array_size(out);
 	if (rq->shape == EF_REORDER207) {
 		for (size_t i = 0; i < n / 2; i++) {
-			json_t *a = json_incref(json_array_get(out, i)), *b = json_incref(json_array_get(out, n - 1 - i));
+			json_t *a = json_incref(json_array_get(out, i)),
+			       *b = json_incref(json_array_get(out, n - 1 - i));
 			json_array_set_new(out, i, b);
 			json_array_set_new(out, n - 1 - i, a);
 		}
@@ -310,7 +316,8 @@ static void not_applied(const struct emu_request *rq, json_t *out, const char *i
 	if (rq->refuse_rest)
 		item_status(out, id, 409, "CONFLICT", "not applied: the server refused part of the batch");
 	else
-		item_status(out, id, 500, "INTERNAL_SERVER_ERROR", "not applied: the server failed part of the batch");
+		item_status(out, id, 500, "INTERNAL_SERVER_ERROR",
+			    "not applied: the server failed part of the batch");
 }
 
 void emu_configs_add(struct emu *e, struct emu_request *rq, struct emu_response *rs)
@@ -343,7 +350,8 @@ static bool remove_one(struct emu *e, const char *dm_id, const json_t *item, jso
 {
 	const char *id = emu_str(item, "id");
 	if (!id) {
-		item_status(out, NULL, 422, "UNPROCESSABLE_ENTITY", "each item needs the id of a segment config");
+		item_status(out, NULL, 422, "UNPROCESSABLE_ENTITY",
+			    "each item needs the id of a segment config");
 		return false;
 	}
 	json_t *arr = emu_array(e, "segmentConfigs"), *cfg = emu_find(arr, id);

@@ -24,8 +24,8 @@
 /* How long a write waits for the sandbox lock (another process holding it). */
 #define LOCK_TIMEOUT_MS 5000
 
-static const char *const ID_ARRAYS[] = {"destinations", "integrations", "integrationConnections",
-					"distributionManagers", "segmentConfigs"};
+static const char *const ID_ARRAYS[] = { "destinations", "integrations", "integrationConnections",
+					 "distributionManagers", "segmentConfigs" };
 
 static void print_diags(const struct diags *d)
 {

@@ -22,11 +22,11 @@ static void swap_ptr(const void **a, const void **b)
 	*b = t;
 }
 
-#define SWAP(x, y)                                                                                   \
-	do {                                                                                         \
-		__typeof__(x) t_ = (x);                                                              \
-		(x) = (y);                                                                           \
-		(y) = t_;                                                                            \
+#define SWAP(x, y)                                                                                           \
+	do {                                                                                                 \
+		__typeof__(x) t_ = (x);                                                                      \
+		(x) = (y);                                                                                   \
+		(y) = t_;                                                                                    \
 	} while (0)
 
 void emu_tenant_swap(struct emu *e, struct emu_tenant *t)
@@ -139,9 +139,8 @@ struct emu_tenant *emu_tenant_for(struct emu *e, const struct emu_request *rq)
 {
 	if (!e->n_tenants)
 		return NULL;
-	const char *org = rq->cls == EC_TOKEN
-			      ? NULL
-			      : MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "LR-Org-ID");
+	const char *org =
+	    rq->cls == EC_TOKEN ? NULL : MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "LR-Org-ID");
 	for (size_t i = 0; i < e->n_tenants; i++) {
 		struct emu_tenant *t = &e->tenants[i];
 		if (rq->cls == EC_TOKEN ? form_has(rq->body, "username", t->account_id)

@@ -89,11 +89,11 @@ enum emu_fault_kind {
 	EF_EXPIRED_TOKEN,
 	EF_PARTIAL207,
 	EF_LOST,
-	EF_ECHO,            /* 400 whose message echoes the Authorization header and the body */
-	EF_REDIRECT,        /* 302 to another host */
+	EF_ECHO,	    /* 400 whose message echoes the Authorization header and the body */
+	EF_REDIRECT,	    /* 302 to another host */
 	EF_REDIRECT_SCHEME, /* 302 to another scheme (file:) */
-	EF_HUGE,            /* 200 with a body over 64 MiB */
-	EF_SLOW,            /* 200 whose body trickles, one byte every 100 ms, without end */
+	EF_HUGE,	    /* 200 with a body over 64 MiB */
+	EF_SLOW,	    /* 200 whose body trickles, one byte every 100 ms, without end */
 	/* Contract-valid surprises (README, Faults). */
 	EF_REORDER207,
 	EF_ANON207,
@@ -110,7 +110,7 @@ enum emu_fault_kind {
 	EF_404,
 	EF_409,
 	EF_422,
-	EF_ECHO400, /* 400 whose message echoes the Authorization header and the body */
+	EF_ECHO400,    /* 400 whose message echoes the Authorization header and the body */
 	EF_PARTIAL409, /* partial207 whose second half is refused with 409 items */
 };
 
@@ -121,7 +121,7 @@ struct emu_fault {
 	double rate;	/* 0..1 */
 	long remaining; /* -1: unlimited */
 	long fired;
-	bool after;	/* armed only once the fault before it has fired (pairs) */
+	bool after; /* armed only once the fault before it has fired (pairs) */
 };
 
 struct emu_token {
@@ -204,19 +204,19 @@ struct emu_request {
 	size_t body_len;
 	const char *param[2]; /* path parameters in order ({dmId}, {id}) */
 	enum emu_class cls;
-	bool partial; /* partial207 fault: fail the second half of a batch */
+	bool partial;		   /* partial207 fault: fail the second half of a batch */
 	enum emu_fault_kind shape; /* a fault that changes the shape of a 207 or a page */
-	bool refuse_rest; /* partial409: that half refused (409), not failed (500) */
+	bool refuse_rest;	   /* partial409: that half refused (409), not failed (500) */
 };
 
 struct emu_response {
 	unsigned status;
 	struct strbuf body;
 	const char *content_type;
-	int retry_after;   /* seconds; 0: no header */
-	const char *allow; /* Allow header of a 405 */
+	int retry_after;      /* seconds; 0: no header */
+	const char *allow;    /* Allow header of a 405 */
 	const char *location; /* Location header of a redirect fault */
-	bool slow;            /* the slow fault: a body that never ends */
+	bool slow;	      /* the slow fault: a body that never ends */
 };
 
 /* A resource handler. Called with e->lock held; fills rs. */

@@ -16,21 +16,21 @@
 #include "sandbox/deliveries_stream.h"
 #include "sandbox/observe_stream.h"
 
-static const char *dt_web[] = {"WEB"};
-static const char *dt_mobile[] = {"IOS", "ANDROID"};
-static const char *dt_ramp[] = {"RAMP_ID"};
+static const char *dt_web[] = { "WEB" };
+static const char *dt_mobile[] = { "IOS", "ANDROID" };
+static const char *dt_ramp[] = { "RAMP_ID" };
 static struct profile_identifier identifiers[] = {
-    {"cookies", "cookies", true, dt_web, 1, NULL},
-    {"mobile_device_ids", "mobile device IDs", false, dt_mobile, 2, NULL},
-    {"ramp_ids", "RampIDs", true, dt_ramp, 1, NULL},
+	{ "cookies", "cookies", true, dt_web, 1, NULL },
+	{ "mobile_device_ids", "mobile device IDs", false, dt_mobile, 2, NULL },
+	{ "ramp_ids", "RampIDs", true, dt_ramp, 1, NULL },
 };
 static struct profile profile = {
-    .id = "kargo",
-    .destination_name = "Kargo",
-    .integration_name = "Kargo First-Party Data",
-    .identifiers = identifiers,
-    .n_identifiers = sizeof(identifiers) / sizeof(identifiers[0]),
-    .client_name_property_hint = "client",
+	.id = "kargo",
+	.destination_name = "Kargo",
+	.integration_name = "Kargo First-Party Data",
+	.identifiers = identifiers,
+	.n_identifiers = sizeof(identifiers) / sizeof(identifiers[0]),
+	.client_name_property_hint = "client",
 };
 
 static char tmp_path[64];
@@ -61,7 +61,7 @@ static const char *write_tmp(const uint8_t *data, size_t size)
 /* Every delivery, as the tree gives them and as the stream does. */
 static void same_deliveries(const struct sandbox *sb, const char *path)
 {
-	struct delivery_query q = {NULL, NULL, 0};
+	struct delivery_query q = { NULL, NULL, 0 };
 	struct delivery_list a = DELIVERY_LIST_INIT, b = DELIVERY_LIST_INIT;
 	struct sandbox_deliveries *all = NULL;
 	if (sandbox_deliveries_stream(&all, path) != 0)
@@ -72,10 +72,11 @@ static void same_deliveries(const struct sandbox *sb, const char *path)
 		abort();
 	for (size_t i = 0; i < a.n; i++) {
 		const struct delivery *x = &a.v[i], *y = &b.v[i];
-		if (ss_str_differ(x->id, y->id) || x->status != y->status || ss_str_differ(x->device_type, y->device_type) ||
-		    x->record_count != y->record_count || ss_str_differ(x->updated_at, y->updated_at) ||
-		    ss_str_differ(x->segment_id, y->segment_id) || ss_str_differ(x->connection_id, y->connection_id) ||
-		    x->remove != y->remove)
+		if (ss_str_differ(x->id, y->id) || x->status != y->status ||
+		    ss_str_differ(x->device_type, y->device_type) || x->record_count != y->record_count ||
+		    ss_str_differ(x->updated_at, y->updated_at) ||
+		    ss_str_differ(x->segment_id, y->segment_id) ||
+		    ss_str_differ(x->connection_id, y->connection_id) || x->remove != y->remove)
 			abort();
 	}
 	delivery_list_free(&a);
@@ -87,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* Both paths settle deliveries by the clock: one fixed moment. */
 	setenv("RECONCILER_NOW", "2026-01-10T12:00:00Z", 0);
-	struct sandbox_pins pins = {NULL, NULL};
+	struct sandbox_pins pins = { NULL, NULL };
 	struct diags ds = DIAGS_INIT, dt = DIAGS_INIT;
 	struct state *ss = NULL, *st = NULL;
 	char *buf = malloc(size + 1);

@@ -20,14 +20,14 @@ static void *grow(struct state *s, void *v, size_t n, size_t size)
 
 struct sval fixture_sv(struct state *s, const char *v)
 {
-	return (struct sval){v ? state_strdup(s, v) : NULL, {0}};
+	return (struct sval){ v ? state_strdup(s, v) : NULL, { 0 } };
 }
 
 struct sval fixture_sv_at(struct state *s, const char *v, struct pos at)
 {
 	if (!v)
-		return (struct sval){NULL, {0}};
-	return (struct sval){state_strdup(s, v), at};
+		return (struct sval){ NULL, { 0 } };
+	return (struct sval){ state_strdup(s, v), at };
 }
 
 void fixture_push_sval(struct state *s, struct sval **v, size_t *n, struct sval x)
@@ -73,7 +73,7 @@ void fixture_segment_list(struct state *s, struct account *a, const char *config
 	for (size_t i = 0; i < n; i++) {
 		const char *colon = strchr(specs[i], ':');
 		const char *id = colon ? arena_strndup(&s->arena, specs[i], (size_t)(colon - specs[i]))
-				 : state_strdup(s, specs[i]);
+				       : state_strdup(s, specs[i]);
 		struct segment *g = fixture_segment(s, a, id, config_prefix);
 		if (colon)
 			g->name = fixture_sv(s, colon + 1);

@@ -49,8 +49,7 @@ void fixture_segment_list(struct state *s, struct account *a, const char *config
 			  const char *const *specs, size_t n);
 /* The same from a NULL-terminated list of specs; returns a. */
 struct account *fixture_segments(struct state *s, struct account *a, const char *config_prefix, ...);
-struct account *fixture_vsegments(struct state *s, struct account *a, const char *config_prefix,
-				  va_list ap);
+struct account *fixture_vsegments(struct state *s, struct account *a, const char *config_prefix, va_list ap);
 
 /* Appends a delivery of segment seg to connection ic, updated at `at` (an
  * API timestamp), with records rows (-1: not reported); id "dN". */

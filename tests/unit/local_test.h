@@ -24,29 +24,29 @@
 
 #include "fixture.h"
 
-static const char *fx_dt_web[] = {"WEB"};
-static const char *fx_dt_mobile[] = {"IOS", "ANDROID"};
-static const char *fx_dt_ramp[] = {"RAMP_ID"};
-static const char *fx_dt_custom[] = {"CUSTOM_ID"};
-static const char *fx_dt_other[] = {"OTHER"};
+static const char *fx_dt_web[] = { "WEB" };
+static const char *fx_dt_mobile[] = { "IOS", "ANDROID" };
+static const char *fx_dt_ramp[] = { "RAMP_ID" };
+static const char *fx_dt_custom[] = { "CUSTOM_ID" };
+static const char *fx_dt_other[] = { "OTHER" };
 
 static struct profile_identifier fx_identifiers[] = {
-    {"cookies", "cookies", true, fx_dt_web, 1, NULL},
-    {"mobile_device_ids", "mobile device IDs", false, fx_dt_mobile, 2, NULL},
-    {"ramp_ids", "RampIDs", true, fx_dt_ramp, 1, NULL},
-    {"ctv_ids", "CTV IDs", true, fx_dt_custom, 1, NULL},
-    {"platform_ids", "platform IDs", false, fx_dt_other, 1, NULL},
+	{ "cookies", "cookies", true, fx_dt_web, 1, NULL },
+	{ "mobile_device_ids", "mobile device IDs", false, fx_dt_mobile, 2, NULL },
+	{ "ramp_ids", "RampIDs", true, fx_dt_ramp, 1, NULL },
+	{ "ctv_ids", "CTV IDs", true, fx_dt_custom, 1, NULL },
+	{ "platform_ids", "platform IDs", false, fx_dt_other, 1, NULL },
 };
 
 static struct profile fx_profile = {
-    .id = "kargo",
-    .destination_name = "Kargo",
-    .integration_name = "Kargo First-Party Data",
-    .identifiers = fx_identifiers,
-    .n_identifiers = sizeof(fx_identifiers) / sizeof(fx_identifiers[0]),
-    .client_name_property_hint = "client",
-    .account_name_max = 50,
-    .account_name_max_connect = 149,
+	.id = "kargo",
+	.destination_name = "Kargo",
+	.integration_name = "Kargo First-Party Data",
+	.identifiers = fx_identifiers,
+	.n_identifiers = sizeof(fx_identifiers) / sizeof(fx_identifiers[0]),
+	.client_name_property_hint = "client",
+	.account_name_max = 50,
+	.account_name_max_connect = 149,
 };
 
 #define FX_NOW "2026-01-10T12:00:00Z"
@@ -81,7 +81,7 @@ static inline int fx_setup(void **state)
 	f->scratch = state_new();
 	char spec[200];
 	snprintf(spec, sizeof(spec), "local:%s", f->path);
-	struct backend_options opt = {.profile = &fx_profile, .settings = NULL};
+	struct backend_options opt = { .profile = &fx_profile, .settings = NULL };
 	if (backend_open(&f->b, spec, &opt, &f->d) != 0)
 		return -1;
 	*state = f;
@@ -115,7 +115,7 @@ static inline struct account *fx_account(struct fx *f, const char *name, const c
 
 static inline struct account *fx_simple(struct fx *f, const char *name)
 {
-	const char *ids[] = {"cookies"};
+	const char *ids[] = { "cookies" };
 	return fx_account(f, name, "Client", ids, 1, STATUS_ACTIVE, NULL);
 }
 

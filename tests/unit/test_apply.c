@@ -24,8 +24,8 @@ struct mock {
 	int creates;
 	size_t max_batch;
 	size_t batches;
-	bool fail_item_0; /* first item of each add batch fails */
-	int signal_in_create;        /* during this create call (1-based) a "signal" arrives */
+	bool fail_item_0;	    /* first item of each add batch fails */
+	int signal_in_create;	    /* during this create call (1-based) a "signal" arrives */
 	volatile sig_atomic_t stop; /* what the signal handler would set */
 };
 
@@ -58,8 +58,8 @@ static int m_update(struct backend *b, const struct account_ref *ref, const stru
 		    struct diags *d)
 {
 	struct mock *m = (struct mock *)b;
-	record(m, "update(%s,%s,%s,%s);", ref->manager_id, want->name.v,
-	       account_status_name(want->status), want->client_name.v ? want->client_name.v : "-");
+	record(m, "update(%s,%s,%s,%s);", ref->manager_id, want->name.v, account_status_name(want->status),
+	       want->client_name.v ? want->client_name.v : "-");
 	return 0;
 }
 

@@ -42,15 +42,15 @@ static int teardown(void **st)
 static struct audit_record sample(void)
 {
 	struct audit_record r = {
-	    .time = 1795000000, /* 2026-11-18T11:06:40Z */
-	    .outcome = "applied",
-	    .source = "git main@0123456789abcdef0123456789abcdef01234567: config",
-	    .ref = "main",
-	    .commit = "0123456789abcdef0123456789abcdef01234567",
-	    .backend = "liveramp",
-	    .profile = "kargo",
-	    .fingerprint = "ab",
-	    .applied = 4,
+		.time = 1795000000, /* 2026-11-18T11:06:40Z */
+		.outcome = "applied",
+		.source = "git main@0123456789abcdef0123456789abcdef01234567: config",
+		.ref = "main",
+		.commit = "0123456789abcdef0123456789abcdef01234567",
+		.backend = "liveramp",
+		.profile = "kargo",
+		.fingerprint = "ab",
+		.applied = 4,
 	};
 	r.summary.accounts_create = 1;
 	r.summary.segments_add = 3;
@@ -194,10 +194,10 @@ int main(void)
 	setenv("XDG_CONFIG_HOME", home, 1);
 	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_record_json),
-	    cmocka_unit_test(test_append),
-	    cmocka_unit_test(test_append_fails_cleanly),
-	    cmocka_unit_test(test_notes_append),
+		cmocka_unit_test(test_record_json),
+		cmocka_unit_test(test_append),
+		cmocka_unit_test(test_append_fails_cleanly),
+		cmocka_unit_test(test_notes_append),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 	rmdir(home);

@@ -95,7 +95,7 @@ static void test_create_with_adds(void **st)
 	const struct change *c = &p->changes[0];
 	assert_int_equal(c->kind, KIND_ACCOUNT);
 	assert_null(c->connection_id);
-	const char *want[] = {"name", "client_name", "identifiers", "status", "expire_at"};
+	const char *want[] = { "name", "client_name", "identifiers", "status", "expire_at" };
 	assert_int_equal(c->n_fields, 5);
 	for (size_t i = 0; i < 5; i++) {
 		assert_string_equal(c->fields[i].field, want[i]);
@@ -122,27 +122,17 @@ static void test_create_with_adds(void **st)
 static void test_update_each_field(void **st)
 {
 	(void)st;
-	const char *fields[] = {"client_name", "identifiers", "status", "expire_at", "name"};
+	const char *fields[] = { "client_name", "identifiers", "status", "expire_at", "name" };
 	for (size_t k = 0; k < 5; k++) {
 		struct state *d = state_new(), *a = state_new();
 		struct account *want = fixture_account(d, "Acme", "Acme Inc", NULL);
 		fixture_account(a, "Acme", "Acme Inc", "Acme");
 		switch (k) {
-		case 0:
-			want->client_name = fixture_sv(d, "Acme Holdings");
-			break;
-		case 1:
-			fixture_identifiers(d, want, (const char *[]){"ramp_ids", "cookies"}, 2);
-			break;
-		case 2:
-			want->status = STATUS_INACTIVE;
-			break;
-		case 3:
-			want->expire_at = fixture_sv(d, "2027-06-30");
-			break;
-		case 4:
-			want->name = fixture_sv(d, "ACME");
-			break;
+		case 0: want->client_name = fixture_sv(d, "Acme Holdings"); break;
+		case 1: fixture_identifiers(d, want, (const char *[]){ "ramp_ids", "cookies" }, 2); break;
+		case 2: want->status = STATUS_INACTIVE; break;
+		case 3: want->expire_at = fixture_sv(d, "2027-06-30"); break;
+		case 4: want->name = fixture_sv(d, "ACME"); break;
 		}
 		struct plan *p = diff(d, a);
 		assert_shape(p, k == 4 ? "update:ACME" : "update:Acme");
@@ -174,8 +164,8 @@ static void test_equal_states_no_changes(void **st)
 	struct account *y = fixture_account(a, "Acme", "Acme Inc", "Acme");
 	/* Set semantics: other orders, same sets. Precision is not observable
 	 * and never makes a diff. */
-	fixture_identifiers(d, x, (const char *[]){"ramp_ids", "cookies", "ctv_ids"}, 3);
-	fixture_identifiers(a, y, (const char *[]){"ctv_ids", "cookies", "ramp_ids"}, 3);
+	fixture_identifiers(d, x, (const char *[]){ "ramp_ids", "cookies", "ctv_ids" }, 3);
+	fixture_identifiers(a, y, (const char *[]){ "ctv_ids", "cookies", "ramp_ids" }, 3);
 	fixture_segments(d, x, NULL, "3", "1", "2", NULL);
 	fixture_segments(a, y, "cfg-", "2", "3", "1", NULL);
 	x->precision = fixture_sv(d, "household");
@@ -195,8 +185,8 @@ static void test_identifiers_swapped_same_count(void **st)
 	struct state *d = state_new(), *a = state_new();
 	struct account *x = fixture_account(d, "Acme", "Acme Inc", NULL);
 	struct account *y = fixture_account(a, "Acme", "Acme Inc", "Acme");
-	fixture_identifiers(d, x, (const char *[]){"ramp_ids", "ctv_ids"}, 2);
-	fixture_identifiers(a, y, (const char *[]){"cookies", "ramp_ids"}, 2);
+	fixture_identifiers(d, x, (const char *[]){ "ramp_ids", "ctv_ids" }, 2);
+	fixture_identifiers(a, y, (const char *[]){ "cookies", "ramp_ids" }, 2);
 	struct plan *p = diff(d, a);
 	assert_shape(p, "update:Acme");
 	assert_non_null(field(&p->changes[0], "identifiers"));
@@ -299,7 +289,7 @@ static void test_protected_is_refused(void **st)
 	fixture_segments(a, fixture_account(a, "Keep Me", "Acme Inc", "Keep Me"), "cfg-", "5", NULL);
 	d->settings.prune = true;
 	fixture_push_sval(d, &d->settings.protect, &d->settings.n_protect,
-			  fixture_sv_at(d, " keep me", (struct pos){"reconciler.yaml", 4, 7}));
+			  fixture_sv_at(d, " keep me", (struct pos){ "reconciler.yaml", 4, 7 }));
 	struct plan *p = diff(d, a);
 	assert_shape(p, "!delete:Keep Me");
 	assert_true(p->changes[0].refused);
@@ -545,7 +535,7 @@ static void test_1000_accounts_100_segments(void **st)
 static void test_names(void **st)
 {
 	(void)st;
-	const char *names[] = {"create", "update", "delete", "rename", "add", "remove"};
+	const char *names[] = { "create", "update", "delete", "rename", "add", "remove" };
 	for (int i = 0; i < 6; i++) {
 		enum change_action act;
 		assert_string_equal(change_action_name((enum change_action)i), names[i]);
@@ -559,8 +549,8 @@ static void test_names(void **st)
 	assert_string_equal(change_kind_name(KIND_SEGMENT), "segment");
 
 	struct plan *p = plan_new();
-	struct value a = value_list(p, (const char *[]){"a", "b"}, 2);
-	struct value b = value_list(p, (const char *[]){"a", "b"}, 2);
+	struct value a = value_list(p, (const char *[]){ "a", "b" }, 2);
+	struct value b = value_list(p, (const char *[]){ "a", "b" }, 2);
 	struct value c = value_str(p, "a");
 	struct value n = value_null();
 	assert_true(value_equal(&a, &b));
@@ -580,25 +570,25 @@ static void test_names(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_create_with_adds),
-	    cmocka_unit_test(test_update_each_field),
-	    cmocka_unit_test(test_equal_states_no_changes),
-	    cmocka_unit_test(test_case_insensitive_match),
-	    cmocka_unit_test(test_identifiers_swapped_same_count),
-	    cmocka_unit_test(test_remove_has_ttl_reason),
-	    cmocka_unit_test(test_unmanaged_untouched_without_prune),
-	    cmocka_unit_test(test_prune_deletes_after_removals),
-	    cmocka_unit_test(test_protected_is_refused),
-	    cmocka_unit_test(test_rename),
-	    cmocka_unit_test(test_rename_with_field_change),
-	    cmocka_unit_test(test_rename_not_stolen),
-	    cmocka_unit_test(test_marketplace_removed),
-	    cmocka_unit_test(test_add_type_from_catalog),
-	    cmocka_unit_test(test_order),
-	    cmocka_unit_test(test_fingerprint_and_purity),
-	    cmocka_unit_test(test_one_account_50000_segments),
-	    cmocka_unit_test(test_1000_accounts_100_segments),
-	    cmocka_unit_test(test_names),
+		cmocka_unit_test(test_create_with_adds),
+		cmocka_unit_test(test_update_each_field),
+		cmocka_unit_test(test_equal_states_no_changes),
+		cmocka_unit_test(test_case_insensitive_match),
+		cmocka_unit_test(test_identifiers_swapped_same_count),
+		cmocka_unit_test(test_remove_has_ttl_reason),
+		cmocka_unit_test(test_unmanaged_untouched_without_prune),
+		cmocka_unit_test(test_prune_deletes_after_removals),
+		cmocka_unit_test(test_protected_is_refused),
+		cmocka_unit_test(test_rename),
+		cmocka_unit_test(test_rename_with_field_change),
+		cmocka_unit_test(test_rename_not_stolen),
+		cmocka_unit_test(test_marketplace_removed),
+		cmocka_unit_test(test_add_type_from_catalog),
+		cmocka_unit_test(test_order),
+		cmocka_unit_test(test_fingerprint_and_purity),
+		cmocka_unit_test(test_one_account_50000_segments),
+		cmocka_unit_test(test_1000_accounts_100_segments),
+		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

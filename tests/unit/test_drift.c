@@ -29,14 +29,14 @@
 
 #include "fixture.h"
 
-static const char *STEPS[] = {"Talk to the rep.", "Share it."};
+static const char *STEPS[] = { "Talk to the rep.", "Share it." };
 static const struct profile P = {
-    .id = "kargo",
-    .destination_name = "Kargo",
-    .ttl_days = 35,
-    .marketplace_share_days = 3,
-    .marketplace_share_steps = STEPS,
-    .n_marketplace_share_steps = 2,
+	.id = "kargo",
+	.destination_name = "Kargo",
+	.ttl_days = 35,
+	.marketplace_share_days = 3,
+	.marketplace_share_steps = STEPS,
+	.n_marketplace_share_steps = 2,
 };
 
 static long day(const char *date)
@@ -55,7 +55,7 @@ static struct account *acct(struct state *s, const char *name, enum account_stat
 	snprintf(key, sizeof(key), "%zu", s->n_accounts + 1);
 	struct account *a = fixture_account(s, name, "Co", actual ? key : NULL);
 	a->status = st;
-	struct pos at = {"c.yaml", (unsigned)s->n_accounts * 10, 16};
+	struct pos at = { "c.yaml", (unsigned)s->n_accounts * 10, 16 };
 	a->expire_at = fixture_sv_at(s, expire, at);
 	return a;
 }
@@ -123,7 +123,9 @@ static void test_hold_ended(void **st)
 	assert_true(s.found);
 
 	struct strbuf out = STRBUF_INIT;
-	struct drift_correction corr = {.requested = true, .outcome = "blocked", .max_deletes = 0, .max_changes = -1};
+	struct drift_correction corr = {
+		.requested = true, .outcome = "blocked", .max_deletes = 0, .max_changes = -1
+	};
 	drift_report_json(p, &s, &corr, 1770000000LL, 3, &out);
 	json_error_t err;
 	json_t *j = json_loads(out.buf, 0, &err);
@@ -134,7 +136,8 @@ static void test_hold_ended(void **st)
 	assert_int_equal(json_array_size(ended), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(ended, 0), "account")), "Ended");
 	assert_true(json_is_null(json_object_get(json_object_get(j, "correction"), "max_changes")));
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "plan"), "format_version")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "plan"), "format_version")),
+			 1);
 	json_decref(j);
 	sb_release(&out);
 	plan_free(p);
@@ -145,7 +148,8 @@ static void test_hold_ended(void **st)
 static void test_summary_and_caps(void **st)
 {
 	struct plan *p = plan_new();
-	enum change_action acts[] = {CHANGE_ADD, CHANGE_REMOVE, CHANGE_REMOVE, CHANGE_DELETE, CHANGE_DELETE};
+	enum change_action acts[] = { CHANGE_ADD, CHANGE_REMOVE, CHANGE_REMOVE, CHANGE_DELETE,
+				      CHANGE_DELETE };
 	for (size_t i = 0; i < 5; i++) {
 		struct change *c = plan_add_change(p);
 		c->action = acts[i];
@@ -262,7 +266,7 @@ static void test_end_dates_follow_renames(void **st)
 static void test_shares(void **st)
 {
 	struct state *d = state_new();
-	const char *dates[] = {"2026-01-28", "2026-01-27", "2026-02-05", "not a date"};
+	const char *dates[] = { "2026-01-28", "2026-01-27", "2026-02-05", "not a date" };
 	for (size_t i = 0; i < 4; i++) {
 		struct share *sh = state_add_share(d);
 		sh->segment.v = arena_printf(&d->arena, "900%zu", i);
@@ -334,13 +338,15 @@ static void test_rendering(void **st)
 	plan_diff(p, d, a, &P);
 	plan_hold_ended(p, d, a, day("2026-02-01"));
 	plan_list_shares(p, d, &P, day("2026-02-01"));
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_text(p, &o, &out);
-	assert_non_null(strstr(out.buf, "! account \"Ended\": not changed: it ended on its end date 2026-01-31"));
+	assert_non_null(
+	    strstr(out.buf, "! account \"Ended\": not changed: it ended on its end date 2026-01-31"));
 	assert_non_null(strstr(out.buf, "# [account.ended]"));
-	assert_non_null(strstr(out.buf, "* share segment \"9001\" with buyer \"Buyer <b>\" (shared_on 2026-02-01; "
-					"distributed by 2026-02-04)\n      1. Talk to the rep.\n      2. Share it.\n"));
+	assert_non_null(
+	    strstr(out.buf, "* share segment \"9001\" with buyer \"Buyer <b>\" (shared_on 2026-02-01; "
+			    "distributed by 2026-02-04)\n      1. Talk to the rep.\n      2. Share it.\n"));
 	assert_non_null(strstr(out.buf, "1 refused; 1 Data Marketplace share to do by hand."));
 	sb_reset(&out);
 	plan_render_markdown(p, &o, &out);
@@ -401,10 +407,13 @@ static void test_timestamps(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_hold_ended),	  cmocka_unit_test(test_summary_and_caps),
-	    cmocka_unit_test(test_end_dates_judged_by_the_plan),
-	    cmocka_unit_test(test_end_dates_follow_renames), cmocka_unit_test(test_shares),
-	    cmocka_unit_test(test_rendering),	  cmocka_unit_test(test_timestamps),
+		cmocka_unit_test(test_hold_ended),
+		cmocka_unit_test(test_summary_and_caps),
+		cmocka_unit_test(test_end_dates_judged_by_the_plan),
+		cmocka_unit_test(test_end_dates_follow_renames),
+		cmocka_unit_test(test_shares),
+		cmocka_unit_test(test_rendering),
+		cmocka_unit_test(test_timestamps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

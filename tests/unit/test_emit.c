@@ -53,11 +53,36 @@ static struct state *load_text(const char *text, struct diags *d)
 static void test_strings_round_trip(void **st)
 {
 	static const char *const hostile[] = {
-	    "Acme: US",	   "# not a comment",	"  leading and trailing  ", "yes",    "null",    "~",
-	    "123",	   "1e3",		"true",			    "- dash", "[list]",  "{map}",
-	    "a \"quoted\" 'name'", "back\\slash",   "tab\there",		    "new\nline", "bell\x07", "del\x7f",
-	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xaf", "\xc2\x85next line", "\xe2\x80\xa8ls\xe2\x80\xa9ps", "\xef\xbb\xbf\x62om", "*alias", "&anchor",
-	    "!tag",	   "%directive",	"@at",			    "`tick`", "",        "---",
+		"Acme: US",
+		"# not a comment",
+		"  leading and trailing  ",
+		"yes",
+		"null",
+		"~",
+		"123",
+		"1e3",
+		"true",
+		"- dash",
+		"[list]",
+		"{map}",
+		"a \"quoted\" 'name'",
+		"back\\slash",
+		"tab\there",
+		"new\nline",
+		"bell\x07",
+		"del\x7f",
+		"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xaf",
+		"\xc2\x85next line",
+		"\xe2\x80\xa8ls\xe2\x80\xa9ps",
+		"\xef\xbb\xbf\x62om",
+		"*alias",
+		"&anchor",
+		"!tag",
+		"%directive",
+		"@at",
+		"`tick`",
+		"",
+		"---",
 	};
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		struct strbuf doc = STRBUF_INIT;
@@ -82,7 +107,8 @@ static void test_strings_round_trip(void **st)
 	}
 	/* Invalid UTF-8 cannot come from JSON, but never breaks the file. */
 	struct strbuf sb = STRBUF_INIT;
-	emit_yaml_str(&sb, "a\xff" "b");
+	emit_yaml_str(&sb, "a\xff"
+			   "b");
 	assert_string_equal(sb.buf, "\"a\\ufffdb\"");
 	sb_release(&sb);
 }
@@ -90,9 +116,9 @@ static void test_strings_round_trip(void **st)
 static void test_file_names(void **st)
 {
 	static const char *const cases[][2] = {
-	    {"Acme Kargo US", "acme-kargo-us.yaml"}, {"  --Acme__US!! ", "acme-us.yaml"},
-	    {"../../etc/passwd", "etc-passwd.yaml"}, {"Caf\xc3\xa9 Paris", "caf-paris.yaml"},
-	    {"\xe6\x97\xa5\xe6\x9c\xac", "account.yaml"}, {"", "account.yaml"},
+		{ "Acme Kargo US", "acme-kargo-us.yaml" },	{ "  --Acme__US!! ", "acme-us.yaml" },
+		{ "../../etc/passwd", "etc-passwd.yaml" },	{ "Caf\xc3\xa9 Paris", "caf-paris.yaml" },
+		{ "\xe6\x97\xa5\xe6\x9c\xac", "account.yaml" }, { "", "account.yaml" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct strbuf sb = STRBUF_INIT;
@@ -196,10 +222,10 @@ static void test_empty_and_unset(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_strings_round_trip),
-	    cmocka_unit_test(test_file_names),
-	    cmocka_unit_test(test_account_round_trip),
-	    cmocka_unit_test(test_empty_and_unset),
+		cmocka_unit_test(test_strings_round_trip),
+		cmocka_unit_test(test_file_names),
+		cmocka_unit_test(test_account_round_trip),
+		cmocka_unit_test(test_empty_and_unset),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -122,8 +122,8 @@ static void test_layout(void **state)
 	assert_true(has_rule(&d, "fleet.org_id", "/g/2.yaml", 2));
 	bool missing = false;
 	for (size_t i = 0; i < d.n; i++)
-		missing |= strcmp(d.v[i].rule, "fleet.org_id") == 0 && strstr(d.v[i].file, "/e") &&
-			   d.v[i].line == 0;
+		missing |=
+		    strcmp(d.v[i].rule, "fleet.org_id") == 0 && strstr(d.v[i].file, "/e") && d.v[i].line == 0;
 	assert_true(missing);
 	assert_int_equal(f->n, 6);
 	assert_string_equal(f->orgs[0].name, "a");

@@ -125,7 +125,7 @@ static void load(const char *ref, const char *const *paths, size_t n, struct sta
 static void test_selection_and_order(void **st)
 {
 	(void)st;
-	const char *paths[] = {"config"};
+	const char *paths[] = { "config" };
 	struct diags d = DIAGS_INIT;
 	struct state *s;
 	char commit[GITSRC_HEX];
@@ -158,11 +158,12 @@ static void test_links_in_a_tree(void **st)
 	(void)st;
 	sh("cd %s && git checkout -q -b links && mkdir -p other && printf '%s' > other/o.yaml && "
 	   "ln -s ../../../etc/passwd config/out.yaml && ln -s /etc/passwd config/abs.yaml && "
-	   "ln -s ../other config/d && ln -s loop2.yaml config/loop1.yaml && ln -s loop1.yaml config/loop2.yaml && "
+	   "ln -s ../other config/d && ln -s loop2.yaml config/loop1.yaml && ln -s loop1.yaml "
+	   "config/loop2.yaml && "
 	   "git add other config/out.yaml config/abs.yaml config/d config/loop1.yaml config/loop2.yaml && "
 	   "git commit -q -m links && git checkout -q main",
 	   repo, account_yaml("Other"));
-	const char *paths[] = {"config"};
+	const char *paths[] = { "config" };
 	struct diags d = DIAGS_INIT;
 	struct state *s;
 	char commit[GITSRC_HEX];
@@ -188,7 +189,7 @@ static void test_links_in_a_tree(void **st)
 static void test_named_file_and_default_path(void **st)
 {
 	(void)st;
-	const char *paths[] = {"config/notes.txt", "config/a.yaml", "config"};
+	const char *paths[] = { "config/notes.txt", "config/a.yaml", "config" };
 	struct diags d = DIAGS_INIT;
 	struct state *s;
 	char commit[GITSRC_HEX];
@@ -217,7 +218,7 @@ static void test_named_file_and_default_path(void **st)
 static void test_missing_path_and_empty_dir(void **st)
 {
 	(void)st;
-	const char *paths[] = {"nope", "config/empty"};
+	const char *paths[] = { "nope", "config/empty" };
 	struct diags d = DIAGS_INIT;
 	struct state *s;
 	char commit[GITSRC_HEX];
@@ -228,7 +229,7 @@ static void test_missing_path_and_empty_dir(void **st)
 	state_free(s);
 	diags_free(&d);
 
-	const char *empty[] = {"config/empty"};
+	const char *empty[] = { "config/empty" };
 	d = (struct diags)DIAGS_INIT;
 	load("main", empty, 1, &s, &rc, &d, commit);
 	assert_int_equal(rc, 0);
@@ -263,7 +264,7 @@ static void test_bad_ref(void **st)
 static void test_errors_name_ref_and_path(void **st)
 {
 	(void)st;
-	const char *paths[] = {"config"};
+	const char *paths[] = { "config" };
 	struct diags d = DIAGS_INIT;
 	struct state *s;
 	char commit[GITSRC_HEX];
@@ -304,7 +305,7 @@ static void test_paths_from_a_subdirectory(void **st)
 	assert_string_equal(rel.buf, "config/c.yml");
 	sb_release(&rel);
 
-	const char *paths[] = {".", "../../top.yaml"};
+	const char *paths[] = { ".", "../../top.yaml" };
 	struct state *s;
 	char commit[GITSRC_HEX];
 	assert_int_equal(desired_load_git(&s, g, "main", paths, 2, commit, &d), 0);
@@ -313,7 +314,7 @@ static void test_paths_from_a_subdirectory(void **st)
 	assert_string_equal(s->accounts[1]->name.v, "Top");
 	state_free(s);
 
-	const char *outside[] = {"../../.."};
+	const char *outside[] = { "../../.." };
 	assert_int_equal(desired_load_git(&s, g, "main", outside, 1, commit, &d), -1);
 	assert_true(has_diag(&d, "config.path", "main:../../.."));
 	state_free(s);
@@ -339,9 +340,9 @@ static void worktree(const char *const *paths, size_t n, bool *dirty, bool *insi
 static void test_worktree_state(void **st)
 {
 	(void)st;
-	const char *config[] = {"config"};
-	const char *named[] = {"config/notes.txt"};
-	const char *outside[] = {"/tmp"};
+	const char *config[] = { "config" };
+	const char *named[] = { "config/notes.txt" };
+	const char *outside[] = { "/tmp" };
 	bool dirty, inside;
 	/* setup left config/b.yaml modified */
 	worktree(config, 1, &dirty, &inside);
@@ -399,15 +400,15 @@ int main(void)
 	unsetenv("GIT_WORK_TREE");
 	unsetenv("GIT_INDEX_FILE");
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_selection_and_order),
-	    cmocka_unit_test(test_named_file_and_default_path),
-	    cmocka_unit_test(test_links_in_a_tree),
-	    cmocka_unit_test(test_missing_path_and_empty_dir),
-	    cmocka_unit_test(test_bad_ref),
-	    cmocka_unit_test(test_errors_name_ref_and_path),
-	    cmocka_unit_test(test_paths_from_a_subdirectory),
-	    cmocka_unit_test(test_worktree_state),
-	    cmocka_unit_test(test_not_a_repository),
+		cmocka_unit_test(test_selection_and_order),
+		cmocka_unit_test(test_named_file_and_default_path),
+		cmocka_unit_test(test_links_in_a_tree),
+		cmocka_unit_test(test_missing_path_and_empty_dir),
+		cmocka_unit_test(test_bad_ref),
+		cmocka_unit_test(test_errors_name_ref_and_path),
+		cmocka_unit_test(test_paths_from_a_subdirectory),
+		cmocka_unit_test(test_worktree_state),
+		cmocka_unit_test(test_not_a_repository),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -28,14 +28,14 @@
 #include "fixture.h"
 
 static struct profile P = {
-    .id = "kargo",
-    .destination_name = "Kargo",
-    .ttl_days = 35,
+	.id = "kargo",
+	.destination_name = "Kargo",
+	.ttl_days = 35,
 };
 
 static struct pos at(struct state *s, const char *file, unsigned line, unsigned col)
 {
-	return (struct pos){state_strdup(s, file), line, col};
+	return (struct pos){ state_strdup(s, file), line, col };
 }
 
 /* Acme's accounts: a declared one at `line` of its file, or an observed
@@ -107,7 +107,7 @@ static void test_locate(void **st)
 	assert_int_equal(rm->at.line, 3); /* the account's line, not segment 1's */
 	assert_true(rm->at_account);
 	assert_false(add->at_account);
-	assert_null(del->at.file);	  /* Stranger is declared nowhere */
+	assert_null(del->at.file); /* Stranger is declared nowhere */
 	state_free(d);
 	state_free(a);
 	/* positions outlive the desired state: they are the plan's */
@@ -120,8 +120,8 @@ static void test_annotations(void **st)
 	(void)st;
 	struct state *d, *a;
 	struct plan *p = make_plan(&d, &a);
-	const char *prefixes[] = {"main:", NULL};
-	struct render_options o = {.file_prefixes = prefixes};
+	const char *prefixes[] = { "main:", NULL };
+	struct render_options o = { .file_prefixes = prefixes };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_github(p, &o, &out);
 	assert_non_null(strstr(out.buf,
@@ -159,15 +159,16 @@ static void test_removal_declared_at_base(void **st)
 	state_canonicalize(base);
 	plan_name_removals(p, base);
 	state_free(base);
-	const char *prefixes[] = {"main:", "origin/main:", NULL};
-	struct render_options o = {.file_prefixes = prefixes};
+	const char *prefixes[] = { "main:", "origin/main:", NULL };
+	struct render_options o = { .file_prefixes = prefixes };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_github(p, &o, &out);
-	assert_non_null(strstr(out.buf, "::warning file=config/acme.yaml,line=3,col=5,"
-					"title=reconciler%3A remove segment::remove segment 3 \"Lapsed buyers\" "
-					"from account \"Acme\" (shown on the account's line: the configuration no "
-					"longer declares the segment; the base branch declares it at "
-					"config/acme.yaml:8)"));
+	assert_non_null(strstr(out.buf,
+			       "::warning file=config/acme.yaml,line=3,col=5,"
+			       "title=reconciler%3A remove segment::remove segment 3 \"Lapsed buyers\" "
+			       "from account \"Acme\" (shown on the account's line: the configuration no "
+			       "longer declares the segment; the base branch declares it at "
+			       "config/acme.yaml:8)"));
 	assert_null(strstr(out.buf, "origin/main:"));
 	sb_release(&out);
 	state_free(d);
@@ -184,14 +185,14 @@ static void test_hostile_names_and_origins(void **st)
 	c->kind = KIND_ACCOUNT;
 	c->account = "Evil\n::error::pwned 100%";
 	c->origin = ORIGIN_CHANGE;
-	c->at = (struct pos){"a,b:c.yaml", 2, 3};
+	c->at = (struct pos){ "a,b:c.yaml", 2, 3 };
 	c = plan_add_change(p);
 	c->action = CHANGE_ADD;
 	c->kind = KIND_SEGMENT;
 	c->account = "Evil\n::error::pwned 100%";
 	c->segment = "9";
 	c->origin = ORIGIN_DRIFT;
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_github(p, &o, &out);
 	/* one line per annotation: no newline from a name gets through */
@@ -206,7 +207,6 @@ static void test_hostile_names_and_origins(void **st)
 	sb_release(&out);
 	plan_free(p);
 }
-
 
 static size_t lines_with(const char *hay, const char *prefix)
 {
@@ -238,7 +238,7 @@ static void test_annotation_limits(void **st)
 	c->refusal = "protected by settings.protect";
 	diag_warning(&p->diags, "kargo.precision", NULL, NULL, "a warning");
 	plan_summarize(p);
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_github(p, &o, &out);
 	assert_true(strncmp(out.buf, "::notice title=reconciler plan::Plan: ", 38) == 0);
@@ -259,7 +259,8 @@ static void test_annotation_limits(void **st)
 	/* shown: 10 warnings and 8 change notices; the rest is counted */
 	char want[160];
 	snprintf(want, sizeof(want),
-		 "::notice title=reconciler plan::%zu more annotations are not shown (GitHub shows 10 of each type",
+		 "::notice title=reconciler plan::%zu more annotations are not shown (GitHub shows 10 of "
+		 "each type",
 		 (size_t)4000 + 1 + 1 - 10 - 8);
 	assert_non_null(strstr(out.buf, want));
 	sb_release(&out);
@@ -269,11 +270,11 @@ static void test_annotation_limits(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_locate),
-	    cmocka_unit_test(test_annotations),
-	    cmocka_unit_test(test_removal_declared_at_base),
-	    cmocka_unit_test(test_hostile_names_and_origins),
-	    cmocka_unit_test(test_annotation_limits),
+		cmocka_unit_test(test_locate),
+		cmocka_unit_test(test_annotations),
+		cmocka_unit_test(test_removal_declared_at_base),
+		cmocka_unit_test(test_hostile_names_and_origins),
+		cmocka_unit_test(test_annotation_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,11 +28,11 @@
 /* 2026-01-01T00:00:00Z */
 #define T0 1767225600LL
 
-static const struct health_limits LIM = {.ttl_days = 35, .first_delivery_days = 3};
+static const struct health_limits LIM = { .ttl_days = 35, .first_delivery_days = 3 };
 
 static struct delivery dl(enum delivery_status st, long long t)
 {
-	struct delivery d = {.status = st, .updated = t, .updated_known = true, .record_count = -1};
+	struct delivery d = { .status = st, .updated = t, .updated_known = true, .record_count = -1 };
 	return d;
 }
 
@@ -47,7 +47,7 @@ static enum health judge(const struct delivery *v, size_t n, long long now, stru
 
 static void test_ttl_boundaries(void **st)
 {
-	struct delivery v[] = {dl(DELIVERY_DELIVERED, T0)};
+	struct delivery v[] = { dl(DELIVERY_DELIVERED, T0) };
 	struct segment_health h;
 	assert_int_equal(judge(v, 1, T0 + 34 * DAY, &h), HEALTH_DELIVERED);
 	assert_int_equal(judge(v, 1, T0 + 35 * DAY, &h), HEALTH_DELIVERED); /* exactly the TTL: not older */
@@ -60,7 +60,7 @@ static void test_ttl_boundaries(void **st)
 
 static void test_first_delivery_boundaries(void **st)
 {
-	struct delivery v[] = {dl(DELIVERY_PENDING, T0)};
+	struct delivery v[] = { dl(DELIVERY_PENDING, T0) };
 	struct segment_health h;
 	assert_int_equal(judge(v, 1, T0 + 2 * DAY, &h), HEALTH_PENDING);
 	assert_int_equal(h.due, T0 + 3 * DAY);
@@ -77,18 +77,18 @@ static void test_rule_order(void **st)
 {
 	struct segment_health h;
 	/* The last delivery failed after an earlier success: failed. */
-	struct delivery a[] = {dl(DELIVERY_DELIVERED, T0), dl(DELIVERY_FAILED, T0 + DAY)};
+	struct delivery a[] = { dl(DELIVERY_DELIVERED, T0), dl(DELIVERY_FAILED, T0 + DAY) };
 	assert_int_equal(judge(a, 2, T0 + 2 * DAY, &h), HEALTH_FAILED);
 	assert_int_equal(h.why, WHY_LAST_FAILED);
 	assert_ptr_equal(h.last, &a[1]);
 	/* ... but past the TTL, stale says more: the data is gone. */
 	assert_int_equal(judge(a, 2, T0 + 40 * DAY, &h), HEALTH_STALE);
 	/* A refresh after a failure: delivered again, aged from the refresh. */
-	struct delivery b[] = {dl(DELIVERY_FAILED, T0), dl(DELIVERY_DELIVERED, T0 + 10 * DAY)};
+	struct delivery b[] = { dl(DELIVERY_FAILED, T0), dl(DELIVERY_DELIVERED, T0 + 10 * DAY) };
 	assert_int_equal(judge(b, 2, T0 + 44 * DAY, &h), HEALTH_DELIVERED);
 	assert_int_equal(h.age, 34 * DAY);
 	/* A failed first delivery, even early. */
-	struct delivery c[] = {dl(DELIVERY_FAILED, T0)};
+	struct delivery c[] = { dl(DELIVERY_FAILED, T0) };
 	assert_int_equal(judge(c, 1, T0 + 1, &h), HEALTH_FAILED);
 	/* Nothing reported at all. */
 	assert_int_equal(judge(c, 0, T0, &h), HEALTH_UNKNOWN);
@@ -98,14 +98,15 @@ static void test_rule_order(void **st)
 static void test_removals_and_bad_times_ignored(void **st)
 {
 	struct segment_health h;
-	struct delivery v[] = {dl(DELIVERY_DELIVERED, T0), dl(DELIVERY_FAILED, T0 + DAY),
-			       dl(DELIVERY_FAILED, T0 + 2 * DAY)};
-	v[1].remove = true;        /* a DELETE delivery says nothing about the add */
+	struct delivery v[] = { dl(DELIVERY_DELIVERED, T0), dl(DELIVERY_FAILED, T0 + DAY),
+				dl(DELIVERY_FAILED, T0 + 2 * DAY) };
+	v[1].remove = true;	    /* a DELETE delivery says nothing about the add */
 	v[2].updated_known = false; /* no readable time: cannot be ordered */
 	assert_int_equal(judge(v, 3, T0 + 5 * DAY, &h), HEALTH_DELIVERED);
 	assert_ptr_equal(h.last, &v[0]);
 	/* The first record dates the addition; equal times keep the later one listed. */
-	struct delivery w[] = {dl(DELIVERY_PENDING, T0 + DAY), dl(DELIVERY_PENDING, T0), dl(DELIVERY_FAILED, T0 + DAY)};
+	struct delivery w[] = { dl(DELIVERY_PENDING, T0 + DAY), dl(DELIVERY_PENDING, T0),
+				dl(DELIVERY_FAILED, T0 + DAY) };
 	judge(w, 3, T0 + DAY, &h);
 	assert_int_equal(h.added, T0);
 	assert_ptr_equal(h.last, &w[2]);
@@ -128,11 +129,14 @@ static void test_share_boundaries(void **st)
 
 static void test_report(void **st)
 {
-	static const struct profile P = {.id = "kargo", .destination_name = "Kargo", .ttl_days = 35,
-					 .first_delivery_days = 3, .marketplace_share_days = 3};
+	static const struct profile P = { .id = "kargo",
+					  .destination_name = "Kargo",
+					  .ttl_days = 35,
+					  .first_delivery_days = 3,
+					  .marketplace_share_days = 3 };
 	struct state *d = state_new(), *a = state_new();
-	const char *want[] = {"1", "2", "3", "4", "5"};
-	const char *have[] = {"1", "2", "3", "4", "9"};
+	const char *want[] = { "1", "2", "3", "4", "5" };
+	const char *have[] = { "1", "2", "3", "4", "9" };
 	fixture_segment_list(d, fixture_account(d, "Acme", "Co", NULL), NULL, want, 5);
 	fixture_segment_list(d, fixture_account(d, "New Co", "Co", NULL), NULL, want, 1);
 	fixture_segment_list(a, fixture_account(a, "Acme", "Co", "1"), "sc-", have, 5);
@@ -168,9 +172,11 @@ static void test_report(void **st)
 	assert_true(acme->exists);
 	assert_false(acme->in_sync); /* 5 to add, 9 to remove */
 	assert_int_equal(acme->n_segments, 6);
-	const char *ids[] = {"1", "2", "3", "4", "5", "9"};
-	enum segment_sync sync[] = {SYNC_IN_SYNC, SYNC_IN_SYNC, SYNC_IN_SYNC, SYNC_IN_SYNC, SYNC_TO_ADD, SYNC_TO_REMOVE};
-	enum health health[] = {HEALTH_DELIVERED, HEALTH_STALE, HEALTH_PENDING, HEALTH_UNKNOWN, 0, HEALTH_FAILED};
+	const char *ids[] = { "1", "2", "3", "4", "5", "9" };
+	enum segment_sync sync[] = { SYNC_IN_SYNC, SYNC_IN_SYNC, SYNC_IN_SYNC,
+				     SYNC_IN_SYNC, SYNC_TO_ADD,	 SYNC_TO_REMOVE };
+	enum health health[] = { HEALTH_DELIVERED, HEALTH_STALE, HEALTH_PENDING, HEALTH_UNKNOWN, 0,
+				 HEALTH_FAILED };
 	for (size_t i = 0; i < 6; i++) {
 		assert_string_equal(acme->segments[i].id, ids[i]);
 		assert_int_equal(acme->segments[i].sync, sync[i]);
@@ -206,13 +212,12 @@ static void test_report(void **st)
 	state_free(a);
 }
 
-
 /* status --format markdown: the summary first, whole account sections
  * within 64,512 bytes, and the accounts left out named (the rest counted). */
 static void test_status_markdown_size(void **state)
 {
 	(void)state;
-	struct status_report r = {0};
+	struct status_report r = { 0 };
 	r.profile = "kargo";
 	r.backend = "local";
 	r.destination = "Kargo";
@@ -227,7 +232,7 @@ static void test_status_markdown_size(void **state)
 		segs[k].distributed = true;
 		segs[k].h.health = k == 3 ? HEALTH_STALE : HEALTH_DELIVERED;
 	}
-	char (*names)[32] = calloc(r.n_accounts, sizeof(*names));
+	char(*names)[32] = calloc(r.n_accounts, sizeof(*names));
 	for (size_t i = 0; i < r.n_accounts; i++) {
 		snprintf(names[i], sizeof(names[i]), "Account %04zu", i);
 		r.accounts[i].name = names[i];
@@ -242,13 +247,15 @@ static void test_status_markdown_size(void **state)
 	assert_true(out.len > 50000);
 	assert_true(strncmp(out.buf, "### Reconciler status for kargo\n\n| Accounts |", 45) == 0);
 	assert_non_null(strstr(out.buf, "Auto \\| intenders")); /* no cell is split */
-	assert_non_null(strstr(out.buf, "<summary>\xE2\x9A\xA0\xEF\xB8\x8F <b>Account 0000</b>: in_sync (10 segments, 1 stale or failed)"));
+	assert_non_null(strstr(out.buf, "<summary>\xE2\x9A\xA0\xEF\xB8\x8F <b>Account 0000</b>: in_sync (10 "
+					"segments, 1 stale or failed)"));
 	size_t open = 0;
 	for (const char *c = out.buf; (c = strstr(c, "<details>")); c++)
 		open++;
 	assert_true(open > 10 && open < 3000);
 	char want[96];
-	snprintf(want, sizeof(want), "more accounts are not shown** (a comment is limited to 64,512 bytes): Account %04zu, ",
+	snprintf(want, sizeof(want),
+		 "more accounts are not shown** (a comment is limited to 64,512 bytes): Account %04zu, ",
 		 open);
 	assert_non_null(strstr(out.buf, want));
 	assert_non_null(strstr(out.buf, " more. `reconciler status --format json` has them all.\n"));
@@ -261,13 +268,13 @@ static void test_status_markdown_size(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_ttl_boundaries),
-	    cmocka_unit_test(test_first_delivery_boundaries),
-	    cmocka_unit_test(test_rule_order),
-	    cmocka_unit_test(test_removals_and_bad_times_ignored),
-	    cmocka_unit_test(test_share_boundaries),
-	    cmocka_unit_test(test_report),
-	    cmocka_unit_test(test_status_markdown_size),
+		cmocka_unit_test(test_ttl_boundaries),
+		cmocka_unit_test(test_first_delivery_boundaries),
+		cmocka_unit_test(test_rule_order),
+		cmocka_unit_test(test_removals_and_bad_times_ignored),
+		cmocka_unit_test(test_share_boundaries),
+		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_status_markdown_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,7 +43,7 @@ static void test_backoff_window(void **state)
 	}
 	assert_int_equal(http_backoff_ms(3, 1000, 8000, 8000), 8000);
 	assert_int_equal(http_backoff_ms(0, 1000, 8000, 1001), 0);
-	assert_int_equal(http_backoff_ms(5, 0, 0, 12345), 0);   /* tests: no wait */
+	assert_int_equal(http_backoff_ms(5, 0, 0, 12345), 0);	  /* tests: no wait */
 	assert_int_equal(http_backoff_ms(200, 1000, 8000, 7), 7); /* no overflow */
 	assert_true(http_backoff_ms(62, LONG_MAX / 4, LONG_MAX, UINT64_MAX) >= 0);
 }
@@ -147,9 +147,11 @@ static void test_scrub_encoded_and_cut(void **state)
 	assert_string_equal(seven, "CANARY and more");
 
 	const char *tokens[] = { "0123456789abcdef0123", NULL };
-	char bearer[] = "header was 'Authorization: Bearer 0123456789ab' and Bearer%20zz9 password=hunter2&a=1";
+	char bearer[] =
+	    "header was 'Authorization: Bearer 0123456789ab' and Bearer%20zz9 password=hunter2&a=1";
 	http_scrub_text(bearer, tokens, 2);
-	assert_string_equal(bearer, "header was 'Authorization: Bearer ***' and Bearer%20*** password=***&a=1");
+	assert_string_equal(bearer,
+			    "header was 'Authorization: Bearer ***' and Bearer%20*** password=***&a=1");
 	char tiny[] = "Bearer ab";
 	http_scrub_text(tiny, tokens, 1);
 	assert_string_equal(tiny, "Bearer **");
@@ -181,7 +183,8 @@ static void test_credentials_file(void **state)
 {
 	struct diags d = DIAGS_INIT;
 	char *id, *key;
-	assert_int_equal(read_creds("{\"account_id\":\"a1\",\"secret_key\":\"s3cr3t\"}", 0600, &id, &key, &d), 0);
+	assert_int_equal(read_creds("{\"account_id\":\"a1\",\"secret_key\":\"s3cr3t\"}", 0600, &id, &key, &d),
+			 0);
 	assert_string_equal(id, "a1");
 	assert_string_equal(key, "s3cr3t");
 	free(id);
@@ -196,10 +199,10 @@ static void test_credentials_file(void **state)
 	assert_int_equal(d.n, 0);
 
 	/* Group- or other-readable: refused, with the fix, never quoted. */
-	static const mode_t OPEN_MODES[] = {0644, 0640, 0604, 0660};
+	static const mode_t OPEN_MODES[] = { 0644, 0640, 0604, 0660 };
 	for (size_t i = 0; i < 4; i++) {
-		assert_int_equal(read_creds("{\"account_id\":\"a\",\"secret_key\":\"s3cr3t-value\"}", OPEN_MODES[i],
-					    &id, &key, &d),
+		assert_int_equal(read_creds("{\"account_id\":\"a\",\"secret_key\":\"s3cr3t-value\"}",
+					    OPEN_MODES[i], &id, &key, &d),
 				 -1);
 		assert_null(id);
 		assert_null(key);
@@ -219,9 +222,10 @@ static void test_credentials_file(void **state)
 /* ---- the environment ------------------------------------------------------------------ */
 
 static const char *const VARS[] = {
-	"LIVERAMP_API_URL",	    "LIVERAMP_TOKEN_URL",	"LIVERAMP_ORG_ID",	 "LIVERAMP_ACCOUNT_ID",
-	"LIVERAMP_SECRET_KEY",	    "LIVERAMP_CREDENTIALS_FILE", "LIVERAMP_TIMEOUT",	 "LIVERAMP_CONNECT_TIMEOUT",
-	"LIVERAMP_MAX_RETRIES",	    "LIVERAMP_RETRY_BASE_MS",	"RECONCILER_HTTP_DEBUG", NULL,
+	"LIVERAMP_API_URL",	  "LIVERAMP_TOKEN_URL",	      "LIVERAMP_ORG_ID",
+	"LIVERAMP_ACCOUNT_ID",	  "LIVERAMP_SECRET_KEY",      "LIVERAMP_CREDENTIALS_FILE",
+	"LIVERAMP_TIMEOUT",	  "LIVERAMP_CONNECT_TIMEOUT", "LIVERAMP_MAX_RETRIES",
+	"LIVERAMP_RETRY_BASE_MS", "RECONCILER_HTTP_DEBUG",    NULL,
 };
 
 static int clear_env(void **state)
@@ -299,7 +303,7 @@ static void test_env_org_from_settings(void **state)
 {
 	struct diags d = DIAGS_INIT;
 	struct liveramp_config cfg;
-	struct settings s = {.org_id = {.v = "org-in-config"}};
+	struct settings s = { .org_id = { .v = "org-in-config" } };
 	setenv("LIVERAMP_ACCOUNT_ID", "acct", 1);
 	setenv("LIVERAMP_SECRET_KEY", "key", 1);
 	assert_int_equal(liveramp_config_read(&cfg, &s, &d), 0);

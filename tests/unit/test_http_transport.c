@@ -66,7 +66,8 @@ static void serve_tokens(int fd)
 		dup2(null, STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
 	}
-	static const char body[] = "{\"access_token\":\"unit-token\",\"token_type\":\"Bearer\",\"expires_in\":600}";
+	static const char body[] =
+	    "{\"access_token\":\"unit-token\",\"token_type\":\"Bearer\",\"expires_in\":600}";
 	char head[256];
 	int n = snprintf(head, sizeof(head),
 			 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
@@ -120,7 +121,7 @@ static void test_refused_write_is_retried_and_not_sent(void **state)
 	struct http_client *c = NULL;
 	assert_int_equal(lr_http_new(&c, &cfg, &d), 0);
 
-	struct http_request r = {0};
+	struct http_request r = { 0 };
 	http_request_init(&r, c, HTTP_POST, "/v2/integration-connections", "{\"name\":\"x\"}");
 	assert_false(r.resend_lost); /* a create: never sent again after a lost answer */
 	http_send(c, &r);

@@ -157,37 +157,36 @@ static double seconds_since(const struct timespec *t0)
 
 /* ---- a complete, valid document ---------------------------------------- */
 
-static const char full_doc[] =
-	"version: 1\n"                                          /* 1 */
-	"settings:\n"                                           /* 2 */
-	"  prune: true\n"                                       /* 3 */
-	"  org_id: \"org-1\"\n"                                 /* 4 */
-	"  destination_id: 42\n"                                /* 5 */
-	"  protect: [Acme Kargo US, Old One]\n"                 /* 6 */
-	"accounts:\n"                                           /* 7 */
-	"  - name: Acme Kargo US\n"                             /* 8 */
-	"    client_name: Acme Inc\n"                           /* 9 */
-	"    identifiers: [cookies, ramp_ids]\n"                /* 10 */
-	"    precision: individual\n"                           /* 11 */
-	"    status: inactive\n"                                /* 12 */
-	"    expire_at: 2028-06-30\n"                           /* 13 */
-	"    protected: true\n"                                 /* 14 */
-	"    previous_names: [Acme US]\n"                       /* 15 */
-	"    record_sync: false\n"                              /* 16 */
-	"    raw_fields: [zip]\n"                               /* 17 */
-	"    segments:\n"                                       /* 18 */
-	"      - 12345\n"                                       /* 19 */
-	"      - {id: \"678\", name: Auto intenders}\n"         /* 20 */
-	"      - id: 9001\n"                                    /* 21 */
-	"        type: data_marketplace\n"                      /* 22 */
-	"        offering: custom\n"                            /* 23 */
-	"  - name: 2024\n"                                      /* 24 */
-	"    identifiers: []\n"                                 /* 25 */
-	"marketplace_shares:\n"                                 /* 26 */
-	"  - segment: 9001\n"                                   /* 27 */
-	"    buyer: Acme Inc\n"                                 /* 28 */
-	"    shared_on: 2026-11-01\n"                           /* 29 */
-	"    seller_allowlisted: true\n";                       /* 30 */
+static const char full_doc[] = "version: 1\n"				       /* 1 */
+			       "settings:\n"				       /* 2 */
+			       "  prune: true\n"			       /* 3 */
+			       "  org_id: \"org-1\"\n"			       /* 4 */
+			       "  destination_id: 42\n"			       /* 5 */
+			       "  protect: [Acme Kargo US, Old One]\n"	       /* 6 */
+			       "accounts:\n"				       /* 7 */
+			       "  - name: Acme Kargo US\n"		       /* 8 */
+			       "    client_name: Acme Inc\n"		       /* 9 */
+			       "    identifiers: [cookies, ramp_ids]\n"	       /* 10 */
+			       "    precision: individual\n"		       /* 11 */
+			       "    status: inactive\n"			       /* 12 */
+			       "    expire_at: 2028-06-30\n"		       /* 13 */
+			       "    protected: true\n"			       /* 14 */
+			       "    previous_names: [Acme US]\n"	       /* 15 */
+			       "    record_sync: false\n"		       /* 16 */
+			       "    raw_fields: [zip]\n"		       /* 17 */
+			       "    segments:\n"			       /* 18 */
+			       "      - 12345\n"			       /* 19 */
+			       "      - {id: \"678\", name: Auto intenders}\n" /* 20 */
+			       "      - id: 9001\n"			       /* 21 */
+			       "        type: data_marketplace\n"	       /* 22 */
+			       "        offering: custom\n"		       /* 23 */
+			       "  - name: 2024\n"			       /* 24 */
+			       "    identifiers: []\n"			       /* 25 */
+			       "marketplace_shares:\n"			       /* 26 */
+			       "  - segment: 9001\n"			       /* 27 */
+			       "    buyer: Acme Inc\n"			       /* 28 */
+			       "    shared_on: 2026-11-01\n"		       /* 29 */
+			       "    seller_allowlisted: true\n";	       /* 30 */
 
 static void test_full_document(void **state)
 {
@@ -305,7 +304,6 @@ static void test_empty_documents_add_nothing(void **state)
 	expect_clean("version: 1\naccounts: []\n");
 }
 
-
 /* Anchors and merge keys let accounts share fields; explicit keys win. */
 static void test_anchors_and_merge_keys(void **state)
 {
@@ -370,8 +368,8 @@ static void test_required(void **state)
 	char *m = expect_one("version: 1\n", "schema.required", 1, 1);
 	assert_contains(m, "'accounts'");
 	free(m);
-	m = expect_one("version: 1\naccounts:\n  - name: Acme\n    client_name: X\n",
-		       "schema.required", 3, 5);
+	m = expect_one("version: 1\naccounts:\n  - name: Acme\n    client_name: X\n", "schema.required", 3,
+		       5);
 	assert_contains(m, "account 'Acme' is missing required key 'identifiers'");
 	free(m);
 	m = expect_one("version: 1\naccounts:\n  - name: A\n    identifiers: [cookies]\n"
@@ -474,8 +472,8 @@ static void test_type_identifiers(void **state)
 	state_free(s);
 	/* what is not a string still is a type error, and the list is not
 	 * "declared empty", or the rules would say it again */
-	char *m = expect_one("version: 1\naccounts:\n  - name: A\n    identifiers: [[x]]\n", "schema.type", 4,
-			     19);
+	char *m =
+	    expect_one("version: 1\naccounts:\n  - name: A\n    identifiers: [[x]]\n", "schema.type", 4, 19);
 	assert_contains(m, "item 1 of 'identifiers' in account 'A'");
 	free(m);
 	text = "version: 1\naccounts:\n  - name: A\n    identifiers: [1, true]\n";
@@ -494,7 +492,8 @@ static void test_segment_ids_exact(void **state)
 {
 	(void)state;
 	const char *head = "version: 1\naccounts:\n  - name: A\n    identifiers: [cookies]\n";
-	const char *disguised[] = { "0012", "0x1F", "0o17", "+5", "-5", "1e3", "1.5", "1_000", "0b101", "007", ".nan", NULL };
+	const char *disguised[] = { "0012", "0x1F",  "0o17",  "+5",  "-5",   "1e3",
+				    "1.5",  "1_000", "0b101", "007", ".nan", NULL };
 	struct strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; disguised[i]; i++) {
 		sb_reset(&sb);
@@ -538,8 +537,7 @@ static void test_type_status_and_segment_words(void **state)
 	sb_printf(&sb, "%s    segments:\n      - {id: 1, type: marketplace}\n", head);
 	free(expect_one(sb.buf, "schema.type", 6, 23));
 	sb_reset(&sb);
-	sb_printf(&sb, "%s    segments:\n      - {id: 1, type: data_marketplace, offering: private}\n",
-		  head);
+	sb_printf(&sb, "%s    segments:\n      - {id: 1, type: data_marketplace, offering: private}\n", head);
 	free(expect_one(sb.buf, "schema.type", 6, 51));
 	sb_release(&sb);
 }
@@ -570,8 +568,10 @@ static void test_type_ids_and_names(void **state)
 	free(expect_one(sb.buf, "schema.type", 5, 25));
 	/* ids and names may be numbers; quoted scalars are always strings */
 	sb_reset(&sb);
-	sb_printf(&sb, "%s    client_name: 1234\n    precision: \"true\"\n"
-		  "    segments: [7, \"0x1F\", {id: \"00123\", name: 5}]\n", head);
+	sb_printf(&sb,
+		  "%s    client_name: 1234\n    precision: \"true\"\n"
+		  "    segments: [7, \"0x1F\", {id: \"00123\", name: 5}]\n",
+		  head);
 	expect_clean(sb.buf);
 	sb_release(&sb);
 }
@@ -583,10 +583,8 @@ static void test_unknown_field(void **state)
 	(void)state;
 	struct diags d = DIAGS_INIT;
 	struct state *s;
-	assert_int_equal(load_str(&s,
-				  "version: 1\naccounts:\n  - name: Acme\n    identifers: [cookies]\n",
-				  &d),
-			 -1);
+	assert_int_equal(
+	    load_str(&s, "version: 1\naccounts:\n  - name: Acme\n    identifers: [cookies]\n", &d), -1);
 	const struct diag *g = find_rule(&d, "schema.unknown_field");
 	assert_diag_at(g, 4, 5);
 	assert_contains(g->message, "unknown key 'identifers' in account 'Acme'");
@@ -602,8 +600,7 @@ static void test_unknown_field(void **state)
 	assert_contains(m, "unknown key 'colour' in the document");
 	assert_true(strstr(m, "did you mean") == NULL);
 	free(m);
-	m = expect_one("version: 1\nsettings:\n  purne: true\naccounts: []\n", "schema.unknown_field", 3,
-		       3);
+	m = expect_one("version: 1\nsettings:\n  purne: true\naccounts: []\n", "schema.unknown_field", 3, 3);
 	assert_contains(m, "did you mean 'prune'?");
 	free(m);
 	m = expect_one("version: 1\naccounts:\n  - name: A\n    identifiers: [cookies]\n"
@@ -657,10 +654,9 @@ static void test_settings_conflict(void **state)
 	assert_int_equal(s->settings.n_protect, 3);
 	assert_string_equal(s->settings.protect[2].v, "Z");
 	assert_string_equal(s->settings.protect[0].pos.file, "a.yaml");
-	assert_int_equal(load_into(s, "c.yaml",
-				   "version: 1\nsettings:\n  prune: false\n  org_id: o2\naccounts: []\n",
-				   &d),
-			 -1);
+	assert_int_equal(
+	    load_into(s, "c.yaml", "version: 1\nsettings:\n  prune: false\n  org_id: o2\naccounts: []\n", &d),
+	    -1);
 	assert_int_equal(count_rule(&d, "schema.conflict"), 2);
 	const struct diag *g = find_rule(&d, "schema.conflict");
 	assert_string_equal(g->file, "c.yaml");
@@ -885,8 +881,10 @@ static void test_1000_files_100000_segments(void **state)
 	struct strbuf sb = STRBUF_INIT;
 	for (int f = 0; f < 1000; f++) {
 		sb_reset(&sb);
-		sb_printf(&sb, "version: 1\naccounts:\n  - name: Account %04d\n"
-			  "    identifiers: [cookies]\n    segments: [", f);
+		sb_printf(&sb,
+			  "version: 1\naccounts:\n  - name: Account %04d\n"
+			  "    identifiers: [cookies]\n    segments: [",
+			  f);
 		for (int i = 0; i < 100; i++)
 			sb_printf(&sb, "%s%d", i ? ", " : "", f * 100 + i);
 		sb_puts(&sb, "]\n");

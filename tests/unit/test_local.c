@@ -47,7 +47,7 @@ static void test_lock_and_flush_without_changes_writes_nothing(void **state)
 static void test_create_observe_round_trip(void **state)
 {
 	struct fx *f = *state;
-	const char *ids[] = {"ramp_ids", "mobile_device_ids", "ctv_ids", "cookies"};
+	const char *ids[] = { "ramp_ids", "mobile_device_ids", "ctv_ids", "cookies" };
 	struct account *want =
 	    fx_account(f, "Acme Kargo US", "Acme Inc", ids, 4, STATUS_ACTIVE, "2026-06-30");
 	struct account_ref ref;
@@ -89,7 +89,7 @@ static void test_create_observe_round_trip(void **state)
 static void test_create_writes_api_resources(void **state)
 {
 	struct fx *f = *state;
-	const char *ids[] = {"ctv_ids", "mobile_device_ids"};
+	const char *ids[] = { "ctv_ids", "mobile_device_ids" };
 	struct account_ref ref;
 	fx_lock(f);
 	assert_int_equal(f->b->ops->create_account(
@@ -195,7 +195,7 @@ static void test_missing_client_name_or_unknown_identifier_refused(void **state)
 {
 	struct fx *f = *state;
 	struct account_ref ref;
-	const char *bad[] = {"pigeons"};
+	const char *bad[] = { "pigeons" };
 	fx_lock(f);
 	assert_int_equal(f->b->ops->create_account(
 			     f->b, fx_account(f, "A", NULL, NULL, 0, STATUS_ACTIVE, NULL), &ref, &f->d),
@@ -214,8 +214,8 @@ static void test_missing_client_name_or_unknown_identifier_refused(void **state)
 static void test_update_sets_every_field(void **state)
 {
 	struct fx *f = *state;
-	const char *before[] = {"cookies", "mobile_device_ids"};
-	const char *after[] = {"ramp_ids"};
+	const char *before[] = { "cookies", "mobile_device_ids" };
+	const char *after[] = { "ramp_ids" };
 	struct account_ref ref;
 	fx_lock(f);
 	assert_int_equal(
@@ -243,9 +243,9 @@ static void test_update_sets_every_field(void **state)
 static void test_unknown_ids_are_404(void **state)
 {
 	struct fx *f = *state;
-	struct account_ref ref = {.connection_id = "77", .manager_id = "78", .name = "Ghost"};
+	struct account_ref ref = { .connection_id = "77", .manager_id = "78", .name = "Ghost" };
 	struct account_ref real;
-	struct segment seg = {.id = "1"};
+	struct segment seg = { .id = "1" };
 	struct batch_item_result r;
 	fx_lock(f);
 	assert_int_equal(f->b->ops->update_account(f->b, &ref, fx_simple(f, "Ghost"), &f->d), -1);
@@ -264,7 +264,7 @@ static void test_delete_removes_connection_manager_and_configs(void **state)
 {
 	struct fx *f = *state;
 	struct account_ref gone, kept;
-	struct segment segs[3] = {{.id = "10"}, {.id = "11"}, {.id = "12"}};
+	struct segment segs[3] = { { .id = "10" }, { .id = "11" }, { .id = "12" } };
 	struct batch_item_result r[3];
 	fx_lock(f);
 	assert_int_equal(f->b->ops->create_account(f->b, fx_simple(f, "Gone"), &gone, &f->d), 0);
@@ -287,15 +287,15 @@ static void test_delete_removes_connection_manager_and_configs(void **state)
 		assert_string_equal(fx_str(json_array_get(configs, i), "distributionManagerID"),
 				    kept.manager_id);
 	/* Dropping the deleted objects kept the document's key order. */
-	const char *order[] = {"format_version",
-			       "next_id",
-			       "destinations",
-			       "integrations",
-			       "integrationConnections",
-			       "distributionManagers",
-			       "segmentConfigs",
-			       "segments",
-			       "deliveries"};
+	const char *order[] = { "format_version",
+				"next_id",
+				"destinations",
+				"integrations",
+				"integrationConnections",
+				"distributionManagers",
+				"segmentConfigs",
+				"segments",
+				"deliveries" };
 	size_t k = 0;
 	const char *key;
 	json_t *value;
@@ -319,12 +319,14 @@ static void test_add_segments_item_failures(void **state)
 	struct fx *f = *state;
 	fx_write(f->path, FX_CATALOG_DOC);
 	struct account_ref ref;
-	struct segment segs[5] = {{.id = "100"}, {.id = "999"}, {.id = "100"}, {.id = "200"}, {.id = ""}};
+	struct segment segs[5] = {
+		{ .id = "100" }, { .id = "999" }, { .id = "100" }, { .id = "200" }, { .id = "" }
+	};
 	struct batch_item_result r[5];
 	fx_lock(f);
 	assert_int_equal(f->b->ops->create_account(f->b, fx_simple(f, "A"), &ref, &f->d), 0);
 	assert_int_equal(f->b->ops->add_segments(f->b, &ref, segs, 5, r, &f->d), 0);
-	int want[5] = {201, 404, 409, 201, 400};
+	int want[5] = { 201, 404, 409, 201, 400 };
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(r[i].http_status, want[i]);
 		assert_int_equal(r[i].ok, want[i] < 300);
@@ -369,7 +371,7 @@ static void test_remove_segments_item_failures(void **state)
 {
 	struct fx *f = *state;
 	struct account_ref a, b;
-	struct segment add[2] = {{.id = "1"}, {.id = "2"}};
+	struct segment add[2] = { { .id = "1" }, { .id = "2" } };
 	struct batch_item_result r[3];
 	fx_lock(f);
 	assert_int_equal(f->b->ops->create_account(f->b, fx_simple(f, "A"), &a, &f->d), 0);
@@ -380,9 +382,9 @@ static void test_remove_segments_item_failures(void **state)
 	const struct account *sa = state_find_account(s, "A");
 	const struct account *sb = state_find_account(s, "B");
 	struct segment rm[3] = {
-	    {.id = "1", .config_id = sa->segments[0].config_id},
-	    {.id = "1", .config_id = sb->segments[0].config_id}, /* B's config, not A's */
-	    {.id = "9", .config_id = "nope"},
+		{ .id = "1", .config_id = sa->segments[0].config_id },
+		{ .id = "1", .config_id = sb->segments[0].config_id }, /* B's config, not A's */
+		{ .id = "9", .config_id = "nope" },
 	};
 	assert_int_equal(f->b->ops->remove_segments(f->b, &a, rm, 3, r, &f->d), 0);
 	assert_int_equal(r[0].http_status, 204);
@@ -471,8 +473,8 @@ static void test_end_date_turns_account_inactive(void **state)
 static void test_writes_without_lock_refused(void **state)
 {
 	struct fx *f = *state;
-	struct account_ref ref = {.connection_id = "1", .manager_id = "2", .name = "A"};
-	struct segment seg = {.id = "1", .config_id = "3"};
+	struct account_ref ref = { .connection_id = "1", .manager_id = "2", .name = "A" };
+	struct segment seg = { .id = "1", .config_id = "3" };
 	struct batch_item_result r;
 	assert_int_equal(f->b->ops->create_account(f->b, fx_simple(f, "A"), &ref, &f->d), -1);
 	assert_int_equal(f->b->ops->update_account(f->b, &ref, fx_simple(f, "A"), &f->d), -1);
@@ -509,23 +511,23 @@ static void test_unlock_drops_unflushed_changes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    FX_TEST(test_fresh_observe_is_empty_and_writes_nothing),
-	    FX_TEST(test_lock_and_flush_without_changes_writes_nothing),
-	    FX_TEST(test_create_observe_round_trip),
-	    FX_TEST(test_create_writes_api_resources),
-	    FX_TEST(test_name_longer_than_limit_refused),
-	    FX_TEST(test_duplicate_name_refused_case_insensitively),
-	    FX_TEST(test_past_or_bad_expiry_refused),
-	    FX_TEST(test_missing_client_name_or_unknown_identifier_refused),
-	    FX_TEST(test_update_sets_every_field),
-	    FX_TEST(test_unknown_ids_are_404),
-	    FX_TEST(test_delete_removes_connection_manager_and_configs),
-	    FX_TEST(test_add_segments_item_failures),
-	    FX_TEST(test_remove_segments_item_failures),
-	    FX_TEST(test_batches_over_500_refused),
-	    FX_TEST(test_end_date_turns_account_inactive),
-	    FX_TEST(test_writes_without_lock_refused),
-	    FX_TEST(test_unlock_drops_unflushed_changes),
+		FX_TEST(test_fresh_observe_is_empty_and_writes_nothing),
+		FX_TEST(test_lock_and_flush_without_changes_writes_nothing),
+		FX_TEST(test_create_observe_round_trip),
+		FX_TEST(test_create_writes_api_resources),
+		FX_TEST(test_name_longer_than_limit_refused),
+		FX_TEST(test_duplicate_name_refused_case_insensitively),
+		FX_TEST(test_past_or_bad_expiry_refused),
+		FX_TEST(test_missing_client_name_or_unknown_identifier_refused),
+		FX_TEST(test_update_sets_every_field),
+		FX_TEST(test_unknown_ids_are_404),
+		FX_TEST(test_delete_removes_connection_manager_and_configs),
+		FX_TEST(test_add_segments_item_failures),
+		FX_TEST(test_remove_segments_item_failures),
+		FX_TEST(test_batches_over_500_refused),
+		FX_TEST(test_end_date_turns_account_inactive),
+		FX_TEST(test_writes_without_lock_refused),
+		FX_TEST(test_unlock_drops_unflushed_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,62 +35,67 @@ struct bad_case {
 };
 
 static const struct bad_case BAD[] = {
-    {"{\"format_version\": 1, ", "not valid JSON"},
-    {"", "not valid JSON"},
-    {"[1, 2]", "not a JSON object"},
-    {"{\"a\": 1, \"a\": 2}", "not valid JSON"}, /* duplicate key */
-    {"{\"format_version\": 1}", "\"next_id\" is missing"},
-    {"{\"format_version\": 1, \"next_id\": 1, \"destinations\": []}", "\"integrations\" is missing"},
-    {"{\"format_version\": 2, \"next_id\": 1, \"destinations\": [], \"integrations\": []," FX_EMPTY_TAIL,
-     "format 2 is not supported"},
-    {"{\"format_version\": 1, \"next_id\": \"7\", \"destinations\": [], \"integrations\": []," FX_EMPTY_TAIL,
-     "next_id: expected an integer, found a string"},
-    {"{\"format_version\": 1, \"next_id\": 0, \"destinations\": [], \"integrations\": []," FX_EMPTY_TAIL,
-     "next_id: expected a positive integer"},
-    {"{\"format_version\": 1, \"next_id\": 1, \"destinations\": {}, \"integrations\": []," FX_EMPTY_TAIL,
-     "destinations: expected an array, found an object"},
-    {"{\"format_version\": 1, \"next_id\": 1, \"destinations\": [7], \"integrations\": []," FX_EMPTY_TAIL,
-     "destinations[0]: expected an object, found an integer"},
-    {FX_HEAD " \"integrationConnections\": [{\"id\": \"3\", \"integrationID\": [\"1001\"], "
-	     "\"deviceTypes\": [], \"properties\": []}], \"distributionManagers\": [], "
-	     "\"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
-     "integrationConnections[0].integrationID: expected [destinationId, integrationId], found 1 items"},
-    {FX_HEAD " \"integrationConnections\": [{\"id\": \"3\", \"integrationID\": [\"1001\", \"2001\"], "
-	     "\"deviceTypes\": [\"WEB\", 4], \"properties\": []}], \"distributionManagers\": [], "
-	     "\"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
-     "integrationConnections[0].deviceTypes[1]: expected a string, found an integer"},
-    {FX_HEAD " \"integrationConnections\": [{\"id\": \"3\", \"integrationID\": [\"1001\", \"2001\"], "
-	     "\"deviceTypes\": [\"WEB\"], \"properties\": [{\"propertyKey\": \"client_name\"}]}], "
-	     "\"distributionManagers\": [], \"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
-     "properties[0]: \"propertyValue\" is missing"},
-    {FX_HEAD " \"integrationConnections\": [{\"id\": \"3\", \"integrationID\": [\"1001\", \"2001\"], "
-	     "\"deviceTypes\": [], \"properties\": []}], \"distributionManagers\": [{\"id\": \"4\", "
-	     "\"name\": \"A\", \"integrationConnectionID\": \"3\", \"status\": \"PAUSED\"}], "
-	     "\"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
-     "\"PAUSED\" is not one of ACTIVE, INACTIVE"},
-    {FX_HEAD " \"integrationConnections\": [{\"id\": \"3\", \"integrationID\": [\"1001\", \"2001\"], "
-	     "\"deviceTypes\": [], \"properties\": []}], \"distributionManagers\": [{\"id\": \"4\", "
-	     "\"name\": \"A\", \"integrationConnectionID\": \"3\", \"status\": \"ACTIVE\", \"expireAt\": "
-	     "\"soon\"}], \"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
-     "\"soon\" is not a date"},
-    {FX_HEAD " \"integrationConnections\": [], \"distributionManagers\": [{\"id\": \"4\", "
-	     "\"name\": \"A\", \"integrationConnectionID\": \"3\", \"status\": \"ACTIVE\"}], "
-	     "\"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
-     "integrationConnectionID \"3\" names no integration connection"},
-    {FX_HEAD " \"integrationConnections\": [], \"distributionManagers\": [], \"segmentConfigs\": "
-	     "[{\"id\": \"5\", \"distributionManagerID\": \"4\", \"segmentID\": \"1\", \"segmentType\": "
-	     "\"ONBOARDING\"}], \"segments\": [], \"deliveries\": []}",
-     "distributionManagerID \"4\" names no distribution manager"},
-    {FX_HEAD " \"integrationConnections\": [], \"distributionManagers\": [], \"segmentConfigs\": [], "
-	     "\"segments\": [{\"id\": \"1\", \"type\": \"ONBOARDING\"}, {\"id\": \"1\", \"type\": "
-	     "\"ONBOARDING\"}], \"deliveries\": []}",
-     "the id \"1\" is used twice"},
-    {FX_HEAD " \"integrationConnections\": [], \"distributionManagers\": [], \"segmentConfigs\": [], "
-	     "\"segments\": [{\"id\": \"1\", \"name\": 5, \"type\": \"ONBOARDING\"}], \"deliveries\": []}",
-     "segments[0].name: expected a string or null, found an integer"},
-    {FX_HEAD " \"integrationConnections\": [], \"distributionManagers\": [], \"segmentConfigs\": [], "
-	     "\"segments\": [], \"deliveries\": null}",
-     "deliveries: expected an array, found null"},
+	{ "{\"format_version\": 1, ", "not valid JSON" },
+	{ "", "not valid JSON" },
+	{ "[1, 2]", "not a JSON object" },
+	{ "{\"a\": 1, \"a\": 2}", "not valid JSON" }, /* duplicate key */
+	{ "{\"format_version\": 1}", "\"next_id\" is missing" },
+	{ "{\"format_version\": 1, \"next_id\": 1, \"destinations\": []}", "\"integrations\" is missing" },
+	{ "{\"format_version\": 2, \"next_id\": 1, \"destinations\": [], \"integrations\": []," FX_EMPTY_TAIL,
+	  "format 2 is not supported" },
+	{ "{\"format_version\": 1, \"next_id\": \"7\", \"destinations\": [], \"integrations\": "
+	  "[]," FX_EMPTY_TAIL,
+	  "next_id: expected an integer, found a string" },
+	{ "{\"format_version\": 1, \"next_id\": 0, \"destinations\": [], \"integrations\": []," FX_EMPTY_TAIL,
+	  "next_id: expected a positive integer" },
+	{ "{\"format_version\": 1, \"next_id\": 1, \"destinations\": {}, \"integrations\": []," FX_EMPTY_TAIL,
+	  "destinations: expected an array, found an object" },
+	{ "{\"format_version\": 1, \"next_id\": 1, \"destinations\": [7], \"integrations\": "
+	  "[]," FX_EMPTY_TAIL,
+	  "destinations[0]: expected an object, found an integer" },
+	{ FX_HEAD " \"integrationConnections\": [{\"id\": \"3\", \"integrationID\": [\"1001\"], "
+		  "\"deviceTypes\": [], \"properties\": []}], \"distributionManagers\": [], "
+		  "\"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
+	  "integrationConnections[0].integrationID: expected [destinationId, integrationId], found 1 items" },
+	{ FX_HEAD " \"integrationConnections\": [{\"id\": \"3\", \"integrationID\": [\"1001\", \"2001\"], "
+		  "\"deviceTypes\": [\"WEB\", 4], \"properties\": []}], \"distributionManagers\": [], "
+		  "\"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
+	  "integrationConnections[0].deviceTypes[1]: expected a string, found an integer" },
+	{ FX_HEAD
+	  " \"integrationConnections\": [{\"id\": \"3\", \"integrationID\": [\"1001\", \"2001\"], "
+	  "\"deviceTypes\": [\"WEB\"], \"properties\": [{\"propertyKey\": \"client_name\"}]}], "
+	  "\"distributionManagers\": [], \"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
+	  "properties[0]: \"propertyValue\" is missing" },
+	{ FX_HEAD " \"integrationConnections\": [{\"id\": \"3\", \"integrationID\": [\"1001\", \"2001\"], "
+		  "\"deviceTypes\": [], \"properties\": []}], \"distributionManagers\": [{\"id\": \"4\", "
+		  "\"name\": \"A\", \"integrationConnectionID\": \"3\", \"status\": \"PAUSED\"}], "
+		  "\"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
+	  "\"PAUSED\" is not one of ACTIVE, INACTIVE" },
+	{ FX_HEAD
+	  " \"integrationConnections\": [{\"id\": \"3\", \"integrationID\": [\"1001\", \"2001\"], "
+	  "\"deviceTypes\": [], \"properties\": []}], \"distributionManagers\": [{\"id\": \"4\", "
+	  "\"name\": \"A\", \"integrationConnectionID\": \"3\", \"status\": \"ACTIVE\", \"expireAt\": "
+	  "\"soon\"}], \"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
+	  "\"soon\" is not a date" },
+	{ FX_HEAD " \"integrationConnections\": [], \"distributionManagers\": [{\"id\": \"4\", "
+		  "\"name\": \"A\", \"integrationConnectionID\": \"3\", \"status\": \"ACTIVE\"}], "
+		  "\"segmentConfigs\": [], \"segments\": [], \"deliveries\": []}",
+	  "integrationConnectionID \"3\" names no integration connection" },
+	{ FX_HEAD " \"integrationConnections\": [], \"distributionManagers\": [], \"segmentConfigs\": "
+		  "[{\"id\": \"5\", \"distributionManagerID\": \"4\", \"segmentID\": \"1\", \"segmentType\": "
+		  "\"ONBOARDING\"}], \"segments\": [], \"deliveries\": []}",
+	  "distributionManagerID \"4\" names no distribution manager" },
+	{ FX_HEAD " \"integrationConnections\": [], \"distributionManagers\": [], \"segmentConfigs\": [], "
+		  "\"segments\": [{\"id\": \"1\", \"type\": \"ONBOARDING\"}, {\"id\": \"1\", \"type\": "
+		  "\"ONBOARDING\"}], \"deliveries\": []}",
+	  "the id \"1\" is used twice" },
+	{ FX_HEAD
+	  " \"integrationConnections\": [], \"distributionManagers\": [], \"segmentConfigs\": [], "
+	  "\"segments\": [{\"id\": \"1\", \"name\": 5, \"type\": \"ONBOARDING\"}], \"deliveries\": []}",
+	  "segments[0].name: expected a string or null, found an integer" },
+	{ FX_HEAD " \"integrationConnections\": [], \"distributionManagers\": [], \"segmentConfigs\": [], "
+		  "\"segments\": [], \"deliveries\": null}",
+	  "deliveries: expected an array, found null" },
 };
 
 static void test_malformed_files_give_a_diagnostic(void **state)
@@ -170,7 +175,7 @@ static void test_connections_without_exactly_one_manager_are_skipped(void **stat
 	assert_non_null(fx_find_message(&f->d, "integration connection 7 has 2 distribution managers"));
 	assert_non_null(fx_find_message(&f->d, "PII"));
 	/* Deleting one of two managers of a connection is refused. */
-	struct account_ref ref = {.connection_id = "7", .manager_id = "9", .name = "Twin 1"};
+	struct account_ref ref = { .connection_id = "7", .manager_id = "9", .name = "Twin 1" };
 	fx_lock(f);
 	assert_int_equal(f->b->ops->delete_account(f->b, &ref, &f->d), -1);
 	assert_non_null(fx_find_message(&f->d, "409"));
@@ -184,14 +189,14 @@ static void hold_lock_in_child(const char *path, int ready_fd)
 {
 	char spec[200];
 	snprintf(spec, sizeof(spec), "local:%s", path);
-	struct backend_options opt = {.profile = &fx_profile, .settings = NULL};
+	struct backend_options opt = { .profile = &fx_profile, .settings = NULL };
 	struct diags d = DIAGS_INIT;
 	struct backend *b;
 	int rc = backend_open(&b, spec, &opt, &d) == 0 && b->ops->lock(b, 1000, &d) == 0 ? 0 : 1;
 	if (write(ready_fd, rc ? "n" : "y", 1) != 1)
 		rc = 1;
 	close(ready_fd);
-	struct timespec ts = {.tv_sec = 1, .tv_nsec = 0};
+	struct timespec ts = { .tv_sec = 1, .tv_nsec = 0 };
 	nanosleep(&ts, NULL);
 	if (rc == 0)
 		backend_close(b); /* unlocks */
@@ -294,7 +299,7 @@ static void test_failed_flush_keeps_the_old_file(void **state)
 	fx_flush_unlock(f);
 	/* A file-size limit stands in for a full disk: the write fails with
 	 * EFBIG (SIGXFSZ ignored) as it would with ENOSPC. */
-	struct rlimit old, tiny = {.rlim_cur = 16, .rlim_max = RLIM_INFINITY};
+	struct rlimit old, tiny = { .rlim_cur = 16, .rlim_max = RLIM_INFINITY };
 	getrlimit(RLIMIT_FSIZE, &old);
 	tiny.rlim_max = old.rlim_max;
 	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
@@ -320,7 +325,7 @@ static void test_failed_flush_keeps_the_old_file(void **state)
 static void test_backend_specs(void **state)
 {
 	(void)state;
-	struct backend_options opt = {.profile = &fx_profile, .settings = NULL};
+	struct backend_options opt = { .profile = &fx_profile, .settings = NULL };
 	struct diags d = DIAGS_INIT;
 	struct backend *b = (struct backend *)&d;
 	assert_int_equal(backend_open(&b, "s3", &opt, &d), -1);
@@ -346,12 +351,12 @@ static void test_pinned_ids_are_used_when_seeding(void **state)
 {
 	struct fx *f = *state;
 	backend_close(f->b);
-	struct settings settings = {0};
+	struct settings settings = { 0 };
 	settings.destination_id.v = "D9";
 	settings.integration_id.v = "I9";
 	char spec[200];
 	snprintf(spec, sizeof(spec), "local:%s", f->path);
-	struct backend_options opt = {.profile = &fx_profile, .settings = &settings};
+	struct backend_options opt = { .profile = &fx_profile, .settings = &settings };
 	assert_int_equal(backend_open(&f->b, spec, &opt, &f->d), 0);
 	struct account_ref ref;
 	fx_lock(f);
@@ -378,7 +383,7 @@ static void test_many_accounts_and_segments(void **state)
 	char ids[SEGMENTS][16];
 	for (int i = 0; i < SEGMENTS; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "%d", 1000 + i);
-		segs[i] = (struct segment){.id = ids[i]};
+		segs[i] = (struct segment){ .id = ids[i] };
 	}
 	fx_lock(f);
 	for (int i = 0; i < ACCOUNTS; i++) {
@@ -405,15 +410,15 @@ static void test_many_accounts_and_segments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    FX_TEST(test_malformed_files_give_a_diagnostic),
-	    FX_TEST(test_unreadable_file),
-	    FX_TEST(test_connections_without_exactly_one_manager_are_skipped),
-	    FX_TEST(test_lock_contention_times_out_cleanly),
-	    FX_TEST(test_flush_leaves_no_temporary_file),
-	    FX_TEST(test_failed_flush_keeps_the_old_file),
-	    FX_TEST(test_backend_specs),
-	    FX_TEST(test_pinned_ids_are_used_when_seeding),
-	    FX_TEST(test_many_accounts_and_segments),
+		FX_TEST(test_malformed_files_give_a_diagnostic),
+		FX_TEST(test_unreadable_file),
+		FX_TEST(test_connections_without_exactly_one_manager_are_skipped),
+		FX_TEST(test_lock_contention_times_out_cleanly),
+		FX_TEST(test_flush_leaves_no_temporary_file),
+		FX_TEST(test_failed_flush_keeps_the_old_file),
+		FX_TEST(test_backend_specs),
+		FX_TEST(test_pinned_ids_are_used_when_seeding),
+		FX_TEST(test_many_accounts_and_segments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,8 +105,8 @@ static void test_values_and_groups(void **state)
 	(void)state;
 	struct args a;
 	bool usage;
-	assert_int_equal(parse(&a, &usage, "--ref=main", "--level", "3", "-n", "--max-deletes", "2", "--format=json",
-			       "x.yaml", NULL),
+	assert_int_equal(parse(&a, &usage, "--ref=main", "--level", "3", "-n", "--max-deletes", "2",
+			       "--format=json", "x.yaml", NULL),
 			 0);
 	assert_string_equal(a.in.ref, "main");
 	assert_int_equal(a.in.level, 3);
@@ -170,7 +170,8 @@ static void test_unknown_option_did_you_mean(void **state)
 	assert_string_equal(err, "reconciler cmd: unknown option '-x'\n");
 	/* A flag takes no value. */
 	assert_int_equal(parse(&a, &usage, "--dry-run=yes", NULL), -1);
-	assert_string_equal(err, "reconciler cmd: unknown option '--dry-run=yes'; did you mean '--dry-run'?\n");
+	assert_string_equal(err,
+			    "reconciler cmd: unknown option '--dry-run=yes'; did you mean '--dry-run'?\n");
 }
 
 static void test_missing_value(void **state)

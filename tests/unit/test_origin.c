@@ -25,9 +25,9 @@
 #include "fixture.h"
 
 static struct profile P = {
-    .id = "kargo",
-    .destination_name = "Kargo",
-    .ttl_days = 35,
+	.id = "kargo",
+	.destination_name = "Kargo",
+	.ttl_days = 35,
 };
 
 /* ---- hand-made plans --------------------------------------------------- */
@@ -318,17 +318,17 @@ static void test_scenario_pruned_stranger_is_drift(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_segment_changes),
-	    cmocka_unit_test(test_renamed_account_matches_by_id),
-	    cmocka_unit_test(test_create_matches_by_folded_name),
-	    cmocka_unit_test(test_create_with_other_fields_is_a_change),
-	    cmocka_unit_test(test_update_fields),
-	    cmocka_unit_test(test_refused_delete_differs),
-	    cmocka_unit_test(test_empty_base_makes_everything_a_change),
-	    cmocka_unit_test(test_drop_drift),
-	    cmocka_unit_test(test_scenario_one_segment_and_drift),
-	    cmocka_unit_test(test_scenario_account_dropped),
-	    cmocka_unit_test(test_scenario_pruned_stranger_is_drift),
+		cmocka_unit_test(test_segment_changes),
+		cmocka_unit_test(test_renamed_account_matches_by_id),
+		cmocka_unit_test(test_create_matches_by_folded_name),
+		cmocka_unit_test(test_create_with_other_fields_is_a_change),
+		cmocka_unit_test(test_update_fields),
+		cmocka_unit_test(test_refused_delete_differs),
+		cmocka_unit_test(test_empty_base_makes_everything_a_change),
+		cmocka_unit_test(test_drop_drift),
+		cmocka_unit_test(test_scenario_one_segment_and_drift),
+		cmocka_unit_test(test_scenario_account_dropped),
+		cmocka_unit_test(test_scenario_pruned_stranger_is_drift),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

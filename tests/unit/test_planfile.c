@@ -34,9 +34,9 @@ static struct plan *sample(void)
 	p->profile = "kargo";
 	p->prune = true;
 	memset(p->fingerprint, 'a', 64);
-	const char *ids[] = {"cookies", "ramp_ids"};
-	enum change_action acts[] = {CHANGE_RENAME, CHANGE_REMOVE, CHANGE_DELETE,
-				     CHANGE_CREATE, CHANGE_ADD,	   CHANGE_UPDATE};
+	const char *ids[] = { "cookies", "ramp_ids" };
+	enum change_action acts[] = { CHANGE_RENAME, CHANGE_REMOVE, CHANGE_DELETE,
+				      CHANGE_CREATE, CHANGE_ADD,    CHANGE_UPDATE };
 	for (size_t i = 0; i < 6; i++) {
 		struct change *c = plan_add_change(p);
 		c->action = acts[i];
@@ -53,11 +53,11 @@ static struct plan *sample(void)
 		} else {
 			c->fields = arena_alloc(&p->arena, 3 * sizeof(*c->fields));
 			c->fields[0] =
-			    (struct field_change){"name", value_str(p, "Old"), value_str(p, "Acme")};
-			c->fields[1] = (struct field_change){"identifiers", value_list(p, ids, 1),
-							     value_list(p, ids, 2)};
+			    (struct field_change){ "name", value_str(p, "Old"), value_str(p, "Acme") };
+			c->fields[1] = (struct field_change){ "identifiers", value_list(p, ids, 1),
+							      value_list(p, ids, 2) };
 			c->fields[2] =
-			    (struct field_change){"expire_at", value_null(), value_str(p, "2027-01-31")};
+			    (struct field_change){ "expire_at", value_null(), value_str(p, "2027-01-31") };
 			c->n_fields = acts[i] == CHANGE_DELETE ? 0 : 3;
 		}
 		if (acts[i] == CHANGE_RENAME)
@@ -69,10 +69,10 @@ static struct plan *sample(void)
 		c->manager_id = i == 3 ? NULL : "dm-1";
 		c->connection_id = i == 3 ? NULL : "ic-1";
 	}
-	struct pos at = {"accounts/a.yaml", 3, 9};
+	struct pos at = { "accounts/a.yaml", 3, 9 };
 	diag_warning(&p->diags, "kargo.precision", &at, "a hint", "a warning");
 	diag_add(&p->diags, DIAG_NOTE, "kargo.ttl", NULL, NULL, "a note without position");
-	struct pos line_only = {"accounts/b.yaml", 5, 0};
+	struct pos line_only = { "accounts/b.yaml", 5, 0 };
 	diag_warning(&p->diags, "kargo.identifiers", &line_only, NULL, "a line without a column");
 	plan_summarize(p);
 	return p;
@@ -298,62 +298,65 @@ struct bad {
 };
 
 static const struct bad bads[] = {
-    {"not json", "this is not json", NULL, NULL, "not a valid JSON plan"},
-    {"empty", "", NULL, NULL, "not a valid JSON plan"},
-    {"truncated", "{\"format_version\": 1, \"tool\": {", NULL, NULL, "not a valid JSON plan"},
-    {"array", "[1, 2, 3]", NULL, NULL, "must be a JSON object"},
-    {"huge integer", "{\"format_version\": 99999999999999999999999999}", NULL, NULL, "not a valid JSON plan"},
-    {"huge real", "{\"format_version\": 1e999}", NULL, NULL, "not a valid JSON plan"},
-    {"duplicate key", "{\"format_version\": 1, \"format_version\": 1}", NULL, NULL, "not a valid JSON plan"},
-    {"nul in string", "{\"format_version\": 1, \"source\": \"a\\u0000b\"}", NULL, NULL,
-     "not a valid JSON plan"},
-    {"future version", NULL, "format_version", "2", "plan file format 2 is not supported by this version"},
-    {"version as string", NULL, "format_version", "\"1\"", "format_version: must be an integer"},
-    {"version missing", NULL, "format_version", NULL, "format_version: missing"},
-    {"unknown field", NULL, "extra", "true", "extra: unknown field"},
-    {"tool name", NULL, "tool.name", "\"terraform\"", "tool.name"},
-    {"tool not object", NULL, "tool", "[]", "tool: must be an object"},
-    {"source number", NULL, "source", "12", "source: must be a string or null"},
-    {"prune string", NULL, "prune", "\"false\"", "prune: must be true or false"},
-    {"partial string", NULL, "partial", "\"yes\"", "partial: must be true or false"},
-    {"short fingerprint", NULL, "fingerprint", "\"abc123\"", "fingerprint"},
-    {"upper-case fingerprint", NULL, "fingerprint",
-     "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"", "fingerprint"},
-    {"non-hex fingerprint", NULL, "fingerprint",
-     "\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\"", "fingerprint"},
-    {"changes missing", NULL, "changes", NULL, "changes: missing"},
-    {"changes not list", NULL, "changes", "{}", "changes: must be a list"},
-    {"change not object", NULL, "changes.0", "\"rename\"", "changes[0]: must be an object"},
-    {"unknown action", NULL, "changes.0.action", "\"explode\"", "changes[0].action: unknown action"},
-    {"unknown kind", NULL, "changes.0.kind", "\"planet\"", "changes[0].kind: unknown kind"},
-    {"kind mismatch", NULL, "changes.1.kind", "\"account\"", "changes[1].kind"},
-    {"account number", NULL, "changes.0.account", "5", "changes[0].account: must be a string"},
-    {"account null", NULL, "changes.0.account", "null", "changes[0].account: must be a string"},
-    {"unknown change field", NULL, "changes.0.colour", "\"red\"", "changes[0].colour: unknown field"},
-    {"refused string", NULL, "changes.2.refused", "\"yes\"", "changes[2].refused"},
-    {"origin unknown", NULL, "changes.1.origin", "\"sideways\"", "changes[1].origin"},
-    {"rename without old name", NULL, "changes.0.account_before", "null", "changes[0].account_before"},
-    {"old name on a create", NULL, "changes.3.account_before", "\"X\"", "changes[3].account_before"},
-    {"segment change without id", NULL, "changes.1.segment", "null", "changes[1].segment"},
-    {"segment type", NULL, "changes.1.segment_type", "\"OTHER\"", "changes[1].segment_type"},
-    {"unknown field name", NULL, "changes.0.fields.0", "\"colour\"", "changes[0].fields[0]"},
-    {"field twice", NULL, "changes.0.fields.1", "\"name\"", "changes[0].fields[1]"},
-    {"before lacks a field", NULL, "changes.0.before.name", NULL, "changes[0].before"},
-    {"after extra field", NULL, "changes.0.after.status", "\"active\"", "changes[0].after"},
-    {"value number", NULL, "changes.0.after.name", "3", "changes[0].after.name"},
-    {"list of numbers", NULL, "changes.0.after.identifiers", "[1]", "changes[0].after.identifiers"},
-    {"fields on a segment", NULL, "changes.1.fields", "[\"name\"]", "changes[1].fields"},
-    {"summary mismatch", NULL, "summary.segments_add", "7",
-     "summary.segments_add: says 7 but the changes count 1"},
-    {"summary negative", NULL, "summary.refused", "-1", "summary.refused"},
-    {"summary real", NULL, "summary.accounts_create", "1e300", "summary.accounts_create"},
-    {"summary huge", NULL, "summary.accounts_update", "9223372036854775807", "summary.accounts_update"},
-    {"summary missing count", NULL, "summary.refused", NULL, "summary.refused: missing"},
-    {"diagnostics missing", NULL, "diagnostics", NULL, "diagnostics: missing"},
-    {"diagnostic severity", NULL, "diagnostics.0.severity", "\"fatal\"", "diagnostics[0].severity"},
-    {"diagnostic line", NULL, "diagnostics.0.line", "-3", "diagnostics[0].line"},
-    {"diagnostic column", NULL, "diagnostics.0.column", "1e2", "diagnostics[0].column"},
-    {"diagnostic message", NULL, "diagnostics.1.message", "null", "diagnostics[1].message"},
+	{ "not json", "this is not json", NULL, NULL, "not a valid JSON plan" },
+	{ "empty", "", NULL, NULL, "not a valid JSON plan" },
+	{ "truncated", "{\"format_version\": 1, \"tool\": {", NULL, NULL, "not a valid JSON plan" },
+	{ "array", "[1, 2, 3]", NULL, NULL, "must be a JSON object" },
+	{ "huge integer", "{\"format_version\": 99999999999999999999999999}", NULL, NULL,
+	  "not a valid JSON plan" },
+	{ "huge real", "{\"format_version\": 1e999}", NULL, NULL, "not a valid JSON plan" },
+	{ "duplicate key", "{\"format_version\": 1, \"format_version\": 1}", NULL, NULL,
+	  "not a valid JSON plan" },
+	{ "nul in string", "{\"format_version\": 1, \"source\": \"a\\u0000b\"}", NULL, NULL,
+	  "not a valid JSON plan" },
+	{ "future version", NULL, "format_version", "2",
+	  "plan file format 2 is not supported by this version" },
+	{ "version as string", NULL, "format_version", "\"1\"", "format_version: must be an integer" },
+	{ "version missing", NULL, "format_version", NULL, "format_version: missing" },
+	{ "unknown field", NULL, "extra", "true", "extra: unknown field" },
+	{ "tool name", NULL, "tool.name", "\"terraform\"", "tool.name" },
+	{ "tool not object", NULL, "tool", "[]", "tool: must be an object" },
+	{ "source number", NULL, "source", "12", "source: must be a string or null" },
+	{ "prune string", NULL, "prune", "\"false\"", "prune: must be true or false" },
+	{ "partial string", NULL, "partial", "\"yes\"", "partial: must be true or false" },
+	{ "short fingerprint", NULL, "fingerprint", "\"abc123\"", "fingerprint" },
+	{ "upper-case fingerprint", NULL, "fingerprint",
+	  "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"", "fingerprint" },
+	{ "non-hex fingerprint", NULL, "fingerprint",
+	  "\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\"", "fingerprint" },
+	{ "changes missing", NULL, "changes", NULL, "changes: missing" },
+	{ "changes not list", NULL, "changes", "{}", "changes: must be a list" },
+	{ "change not object", NULL, "changes.0", "\"rename\"", "changes[0]: must be an object" },
+	{ "unknown action", NULL, "changes.0.action", "\"explode\"", "changes[0].action: unknown action" },
+	{ "unknown kind", NULL, "changes.0.kind", "\"planet\"", "changes[0].kind: unknown kind" },
+	{ "kind mismatch", NULL, "changes.1.kind", "\"account\"", "changes[1].kind" },
+	{ "account number", NULL, "changes.0.account", "5", "changes[0].account: must be a string" },
+	{ "account null", NULL, "changes.0.account", "null", "changes[0].account: must be a string" },
+	{ "unknown change field", NULL, "changes.0.colour", "\"red\"", "changes[0].colour: unknown field" },
+	{ "refused string", NULL, "changes.2.refused", "\"yes\"", "changes[2].refused" },
+	{ "origin unknown", NULL, "changes.1.origin", "\"sideways\"", "changes[1].origin" },
+	{ "rename without old name", NULL, "changes.0.account_before", "null", "changes[0].account_before" },
+	{ "old name on a create", NULL, "changes.3.account_before", "\"X\"", "changes[3].account_before" },
+	{ "segment change without id", NULL, "changes.1.segment", "null", "changes[1].segment" },
+	{ "segment type", NULL, "changes.1.segment_type", "\"OTHER\"", "changes[1].segment_type" },
+	{ "unknown field name", NULL, "changes.0.fields.0", "\"colour\"", "changes[0].fields[0]" },
+	{ "field twice", NULL, "changes.0.fields.1", "\"name\"", "changes[0].fields[1]" },
+	{ "before lacks a field", NULL, "changes.0.before.name", NULL, "changes[0].before" },
+	{ "after extra field", NULL, "changes.0.after.status", "\"active\"", "changes[0].after" },
+	{ "value number", NULL, "changes.0.after.name", "3", "changes[0].after.name" },
+	{ "list of numbers", NULL, "changes.0.after.identifiers", "[1]", "changes[0].after.identifiers" },
+	{ "fields on a segment", NULL, "changes.1.fields", "[\"name\"]", "changes[1].fields" },
+	{ "summary mismatch", NULL, "summary.segments_add", "7",
+	  "summary.segments_add: says 7 but the changes count 1" },
+	{ "summary negative", NULL, "summary.refused", "-1", "summary.refused" },
+	{ "summary real", NULL, "summary.accounts_create", "1e300", "summary.accounts_create" },
+	{ "summary huge", NULL, "summary.accounts_update", "9223372036854775807", "summary.accounts_update" },
+	{ "summary missing count", NULL, "summary.refused", NULL, "summary.refused: missing" },
+	{ "diagnostics missing", NULL, "diagnostics", NULL, "diagnostics: missing" },
+	{ "diagnostic severity", NULL, "diagnostics.0.severity", "\"fatal\"", "diagnostics[0].severity" },
+	{ "diagnostic line", NULL, "diagnostics.0.line", "-3", "diagnostics[0].line" },
+	{ "diagnostic column", NULL, "diagnostics.0.column", "1e2", "diagnostics[0].column" },
+	{ "diagnostic message", NULL, "diagnostics.1.message", "null", "diagnostics[1].message" },
 };
 
 static void test_malformed(void **st)
@@ -415,10 +418,10 @@ static void test_deep_nesting(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip),	      cmocka_unit_test(test_round_trip_golden),
-	    cmocka_unit_test(test_summary_recounted), cmocka_unit_test(test_invalid_utf8_written),
-	    cmocka_unit_test(test_file_round_trip),   cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_deep_nesting),      cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_round_trip),	  cmocka_unit_test(test_round_trip_golden),
+		cmocka_unit_test(test_summary_recounted), cmocka_unit_test(test_invalid_utf8_written),
+		cmocka_unit_test(test_file_round_trip),	  cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_deep_nesting),	  cmocka_unit_test(test_partial),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -312,15 +312,15 @@ static void test_other_destination(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_kargo_facts),
-	    cmocka_unit_test(test_device_type_mapping),
-	    cmocka_unit_test(test_unknown_key),
-	    cmocka_unit_test(test_wrong_types),
-	    cmocka_unit_test(test_missing_and_bad_values),
-	    cmocka_unit_test(test_refusal_needs_reason),
-	    cmocka_unit_test(test_yaml_problems_are_profile_errors),
-	    cmocka_unit_test(test_unknown_name_and_paths),
-	    cmocka_unit_test(test_other_destination),
+		cmocka_unit_test(test_kargo_facts),
+		cmocka_unit_test(test_device_type_mapping),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_missing_and_bad_values),
+		cmocka_unit_test(test_refusal_needs_reason),
+		cmocka_unit_test(test_yaml_problems_are_profile_errors),
+		cmocka_unit_test(test_unknown_name_and_paths),
+		cmocka_unit_test(test_other_destination),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

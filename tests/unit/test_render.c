@@ -27,9 +27,9 @@
 #define GOLDEN "tests/unit/golden/"
 
 static struct profile P = {
-    .id = "kargo",
-    .destination_name = "Kargo",
-    .ttl_days = 35,
+	.id = "kargo",
+	.destination_name = "Kargo",
+	.ttl_days = 35,
 };
 
 /* Every kind of change: a create with adds, an update with removals (TTL
@@ -49,7 +49,7 @@ static struct plan *representative(void)
 	fixture_push_sval(d, &gamma->previous_names, &gamma->n_previous_names, fixture_sv(d, "Gamma Old"));
 	d->settings.prune = true;
 	fixture_push_sval(d, &d->settings.protect, &d->settings.n_protect,
-			  fixture_sv_at(d, "Keep Me", (struct pos){"reconciler.yaml", 6, 5}));
+			  fixture_sv_at(d, "Keep Me", (struct pos){ "reconciler.yaml", 6, 5 }));
 
 	struct account *b = fixture_account(a, "Beta Foods", "Beta", "1");
 	b->status = STATUS_INACTIVE;
@@ -69,7 +69,7 @@ static struct plan *representative(void)
 	/* The real fingerprint hashes native integer sizes; a fixed one keeps
 	 * the goldens the same on every platform. */
 	memcpy(p->fingerprint, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 65);
-	struct pos at = {"accounts/acme.yaml", 3, 9};
+	struct pos at = { "accounts/acme.yaml", 3, 9 };
 	diag_warning(&p->diags, "kargo.precision", &at, "open a LiveRamp support case to change it",
 		     "precision \"household\" is shown, never sent");
 	diag_add(&p->diags, DIAG_NOTE, "kargo.ttl", NULL, NULL, "removed members stay until the 35-day TTL");
@@ -131,7 +131,7 @@ static void test_golden_text(void **st)
 {
 	(void)st;
 	struct plan *p = representative();
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_text(p, &o, &out);
 	golden("plan.txt", &out);
@@ -149,7 +149,7 @@ static void test_golden_markdown(void **st)
 {
 	(void)st;
 	struct plan *p = representative();
-	struct render_options o = {.json_hint = "plan.json"};
+	struct render_options o = { .json_hint = "plan.json" };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_markdown(p, &o, &out);
 	golden("plan.md", &out);
@@ -161,7 +161,7 @@ static void test_golden_github(void **st)
 {
 	(void)st;
 	struct plan *p = representative();
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_github(p, &o, &out);
 	golden("plan.github", &out);
@@ -198,8 +198,9 @@ static void test_precision_everywhere(void **st)
 	state_free(d);
 	state_free(a);
 	assert_int_equal(p->n_changes, 2);
-	const char *text = "precision \"household\" (set by LiveRamp support", *md = "- `precision` household *(set";
-	struct render_options o = {0};
+	const char *text = "precision \"household\" (set by LiveRamp support",
+		   *md = "- `precision` household *(set";
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	for (int pass = 0; pass < 2; pass++) {
 		sb_reset(&out);
@@ -232,7 +233,7 @@ static void test_golden_pull_request(void **st)
 		    p->changes[i].action == CHANGE_DELETE || strcmp(p->changes[i].account, "Legacy Co") == 0
 			? ORIGIN_DRIFT
 			: ORIGIN_CHANGE;
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_text(p, &o, &out);
 	golden("plan-pr.txt", &out);
@@ -251,17 +252,21 @@ static void test_golden_pull_request(void **st)
 	/* the TTL sentence once, for three removals */
 	assert_int_equal(count(out.buf, "pass the 35\\-day TTL"), 1);
 	/* a single-field update says its field in the summary line */
-	assert_non_null(strstr(out.buf, "Gamma Media: <code>client_name</code> Gamma \xE2\x86\x92 Gamma Group</summary>"));
+	assert_non_null(strstr(
+	    out.buf, "Gamma Media: <code>client_name</code> Gamma \xE2\x86\x92 Gamma Group</summary>"));
 	/* deletions and removals first within a section, marked */
 	assert_true(strstr(out.buf, "\xE2\x9A\xA0\xEF\xB8\x8F <b>-</b> delete account Legacy Co") <
 		    strstr(out.buf, "account Keep Me is not deleted"));
-	assert_true(strstr(out.buf, "update account Beta Foods") < strstr(out.buf, "rename account Gamma Old"));
+	assert_true(strstr(out.buf, "update account Beta Foods") <
+		    strstr(out.buf, "rename account Gamma Old"));
 	/* full commit ids are cut to 12 in the source line */
 	sb_reset(&out);
 	p->source = "git main@0123456789abcdef0123456789abcdef01234567: config; base origin/main@"
 		    "89abcdef0123456789abcdef0123456789abcdef";
 	plan_render_markdown(p, &o, &out);
-	assert_non_null(strstr(out.buf, "Source: git main@&#8203;0123456789ab: config; base origin/main@&#8203;89abcdef0123 \xC2\xB7"));
+	assert_non_null(strstr(
+	    out.buf,
+	    "Source: git main@&#8203;0123456789ab: config; base origin/main@&#8203;89abcdef0123 \xC2\xB7"));
 	sb_release(&out);
 	plan_free(p);
 }
@@ -270,7 +275,7 @@ static void test_no_changes(void **st)
 {
 	(void)st;
 	struct plan *p = plan_new();
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_text(p, &o, &out);
 	assert_string_equal(out.buf, "No changes. Actual state matches the configuration.\n");
@@ -331,7 +336,7 @@ static void test_markdown_cut_5000_accounts(void **st)
 {
 	(void)st;
 	struct plan *p = many_accounts(5000, 3);
-	struct render_options o = {.json_hint = "plan.json"};
+	struct render_options o = { .json_hint = "plan.json" };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_markdown(p, &o, &out);
 	/* GitHub's 65,536 less the 1,024 left for what a template appends */
@@ -343,7 +348,8 @@ static void test_markdown_cut_5000_accounts(void **st)
 	const char *last = last_line(&out);
 	char want[96];
 	size_t left = 5000 - open;
-	snprintf(want, sizeof(want), "**%zu,%03zu more accounts are not shown** (a comment is limited to 64,512 bytes): ",
+	snprintf(want, sizeof(want),
+		 "**%zu,%03zu more accounts are not shown** (a comment is limited to 64,512 bytes): ",
 		 left / 1000, left % 1000);
 	assert_true(strncmp(last, want, strlen(want)) == 0);
 	/* the first accounts left out are named, the rest counted */
@@ -370,7 +376,7 @@ static void test_markdown_cut_names_every_account(void **st)
 {
 	(void)st;
 	struct plan *p = many_accounts(300, 60);
-	struct render_options o = {.artifact_url = "https://github.com/o/r/actions/runs/1/artifacts/2"};
+	struct render_options o = { .artifact_url = "https://github.com/o/r/actions/runs/1/artifacts/2" };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_markdown(p, &o, &out);
 	assert_true(out.len <= 65536 - 1024);
@@ -396,7 +402,7 @@ static void test_markdown_cut_one_big_account(void **st)
 {
 	(void)st;
 	struct plan *p = many_accounts(1, 50000);
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_markdown(p, &o, &out);
 	assert_true(out.len <= 65536);
@@ -413,7 +419,7 @@ static void test_markdown_tiny_limits(void **st)
 	(void)st;
 	struct plan *p = representative();
 	for (size_t max = 64; max <= 4096; max *= 2) {
-		struct render_options o = {.max_bytes = max};
+		struct render_options o = { .max_bytes = max };
 		struct strbuf out = STRBUF_INIT;
 		plan_render_markdown(p, &o, &out);
 		assert_true(out.len <= max);
@@ -444,7 +450,7 @@ static void test_escaping(void **st)
 	c->n_fields = 1;
 	plan_summarize(p);
 
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_markdown(p, &o, &out);
 	assert_null(strstr(out.buf, "<script>"));
@@ -469,7 +475,6 @@ static void test_escaping(void **st)
 	plan_free(p);
 }
 
-
 /* Plurals: one segment is "1 segment", in the text summary and the
  * annotations' summary alike. */
 static void test_plurals(void **st)
@@ -482,7 +487,7 @@ static void test_plurals(void **st)
 	c->account = "Acme";
 	c->segment = "1";
 	plan_summarize(p);
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_text(p, &o, &out);
 	assert_non_null(strstr(out.buf, "; 1 segment to add, 0 to remove."));
@@ -493,17 +498,17 @@ static void test_plurals(void **st)
 	plan_free(p);
 }
 
-
 /* The short comment of a plan that could not be made: the same heading,
  * what failed, the diagnostics. */
 static void test_golden_failure_markdown(void **st)
 {
 	(void)st;
 	struct diags d = DIAGS_INIT;
-	struct pos at = {"config/acme.yaml", 8, 16};
-	diag_error(&d, "kargo.precision", &at, "use individual or household", "precision \"<b>exact</b>\" is not one Kargo takes");
+	struct pos at = { "config/acme.yaml", 8, 16 };
+	diag_error(&d, "kargo.precision", &at, "use individual or household",
+		   "precision \"<b>exact</b>\" is not one Kargo takes");
 	diag_error(&d, "backend", NULL, "set LIVERAMP_SECRET_KEY", "no credentials for the Activation API");
-	struct render_options o = {0};
+	struct render_options o = { 0 };
 	struct strbuf out = STRBUF_INIT;
 	plan_render_markdown_failure(&d, "the backend failed: credentials, network or the API", &o, &out);
 	golden("plan-error.md", &out);
@@ -516,20 +521,20 @@ static void test_golden_failure_markdown(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_golden_text),
-	    cmocka_unit_test(test_golden_markdown),
-	    cmocka_unit_test(test_golden_json),
-	    cmocka_unit_test(test_golden_github),
-	    cmocka_unit_test(test_golden_pull_request),
-	    cmocka_unit_test(test_precision_everywhere),
-	    cmocka_unit_test(test_no_changes),
-	    cmocka_unit_test(test_plurals),
-	    cmocka_unit_test(test_golden_failure_markdown),
-	    cmocka_unit_test(test_markdown_cut_5000_accounts),
-	    cmocka_unit_test(test_markdown_cut_one_big_account),
-	    cmocka_unit_test(test_markdown_cut_names_every_account),
-	    cmocka_unit_test(test_markdown_tiny_limits),
-	    cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_golden_text),
+		cmocka_unit_test(test_golden_markdown),
+		cmocka_unit_test(test_golden_json),
+		cmocka_unit_test(test_golden_github),
+		cmocka_unit_test(test_golden_pull_request),
+		cmocka_unit_test(test_precision_everywhere),
+		cmocka_unit_test(test_no_changes),
+		cmocka_unit_test(test_plurals),
+		cmocka_unit_test(test_golden_failure_markdown),
+		cmocka_unit_test(test_markdown_cut_5000_accounts),
+		cmocka_unit_test(test_markdown_cut_one_big_account),
+		cmocka_unit_test(test_markdown_cut_names_every_account),
+		cmocka_unit_test(test_markdown_tiny_limits),
+		cmocka_unit_test(test_escaping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

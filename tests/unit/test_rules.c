@@ -28,7 +28,7 @@ static struct profile *P; /* the embedded kargo profile, for every test */
 
 static struct pos at(unsigned line, unsigned col)
 {
-	return (struct pos){FILE_A, line, col};
+	return (struct pos){ FILE_A, line, col };
 }
 
 /* A value written at line:col of FILE_A (NULL: absent, no position). */
@@ -240,14 +240,14 @@ static void test_many_accounts(void **state)
 		struct account *a = state_add_account(s);
 		a->pos = at(i + 1, 3);
 		a->name = sv(s, name, i + 1, 9);
-		a->client_name = (struct sval){"Acme Inc", at(i + 1, 30)};
+		a->client_name = (struct sval){ "Acme Inc", at(i + 1, 30) };
 	}
 	struct diags d = DIAGS_INIT;
 	assert_int_equal(check(s, &d), 0);
 	struct account *dup = state_add_account(s);
 	dup->pos = at(N + 1, 3);
 	dup->name = sv(s, "ACCOUNT-050000", N + 1, 9);
-	dup->client_name = (struct sval){"Acme Inc", at(N + 1, 30)};
+	dup->client_name = (struct sval){ "Acme Inc", at(N + 1, 30) };
 	assert_int_equal(check(s, &d), 1);
 	const struct diag *g = only(&d, "account.name", DIAG_ERROR, N + 1, 9);
 	has(g->message, FILE_A ":50001:9");
@@ -286,7 +286,7 @@ static void test_client_name(void **state)
 	struct state *s = state_new();
 	struct account *a = account(s, "Acme", 1);
 	assert_int_equal(check(s, &d), 0);
-	a->client_name = (struct sval){NULL, {0}};
+	a->client_name = (struct sval){ NULL, { 0 } };
 	assert_int_equal(check(s, &d), 1);
 	const struct diag *g = only(&d, "kargo.client_name", DIAG_ERROR, 1, 3);
 	has(g->message, P->destination_name);
@@ -475,8 +475,8 @@ static void test_segment_duplicate(void **state)
 static void test_marketplace_declared(void **state)
 {
 	(void)state;
-	static const enum marketplace_offering offerings[] = {OFFERING_STANDARD, OFFERING_CUSTOM,
-							      OFFERING_UNKNOWN};
+	static const enum marketplace_offering offerings[] = { OFFERING_STANDARD, OFFERING_CUSTOM,
+							       OFFERING_UNKNOWN };
 	struct diags d = DIAGS_INIT;
 	struct state *s = state_new();
 	struct account *a = account(s, "Acme", 1);
@@ -677,10 +677,12 @@ static void test_rule_ids_are_distinct(void **state)
 	add_segment(s, a, "2", "X", 12)->type = SEGMENT_DATA_MARKETPLACE;
 	add_segment(s, a, "1", NULL, 14);
 	state_add_share(s)->shared_on = sv(s, "soon", 20, 5);
-	static const char *const ids[] = {
-	    "account.name",	 "account.expire_at", "kargo.client_name", "kargo.identifiers",
-	    "kargo.precision",	 "kargo.record_sync", "kargo.raw_fields",  "kargo.duplicate_segment_names",
-	    "kargo.marketplace", "segment.duplicate", "share.shared_on"};
+	static const char *const ids[] = { "account.name",	"account.expire_at",
+					   "kargo.client_name", "kargo.identifiers",
+					   "kargo.precision",	"kargo.record_sync",
+					   "kargo.raw_fields",	"kargo.duplicate_segment_names",
+					   "kargo.marketplace", "segment.duplicate",
+					   "share.shared_on" };
 	size_t n = sizeof(ids) / sizeof(ids[0]);
 	assert_int_equal(check(s, &d), n - 1); /* the past expire_at is a warning */
 	for (size_t i = 0; i < n; i++)
@@ -708,28 +710,28 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid_state_passes),
-	    cmocka_unit_test(test_account_name_missing),
-	    cmocka_unit_test(test_account_name_length),
-	    cmocka_unit_test(test_account_name_duplicate),
-	    cmocka_unit_test(test_previous_name_clash),
-	    cmocka_unit_test(test_many_accounts),
-	    cmocka_unit_test(test_expire_at),
-	    cmocka_unit_test(test_client_name),
-	    cmocka_unit_test(test_identifiers),
-	    cmocka_unit_test(test_precision),
-	    cmocka_unit_test(test_record_sync_and_raw_fields),
-	    cmocka_unit_test(test_profile_drives_rules),
-	    cmocka_unit_test(test_segment_names),
-	    cmocka_unit_test(test_segment_duplicate),
-	    cmocka_unit_test(test_marketplace_declared),
-	    cmocka_unit_test(test_share_shared_on),
-	    cmocka_unit_test(test_actual_catalog_marketplace),
-	    cmocka_unit_test(test_actual_unknown_segment),
-	    cmocka_unit_test(test_actual_duplicate_names),
-	    cmocka_unit_test(test_actual_undeclared_marketplace),
-	    cmocka_unit_test(test_actual_held_names),
-	    cmocka_unit_test(test_rule_ids_are_distinct),
+		cmocka_unit_test(test_valid_state_passes),
+		cmocka_unit_test(test_account_name_missing),
+		cmocka_unit_test(test_account_name_length),
+		cmocka_unit_test(test_account_name_duplicate),
+		cmocka_unit_test(test_previous_name_clash),
+		cmocka_unit_test(test_many_accounts),
+		cmocka_unit_test(test_expire_at),
+		cmocka_unit_test(test_client_name),
+		cmocka_unit_test(test_identifiers),
+		cmocka_unit_test(test_precision),
+		cmocka_unit_test(test_record_sync_and_raw_fields),
+		cmocka_unit_test(test_profile_drives_rules),
+		cmocka_unit_test(test_segment_names),
+		cmocka_unit_test(test_segment_duplicate),
+		cmocka_unit_test(test_marketplace_declared),
+		cmocka_unit_test(test_share_shared_on),
+		cmocka_unit_test(test_actual_catalog_marketplace),
+		cmocka_unit_test(test_actual_unknown_segment),
+		cmocka_unit_test(test_actual_duplicate_names),
+		cmocka_unit_test(test_actual_undeclared_marketplace),
+		cmocka_unit_test(test_actual_held_names),
+		cmocka_unit_test(test_rule_ids_are_distinct),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

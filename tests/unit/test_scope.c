@@ -151,9 +151,11 @@ static void test_settings_touch_everything(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_only_places_moved),	      cmocka_unit_test(test_added_changed_removed),
-	    cmocka_unit_test(test_client_name_and_status),    cmocka_unit_test(test_rename),
-	    cmocka_unit_test(test_settings_touch_everything),
+		cmocka_unit_test(test_only_places_moved),
+		cmocka_unit_test(test_added_changed_removed),
+		cmocka_unit_test(test_client_name_and_status),
+		cmocka_unit_test(test_rename),
+		cmocka_unit_test(test_settings_touch_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,9 +21,10 @@ static void test_diagnostics_are_scrubbed_when_made(void **state)
 	scrub_register("f00dfeedcafe0123456789");
 	scrub_register("CANARY secret&key=1");
 	struct diags d = DIAGS_INIT;
-	diag_error(&d, "apply", NULL, "the hint quotes f00dfeedcafe0123456789 too",
-		   "segment 1: echo 'Authorization: Bearer f00dfeedcafe' body password=CANARY%%20secret%%26key%%3D1 "
-		   "and {\"k\": \"CANARY secret\\u0026key=1\"} and f00dfeedcafe01");
+	diag_error(
+	    &d, "apply", NULL, "the hint quotes f00dfeedcafe0123456789 too",
+	    "segment 1: echo 'Authorization: Bearer f00dfeedcafe' body password=CANARY%%20secret%%26key%%3D1 "
+	    "and {\"k\": \"CANARY secret\\u0026key=1\"} and f00dfeedcafe01");
 	const char *m = d.v[0].message;
 	assert_null(strstr(m, "f00dfeed"));
 	assert_null(strstr(m, "CANARY"));

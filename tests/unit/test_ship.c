@@ -30,8 +30,11 @@
 #define DAY 86400LL
 #define T0 1767225600LL /* 2026-01-01T00:00:00Z */
 
-static const struct profile P = { .id = "kargo", .destination_name = "Kargo", .ttl_days = 35,
-				  .first_delivery_days = 3, .marketplace_share_days = 3 };
+static const struct profile P = { .id = "kargo",
+				  .destination_name = "Kargo",
+				  .ttl_days = 35,
+				  .first_delivery_days = 3,
+				  .marketplace_share_days = 3 };
 
 /* A hostile name: quote, backslash, newline, markup and a byte that is not
  * UTF-8. */
@@ -77,17 +80,30 @@ static void test_metrics_counts(void **st)
 {
 	struct fixture f;
 	build(&f);
-	struct run_metrics m = { .command = "drift", .org = "org-1", .outcome = "drift", .exit_code = 2,
-				 .duration_seconds = 1.5, .finished = T0, .desired = f.desired, .plan = f.plan };
+	struct run_metrics m = { .command = "drift",
+				 .org = "org-1",
+				 .outcome = "drift",
+				 .exit_code = 2,
+				 .duration_seconds = 1.5,
+				 .finished = T0,
+				 .desired = f.desired,
+				 .plan = f.plan };
 	struct strbuf out = STRBUF_INIT;
 	metrics_render(&m, &out);
 	assert_non_null(strstr(out.buf, "# TYPE reconciler_changes_pending gauge\n"));
-	assert_non_null(strstr(out.buf, "reconciler_changes_pending{command=\"drift\",org=\"org-1\",account=\"Acme\",kind=\"segment_add\"} 1\n"));
-	assert_non_null(strstr(out.buf, "reconciler_changes_pending{command=\"drift\",org=\"org-1\",account=\"Acme\",kind=\"segment_remove\"} 1\n"));
-	assert_non_null(strstr(out.buf, "reconciler_account_in_sync{command=\"drift\",org=\"org-1\",account=\"Acme\"} 0\n"));
-	assert_non_null(strstr(out.buf, "reconciler_run_outcome{command=\"drift\",org=\"org-1\",outcome=\"drift\"} 1\n"));
-	assert_non_null(strstr(out.buf, "reconciler_run_duration_seconds{command=\"drift\",org=\"org-1\"} 1.5\n"));
-	assert_non_null(strstr(out.buf, "reconciler_run_finished_timestamp_seconds{command=\"drift\",org=\"org-1\"} 1767225600\n"));
+	assert_non_null(strstr(out.buf, "reconciler_changes_pending{command=\"drift\",org=\"org-1\",account="
+					"\"Acme\",kind=\"segment_add\"} 1\n"));
+	assert_non_null(strstr(out.buf, "reconciler_changes_pending{command=\"drift\",org=\"org-1\",account="
+					"\"Acme\",kind=\"segment_remove\"} 1\n"));
+	assert_non_null(strstr(
+	    out.buf, "reconciler_account_in_sync{command=\"drift\",org=\"org-1\",account=\"Acme\"} 0\n"));
+	assert_non_null(
+	    strstr(out.buf, "reconciler_run_outcome{command=\"drift\",org=\"org-1\",outcome=\"drift\"} 1\n"));
+	assert_non_null(
+	    strstr(out.buf, "reconciler_run_duration_seconds{command=\"drift\",org=\"org-1\"} 1.5\n"));
+	assert_non_null(strstr(
+	    out.buf,
+	    "reconciler_run_finished_timestamp_seconds{command=\"drift\",org=\"org-1\"} 1767225600\n"));
 	assert_null(strstr(out.buf, "reconciler_segments")); /* no deliveries read */
 	/* Each family once: HELP and TYPE are not repeated per account. */
 	char *first = strstr(out.buf, "# TYPE reconciler_changes_pending");
@@ -108,8 +124,13 @@ static void test_metrics_status_and_escaping(void **st)
 {
 	struct fixture f;
 	build(&f);
-	struct run_metrics m = { .command = "status", .org = "o\"rg", .exit_code = 2, .outcome = "attention",
-				 .desired = f.desired, .plan = f.plan, .status = f.report };
+	struct run_metrics m = { .command = "status",
+				 .org = "o\"rg",
+				 .exit_code = 2,
+				 .outcome = "attention",
+				 .desired = f.desired,
+				 .plan = f.plan,
+				 .status = f.report };
 	struct strbuf out = STRBUF_INIT;
 	metrics_render(&m, &out);
 	assert_non_null(strstr(out.buf, "org=\"o\\\"rg\""));
@@ -191,8 +212,8 @@ static void test_html_escapes(void **st)
 static void test_log_setup(void **st)
 {
 	char err[128];
-	char a0[] = "reconciler", a1[] = "plan", a2[] = "--log-format", a3[] = "json", a4[] = "x", a5[] = "--",
-	     a6[] = "--log-format=text";
+	char a0[] = "reconciler", a1[] = "plan", a2[] = "--log-format", a3[] = "json", a4[] = "x",
+	     a5[] = "--", a6[] = "--log-format=text";
 	char *argv[] = { a0, a1, a2, a3, a4, a5, a6, NULL };
 	int argc = 7;
 	unsetenv("RECONCILER_LOG_FORMAT");
@@ -225,10 +246,8 @@ static void test_log_setup(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_metrics_counts),
-		cmocka_unit_test(test_metrics_status_and_escaping),
-		cmocka_unit_test(test_metrics_file),
-		cmocka_unit_test(test_html_escapes),
+		cmocka_unit_test(test_metrics_counts), cmocka_unit_test(test_metrics_status_and_escaping),
+		cmocka_unit_test(test_metrics_file),   cmocka_unit_test(test_html_escapes),
 		cmocka_unit_test(test_log_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,7 +34,8 @@ static const struct yw_field fields[] = {
 	{ "on", YW_BOOL, false, offsetof(struct target, on), 0, NULL, NULL },
 	{ "count", YW_UINT, false, offsetof(struct target, count), 0, NULL, NULL },
 	{ "tri", YW_TRI, false, offsetof(struct target, tri), 0, NULL, NULL },
-	{ "tags", YW_STR_LIST, false, offsetof(struct target, tags), offsetof(struct target, n_tags), NULL, NULL },
+	{ "tags", YW_STR_LIST, false, offsetof(struct target, tags), offsetof(struct target, n_tags), NULL,
+	  NULL },
 	{ "inner", YW_MAP, false, 0, 0, &inner_table, NULL },
 };
 static const struct yw_table table = { "the thing", fields, sizeof(fields) / sizeof(*fields) };
@@ -57,8 +58,8 @@ static void test_values_land_in_the_target(void **state)
 	struct arena a = ARENA_INIT;
 	struct diags d = DIAGS_INIT;
 	struct target t;
-	assert_false(walk("name: x\non: true\ncount: 7\ntri: null\ntags: [a, b]\ninner: {depth: 3}\n", NULL, &t,
-			  &a, &d));
+	assert_false(walk("name: x\non: true\ncount: 7\ntri: null\ntags: [a, b]\ninner: {depth: 3}\n", NULL,
+			  &t, &a, &d));
 	assert_int_equal(d.n, 0);
 	assert_string_equal(t.name, "x");
 	assert_true(t.on);
@@ -84,8 +85,9 @@ static void test_problems_in_the_one_wording(void **state)
 			    "'on' in the thing: expected a boolean (true or false), found a string 'true'");
 	assert_int_equal(d.v[0].line, 1);
 	assert_int_equal(d.v[0].col, 5);
-	assert_string_equal(d.v[1].message,
-			    "'count' in the thing: expected a whole number of at least 0, found a number '-1'");
+	assert_string_equal(
+	    d.v[1].message,
+	    "'count' in the thing: expected a whole number of at least 0, found a number '-1'");
 	assert_string_equal(d.v[2].rule, "schema.unknown_field");
 	assert_string_equal(d.v[2].message, "unknown key 'nmae' in the thing; did you mean 'name'?");
 	assert_int_equal(d.v[2].line, 3);
@@ -107,7 +109,8 @@ static void test_the_walk_rule_labels_every_problem(void **state)
 	assert_int_equal(d.errors, 3);
 	for (size_t i = 0; i < d.n; i++)
 		assert_string_equal(d.v[i].rule, "profile");
-	assert_string_equal(d.v[0].message, "'name' in the thing: expected a non-empty string, found an empty string");
+	assert_string_equal(d.v[0].message,
+			    "'name' in the thing: expected a non-empty string, found an empty string");
 	assert_string_equal(d.v[1].message, "'tags' in the thing: expected a list, found a string 'x'");
 	diags_free(&d);
 	arena_free(&a);
