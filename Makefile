@@ -2,7 +2,8 @@
 #
 #   make            build build/reconciler
 #   make run        build, then plan examples/basic against a fresh sandbox
-#   make test       build and run every suite; ends with "N passed, N failed"
+#   make test       format-check, then build and run every suite; ends with
+#                   "N passed, N failed"
 #   make asan       the same tests under AddressSanitizer + UBSan
 #   make format     clang-format the C sources in place (.clang-format)
 #   make format-check  list the files that differ from it, and fail
@@ -154,7 +155,7 @@ run: $(BIN)
 	$(BIN) validate examples/basic
 	$(BIN) plan examples/basic --backend local:$(BUILD)/run/sandbox.json
 
-test: $(BIN) $(GEN_DOCS) unit-tests $(if $(EMU_SRC),$(EMULATOR)) fuzz-replay
+test: format-check $(BIN) $(GEN_DOCS) unit-tests $(if $(EMU_SRC),$(EMULATOR)) fuzz-replay
 	@BUILD=$(BUILD) sh tests/run.sh
 
 # The mutation campaign (tests/mutation/): builds each mutant in a scratch

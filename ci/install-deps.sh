@@ -47,6 +47,7 @@ test  cmd cmark-gfm      cmark-gfm
 test  cmd node           nodejs
 test  cmd npm            npm
 test  cmd zsh            zsh
+test  cmd clang-format   clang-format
 '
 
 sets="build"
