@@ -188,7 +188,7 @@ static void complete(struct run *run, struct http_request *r)
 	bool again = r->on_done && r->on_done(r, r->ctx) && http_ok(r);
 	if (again) {
 		r->attempts = 0;
-		r->auth.retried = false;
+		r->auth.renewals = 0;
 		push_pending(run->c, r, 0);
 		return;
 	}
@@ -267,7 +267,7 @@ static void arm(struct http_client *c, struct http_request *r)
 	r->status = 0;
 	r->error[0] = '\0';
 	r->attempts = 0;
-	r->auth.retried = false;
+	r->auth.renewals = 0;
 	r->gate_failed = false;
 	push_pending(c, r, 0);
 }

@@ -134,12 +134,12 @@ struct http_request {
 	char location[256]; /* the Location of a 3xx answer (never followed), or "" */
 	int attempts;
 	bool gate_failed; /* never sent: the gate failed; error holds its reason */
-	/* The hooks' marks on the request (the engine only clears `retried`
+	/* The hooks' marks on the request (the engine only clears `renewals`
 	 * when the request is armed): which credentials its last attempt
-	 * carried, and whether a refusal of it already led to new ones. */
+	 * carried, and how many of its refusals led to new ones. */
 	struct {
 		unsigned gen;
-		bool retried;
+		unsigned renewals;
 	} auth;
 	struct http_attempt priv;
 };

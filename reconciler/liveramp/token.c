@@ -239,17 +239,22 @@ static struct curl_slist *headers(void *ctx, struct http_request *r, struct curl
 }
 
 /* Only the first request refused with the current token drops it (and
- * uses up its refresh); the others just wait for the new one. The
+ * uses up one of its renewals); the others just wait for the new one. The
  * generation moves on with the drop, so that later refusals of the
- * dropped token are seen as such. A request refused again, and the token
- * endpoint's own refusal, complete with the answer. */
+ * dropped token are seen as such. A request may drop a token twice: the
+ * token it was given after its first refusal may expire too (a second
+ * expiry while its resend is on its way), but a third refusal means the
+ * credentials themselves are refused. The token endpoint's own refusal,
+ * and a refusal past the renewals, complete with the answer. */
+#define RENEWALS_PER_REQUEST 2
+
 static bool refused(void *ctx, struct http_client *c, struct http_request *r)
 {
 	struct lr_auth *a = ctx;
-	if (r == &a->req || r->auth.retried)
+	if (r == &a->req || r->auth.renewals >= RENEWALS_PER_REQUEST)
 		return false;
 	if (r->auth.gen == a->gen) {
-		r->auth.retried = true;
+		r->auth.renewals++;
 		forget(a);
 		a->gen++;
 	}
