@@ -158,8 +158,6 @@ static int apply_check(void *args, const struct opt_operands *rest)
 	a->ao.max_deletes = a->caps.max_deletes;
 	a->ao.max_changes = a->caps.max_changes;
 	a->log = a->fmt == FORMAT_JSON ? stderr : stdout;
-	a->po.lock = true;
-	a->po.lock_timeout_ms = record_lock_timeout_ms(&a->rec);
 	return 0;
 }
 
@@ -523,5 +521,12 @@ static int apply_run(void *args)
 	return rc;
 }
 
-const struct command_ops apply_ops = { apply_options, sizeof(struct apply_args), apply_init, apply_check,
-				       apply_run };
+const struct command_ops apply_ops = {
+	.options = apply_options,
+	.args_size = sizeof(struct apply_args),
+	.init = apply_init,
+	.check = apply_check,
+	.run = apply_run,
+	.pipeline_at = offsetof(struct apply_args, po),
+	.record_at = offsetof(struct apply_args, rec),
+};

@@ -10,6 +10,7 @@
 #ifndef RECONCILER_CMD_CMD_H
 #define RECONCILER_CMD_CMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cli/options.h"
@@ -35,12 +36,18 @@ struct command_ops {
 	 * follow. NULL: no check, and no operand taken. */
 	int (*check)(void *args, const struct opt_operands *rest);
 	int (*run)(void *args); /* returns the exit code */
+	/* CMD_LOCK: where the arguments hold the run's pipeline options and
+	 * record options (offsets into args), and whether this run writes
+	 * (NULL: always). */
+	size_t pipeline_at, record_at;
+	bool (*writes)(const void *args);
 };
 
 /* What a command needs, done once for all by command_run. */
 enum {
 	CMD_FLEET = 1 << 0, /* --fleet ROOT [--org NAME] runs it over a fleet (cmd/fleet_run.h) */
 	CMD_RAW = 1 << 1,   /* parses its own argv (help, version): run gets (argc, argv) */
+	CMD_LOCK = 1 << 2,  /* a run that writes plans under the backend's write lock (--lock-timeout) */
 };
 
 struct command {

@@ -37,7 +37,8 @@ const struct command commands[] = {
 	  "On an error, --format json prints an error document in the plan schema and\n"
 	  "--format markdown a short error comment, both saying what failed.\n"
 	  "Exit status: 0 ok, 1 error, 2 with --detailed-exitcode when changes are present." },
-	{ "apply", &apply_ops, NULL, CMD_FLEET, "[PATH...]", "make the actual state match the configuration",
+	{ "apply", &apply_ops, NULL, CMD_FLEET | CMD_LOCK, "[PATH...]",
+	  "make the actual state match the configuration",
 	  "Computes the plan (or reads a saved one, refused when the actual state changed\n"
 	  "since it was made), shows it, asks for `yes` on a terminal (or needs\n"
 	  "--auto-approve; a saved plan needs neither: it is the approval), then\n"
@@ -52,7 +53,7 @@ const struct command commands[] = {
 	  "change with its outcome, the counts and the exit code." },
 	{ "show", &show_ops, NULL, 0, "FILE", "render a saved plan",
 	  "Reads a plan saved with `plan --out FILE` and renders it in any format." },
-	{ "drift", &drift_ops, NULL, CMD_FLEET, "[PATH...]",
+	{ "drift", &drift_ops, NULL, CMD_FLEET | CMD_LOCK, "[PATH...]",
 	  "find drift (exit 2), or correct it within safety caps: the scheduled run",
 	  "Plans the configuration against the actual state, like plan, and reports the\n"
 	  "difference: the plan, then a drift line. Accounts that LiveRamp turned inactive at\n"

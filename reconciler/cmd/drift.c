@@ -58,13 +58,11 @@ static void drift_init(void *args)
 	record_options_init(&a->rec);
 }
 
-static int drift_check(void *args, const struct opt_operands *rest)
+/* Correcting writes: under the backend's lock, like apply. */
+static bool drift_writes(const void *args)
 {
-	struct drift_args *a = args;
-	/* Correcting writes: under the backend's lock, like apply. */
-	a->po.lock = a->correct;
-	a->po.lock_timeout_ms = record_lock_timeout_ms(&a->rec);
-	return 0;
+	const struct drift_args *a = args;
+	return a->correct;
 }
 
 static void print_result(void *ctx, const struct change *c, bool ok, const char *message)
@@ -230,5 +228,12 @@ out:
 	return rc;
 }
 
-const struct command_ops drift_ops = { drift_options, sizeof(struct drift_args), drift_init, drift_check,
-				       drift_run };
+const struct command_ops drift_ops = {
+	.options = drift_options,
+	.args_size = sizeof(struct drift_args),
+	.init = drift_init,
+	.run = drift_run,
+	.pipeline_at = offsetof(struct drift_args, po),
+	.record_at = offsetof(struct drift_args, rec),
+	.writes = drift_writes,
+};

@@ -87,4 +87,9 @@ out:
 	return rc;
 }
 
-const struct command_ops plan_ops = { plan_options, sizeof(struct plan_args), NULL, plan_check, plan_run };
+const struct command_ops plan_ops = {
+	.options = plan_options,
+	.args_size = sizeof(struct plan_args),
+	.check = plan_check,
+	.run = plan_run,
+};

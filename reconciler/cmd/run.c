@@ -11,6 +11,8 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "cmd/fleet_run.h"
+#include "cmd/groups.h"
+#include "reconcile/pipeline.h"
 #include "util/log_json.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -21,6 +23,16 @@ static void print_sb(FILE *f, void (*fn)(const struct command *, struct strbuf *
 	fn(c, &sb);
 	write_all(f, &sb);
 	sb_release(&sb);
+}
+
+/* CMD_LOCK: a run that writes makes its plan under the backend's lock,
+ * waiting for it as long as --lock-timeout says. */
+static void take_lock(const struct command_ops *ops, void *args)
+{
+	struct pipeline_options *po = (void *)((char *)args + ops->pipeline_at);
+	const struct record_options *rec = (const void *)((const char *)args + ops->record_at);
+	po->lock = !ops->writes || ops->writes(args);
+	po->lock_timeout_ms = record_lock_timeout_ms(rec);
 }
 
 int command_run(const struct command *c, int argc, char **argv)
@@ -40,6 +52,8 @@ int command_run(const struct command *c, int argc, char **argv)
 		rc = ops->check(args, &rest);
 		usage = rc == -2;
 	}
+	if (rc == 0 && (c->flags & CMD_LOCK))
+		take_lock(ops, args);
 	if (rc > 0) {
 		print_sb(stdout, command_help, c);
 		rc = EXIT_OK;

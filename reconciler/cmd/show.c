@@ -56,4 +56,9 @@ static int show_run(void *args)
 	return rc;
 }
 
-const struct command_ops show_ops = { show_options, sizeof(struct show_args), NULL, show_check, show_run };
+const struct command_ops show_ops = {
+	.options = show_options,
+	.args_size = sizeof(struct show_args),
+	.check = show_check,
+	.run = show_run,
+};

@@ -86,5 +86,8 @@ static int validate_run(void *args)
 	return rc == 0 ? EXIT_OK : EXIT_ERROR;
 }
 
-const struct command_ops validate_ops = { validate_options, sizeof(struct validate_args), NULL, NULL,
-					  validate_run };
+const struct command_ops validate_ops = {
+	.options = validate_options,
+	.args_size = sizeof(struct validate_args),
+	.run = validate_run,
+};
