@@ -521,12 +521,9 @@ static int apply_run(void *args)
 	return rc;
 }
 
-const struct command_ops apply_ops = {
-	.options = apply_options,
-	.args_size = sizeof(struct apply_args),
-	.init = apply_init,
-	.check = apply_check,
-	.run = apply_run,
-	.pipeline_at = offsetof(struct apply_args, po),
-	.record_at = offsetof(struct apply_args, rec),
-};
+static const struct command_lock apply_lock = { offsetof(struct apply_args, po),
+						offsetof(struct apply_args, rec), NULL };
+
+const struct command_ops apply_ops = { apply_options, sizeof(struct apply_args),
+				       apply_init,    apply_check,
+				       apply_run,     &apply_lock };

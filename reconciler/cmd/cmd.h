@@ -35,10 +35,13 @@ struct command_ops {
 	 * Returns 0, -1 after printing why, or -2 when the usage line should
 	 * follow. NULL: no check, and no operand taken. */
 	int (*check)(void *args, const struct opt_operands *rest);
-	int (*run)(void *args); /* returns the exit code */
-	/* CMD_LOCK: where the arguments hold the run's pipeline options and
-	 * record options (offsets into args), and whether this run writes
-	 * (NULL: always). */
+	int (*run)(void *args);		 /* returns the exit code */
+	const struct command_lock *lock; /* CMD_LOCK; NULL otherwise */
+};
+
+/* CMD_LOCK: where the arguments hold the run's pipeline options and record
+ * options (offsets into args), and whether this run writes (NULL: always). */
+struct command_lock {
 	size_t pipeline_at, record_at;
 	bool (*writes)(const void *args);
 };

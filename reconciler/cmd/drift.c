@@ -228,12 +228,8 @@ out:
 	return rc;
 }
 
-const struct command_ops drift_ops = {
-	.options = drift_options,
-	.args_size = sizeof(struct drift_args),
-	.init = drift_init,
-	.run = drift_run,
-	.pipeline_at = offsetof(struct drift_args, po),
-	.record_at = offsetof(struct drift_args, rec),
-	.writes = drift_writes,
-};
+static const struct command_lock drift_lock = { offsetof(struct drift_args, po),
+						offsetof(struct drift_args, rec), drift_writes };
+
+const struct command_ops drift_ops = { drift_options, sizeof(struct drift_args), drift_init, NULL, drift_run,
+				       &drift_lock };

@@ -137,9 +137,6 @@ static int fleet_cmd_run(void *args)
 	return rc == 0 ? EXIT_OK : EXIT_ERROR;
 }
 
-const struct command_ops fleet_ops = {
-	.options = fleet_options,
-	.args_size = sizeof(struct fleet_args),
-	.check = fleet_check,
-	.run = fleet_cmd_run,
-};
+const struct command_ops fleet_ops = { fleet_options, sizeof(struct fleet_args),
+				       NULL,	      fleet_check,
+				       fleet_cmd_run, NULL };

@@ -261,10 +261,6 @@ out:
 	return rc;
 }
 
-const struct command_ops import_ops = {
-	.options = import_options,
-	.args_size = sizeof(struct import_args),
-	.init = import_init,
-	.check = import_check,
-	.run = import_run,
-};
+const struct command_ops import_ops = { import_options, sizeof(struct import_args),
+					import_init,	import_check,
+					import_run,	NULL };

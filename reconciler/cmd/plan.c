@@ -88,8 +88,5 @@ out:
 }
 
 const struct command_ops plan_ops = {
-	.options = plan_options,
-	.args_size = sizeof(struct plan_args),
-	.check = plan_check,
-	.run = plan_run,
+	plan_options, sizeof(struct plan_args), NULL, plan_check, plan_run, NULL
 };

@@ -29,9 +29,10 @@ static void print_sb(FILE *f, void (*fn)(const struct command *, struct strbuf *
  * waiting for it as long as --lock-timeout says. */
 static void take_lock(const struct command_ops *ops, void *args)
 {
-	struct pipeline_options *po = (void *)((char *)args + ops->pipeline_at);
-	const struct record_options *rec = (const void *)((const char *)args + ops->record_at);
-	po->lock = !ops->writes || ops->writes(args);
+	const struct command_lock *l = ops->lock;
+	struct pipeline_options *po = (void *)((char *)args + l->pipeline_at);
+	const struct record_options *rec = (const void *)((const char *)args + l->record_at);
+	po->lock = !l->writes || l->writes(args);
 	po->lock_timeout_ms = record_lock_timeout_ms(rec);
 }
 

@@ -57,8 +57,5 @@ static int show_run(void *args)
 }
 
 const struct command_ops show_ops = {
-	.options = show_options,
-	.args_size = sizeof(struct show_args),
-	.check = show_check,
-	.run = show_run,
+	show_options, sizeof(struct show_args), NULL, show_check, show_run, NULL
 };

@@ -117,8 +117,6 @@ out:
 	return rc;
 }
 
-const struct command_ops status_ops = {
-	.options = status_options,
-	.args_size = sizeof(struct status_args),
-	.run = status_run,
-};
+const struct command_ops status_ops = { status_options, sizeof(struct status_args),
+					NULL,		NULL,
+					status_run,	NULL };

@@ -87,7 +87,5 @@ static int validate_run(void *args)
 }
 
 const struct command_ops validate_ops = {
-	.options = validate_options,
-	.args_size = sizeof(struct validate_args),
-	.run = validate_run,
+	validate_options, sizeof(struct validate_args), NULL, NULL, validate_run, NULL
 };
