@@ -26,6 +26,12 @@ void lr_request_page(struct http_request *r, const struct http_client *c, const 
 	}
 }
 
+/* A request refused as expired after it had renewed the token twice: the
+ * credentials are good (a token was granted), so it is not them. */
+#define EXPIRED_AGAIN_HINT                                                                                   \
+	"LiveRamp called freshly granted tokens expired: check this machine's clock (NTP) and "              \
+	"LIVERAMP_TOKEN_URL, then run again"
+
 static const char *default_hint(const struct http_request *r)
 {
 	if (r->gate_failed)
@@ -66,6 +72,8 @@ void lr_report(const struct http_client *c, const struct http_request *r, const 
 				lr_put_scrubbed(&msg, c, ": ", e.message, 300, "");
 			if (e.request_id) /* what LiveRamp support asks for */
 				sb_printf(&msg, " (request id %.100s)", e.request_id);
+			if (!hint && r->status == 401 && e.code && strcmp(e.code, "TOKEN_EXPIRED") == 0)
+				hint = EXPIRED_AGAIN_HINT;
 		} else if (r->status >= 300 && http_body_is_html(r->response.buf, r->response.len)) {
 			sb_puts(&msg,
 				" with an HTML page, not the API's JSON: a gateway or proxy answered (an "

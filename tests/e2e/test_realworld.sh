@@ -217,3 +217,30 @@ expect_rc "empty catalog: in sync" 0
 n=$(admin GET requests | jq '[.[] | select(.path | test("^/v2/segments/."))] | length')
 [ "$n" = 0 ] && pass "empty catalog: no per-id segment lookups" || fail "empty catalog: no per-id segment lookups" "$n lookups"
 emu_stop
+
+# ---- tokens called expired as soon as they are granted ----------------------------
+# One update in the run, so every expiry lands on that one request: it may
+# drop two tokens (a second expiry while its resend is on its way), and the
+# third refusal is final, with a hint that is not about the credentials (a
+# token was granted, so they are good).
+emu_start expiry || fail "emulator started"
+lr apply "$BASIC" --auto-approve
+expect_rc "expiry: first apply" 0
+for n in two three; do
+	mkdir -p "$TMP/expiry-$n"
+	sed "s/client_name: .*/client_name: Acme $n/" "$BASIC"/*.yaml >"$TMP/expiry-$n/a.yaml"
+done
+faults "update:expired_token:1:2"
+lr apply "$TMP/expiry-two" --auto-approve
+expect_rc "expiry: two expiries on one update are absorbed" 0
+faults "update:expired_token:1:3"
+lr apply "$TMP/expiry-three" --auto-approve
+expect_rc "expiry: a third expiry on one update fails the apply" 1
+expect_err "expiry: the API's code is shown" "TOKEN_EXPIRED"
+expect_err "expiry: the hint names the clock" "check this machine's clock"
+if printf '%s' "$ERR" | grep -q "LIVERAMP_SECRET_KEY"; then
+	fail "expiry: the hint is not about the credentials" "$ERR"
+else
+	pass "expiry: the hint is not about the credentials"
+fi
+emu_stop
