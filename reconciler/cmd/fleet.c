@@ -21,6 +21,9 @@ struct fleet_args {
 	enum fleet_format fmt;
 };
 
+/* GitHub Actions' limit on the jobs of one matrix. */
+#define GITHUB_MATRIX_MAX 256
+
 static const char *const fleet_formats[] = { "text", "json", "github-matrix", "gitlab", NULL };
 
 static const struct opt fleet_options[] = {
@@ -115,6 +118,16 @@ static int fleet_cmd_run(void *args)
 		rc = fleet_affected(f, &a.src, a.base, &git, &d);
 	if (rc == 0 && a.org)
 		rc = fleet_pick(f, a.org, &d);
+	if (rc == 0 && a.fmt == FF_MATRIX && f->n > GITHUB_MATRIX_MAX) {
+		/* GitHub fails the whole workflow on a bigger matrix: say so here,
+		 * where the user can act on it, not in a job that never starts. */
+		diag_error(&d, "fleet.matrix", NULL,
+			   "split the root into fleet roots of at most 256 orgs (one workflow each), or run "
+			   "`--fleet ROOT` in one job",
+			   "%zu orgs, but a GitHub Actions matrix runs at most %d jobs", f->n,
+			   GITHUB_MATRIX_MAX);
+		rc = -1;
+	}
 	diags_sort(&d);
 	print_diags(&d);
 	if (rc == 0) {

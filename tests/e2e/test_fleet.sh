@@ -55,6 +55,23 @@ expect_err "an unknown org is fleet.org" "error[fleet.org]"
 run_in "$W" fleet "$TMP/nowhere"
 expect_err "a missing root is fleet.root" "error[fleet.root]"
 
+# GitHub runs at most 256 jobs of one matrix: 256 orgs list, 257 are refused.
+BIG="$TMP/big"
+for i in $(seq 1 257); do
+	mkdir -p "$BIG/org$i"
+	printf 'version: 1\nsettings:\n  org_id: "org-%d"\naccounts: []\n' "$i" >"$BIG/org$i/a.yaml"
+done
+run fleet "$BIG" --format github-matrix
+expect_rc "fleet: 257 orgs in a GitHub matrix exit 1" 1
+expect_err "fleet: more orgs than a GitHub matrix runs is fleet.matrix" "error[fleet.matrix]"
+expect_err "fleet: the matrix limit is named" "at most 256 jobs"
+run fleet "$BIG" --format json
+expect_rc "fleet: 257 orgs list as JSON" 0
+rm -r "$BIG/org257"
+run fleet "$BIG" --format github-matrix
+expect_rc "fleet: 256 orgs fit a GitHub matrix" 0
+expect_json "fleet: the 256 orgs are in the matrix" '.include | length == 256'
+
 # ---- layout errors ----------------------------------------------------------
 L="$TMP/layout"
 mkdir -p "$L/a" "$L/b" "$L/c" "$L/d"
