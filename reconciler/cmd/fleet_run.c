@@ -387,12 +387,34 @@ static void run_all(const char *cmd, const struct fleet_cli *c, const struct fle
 	free(j);
 }
 
+/* The same directory spelled the way people do: "./a/" is "a". */
+static bool same_root(const char *a, const char *b)
+{
+	while (a[0] == '.' && a[1] == '/')
+		a += 2;
+	while (b[0] == '.' && b[1] == '/')
+		b += 2;
+	size_t na = strlen(a), nb = strlen(b);
+	while (na > 1 && a[na - 1] == '/')
+		na--;
+	while (nb > 1 && b[nb - 1] == '/')
+		nb--;
+	return na == nb && strncmp(a, b, na) == 0;
+}
+
 static int load_orgs(const struct fleet_cli *c, struct fleet **f)
 {
 	struct diags d = DIAGS_INIT;
 	struct gitsrc *git = NULL;
 	struct fleet_source src = { .root = c->root, .ref = c->ref, .repo = c->repo };
 	int rc = c->plan ? fleet_plan_load(c->plan, f, &d) : fleet_load(f, &src, &git, &d);
+	if (rc == 0 && c->plan && !same_root((*f)->root, c->root)) {
+		/* Its orgs' paths are the plan root's: another root's orgs would be
+		 * applied a plan made for different directories. */
+		diag_error(&d, "fleet.root", NULL, "apply it with that --fleet ROOT, or plan this root again",
+			   "%s was planned for the fleet root '%s', not '%s'", c->plan, (*f)->root, c->root);
+		rc = -1;
+	}
 	/* An org that breaks the layout's rules does not run; the others do,
 	 * unless the fleet itself is wrong (no root, no org at all). */
 	bool some = false;

@@ -159,8 +159,12 @@ run_in "$W" plan --fleet advertisers --out "$TMP/fleet.plan"
 expect_rc "plan --fleet --out saves a fleet plan" 0
 expect_eq "the fleet plan holds each org's plan" \
 	"$(jq -c '[.orgs[] | [.name, .plan.summary.segments_add]]' "$TMP/fleet.plan")" '[["acme",0],["globex",1],["initech",0]]'
-run_in "$W" apply --fleet advertisers --plan "$TMP/fleet.plan" --auto-approve
-expect_rc "apply --fleet --plan applies the fleet plan" 0
+run_in "$W" apply --fleet elsewhere --plan "$TMP/fleet.plan" --auto-approve
+expect_rc "apply --fleet of another root than the plan's exits 1" 1
+expect_err "another root than the plan's is fleet.root" "error[fleet.root]"
+expect_err "the plan's root is named" "planned for the fleet root 'advertisers'"
+run_in "$W" apply --fleet ./advertisers/ --plan "$TMP/fleet.plan" --auto-approve
+expect_rc "apply --fleet --plan applies the fleet plan (the root spelled ./advertisers/)" 0
 run_in "$W" plan --fleet advertisers --detailed-exitcode
 expect_rc "after the fleet plan: no changes" 0
 # Stale: globex changes after the plan; acme's plan still applies.
