@@ -54,7 +54,6 @@ static const struct {
 	{ "404", EF_404 },
 	{ "409", EF_409 },
 	{ "422", EF_422 },
-	{ "echo400", EF_ECHO400 },
 	{ "partial409", EF_PARTIAL409 },
 };
 
@@ -105,7 +104,7 @@ static int parse_fields(struct emu_fault *f, char **field, size_t n, struct strb
 			  "unknown fault '%s' (one of 500, 503, 429, timeout, reset, malformed, truncated, "
 			  "expired_token, partial207, lost, reorder207, anon207, repeat_items, cycle_cursor, "
 			  "oversize_page, no_array_key, no_segment_id, html403, "
-			  "nested_error, 400, 404, 409, 422, echo400, partial409)",
+			  "nested_error, 400, 404, 409, 422, partial409)",
 			  field[1]);
 		return -1;
 	}

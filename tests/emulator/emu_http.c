@@ -252,16 +252,6 @@ static void run_api(struct emu *e, const struct route *r, struct emu_request *rq
 	case EF_422:
 		emu_error(rs, 422, "UNPROCESSABLE_ENTITY", "injected fault: unprocessable entity");
 		return;
-	case EF_ECHO400: {
-		/* Servers that echo what they were sent: the client must scrub
-		 * its secret (token request body) and its token (header). */
-		const char *h =
-		    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-		emu_error(rs, 400, "BAD_REQUEST",
-			  "injected fault: refused Authorization: %.200s body: %.200s", h ? h : "",
-			  rq->body ? rq->body : "");
-		return;
-	}
 	default: break;
 	}
 	r->fn(e, rq, rs);

@@ -39,7 +39,7 @@ static const char USAGE[] =
     "  --fault SPEC       CLASS: token list create update delete segments_add\n"
     "                     segments_remove segments deliveries *\n"
     "                     KIND: 500 503 429 timeout reset malformed truncated\n"
-    "                     expired_token partial207 partial409 lost 400 404 409 422 echo400;\n"
+    "                     expired_token partial207 partial409 lost 400 404 409 422;\n"
     "                     RATE 0..1 (default 1); COUNT (default unlimited);\n"
     "                     after: armed once the fault before it has fired\n"
     "  --account-id, --secret-key   accepted credentials (test-account, test-secret)\n"

@@ -110,7 +110,6 @@ enum emu_fault_kind {
 	EF_404,
 	EF_409,
 	EF_422,
-	EF_ECHO400,    /* 400 whose message echoes the Authorization header and the body */
 	EF_PARTIAL409, /* partial207 whose second half is refused with 409 items */
 };
 
