@@ -248,7 +248,7 @@ static void reap(struct run *run, bool *any)
 
 /* The gate failed: nothing can go, every waiting request fails with its
  * reason. */
-static void fail_pending(struct run *run, const char *why)
+static void fail_pending(struct run *run, const char *why, const char *hint)
 {
 	struct http_client *c = run->c;
 	while (c->n_pending) {
@@ -256,6 +256,7 @@ static void fail_pending(struct run *run, const char *why)
 		r->outcome = HTTP_NOT_SENT;
 		r->status = 0;
 		r->gate_failed = true;
+		r->gate_hint = hint;
 		snprintf(r->error, sizeof(r->error), "%s", why);
 		complete(run, r);
 	}
@@ -269,6 +270,7 @@ static void arm(struct http_client *c, struct http_request *r)
 	r->attempts = 0;
 	r->auth.renewals = 0;
 	r->gate_failed = false;
+	r->gate_hint = NULL;
 	push_pending(c, r, 0);
 }
 
@@ -290,9 +292,9 @@ int http_run(struct http_client *c, struct http_request **reqs, size_t n,
 	progress_line(&run, 0, n);
 	while (c->n_pending || c->running) {
 		long long now = http_now_ms();
-		const char *why = NULL;
-		if (http_gate_state(c, now, &why) == HTTP_GATE_FAILED)
-			fail_pending(&run, why ? why : "the gate failed");
+		const char *why = NULL, *hint = NULL;
+		if (http_gate_state(c, now, &why, &hint) == HTTP_GATE_FAILED)
+			fail_pending(&run, why ? why : "the gate failed", hint);
 		http_start_ready(c, now, 0);
 		int still = 0;
 		curl_multi_perform(c->multi, &still);

@@ -133,7 +133,8 @@ struct http_request {
 	char error[320];    /* why it failed (transport, retries, the gate); "" otherwise */
 	char location[256]; /* the Location of a 3xx answer (never followed), or "" */
 	int attempts;
-	bool gate_failed; /* never sent: the gate failed; error holds its reason */
+	bool gate_failed;      /* never sent: the gate failed; error holds its reason */
+	const char *gate_hint; /* then, what the gate said to do (static text), or NULL */
 	/* The hooks' marks on the request (the engine only clears `renewals`
 	 * when the request is armed): which credentials its last attempt
 	 * carried, and how many of its refusals led to new ones. */
@@ -162,9 +163,11 @@ struct http_hooks {
 	void *ctx;
 	/* Asked before requests start while some wait. It may start an
 	 * ungated request (http_run_add) that will open it. FAILED: *why is
-	 * the reason each waiting request fails with (valid until the next
-	 * call). NULL: always open. */
-	enum http_gate (*gate)(void *ctx, struct http_client *c, long long now, const char **why);
+	 * the reason each waiting request fails with, and *hint what to do
+	 * about it (NULL: none; both valid until the next call). NULL: always
+	 * open. */
+	enum http_gate (*gate)(void *ctx, struct http_client *c, long long now, const char **why,
+			       const char **hint);
 	/* Header lines for an attempt of r, appended to h (curl_slist_append);
 	 * returns the list. NULL: none. */
 	struct curl_slist *(*headers)(void *ctx, struct http_request *r, struct curl_slist *h);

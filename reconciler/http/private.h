@@ -57,7 +57,7 @@ void http_keep_location(struct http_request *r, const char *data, size_t len);
 /* http/sched.c */
 /* What the gate says now (hooks.gate; open without one, or when no gated
  * request waits). */
-enum http_gate http_gate_state(struct http_client *c, long long now, const char **why);
+enum http_gate http_gate_state(struct http_client *c, long long now, const char **why, const char **hint);
 /* Starts ready requests: the ungated ones, then, while the gate is open
  * and there is room (less `held` slots, kept for the next pages of chains
  * that just ended), the most urgent first. */

@@ -43,14 +43,14 @@ static void start_at(struct http_client *c, size_t i)
 	http_start(c, r);
 }
 
-enum http_gate http_gate_state(struct http_client *c, long long now, const char **why)
+enum http_gate http_gate_state(struct http_client *c, long long now, const char **why, const char **hint)
 {
 	if (!c->hooks.gate)
 		return HTTP_GATE_OPEN;
 	bool waiting = false;
 	for (size_t i = 0; i < c->n_pending && !waiting; i++)
 		waiting = !c->pending[i]->ungated;
-	return waiting ? c->hooks.gate(c->hooks.ctx, c, now, why) : HTTP_GATE_OPEN;
+	return waiting ? c->hooks.gate(c->hooks.ctx, c, now, why, hint) : HTTP_GATE_OPEN;
 }
 
 /* Starts ready requests: the ungated ones (what opens the gate), then,
@@ -59,8 +59,8 @@ enum http_gate http_gate_state(struct http_client *c, long long now, const char 
  * pass per slot: at most `concurrency` scans of the list. */
 void http_start_ready(struct http_client *c, long long now, size_t held)
 {
-	const char *why = NULL;
-	bool open = http_gate_state(c, now, &why) == HTTP_GATE_OPEN;
+	const char *why = NULL, *hint = NULL;
+	bool open = http_gate_state(c, now, &why, &hint) == HTTP_GATE_OPEN;
 	size_t i;
 	while ((i = most_urgent(c, now, true)) != SIZE_MAX)
 		start_at(c, i);

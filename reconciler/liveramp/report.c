@@ -35,8 +35,9 @@ void lr_request_page(struct http_request *r, const struct http_client *c, const 
 static const char *default_hint(const struct http_request *r)
 {
 	if (r->gate_failed)
-		return "check LIVERAMP_ACCOUNT_ID and LIVERAMP_SECRET_KEY (or LIVERAMP_CREDENTIALS_FILE) "
-		       "and LIVERAMP_TOKEN_URL";
+		return r->gate_hint ? r->gate_hint
+				    : "check LIVERAMP_ACCOUNT_ID and LIVERAMP_SECRET_KEY (or "
+				      "LIVERAMP_CREDENTIALS_FILE) and LIVERAMP_TOKEN_URL";
 	if (r->outcome == HTTP_LOST)
 		return "run the command again: the next run observes what was done and converges";
 	if (r->outcome == HTTP_NOT_SENT && r->status != 429)

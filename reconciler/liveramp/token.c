@@ -43,7 +43,8 @@ struct lr_auth {
 	long long sent_at;    /* when the current token request left */
 	bool inflight;	      /* never more than one */
 	struct http_request req;
-	char error[300]; /* set when no token can be had: requests fail with it */
+	char error[300];  /* set when no token can be had: requests fail with it */
+	const char *hint; /* and what to do about it */
 };
 
 static bool token_valid(const struct lr_auth *a, long long now)
@@ -128,8 +129,16 @@ static void accept_token(struct lr_auth *a, const struct api_token *t)
 
 /* The reason no token can be had, secrets removed: every request waiting
  * for a token fails with it. */
-static void refuse(struct lr_auth *a, const char *why)
+#define HINT_CREDENTIALS "check LIVERAMP_ACCOUNT_ID and LIVERAMP_SECRET_KEY (or LIVERAMP_CREDENTIALS_FILE)"
+#define HINT_UNREACHED                                                                                       \
+	"check the network, LIVERAMP_TOKEN_URL and the TLS setup (the system's CA certificates, or "         \
+	"CURL_CA_BUNDLE): the token endpoint was not reached"
+#define HINT_FAILING "the token endpoint kept failing: run again later"
+#define HINT_ODD "check LIVERAMP_TOKEN_URL: what answered there does not grant tokens"
+
+static void refuse(struct lr_auth *a, const char *why, const char *hint)
 {
+	a->hint = hint;
 	struct strbuf msg = STRBUF_INIT;
 	struct http_request *r = &a->req;
 	const struct http_client *c = a->c;
@@ -168,7 +177,7 @@ static void decode_token(struct lr_auth *a)
 		accept_token(a, &t);
 		explicit_bzero((char *)t.access_token, strlen(t.access_token));
 	} else {
-		refuse(a, d.n ? d.v[0].message : "an unreadable answer");
+		refuse(a, d.n ? d.v[0].message : "an unreadable answer", HINT_ODD);
 	}
 	diags_free(&d);
 	arena_free(&ar);
@@ -185,13 +194,13 @@ static bool token_done(struct http_request *r, void *ctx)
 	if (r->outcome == HTTP_ANSWERED && r->status == 200)
 		decode_token(a);
 	else if (r->status == 0)
-		refuse(a, r->error);
+		refuse(a, r->error, r->outcome == HTTP_LOST ? HINT_FAILING : HINT_UNREACHED);
 	else if (r->status == 401 || r->status == 403 || r->status == 400)
-		refuse(a, NULL);
+		refuse(a, NULL, HINT_CREDENTIALS);
 	else if (r->status >= 500 || r->status == 429 || r->outcome == HTTP_LOST)
-		refuse(a, r->error[0] ? r->error : "the token endpoint kept failing");
+		refuse(a, r->error[0] ? r->error : "the token endpoint kept failing", HINT_FAILING);
 	else
-		refuse(a, "an unexpected answer");
+		refuse(a, "an unexpected answer", HINT_ODD);
 	http_request_drop_json(r);
 	if (r->response.buf)
 		explicit_bzero(r->response.buf, r->response.cap); /* the token */
@@ -203,11 +212,13 @@ static bool token_done(struct http_request *r, void *ctx)
 
 /* Open while the token is good; else the token request is started (when
  * none is on its way) and requests wait for it. */
-static enum http_gate gate(void *ctx, struct http_client *c, long long now, const char **why)
+static enum http_gate gate(void *ctx, struct http_client *c, long long now, const char **why,
+			   const char **hint)
 {
 	struct lr_auth *a = ctx;
 	if (a->error[0] && !a->inflight) {
 		*why = a->error;
+		*hint = a->hint;
 		return HTTP_GATE_FAILED;
 	}
 	if (token_valid(a, now))

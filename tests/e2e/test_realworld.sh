@@ -244,3 +244,18 @@ else
 	pass "expiry: the hint is not about the credentials"
 fi
 emu_stop
+
+# ---- a token endpoint that cannot be reached ----------------------------------------
+# Nothing listens on port 9 of loopback: the connection is refused, so the hint
+# is about reaching the endpoint (network, URL, TLS), not about the credentials.
+emu_start unreached || fail "emulator started"
+LIVERAMP_TOKEN_URL=http://127.0.0.1:9/token LIVERAMP_MAX_RETRIES=1 lr plan "$BASIC"
+expect_rc "unreached token endpoint: plan exits 1" 1
+expect_err "unreached token endpoint: the error says no token was had" "could not get an access token"
+expect_err "unreached token endpoint: the hint is about reaching it" "the token endpoint was not reached"
+if printf '%s' "$ERR" | grep -q "LIVERAMP_SECRET_KEY"; then
+	fail "unreached token endpoint: the hint is not about the credentials" "$ERR"
+else
+	pass "unreached token endpoint: the hint is not about the credentials"
+fi
+emu_stop
