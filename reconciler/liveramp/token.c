@@ -131,7 +131,7 @@ static void accept_token(struct lr_auth *a, const struct api_token *t)
  * for a token fails with it. */
 #define HINT_CREDENTIALS "check LIVERAMP_ACCOUNT_ID and LIVERAMP_SECRET_KEY (or LIVERAMP_CREDENTIALS_FILE)"
 #define HINT_UNREACHED                                                                                       \
-	"check the network, LIVERAMP_TOKEN_URL and the TLS setup (the system's CA certificates, or "         \
+	"check the network, LIVERAMP_TOKEN_URL and the TLS setup (the system's CA certificates): the "       \
 	"token endpoint was not reached"
 #define HINT_FAILING "the token endpoint kept failing: run again later"
 #define HINT_ODD "check LIVERAMP_TOKEN_URL: what answered there does not grant tokens"
