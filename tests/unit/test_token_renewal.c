@@ -18,21 +18,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "http/http.h"
 #include "liveramp/client.h"
+#include "loopback.h"
 
 #define MAX_CONN 16
 
@@ -41,11 +36,7 @@ static pid_t server = -1;
 static int stop_server(void **state)
 {
 	(void)state;
-	if (server > 0) {
-		kill(server, SIGKILL);
-		waitpid(server, NULL, 0);
-	}
-	server = -1;
+	loopback_stop(&server);
 	return 0;
 }
 
@@ -78,12 +69,6 @@ static void serve(int lfd)
 {
 	static const char expired[] =
 	    "{\"errorCode\":\"TOKEN_EXPIRED\",\"message\":\"the token has expired\"}";
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	int null = open("/dev/null", O_RDWR);
-	if (null >= 0) {
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-	}
 	struct conn conns[MAX_CONN];
 	size_t n = 0;
 	int tokens = 0, held = -1; /* /r under the first token, until a second is asked for */
@@ -146,37 +131,10 @@ static void serve(int lfd)
 static void test_only_the_dropper_uses_a_renewal(void **state)
 {
 	(void)state;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	socklen_t len = sizeof(a);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	assert_int_equal(listen(fd, 16), 0);
-	server = fork();
-	assert_true(server >= 0);
-	if (server == 0) {
-		serve(fd);
-		_exit(0);
-	}
-	close(fd);
-
-	char api_url[64], token_url[64];
-	snprintf(api_url, sizeof(api_url), "http://127.0.0.1:%d", ntohs(a.sin_port));
-	snprintf(token_url, sizeof(token_url), "http://127.0.0.1:%d/token", ntohs(a.sin_port));
-	struct lr_http_config cfg = {
-		.api_url = api_url,
-		.token_url = token_url,
-		.org_id = "org-unit",
-		.account_id = "unit-account",
-		.secret_key = "unit-secret",
-		.timeout_s = 20,
-		.connect_timeout_s = 5,
-		.max_retries = 2,
-		.retry_base_ms = 1,
-		.retry_cap_ms = 2,
-		.concurrency = 2,
-	};
+	int port;
+	server = loopback_serve(loopback_socket(&port, 1), serve);
+	struct loopback_urls urls;
+	struct lr_http_config cfg = loopback_config(&urls, port, port, 2);
 	struct diags d = DIAGS_INIT;
 	struct http_client *c = NULL;
 	assert_int_equal(lr_http_new(&c, &cfg, &d), 0);
