@@ -3,6 +3,8 @@
  * exactly a saved plan.
  */
 #include <stddef.h>
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +240,24 @@ static const char *signal_name(int sig)
 	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
 }
 
+/* Waits until the terminal has input, or a signal came. A signal that
+ * arrives after the prompt is printed but before a read begins would not
+ * interrupt that read, which would then wait for ever: so the wait is a
+ * poll that looks at the flag again every 100 ms. */
+static bool wait_for_input(void)
+{
+	for (;;) {
+		if (got_signal)
+			return false;
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		int n = poll(&p, 1, 100);
+		if (n > 0)
+			return true;
+		if (n < 0 && errno != EINTR)
+			return true; /* let the read report it */
+	}
+}
+
 static bool confirmed(const struct apply_args *a)
 {
 	/* A saved plan was reviewed when it was made, and apply refuses it when
@@ -255,7 +275,7 @@ static bool confirmed(const struct apply_args *a)
 		"\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
 	fflush(a->log);
 	char line[64];
-	if (!fgets(line, sizeof(line), stdin)) {
+	if (!wait_for_input() || !fgets(line, sizeof(line), stdin)) {
 		if (got_signal)
 			fprintf(a->log, "\nApply cancelled (%s): nothing was applied.\n",
 				signal_name(got_signal));

@@ -134,27 +134,34 @@ if [ -z "$bad" ]; then pass "signals: local: 10 signals at random delays, the sa
 # ---- Ctrl-C at the approval prompt ----------------------------------------------------------
 rm -rf "$W/prompt"
 python3 - "$BIN" "$W/local.yaml" "local:$W/prompt/sandbox.json" >"$W/prompt.out" 2>&1 <<'PY'
-import os, pty, sys, time
+import os, pty, select, signal, sys, time
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(sys.argv[1], [sys.argv[1], "apply", sys.argv[2], "--backend", sys.argv[3],
                            "--audit-log", os.path.dirname(sys.argv[3][6:]) + "/audit.jsonl"])
+# Every wait has a deadline: a tool that hangs fails this check, it does not
+# stall the run.
+def read_until(done, seconds):
+    global out
+    deadline = time.time() + seconds
+    while not done() and time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.time()))
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            return True
+        if not chunk:
+            return True
+        out += chunk
+    return done()
 out = b""
-deadline = time.time() + 60
-while b"Enter a value:" not in out and time.time() < deadline:
-    try:
-        out += os.read(fd, 65536)
-    except OSError:
-        break
+read_until(lambda: b"Enter a value:" in out, 60)
 os.write(fd, b"\x03")  # the terminal turns it into SIGINT
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
+if not read_until(lambda: False, 60):
+    os.kill(pid, signal.SIGKILL)
+    print("HUNG after Ctrl-C")
 _, status = os.waitpid(pid, 0)
 print(out.decode(errors="replace")[-300:])
 print("EXIT", os.waitstatus_to_exitcode(status))
