@@ -318,6 +318,19 @@ cpu %U %S" -o "$W/$S.py.rss" python3 -c 'import json, sys; json.load(open(sys.ar
 	rm -rf "$D" "$W/sandbox.json" "$W/emu-state.json"
 }
 
+# For N accounts of M bare ids at LATENCY ms a request: MIN, the fewest
+# requests an observe can send (the whole catalog included), and BOUND, the
+# seconds its longest cursor chain or its rounds of CONC requests take.
+bare_bound() {
+	pages_ic=$(max 1 "$(ceil_div "$N" 100)")
+	pages_cfg=$(max 1 "$(ceil_div "$M" 100)")
+	pages_cat=$(max 1 "$(ceil_div $((N * M)) 100)")
+	MIN=$((2 + 2 * pages_ic + N * pages_cfg + pages_cat))
+	CP=$(max $((2 + pages_ic + pages_cfg)) "$pages_cat")
+	ROUNDS=$(max "$CP" "$(ceil_div $MIN "$CONC")")
+	BOUND=$(calc "$ROUNDS * $1 / 1000")
+}
+
 # Segments declared by bare id: their names (for the duplicate-name rule)
 # are only in the catalog, so the whole of it is read; its pages count in
 # the minimum, and its cursor chain in the bound.
@@ -328,13 +341,7 @@ bare() {
 	D=$W/$1-bare
 	echo "bench: $S: requests and wall time" >&2
 	"$GEN" "$N" "$M" "$D" --bare
-	pages_ic=$(max 1 "$(ceil_div "$N" 100)")
-	pages_cfg=$(max 1 "$(ceil_div "$M" 100)")
-	pages_cat=$(max 1 "$(ceil_div $((N * M)) 100)")
-	MIN=$((2 + 2 * pages_ic + N * pages_cfg + pages_cat))
-	CP=$(max $((2 + pages_ic + pages_cfg)) "$pages_cat")
-	ROUNDS=$(max "$CP" "$(ceil_div $MIN "$CONC")")
-	BOUND=$(calc "$ROUNDS * $LAT / 1000")
+	bare_bound "$LAT"
 	start_emulator "$D/state.json"
 	reset_stats
 	plan_run "$W/bare.req" "$D/config" --backend liveramp
@@ -363,13 +370,7 @@ cp_bare() {
 	D=$W/$1-cp
 	echo "bench: $S: critical path" >&2
 	"$GEN" "$N" "$M" "$D" --bare
-	pages_ic=$(max 1 "$(ceil_div "$N" 100)")
-	pages_cfg=$(max 1 "$(ceil_div "$M" 100)")
-	pages_cat=$(max 1 "$(ceil_div $((N * M)) 100)")
-	MIN=$((2 + 2 * pages_ic + N * pages_cfg + pages_cat))
-	CP=$(max $((2 + pages_ic + pages_cfg)) "$pages_cat")
-	ROUNDS=$(max "$CP" "$(ceil_div $MIN "$CONC")")
-	BOUND=$(calc "$ROUNDS * $CP_LAT / 1000")
+	bare_bound "$CP_LAT"
 	start_emulator "$D/state.json"
 	set_latency "$CP_LAT"
 	best=""
